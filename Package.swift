@@ -1,0 +1,44 @@
+// swift-tools-version:6.0
+// evq: a query language, an indexed event store and an interactive prompt for event data.
+// Module dependencies point one way: Store, Syntax -> Engine -> EVQ -> Shell -> evq.
+import PackageDescription
+
+let package = Package(
+    name: "evq",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "evq", targets: ["evq"]),
+        .library(name: "EVQ", targets: ["EVQ"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: [
+        // Columnar, dictionary-encoded, time-ordered tables with posting lists; CSV/JSONL ingest.
+        .target(name: "EVQStore"),
+        // Source text, spans, tokens, lexer, parser, AST, diagnostics (calendar math from the store).
+        .target(name: "EVQSyntax", dependencies: ["EVQStore"]),
+        // Name/type checking, planning over the store's indexes, execution.
+        .target(name: "EVQEngine", dependencies: ["EVQSyntax", "EVQStore"]),
+        // Public façade: Session (tables + let bindings), results, output formats, bundled samples.
+        .target(name: "EVQ", dependencies: ["EVQEngine", "EVQSyntax", "EVQStore"]),
+        // libedit, linked as a system library; only LineEditor imports it.
+        .systemLibrary(
+            name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]),
+        .target(name: "LineEditor", dependencies: ["CLibEdit"]),
+        // The input loop shared by the prompt, piped stdin and `evq run`; dot-commands.
+        .target(name: "EVQShell", dependencies: ["EVQ", "LineEditor"]),
+        .executableTarget(
+            name: "evq",
+            dependencies: ["EVQShell", "EVQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+        .executableTarget(name: "evq-bench", dependencies: ["EVQ"]),
+
+        .testTarget(name: "EVQStoreTests", dependencies: ["EVQStore"]),
+        .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
+        .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ"]),
+        .testTarget(name: "EVQTests", dependencies: ["EVQ"]),
+        .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
+        .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor"]),
+    ]
+)

@@ -1,0 +1,86 @@
+// Loads data files into a session: `--data [NAME=]PATH` from the command line, or the
+// bundled samples when no data is named. Malformed rows are reported and counted by ingest.
+
+import EVQStore
+import Foundation
+
+/// One `--data` argument: a path, and the table it goes into (`events` unless named).
+public struct DataSource: Sendable, Equatable {
+    public var table: String
+    public var path: String
+
+    public init(table: String = "events", path: String) {
+        self.table = table
+        self.path = path
+    }
+
+    /// `events.csv` -> table `events`; `actors=Samples/actors.csv` -> table `actors`.
+    public init(argument: String) {
+        if let eq = argument.firstIndex(of: "="), !argument[..<eq].contains("/"), !argument[..<eq].isEmpty {
+            self.init(table: String(argument[..<eq]), path: String(argument[argument.index(after: eq)...]))
+        } else {
+            self.init(path: argument)
+        }
+    }
+}
+
+public struct LoadReport: Sendable {
+    public var table: String
+    public var files: [String]
+    public var rows: Int
+    public var rowsRejected: Int
+    public var issues: [IngestIssue]
+}
+
+public enum DataLoader {
+    /// The bundled samples: `$EVQ_SAMPLES`, else `./Samples`, else the `Samples` folder of the
+    /// source tree this binary was built from (so `swift run evq` works from any folder).
+    public static func samplesDirectory() -> String? {
+        let fm = FileManager.default
+        var candidates: [String] = []
+        if let env = ProcessInfo.processInfo.environment["EVQ_SAMPLES"], !env.isEmpty { candidates.append(env) }
+        candidates.append(fm.currentDirectoryPath + "/Samples")
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        candidates.append(root.appendingPathComponent("Samples").path)
+        return candidates.first { fm.fileExists(atPath: $0 + "/seed-events.csv") }
+    }
+
+    /// The sample tables: `events` (the seed article's events and the UCDP Syria release) and `actors`.
+    public static func sampleSources() throws(EVQError) -> [DataSource] {
+        guard let dir = samplesDirectory() else {
+            throw EVQError(.missingInput("bundled samples (Samples/seed-events.csv); set EVQ_SAMPLES or pass --data"))
+        }
+        return [
+            DataSource(table: "events", path: dir + "/seed-events.csv"),
+            DataSource(table: "events", path: dir + "/ucdp-syria.csv"),
+            DataSource(table: "actors", path: dir + "/actors.csv"),
+        ]
+    }
+
+    /// Loads each table's files (several files for one table are concatenated) into `session`.
+    @discardableResult
+    public static func load(_ sources: [DataSource], into session: Session) throws(EVQError) -> [LoadReport] {
+        var order: [String] = []
+        var paths: [String: [String]] = [:]
+        for s in sources {
+            if paths[s.table] == nil { order.append(s.table) }
+            paths[s.table, default: []].append(s.path)
+        }
+        var reports: [LoadReport] = []
+        for name in order {
+            let result: IngestResult
+            do {
+                result = try Ingest.load(paths: paths[name]!, tableName: name)
+            } catch {
+                switch error {
+                case .fileNotFound(let path): throw EVQError(.missingInput(path))
+                default: throw EVQError(.data(error.description))
+                }
+            }
+            session.addTable(result.table)
+            reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount,
+                                      rowsRejected: result.rowsRejected, issues: result.issues))
+        }
+        return reports
+    }
+}

@@ -1,0 +1,173 @@
+// Output modes, defined once (SQLite's aModeInfo): the CLI's --format, the prompt's `.mode`
+// and their help all read this enum. Rendering is pure: a table in, text out.
+
+import EVQEngine
+import Foundation
+import EVQStore
+
+public enum OutputFormat: String, CaseIterable, Sendable {
+    case table, csv, tsv, json, jsonl, markdown
+
+    public var summary: String {
+        switch self {
+        case .table: "aligned columns for reading (cells over 60 characters end in '…')"
+        case .csv: "RFC 4180 comma-separated values with a header row"
+        case .tsv: "tab-separated values; tabs and newlines in cells written as \\t and \\n"
+        case .json: "one JSON array of objects"
+        case .jsonl: "one JSON object per line"
+        case .markdown: "a GitHub-flavoured Markdown table"
+        }
+    }
+}
+
+public struct RenderOptions: Sendable {
+    /// Rows shown at most (table and markdown only); the footer says how many were left out.
+    public var maxRows: Int?
+    /// Longest cell in table mode before it is cut with '…'; nil = never cut.
+    public var maxCellWidth: Int?
+
+    public init(maxRows: Int? = nil, maxCellWidth: Int? = 60) {
+        self.maxRows = maxRows
+        self.maxCellWidth = maxCellWidth
+    }
+}
+
+public enum Renderer {
+    public static func render(_ table: Table, as format: OutputFormat, options: RenderOptions = .init()) -> String {
+        switch format {
+        case .table: aligned(table, options)
+        case .csv: delimited(table, separator: ",", quote: csvQuote)
+        case .tsv: delimited(table, separator: "\t", quote: tsvEscape)
+        case .json: json(table, lines: false)
+        case .jsonl: json(table, lines: true)
+        case .markdown: markdown(table, options)
+        }
+    }
+
+    // MARK: table
+
+    private static func aligned(_ t: Table, _ o: RenderOptions) -> String {
+        let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
+        let headers = t.columns.map(\.name)
+        var cells: [[String]] = []
+        cells.reserveCapacity(shown)
+        for r in 0..<shown {
+            cells.append(t.columns.map { c in
+                let text = oneLine(ValueFormat.plain(c.value(at: r)))
+                guard let limit = o.maxCellWidth, text.count > limit else { return text }
+                return String(text.prefix(limit - 1)) + "…"
+            })
+        }
+        var widths = headers.map(\.count)
+        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+        let rightAligned = t.columns.map { $0.type.isNumeric || $0.type == .duration }
+        func pad(_ s: String, _ i: Int) -> String {
+            let fill = String(repeating: " ", count: widths[i] - s.count)
+            return rightAligned[i] ? fill + s : s + fill
+        }
+        var out = " " + headers.enumerated().map { pad($1, $0) }.joined(separator: " | ") + "\n"
+        out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
+        for row in cells {
+            out += " " + row.enumerated().map { pad($1, $0) }.joined(separator: " | ") + "\n"
+        }
+        out += footer(t.rowCount, shown)
+        return out
+    }
+
+    /// `(3 rows)`, or how many rows were left out and how to see them.
+    static func footer(_ total: Int, _ shown: Int) -> String {
+        if shown < total {
+            return "(\(total) rows; \(total - shown) not shown: raise .maxrows or use .last to see them all)\n"
+        }
+        return "(\(total) row\(total == 1 ? "" : "s"))\n"
+    }
+
+    /// Newlines and tabs inside a cell would break the layout: show them escaped.
+    private static func oneLine(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }) else { return s }
+        return s.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
+            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: "\\t")
+    }
+
+    // MARK: csv, tsv
+
+    private static func delimited(_ t: Table, separator: String, quote: (String) -> String) -> String {
+        var out = t.columns.map { quote($0.name) }.joined(separator: separator) + "\n"
+        for r in 0..<t.rowCount {
+            out += t.columns.map { quote(ValueFormat.plain($0.value(at: r))) }.joined(separator: separator) + "\n"
+        }
+        return out
+    }
+
+    private static func csvQuote(_ s: String) -> String {
+        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
+        return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+    }
+
+    private static func tsvEscape(_ s: String) -> String {
+        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\\" || $0 == "\r\n" }) else { return s }
+        return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
+            .replacingOccurrences(of: "\r\n", with: "\\r\\n").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
+    }
+
+    // MARK: json
+
+    private static func json(_ t: Table, lines: Bool) -> String {
+        let keys = t.columns.map { jsonString($0.name) }
+        var rows: [String] = []
+        rows.reserveCapacity(t.rowCount)
+        for r in 0..<t.rowCount {
+            let fields = t.columns.enumerated().map { i, c in keys[i] + ":" + jsonValue(c.value(at: r)) }
+            rows.append("{" + fields.joined(separator: ",") + "}")
+        }
+        if lines { return rows.map { $0 + "\n" }.joined() }
+        return rows.isEmpty ? "[]\n" : "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
+    }
+
+    static func jsonValue(_ v: Value) -> String {
+        switch v {
+        case .null: "null"
+        case .bool(let b): b ? "true" : "false"
+        case .int(let i): String(i)
+        case .float(let d): d.isFinite ? "\(d)" : "null"
+        case .string(let s): jsonString(s)
+        case .time, .duration: jsonString(ValueFormat.plain(v))
+        case .list(let items): "[" + items.map(jsonValue).joined(separator: ",") + "]"
+        }
+    }
+
+    static func jsonString(_ s: String) -> String {
+        var out = "\""
+        for u in s.unicodeScalars {
+            switch u {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case "\n": out += "\\n"
+            case "\r": out += "\\r"
+            case "\t": out += "\\t"
+            default:
+                if u.value < 0x20 {
+                    let hex = String(u.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(u)
+                }
+            }
+        }
+        return out + "\""
+    }
+
+    // MARK: markdown
+
+    private static func markdown(_ t: Table, _ o: RenderOptions) -> String {
+        let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
+        func cell(_ s: String) -> String { oneLine(s).replacingOccurrences(of: "|", with: "\\|") }
+        var out = "| " + t.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
+        out += "|" + t.columns.map { $0.type.isNumeric ? " ---: |" : " --- |" }.joined() + "\n"
+        for r in 0..<shown {
+            out += "| " + t.columns.map { cell(ValueFormat.plain($0.value(at: r))) }.joined(separator: " | ") + " |\n"
+        }
+        if shown < t.rowCount { out += "\n" + footer(t.rowCount, shown) }
+        return out
+    }
+}

@@ -1,0 +1,189 @@
+// The embedding API: a session holds tables and bindings, runs statements and returns typed
+// results. The CLI, the prompt and tests all go through it.
+
+import EVQEngine
+import EVQStore
+import EVQSyntax
+
+/// What one statement produced.
+public enum StatementOutcome: Sendable {
+    /// A query's rows (a bare expression gives a one-row table with a `value` column).
+    case rows(QueryResult, plan: Plan?)
+    /// `let` bound a name.
+    case bound(String)
+}
+
+public final class Session: @unchecked Sendable {
+    /// Tables and scalar bindings visible to queries.
+    public var catalog = Catalog()
+    /// `--param name=value` overrides, applied to `param` statements.
+    public var parameterOverrides: [String: String] = [:]
+    /// Checked once per batch of rows; return true to stop the running query (Ctrl-C).
+    public var isCancelled: @Sendable () -> Bool = { false }
+    /// Optimizer passes to skip (for explain tests and debugging).
+    public var disabledPasses: Set<OptimizerPass> = []
+
+    public init() {}
+
+    /// A session over in-memory tables: `Session(tables: [table])`.
+    public convenience init(tables: [Table]) {
+        self.init()
+        for t in tables { catalog.tables[t.name] = t }
+    }
+
+    public func addTable(_ table: Table, as name: String? = nil) {
+        catalog.tables[name ?? table.name] = table
+    }
+
+    public var tableNames: [String] { catalog.tables.keys.sorted() }
+
+    /// Runs the statements of `text` and returns the result of the last query.
+    ///
+    ///     let n = try session.query("events | where country == \"Israel\" | count")
+    ///     n.table.value(row: 0, column: 0)  // .int(3)
+    public func query(_ text: String, name: String = "<query>") throws(EVQError) -> QueryResult {
+        var last: QueryResult? = nil
+        try run(text, name: name) { outcome in
+            if case .rows(let r, _) = outcome { last = r }
+        }
+        guard let last else { throw EVQError(.usage("'\(text)' has no query to run")) }
+        return last
+    }
+
+    /// Runs every statement of `text` in order, handing each outcome to `onOutcome` as soon as
+    /// it is ready. Syntax errors anywhere stop the script before anything runs; a later error
+    /// stops it at that statement.
+    public func run(_ text: String, name: String = "<query>", firstLine: Int = 1,
+                    onOutcome: (StatementOutcome) throws(EVQError) -> Void) throws(EVQError)
+    {
+        let file = SourceFile(name: name, text: text, firstLine: firstLine)
+        let (program, diagnostics) = Parser.parse(file)
+        if !diagnostics.isEmpty { throw EVQError(.query(diagnostics, file)) }
+        try checkParameterOverrides(program, file)
+        for statement in program.statements {
+            let outcome: StatementOutcome
+            do throws(Diagnostic) {
+                outcome = try execute(statement, file)
+            } catch {
+                throw error.isCancellation ? EVQError(.cancelled) : EVQError(.query([error], file))
+            }
+            try onOutcome(outcome)
+        }
+    }
+
+    /// Whether `text` is complete, or ends inside a statement (a dangling `|`, an open bracket
+    /// or string): the prompt then asks for another line.
+    public static func needsMoreInput(_ text: String) -> Bool {
+        let (_, diagnostics) = Parser.parse(SourceFile(name: "", text: text))
+        return diagnostics.contains { $0.isAtEndOfInput }
+    }
+
+    private func execute(_ statement: Statement, _ file: SourceFile) throws(Diagnostic) -> StatementOutcome {
+        switch statement.kind {
+        case .binding(let name, let value):
+            if isTableQuery(value) {
+                let result = try runQuery(value, file)
+                catalog.tables[name.name] = Table(name: name.name, columns: result.0.table.columns, rowCount: result.0.table.rowCount,
+                                                  timeColumnIndex: result.0.table.timeColumnIndex)
+                catalog.scalars[name.name] = nil
+            } else {
+                catalog.scalars[name.name] = try scalar(value.source, file)
+                catalog.tables[name.name] = nil
+            }
+            return .bound(name.name)
+        case .param(let name, let defaultValue):
+            let value = try scalar(defaultValue, file)
+            if let override = parameterOverrides[name.name] {
+                catalog.scalars[name.name] = try Self.parseParameter(override, like: value, name: name, span: defaultValue.span)
+            } else {
+                catalog.scalars[name.name] = value
+            }
+            return .bound(name.name)
+        case .query(let q):
+            if isTableQuery(q) {
+                let (result, plan) = try runQuery(q, file)
+                return .rows(result, plan: plan)
+            }
+            let v = try scalar(q.source, file)
+            let column = TableBuilder.makeColumn(name: "value", values: [v], type: v.type == .null ? .string : v.type)
+            return .rows(QueryResult(table: Table(name: "value", columns: [column], rowCount: 1),
+                                     stats: QueryStats(rowsExamined: 0, rowsInSource: 0)), plan: nil)
+        }
+    }
+
+    private func isTableQuery(_ q: Query) -> Bool {
+        if !q.stages.isEmpty { return true }
+        if case .name(let n, _) = q.source.kind { return catalog.tables[n] != nil }
+        return false
+    }
+
+    private func checker(_ file: SourceFile) -> Checker {
+        Checker(catalog: catalog) { [unowned self] (q: Query) throws(Diagnostic) -> Table in
+            try self.runQuery(q, file).0.table
+        }
+    }
+
+    private func scalar(_ e: Expr, _ file: SourceFile) throws(Diagnostic) -> Value {
+        try checker(file).evaluateScalar(e)
+    }
+
+    private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
+        let checked = try checker(file).check(q)
+        let plan = Planner(source: file, disabledPasses: disabledPasses).plan(checked)
+        do {
+            return (try Executor(context: ExecutionContext(isCancelled: isCancelled)).run(plan), plan)
+        } catch {
+            switch error {
+            case .cancelled: throw Diagnostic.cancelled
+            case .diagnostic(let d): throw d
+            }
+        }
+    }
+
+    /// The text of `--param name=value` read as the type of the param's default.
+    static func parseParameter(_ text: String, like defaultValue: Value, name: Identifier, span: Span) throws(Diagnostic) -> Value {
+        func fail(_ what: String) -> Diagnostic {
+            Diagnostic("--param \(name.name)=\(text): expected \(what)", at: span, hint: "the default here is \(ValueFormat.literal(defaultValue))")
+        }
+        switch defaultValue {
+        case .string, .null: return .string(text)
+        case .int: guard let v = Int64(text) else { throw fail("a whole number") }; return .int(v)
+        case .float: guard let v = Double(text) else { throw fail("a number") }; return .float(v)
+        case .bool:
+            switch text.lowercased() {
+            case "true": return .bool(true)
+            case "false": return .bool(false)
+            default: throw fail("true or false")
+            }
+        case .time: guard let v = TimeFormat.parse(Substring(text)) else { throw fail("a date such as 2024-10-01") }; return .time(v)
+        case .duration:
+            let file = SourceFile(name: "", text: text)
+            guard let tokens = try? Lexer.tokenize(file), tokens.count == 2, case .duration(let d) = tokens[0].kind else {
+                throw fail("a duration such as 3d")
+            }
+            return .duration(d)
+        case .list: throw fail("a list (list params are not supported)")
+        }
+    }
+
+    /// Every `--param` must name a `param` of the script.
+    private func checkParameterOverrides(_ program: Program, _ file: SourceFile) throws(EVQError) {
+        let declared = program.statements.compactMap { s -> String? in
+            if case .param(let n, _) = s.kind { return n.name }
+            return nil
+        }
+        for name in parameterOverrides.keys.sorted() where !declared.contains(name) {
+            var message = "unknown param '\(name)'"
+            if let s = Suggest.closest(to: name, in: declared) { message += "; did you mean '\(s)'?" }
+            else if declared.isEmpty { message += ": \(file.name) declares no params" }
+            else { message += "; params: " + declared.joined(separator: ", ") }
+            throw EVQError(.usage(message))
+        }
+    }
+}
+
+extension Diagnostic {
+    /// Carries a cancellation through code that throws diagnostics; never shown as such.
+    static let cancelled = Diagnostic("Interrupted", at: .none, hint: "__cancelled__")
+    var isCancellation: Bool { hint == "__cancelled__" }
+}

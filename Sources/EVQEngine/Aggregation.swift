@@ -1,0 +1,155 @@
+// `summarize`: groups rows by key values and folds each aggregate per group. Groups come
+// out in the order their first row was seen (time order for the event table), so results
+// are deterministic. A single string key groups on dictionary ids, without hashing strings.
+
+import EVQStore
+
+struct Aggregation {
+    let context: ExecutionContext
+
+    /// Running state of one aggregate for one group.
+    enum State {
+        case count(Int64)
+        case sumInt(Int64, overflow: Bool, seen: Bool)
+        case sumFloat(Double, seen: Bool)
+        case avg(Double, Int64)
+        case extreme(Value)
+        case distinct(Set<Value>)
+    }
+
+    func run(_ r: Relation, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
+             outputs: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation
+    {
+        let table = r.table
+        let keyEvals = keys.map { ExpressionEvaluator.compile($0.expr, table, nil) }
+        let argEvals = aggregates.map { a in a.arguments.map { ExpressionEvaluator.compile($0, table, nil) } }
+        let conditions = aggregates.map { a in a.function == .countif ? ExpressionEvaluator.predicate(a.arguments[0], table, nil) : nil }
+
+        var groupKeys: [[Value]] = []
+        var states: [[State]] = []  // [group][aggregate]
+        var groupByKey: [[Value]: Int] = [:]
+        // Fast path: one plain string column as the key.
+        var groupByID: [Int]? = nil
+        var stringKey: StringColumn? = nil
+        if keys.count == 1, let c = keys[0].expr.columnIndex, case .string(let s) = table.columns[c].data {
+            stringKey = s
+            groupByID = [Int](repeating: -1, count: s.dictionary.count + 1)
+        }
+
+        func newGroup(_ key: [Value]) -> Int {
+            groupKeys.append(key)
+            states.append(aggregates.map(Self.initial))
+            return groupKeys.count - 1
+        }
+        if keys.isEmpty { _ = newGroup([]) }
+
+        try r.forEachRow(context) { row in
+            let g: Int
+            if keys.isEmpty {
+                g = 0
+            } else if let s = stringKey {
+                let id = s.ids[row]
+                let slot = id == StringColumn.nullID ? s.dictionary.count : Int(id)
+                if groupByID![slot] < 0 { groupByID![slot] = newGroup([keyEvals[0](row)]) }
+                g = groupByID![slot]
+            } else {
+                let key = keyEvals.map { $0(row) }
+                if let existing = groupByKey[key] {
+                    g = existing
+                } else {
+                    g = newGroup(key)
+                    groupByKey[key] = g
+                }
+            }
+            for (k, agg) in aggregates.enumerated() {
+                Self.fold(&states[g][k], agg.function, argEvals[k], conditions[k], row)
+            }
+        }
+
+        // Assemble: key columns, then each output evaluated over its group's aggregate values.
+        let slot = ExpressionEvaluator.AggregateSlot()
+        let empty = Table(name: "", columns: [], rowCount: 1)
+        let outputEvals = outputs.map { ExpressionEvaluator.compile($0.expr, empty, slot) }
+        var outputValues = [[Value]](repeating: [], count: outputs.count)
+        for g in 0..<groupKeys.count {
+            slot.values = zip(states[g], aggregates).map { Self.result($0, $1.type) }
+            for (o, eval) in outputEvals.enumerated() { outputValues[o].append(eval(0)) }
+        }
+        var columns: [Column] = []
+        for (k, key) in keys.enumerated() {
+            let values = groupKeys.map { $0[k] }
+            columns.append(TableBuilder.makeColumn(name: key.name, values: values, type: key.expr.type == .null ? TableBuilder.inferType(values) : key.expr.type))
+        }
+        for (o, out) in outputs.enumerated() {
+            let type = out.expr.type == .null ? TableBuilder.inferType(outputValues[o]) : out.expr.type
+            columns.append(TableBuilder.makeColumn(name: out.name, values: outputValues[o], type: type))
+        }
+        let result = Table(name: "result", columns: columns, rowCount: groupKeys.count)
+        return Relation(table: result, rows: nil, inTimeOrder: false)
+    }
+
+    static func initial(_ a: AggregateCall) -> State {
+        switch a.function {
+        case .count, .countif: .count(0)
+        case .sum: a.type == .float ? .sumFloat(0, seen: false) : .sumInt(0, overflow: false, seen: false)
+        case .avg: .avg(0, 0)
+        case .min, .max: .extreme(.null)
+        case .dcount: .distinct([])
+        }
+    }
+
+    @inline(__always)
+    static func fold(_ state: inout State, _ f: AggregateFunction, _ args: [RowEval], _ condition: RowPredicate?, _ row: Int) {
+        switch state {
+        case .count(let n):
+            if f == .countif {
+                if condition!(row) { state = .count(n + 1) }
+            } else if args.isEmpty || !args[0](row).isNull {
+                state = .count(n + 1)
+            }
+        case .sumInt(let s, let overflow, _):
+            switch args[0](row) {
+            case .int(let v), .duration(let v):
+                let (r, o) = s.addingReportingOverflow(v)
+                state = .sumInt(r, overflow: overflow || o, seen: true)
+            default: break
+            }
+        case .sumFloat(let s, _):
+            if let v = args[0](row).asDouble { state = .sumFloat(s + v, seen: true) }
+        case .avg(let s, let n):
+            switch args[0](row) {
+            case .int(let v), .duration(let v): state = .avg(s + Double(v), n + 1)
+            case .float(let v): state = .avg(s + v, n + 1)
+            default: break
+            }
+        case .extreme(let current):
+            let v = args[0](row)
+            if v.isNull { return }
+            if current.isNull { state = .extreme(v); return }
+            let c = Value.compare(v, current)
+            if (f == .min && c < 0) || (f == .max && c > 0) { state = .extreme(v) }
+        case .distinct(var set):
+            let v = args[0](row)
+            if v.isNull { return }
+            state = .distinct([])  // release the reference so the insert does not copy
+            set.insert(v)
+            state = .distinct(set)
+        }
+    }
+
+    /// The aggregate's value. A sum or average over no values is null, as in SQL.
+    static func result(_ state: State, _ type: DataType) -> Value {
+        switch state {
+        case .count(let n): return .int(n)
+        case .sumInt(let s, let overflow, let seen):
+            guard seen, !overflow else { return .null }
+            return type == .duration ? .duration(s) : .int(s)
+        case .sumFloat(let s, let seen): return seen ? .float(s) : .null
+        case .avg(let s, let n):
+            guard n > 0 else { return .null }
+            return type == .duration ? .duration(Int64((s / Double(n)).rounded())) : .float(s / Double(n))
+        case .extreme(let v): return v
+        case .distinct(let set): return .int(Int64(set.count))
+        }
+    }
+}

@@ -1,0 +1,37 @@
+// The checker's output: a source and a list of stages whose expressions are typed and whose
+// names are resolved against the schema flowing into each stage.
+
+import EVQStore
+import EVQSyntax
+
+public struct CheckedQuery: Sendable {
+    public var source: Table
+    public var stages: [CheckedStage]
+    /// The schema of the result.
+    public var output: [Field]
+    public var span: Span
+}
+
+public struct CheckedSortKey: Sendable {
+    public var expr: TypedExpr
+    public var descending: Bool
+}
+
+public struct CheckedStage: Sendable {
+    public enum Kind: Sendable {
+        case filter(TypedExpr)
+        /// The output columns, in order. `extend` is a projection that keeps the input columns.
+        case project([(name: String, expr: TypedExpr)])
+        case sort([CheckedSortKey])
+        case take(Int)
+        case count
+        case summarize(keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall], outputs: [(name: String, expr: TypedExpr)])
+        case top(Int, [CheckedSortKey])
+        case distinct([(name: String, expr: TypedExpr)])
+    }
+
+    public var kind: Kind
+    public var input: [Field]
+    public var output: [Field]
+    public var span: Span
+}

@@ -1,0 +1,141 @@
+// Type-checks function calls: aggregates (only inside `summarize`) and scalar functions.
+
+import EVQStore
+import EVQSyntax
+
+extension Checker {
+    func call(_ f: Identifier, _ args: [Expr], _ span: Span, _ scope: inout Scope) throws(Diagnostic) -> TypedExpr {
+        if let agg = AggregateFunction(rawValue: f.name) {
+            return try aggregate(agg, f, args, span, &scope)
+        }
+        guard let fn = ScalarFunction(rawValue: f.name) else {
+            let all = AggregateFunction.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue)
+            throw Diagnostic("unknown function '\(f.name)'", at: f.span, hint: Suggest.hint(for: f.name, in: all))
+        }
+        try checkArity(f, fn.arity, args, span)
+        if fn == .latest {
+            // The newest time in the default table: its last non-null time row, no scan.
+            guard let table = catalog.tables[catalog.defaultTable], let t = table.timeColumnIndex, table.nonNullTimeCount > 0 else {
+                throw Diagnostic("'latest()' needs a '\(catalog.defaultTable)' table with a time column", at: span)
+            }
+            return TypedExpr(.constant(table.value(row: table.nonNullTimeCount - 1, column: t)), .time, span)
+        }
+        let typed = try args.map { a throws(Diagnostic) in try check(a, &scope) }
+        let type = try scalarType(fn, typed, f)
+        return try folded(TypedExpr(.call(fn, typed), type, span))
+    }
+
+    private func checkArity(_ f: Identifier, _ arity: ClosedRange<Int>, _ args: [Expr], _ span: Span) throws(Diagnostic) {
+        guard arity.contains(args.count) else {
+            let expected = arity.lowerBound == arity.upperBound
+                ? "\(arity.lowerBound) argument\(arity.lowerBound == 1 ? "" : "s")"
+                : "\(arity.lowerBound) to \(arity.upperBound) arguments"
+            throw Diagnostic("'\(f.name)' takes \(expected), found \(args.count)", at: span, hint: usage(of: f.name))
+        }
+    }
+
+    private func usage(of name: String) -> String? {
+        if let a = AggregateFunction(rawValue: name) { return "usage: " + a.signature }
+        if let s = ScalarFunction(rawValue: name) { return "usage: " + s.signature }
+        return nil
+    }
+
+    private func aggregate(_ agg: AggregateFunction, _ f: Identifier, _ args: [Expr], _ span: Span, _ scope: inout Scope) throws(Diagnostic) -> TypedExpr {
+        guard scope.allowAggregates else {
+            throw Diagnostic("aggregate '\(agg.rawValue)' is only allowed in 'summarize'", at: f.span,
+                             hint: "for example: | summarize \(agg == .count ? "count()" : "\(agg.rawValue)(...)") by country")
+        }
+        guard !scope.insideAggregate else {
+            throw Diagnostic("aggregates cannot be nested", at: f.span)
+        }
+        try checkArity(f, agg.arity, args, span)
+        scope.insideAggregate = true
+        defer { scope.insideAggregate = false }
+        var typed: [TypedExpr] = []
+        for a in args { typed.append(try check(a, &scope)) }
+        let argType = typed.first?.type ?? .null
+        let resultType: DataType
+        switch agg {
+        case .count, .dcount:
+            resultType = .int
+        case .countif:
+            try expectBool(typed[0], "'countif'")
+            resultType = .int
+        case .sum:
+            guard argType.isNumeric || argType == .duration || argType == .null else {
+                throw Diagnostic("'sum' needs numbers, found \(argType.rawValue)", at: typed[0].span, hint: "count rows with count() or countif(...)")
+            }
+            resultType = argType == .null ? .int : argType
+        case .avg:
+            guard argType.isNumeric || argType == .duration || argType == .null else {
+                throw Diagnostic("'avg' needs numbers, found \(argType.rawValue)", at: typed[0].span)
+            }
+            resultType = argType == .duration ? .duration : .float
+        case .min, .max:
+            guard argType != .list else { throw Diagnostic("'\(agg.rawValue)' cannot compare lists", at: typed[0].span) }
+            resultType = argType
+        }
+        scope.aggregates.append(AggregateCall(function: agg, arguments: typed, type: resultType, span: span))
+        return TypedExpr(.aggregateResult(scope.aggregates.count - 1), resultType, span)
+    }
+
+    private func scalarType(_ fn: ScalarFunction, _ args: [TypedExpr], _ f: Identifier) throws(Diagnostic) -> DataType {
+        func need(_ i: Int, _ allowed: [DataType], _ what: String) throws(Diagnostic) {
+            let t = args[i].type
+            guard t == .null || allowed.contains(t) else {
+                throw Diagnostic("'\(fn.rawValue)' needs \(what), found \(t.rawValue)", at: args[i].span, hint: "usage: " + fn.signature)
+            }
+        }
+        switch fn {
+        case .day, .week, .month:
+            try need(0, [.time], "a time")
+            return .time
+        case .year:
+            try need(0, [.time], "a time")
+            return .int
+        case .bin:
+            if args[0].type == .time {
+                try need(1, [.duration], "a duration such as 1d when binning times")
+                guard case .constant(.duration(let d)) = args[1].kind, d > 0 else {
+                    throw Diagnostic("'bin' needs a positive constant duration", at: args[1].span, hint: "for example: bin(date, 7d)")
+                }
+                return .time
+            }
+            try need(0, [.int, .float], "a time or a number")
+            try need(1, [.int, .float], "a number")
+            return args[0].type == .int && args[1].type == .int ? .int : .float
+        case .latest, .now:
+            return .time
+        case .isnull, .isnotnull:
+            return .bool
+        case .coalesce:
+            let types = Set(args.map(\.type).filter { $0 != .null })
+            if types.count > 1, !types.allSatisfy(\.isNumeric) {
+                throw Diagnostic("'coalesce' needs arguments of one type, found \(types.map(\.rawValue).sorted().joined(separator: " and "))", at: f.span)
+            }
+            return types.count > 1 ? .float : (types.first ?? .null)
+        case .tolower, .toupper:
+            try need(0, [.string], "text")
+            return .string
+        case .strlen:
+            try need(0, [.string], "text")
+            return .int
+        case .tostring:
+            return .string
+        case .toint:
+            return .int
+        case .tofloat:
+            return .float
+        case .abs:
+            try need(0, [.int, .float, .duration], "a number")
+            return args[0].type
+        case .round:
+            try need(0, [.int, .float], "a number")
+            if args.count == 2 { try need(1, [.int], "a whole number of digits") }
+            return args[0].type == .int ? .int : .float
+        case .floor, .ceil:
+            try need(0, [.int, .float], "a number")
+            return args[0].type == .int ? .int : .float
+        }
+    }
+}

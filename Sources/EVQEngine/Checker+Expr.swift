@@ -1,0 +1,291 @@
+// Type-checks expressions. Rules: comparisons need comparable types (numbers with numbers,
+// a string literal that is a date with a time); a date literal names its whole day, so
+// `date <= 2024-10-31` includes that day; `in` takes a list, a range, a period or a table.
+
+import EVQStore
+import EVQSyntax
+
+extension Checker {
+    func check(_ e: Expr, _ scope: inout Scope) throws(Diagnostic) -> TypedExpr {
+        switch e.kind {
+        case .null: return TypedExpr(.constant(.null), .null, e.span)
+        case .bool(let b): return TypedExpr(.constant(.bool(b)), .bool, e.span)
+        case .int(let v): return TypedExpr(.constant(.int(v)), .int, e.span)
+        case .float(let v): return TypedExpr(.constant(.float(v)), .float, e.span)
+        case .string(let s): return TypedExpr(.constant(.string(s)), .string, e.span)
+        case .time(let t, _): return TypedExpr(.constant(.time(t)), .time, e.span)
+        case .duration(let d): return TypedExpr(.constant(.duration(d)), .duration, e.span)
+        case .name(let n, _): return try name(n, e.span, scope)
+        case .list(let items):
+            var values: [Value] = []
+            for item in items {
+                let t = try check(item, &scope)
+                guard let v = try fold(t) else {
+                    throw Diagnostic("list items must be constants", at: item.span)
+                }
+                values.append(v)
+            }
+            return TypedExpr(.constant(.list(values)), .list, e.span)
+        case .range:
+            throw Diagnostic("a range 'a .. b' can only follow 'in'", at: e.span, hint: "for example: date in 2024-10-01 .. 2024-10-31")
+        case .subquery:
+            throw Diagnostic("a subquery can only follow 'in'", at: e.span, hint: "for example: actor1 in (actors | where backer == \"Iran\" | project name)")
+        case .unary(.not, let operand):
+            let t = try check(operand, &scope)
+            try expectBool(t, "'not'")
+            return try folded(TypedExpr(.not(t), .bool, e.span))
+        case .unary(.negate, let operand):
+            let t = try check(operand, &scope)
+            guard t.type.isNumeric || t.type == .duration || t.type == .null else {
+                throw Diagnostic("cannot negate a value of type \(t.type.rawValue)", at: e.span)
+            }
+            return try folded(TypedExpr(.negate(t), t.type, e.span))
+        case .binary(let op, let l, let r, let opSpan):
+            return try binary(op, l, r, opSpan, e.span, &scope)
+        case .call(let f, let args):
+            return try call(f, args, e.span, &scope)
+        }
+    }
+
+    private func name(_ n: String, _ span: Span, _ scope: Scope) throws(Diagnostic) -> TypedExpr {
+        if let i = scope.fields.firstIndex(where: { $0.name == n }) {
+            return TypedExpr(.column(i), scope.fields[i].type, span)
+        }
+        if let v = catalog.scalars[n] { return TypedExpr(.constant(v), v.type, span) }
+        if catalog.tables[n] != nil {
+            throw Diagnostic("'\(n)' is a table, not a value", at: span, hint: "use it after 'in', or as the start of a query")
+        }
+        if AggregateFunction(rawValue: n) != nil || ScalarFunction(rawValue: n) != nil {
+            throw Diagnostic("unknown field '\(n)'", at: span, hint: "\(n) is a function: write \(n)(...)")
+        }
+        let candidates = scope.fields.map(\.name) + catalog.scalars.keys.sorted()
+        let shown = n.contains(" ") || n.isEmpty ? "`\(n)`" : n
+        throw Diagnostic("unknown field '\(shown)'", at: span,
+                         hint: Suggest.hint(for: n, in: candidates) ?? (scope.fields.isEmpty ? nil : "fields: " + scope.fields.prefix(8).map(\.name).joined(separator: ", ") + (scope.fields.count > 8 ? ", ..." : "")))
+    }
+
+    func expectBool(_ t: TypedExpr, _ what: String) throws(Diagnostic) {
+        guard t.type == .bool || t.type == .null else {
+            throw Diagnostic("\(what) needs a condition, found a value of type \(t.type.rawValue)", at: t.span)
+        }
+    }
+
+    private func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span, _ span: Span, _ scope: inout Scope) throws(Diagnostic) -> TypedExpr {
+        if op.isMembership { return try membership(op, l, r, opSpan, span, &scope) }
+        var left = try check(l, &scope)
+        var right = try check(r, &scope)
+        switch op {
+        case .and, .or:
+            try expectBool(left, "'\(op.rawValue)'")
+            try expectBool(right, "'\(op.rawValue)'")
+            return try folded(TypedExpr(op == .and ? .and(left, right) : .or(left, right), .bool, span))
+        case .eqCaseless, .neCaseless:
+            for t in [left, right] where t.type != .string && t.type != .null {
+                throw Diagnostic("'\(op.rawValue)' compares text, found a value of type \(t.type.rawValue)", at: t.span,
+                                 hint: "use '\(op == .eqCaseless ? "==" : "!=")' for other types")
+            }
+            return try folded(TypedExpr(.compare(op, left, right), .bool, span))
+        case .eq, .ne, .lt, .le, .gt, .ge:
+            coerceDateStrings(&left, &right)
+            // A day, week, month or year literal names the whole period.
+            if left.type == .time, case .time(let start, let unit) = r.kind, unit != .instant {
+                return periodComparison(op, left, start: start, unit: unit, span)
+            }
+            if right.type == .time, case .time(let start, let unit) = l.kind, unit != .instant {
+                return periodComparison(op.flipped, right, start: start, unit: unit, span)
+            }
+            try expectComparable(left, right, opSpan)
+            return try folded(TypedExpr(.compare(op, left, right), .bool, span))
+        default:
+            let type = try arithmeticType(op, left, right, opSpan)
+            return try folded(TypedExpr(.arithmetic(op, left, right), type, span))
+        }
+    }
+
+    /// `date == "2024-10-01"` is allowed: the string is read as a date.
+    private func coerceDateStrings(_ l: inout TypedExpr, _ r: inout TypedExpr) {
+        if l.type == .time { Self.coerceDateString(&r) }
+        if r.type == .time { Self.coerceDateString(&l) }
+    }
+
+    static func coerceDateString(_ t: inout TypedExpr) {
+        if case .constant(.string(let s)) = t.kind, let v = TimeFormat.parse(Substring(s)) {
+            t = TypedExpr(.constant(.time(v)), .time, t.span)
+        }
+    }
+
+    private func periodComparison(_ op: BinaryOperator, _ t: TypedExpr, start: Int64, unit: TimeUnit, _ span: Span) -> TypedExpr {
+        let end = Self.periodEnd(start: start, unit: unit)
+        let kind: TypedExprKind
+        switch op {
+        case .eq: kind = .inRange(t, lower: .time(start), upper: .time(end), upperInclusive: false, negated: false)
+        case .ne: kind = .inRange(t, lower: .time(start), upper: .time(end), upperInclusive: false, negated: true)
+        case .lt: kind = .inRange(t, lower: nil, upper: .time(start), upperInclusive: false, negated: false)
+        case .le: kind = .inRange(t, lower: nil, upper: .time(end), upperInclusive: false, negated: false)
+        case .gt: kind = .inRange(t, lower: .time(end), upper: nil, upperInclusive: false, negated: false)
+        default: kind = .inRange(t, lower: .time(start), upper: nil, upperInclusive: false, negated: false)
+        }
+        return TypedExpr(kind, .bool, span)
+    }
+
+    /// The first second after the period that starts at `start`.
+    static func periodEnd(start: Int64, unit: TimeUnit) -> Int64 {
+        switch unit {
+        case .instant: return start + 1
+        case .day: return start + 86_400
+        case .week: return start + 7 * 86_400
+        case .month, .year:
+            let (y, m, _) = TimeFormat.civil(days: TimeFormat.floorDiv(start, 86_400))
+            let (ny, nm) = unit == .year ? (y + 1, m) : (m == 12 ? (y + 1, Int64(1)) : (y, m + 1))
+            return TimeFormat.days(year: ny, month: nm, day: 1) * 86_400
+        }
+    }
+
+    private func expectComparable(_ l: TypedExpr, _ r: TypedExpr, _ opSpan: Span) throws(Diagnostic) {
+        if l.type == .null || r.type == .null || l.type == r.type || (l.type.isNumeric && r.type.isNumeric) { return }
+        var hint: String? = nil
+        if l.type == .time && r.type == .string || l.type == .string && r.type == .time {
+            hint = "write dates without quotes: 2024-10-01"
+        } else if l.type.isNumeric && r.type == .string || l.type == .string && r.type.isNumeric {
+            hint = "write numbers without quotes, or compare with tostring(...)"
+        }
+        throw Diagnostic("cannot compare \(l.type.rawValue) with \(r.type.rawValue)", at: l.span.to(r.span), hint: hint)
+    }
+
+    private func arithmeticType(_ op: BinaryOperator, _ l: TypedExpr, _ r: TypedExpr, _ opSpan: Span) throws(Diagnostic) -> DataType {
+        switch (l.type, r.type) {
+        case (.null, let t), (let t, .null): return t == .null ? .null : (t == .time && op == .sub ? .null : t)
+        case (.int, .int): return op == .div ? .float : .int
+        case (let a, let b) where a.isNumeric && b.isNumeric: return .float
+        case (.time, .duration) where op == .add || op == .sub: return .time
+        case (.duration, .time) where op == .add: return .time
+        case (.time, .time) where op == .sub: return .duration
+        case (.duration, .duration) where op == .add || op == .sub: return .duration
+        case (.duration, .duration) where op == .div: return .float
+        case (.duration, .int) where op == .mul || op == .div, (.int, .duration) where op == .mul: return .duration
+        default:
+            throw Diagnostic("cannot apply '\(op.rawValue)' to \(l.type.rawValue) and \(r.type.rawValue)", at: opSpan,
+                             hint: l.type == .string || r.type == .string ? "text cannot be used in arithmetic" : nil)
+        }
+    }
+
+    // x in [list] | x in a .. b | x in 2024-10 | x in 2024 | x in table | x in (subquery)
+    private func membership(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span, _ span: Span, _ scope: inout Scope) throws(Diagnostic) -> TypedExpr {
+        let left = try check(l, &scope)
+        let negated = op == .notIn || op == .notInCaseless
+        let caseless = op == .inCaseless || op == .notInCaseless
+        if caseless, left.type != .string, left.type != .null {
+            throw Diagnostic("'\(op.rawValue)' compares text, found a value of type \(left.type.rawValue)", at: left.span, hint: "use 'in'")
+        }
+        switch r.kind {
+        case .range(let lo, let hi):
+            var low = try check(lo, &scope), high = try check(hi, &scope)
+            if left.type == .time {
+                Self.coerceDateString(&low)
+                Self.coerceDateString(&high)
+            }
+            guard let lv = try fold(low), let hv = try fold(high) else {
+                throw Diagnostic("the ends of a range must be constants", at: r.span)
+            }
+            try expectComparable(left, low, opSpan)
+            try expectComparable(left, high, opSpan)
+            // A day (or month...) at the upper end includes that whole period.
+            if case .time(let start, let unit) = hi.kind, unit != .instant, case .time = hv {
+                return TypedExpr(.inRange(left, lower: lv, upper: .time(Self.periodEnd(start: start, unit: unit)), upperInclusive: false, negated: negated), .bool, span)
+            }
+            return TypedExpr(.inRange(left, lower: lv, upper: hv, upperInclusive: true, negated: negated), .bool, span)
+        case .time(let start, let unit) where left.type == .time || left.type == .null:
+            return TypedExpr(.inRange(left, lower: .time(start), upper: .time(Self.periodEnd(start: start, unit: unit)), upperInclusive: false, negated: negated), .bool, span)
+        case .int(let year) where left.type == .time && (1...9999).contains(year):
+            let start = TimeFormat.days(year: year, month: 1, day: 1) * 86_400
+            return TypedExpr(.inRange(left, lower: .time(start), upper: .time(Self.periodEnd(start: start, unit: .year)), upperInclusive: false, negated: negated), .bool, span)
+        default:
+            break
+        }
+        let values = try membershipValues(r, &scope)
+        var set = Set<Value>()
+        for v in values {
+            var v = v
+            if left.type == .time, case .string(let s) = v, let t = TimeFormat.parse(Substring(s)) { v = .time(t) }
+            if left.type == .float, case .int(let i) = v { v = .float(Double(i)) }
+            if left.type == .int, case .float(let d) = v, let i = Int64(exactly: d) { v = .int(i) }
+            if !v.isNull, left.type != .null, v.type != left.type, !(left.type.isNumeric && v.type.isNumeric) {
+                throw Diagnostic("cannot look for \(left.type.rawValue) values in a list of \(v.type.rawValue)", at: r.span)
+            }
+            set.insert(caseless ? (v.stringValue.map { .string($0.lowercased()) } ?? v) : v)
+        }
+        return TypedExpr(.inSet(left, set, caseless: caseless, negated: negated), .bool, span)
+    }
+
+    /// The constants on the right of `in`: a list, a one-column table, or a subquery's column.
+    private func membershipValues(_ r: Expr, _ scope: inout Scope) throws(Diagnostic) -> [Value] {
+        func column(of table: Table, _ span: Span) throws(Diagnostic) -> [Value] {
+            guard table.columns.count == 1 else {
+                throw Diagnostic("'in' needs a table with one column, '\(table.name)' has \(table.columns.count)", at: span,
+                                 hint: "pick one: \(table.name) | project \(table.columns.first?.name ?? "name")")
+            }
+            return (0..<table.rowCount).map { table.columns[0].value(at: $0) }
+        }
+        switch r.kind {
+        case .name(let n, _) where catalog.tables[n] != nil && !scope.fields.contains(where: { $0.name == n }):
+            return try column(of: catalog.tables[n]!, r.span)
+        case .subquery(let q):
+            return try column(of: try runSubquery(q), r.span)
+        default:
+            let t = try check(r, &scope)
+            guard let v = try fold(t) else {
+                throw Diagnostic("'in' needs a list, a range, a period or a table", at: r.span, hint: "for example: country in [\"Iraq\", \"Syria\"]")
+            }
+            if case .list(let items) = v { return items }
+            throw Diagnostic("'in' needs a list, a range, a period or a table, found a value of type \(v.type.rawValue)", at: r.span,
+                             hint: "use '==' to compare with one value")
+        }
+    }
+
+    /// Evaluates an expression that reads no column; nil when it does read one.
+    func fold(_ t: TypedExpr) throws(Diagnostic) -> Value? {
+        if case .constant(let v) = t.kind { return v }
+        guard t.isConstant else { return nil }
+        return try ExpressionEvaluator.evaluateConstant(t)
+    }
+
+    /// Replaces a constant subtree by its value (so `3d * 2` is one literal for the planner).
+    func folded(_ t: TypedExpr) throws(Diagnostic) -> TypedExpr {
+        guard t.isConstant, let v = try fold(t) else { return t }
+        return TypedExpr(.constant(v), t.type == .null ? v.type : t.type, t.span)
+    }
+}
+
+extension TypedExpr {
+    /// True when no column and no aggregate is read.
+    var isConstant: Bool {
+        switch kind {
+        case .constant: true
+        case .column, .aggregateResult: false
+        case .not(let a), .negate(let a): a.isConstant
+        case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b): a.isConstant && b.isConstant
+        case .inSet(let a, _, _, _), .inRange(let a, _, _, _, _): a.isConstant
+        case .call(let f, let args): f != .now && args.allSatisfy(\.isConstant)
+        }
+    }
+}
+
+extension Value {
+    var stringValue: String? {
+        if case .string(let s) = self { return s }
+        return nil
+    }
+}
+
+extension BinaryOperator {
+    /// The operator with its operands swapped: `a < b` is `b > a`.
+    var flipped: BinaryOperator {
+        switch self {
+        case .lt: .gt
+        case .le: .ge
+        case .gt: .lt
+        case .ge: .le
+        default: self
+        }
+    }
+}

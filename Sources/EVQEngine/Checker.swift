@@ -1,0 +1,173 @@
+// Resolves names and types. Input: a parsed `Query` and the catalog; output: a `CheckedQuery`
+// or a positioned diagnostic. Context-dependent literals are settled here: `date in 2024-10`
+// becomes a time range, and `in proxies` a set of constants.
+
+import EVQStore
+import EVQSyntax
+
+public struct Checker {
+    public let catalog: Catalog
+    /// Evaluates a table-valued subquery (`x in (actors | ... )`) while checking.
+    let runSubquery: (Query) throws(Diagnostic) -> Table
+
+    public init(catalog: Catalog, runSubquery: @escaping (Query) throws(Diagnostic) -> Table) {
+        self.catalog = catalog
+        self.runSubquery = runSubquery
+    }
+
+    /// The table a query's source names, or nil when the source is not a table.
+    public func sourceTable(of query: Query) -> Table? {
+        if case .name(let n, _) = query.source.kind { return catalog.tables[n] }
+        return nil
+    }
+
+    public func check(_ query: Query) throws(Diagnostic) -> CheckedQuery {
+        guard case .name(let name, _) = query.source.kind else {
+            throw Diagnostic("a query starts with a table name", at: query.source.span,
+                             hint: "tables: " + catalog.tables.keys.sorted().joined(separator: ", "))
+        }
+        guard let table = catalog.tables[name] else {
+            throw Diagnostic("unknown table '\(name)'", at: query.source.span,
+                             hint: Suggest.hint(for: name, in: catalog.tables.keys.sorted()) ?? "tables: " + catalog.tables.keys.sorted().joined(separator: ", "))
+        }
+        var fields = table.schema.map { Field($0.name, $0.type) }
+        var stages: [CheckedStage] = []
+        for stage in query.stages {
+            let checked = try check(stage, input: fields)
+            stages.append(checked)
+            fields = checked.output
+        }
+        return CheckedQuery(source: table, stages: stages, output: fields, span: query.span)
+    }
+
+    /// Evaluates a bare expression (`1 + 2`, the right side of `let n = 5`).
+    public func evaluateScalar(_ expr: Expr) throws(Diagnostic) -> Value {
+        var scope = Scope(fields: [], allowAggregates: false)
+        let t = try check(expr, &scope)
+        return try fold(t) ?? .null
+    }
+
+    private func check(_ stage: Stage, input: [Field]) throws(Diagnostic) -> CheckedStage {
+        var scope = Scope(fields: input, allowAggregates: false)
+        let kind: CheckedStage.Kind
+        var output = input
+        switch stage.kind {
+        case .where(let e):
+            let p = try check(e, &scope)
+            guard p.type == .bool || p.type == .null else {
+                throw Diagnostic("'where' needs a condition, found a value of type \(p.type.rawValue)", at: e.span,
+                                 hint: "compare it, for example: \(scopeText(e)) > 0")
+            }
+            kind = .filter(p)
+        case .project(let items):
+            let named = try namedExprs(items, &scope)
+            output = named.map { Field($0.name, $0.expr.type) }
+            kind = .project(named)
+        case .extend(let items):
+            let named = try namedExprs(items, &scope, checkDuplicates: false)
+            var projection: [(name: String, expr: TypedExpr)] = input.enumerated().map { i, f in
+                (f.name, TypedExpr(.column(i), f.type, stage.span))
+            }
+            for n in named {
+                if let i = projection.firstIndex(where: { $0.name == n.name }) {
+                    projection[i] = n
+                } else {
+                    projection.append(n)
+                }
+            }
+            output = projection.map { Field($0.name, $0.expr.type) }
+            kind = .project(projection)
+        case .sort(let keys):
+            kind = .sort(try keys.map { k throws(Diagnostic) in CheckedSortKey(expr: try check(k.expr, &scope), descending: k.descending) })
+        case .take(let e):
+            kind = .take(try count(e, &scope, stage: "take"))
+        case .count:
+            output = [Field("count", .int)]
+            kind = .count
+        case .summarize(let aggs, let by):
+            let keys = try namedExprs(by, &scope)
+            var aggScope = Scope(fields: input, allowAggregates: true)
+            var outputs: [(name: String, expr: TypedExpr)] = []
+            var names = Set(keys.map(\.name))
+            for (i, item) in aggs.enumerated() {
+                let before = aggScope.aggregates.count
+                let e = try check(item.expr, &aggScope)
+                guard aggScope.aggregates.count > before else {
+                    throw Diagnostic("'summarize' needs an aggregate here, such as count() or sum(\(scopeText(item.expr)))", at: item.expr.span,
+                                     hint: "group by it instead: summarize ... by \(scopeText(item.expr))")
+                }
+                let name = item.name?.name ?? derivedName(item.expr, index: i)
+                guard names.insert(name).inserted else {
+                    throw Diagnostic("duplicate column name '\(name)'", at: item.span, hint: "name it: other = \(scopeText(item.expr))")
+                }
+                outputs.append((name, e))
+            }
+            output = keys.map { Field($0.name, $0.expr.type) } + outputs.map { Field($0.name, $0.expr.type) }
+            kind = .summarize(keys: keys, aggregates: aggScope.aggregates, outputs: outputs)
+        case .top(let n, let keys):
+            let count = try count(n, &scope, stage: "top")
+            kind = .top(count, try keys.map { k throws(Diagnostic) in CheckedSortKey(expr: try check(k.expr, &scope), descending: k.descending) })
+        case .distinct(let items):
+            let named = try namedExprs(items, &scope)
+            output = named.map { Field($0.name, $0.expr.type) }
+            kind = .distinct(named)
+        }
+        return CheckedStage(kind: kind, input: input, output: output, span: stage.span)
+    }
+
+    private func scopeText(_ e: Expr) -> String {
+        if case .name(let n, let quoted) = e.kind { return quoted ? "`\(n)`" : n }
+        return "x"
+    }
+
+    private func count(_ e: Expr, _ scope: inout Scope, stage: String) throws(Diagnostic) -> Int {
+        let t = try check(e, &scope)
+        guard case .constant(.int(let n)) = t.kind else {
+            throw Diagnostic("'\(stage)' needs a whole number of rows", at: e.span, hint: "for example: \(stage) 10")
+        }
+        guard n >= 0 else { throw Diagnostic("'\(stage)' needs a number of rows that is not negative", at: e.span) }
+        return Int(n)
+    }
+
+    private func namedExprs(_ items: [NamedExpr], _ scope: inout Scope, checkDuplicates: Bool = true) throws(Diagnostic) -> [(name: String, expr: TypedExpr)] {
+        var out: [(name: String, expr: TypedExpr)] = []
+        var seen = Set<String>()
+        for (i, item) in items.enumerated() {
+            let e = try check(item.expr, &scope)
+            let name = item.name?.name ?? derivedName(item.expr, index: i)
+            if checkDuplicates {
+                guard seen.insert(name).inserted else {
+                    throw Diagnostic("duplicate column name '\(name)'", at: item.span, hint: "name it: other = \(scopeText(item.expr))")
+                }
+            }
+            out.append((name, e))
+        }
+        return out
+    }
+
+    /// KQL's naming: a column keeps its name, `sum(fatalities)` is `sum_fatalities`, `count()`
+    /// is `count`, `week(date)` is `date`; anything else is `column1`, `column2`, ...
+    func derivedName(_ e: Expr, index: Int) -> String {
+        switch e.kind {
+        case .name(let n, _): return n
+        case .call(let f, let args):
+            if AggregateFunction(rawValue: f.name) != nil {
+                if let first = args.first, case .name(let n, _) = first.kind { return "\(f.name)_\(n)" }
+                return f.name
+            }
+            for a in args { if case .name(let n, _) = a.kind { return n } }
+            return "column\(index + 1)"
+        default:
+            return "column\(index + 1)"
+        }
+    }
+}
+
+/// The fields visible to an expression, and the aggregates collected in a `summarize`.
+struct Scope {
+    var fields: [Field]
+    var allowAggregates: Bool
+    var aggregates: [AggregateCall] = []
+    /// Inside an aggregate's argument, another aggregate is an error.
+    var insideAggregate = false
+}

@@ -1,0 +1,197 @@
+// Runs a plan. Data flows as a `Relation`: a table plus the ids of the rows still in play,
+// so filters, sorts and limits only shuffle row ids; projections and aggregates build a new
+// columnar table. Cancellation is polled once per batch of rows.
+
+import EVQStore
+import EVQSyntax
+
+public enum EngineError: Error, Sendable {
+    case diagnostic(Diagnostic)
+    /// The caller's cancellation check said stop (Ctrl-C).
+    case cancelled
+}
+
+public struct ExecutionContext: Sendable {
+    public var isCancelled: @Sendable () -> Bool
+
+    public init(isCancelled: @escaping @Sendable () -> Bool = { false }) {
+        self.isCancelled = isCancelled
+    }
+
+    /// Rows processed between two cancellation checks (DuckDB's vector size).
+    static let batchSize = 2048
+}
+
+public struct QueryStats: Sendable {
+    /// Rows of the source table the query had to look at (after index lookups).
+    public var rowsExamined: Int
+    public var rowsInSource: Int
+
+    public init(rowsExamined: Int, rowsInSource: Int) {
+        self.rowsExamined = rowsExamined
+        self.rowsInSource = rowsInSource
+    }
+}
+
+public struct QueryResult: Sendable {
+    public let table: Table
+    public let stats: QueryStats
+
+    public init(table: Table, stats: QueryStats) {
+        self.table = table
+        self.stats = stats
+    }
+
+    /// The values of the named column, top to bottom; nil when there is no such column.
+    public func values(of column: String) -> [Value]? {
+        guard let c = table.column(named: column) else { return nil }
+        return (0..<table.rowCount).map { c.value(at: $0) }
+    }
+
+    public var rowCount: Int { table.rowCount }
+    public var columnNames: [String] { table.columns.map(\.name) }
+}
+
+struct Relation {
+    var table: Table
+    /// Row ids of `table` in play, in order. Nil = every row in table order.
+    var rows: [UInt32]?
+    /// True when `rows` (or the table) is ascending in the table's time order.
+    var inTimeOrder: Bool
+
+    var count: Int { rows?.count ?? table.rowCount }
+
+    func forEachRow(_ context: ExecutionContext, _ body: (Int) -> Void) throws(EngineError) {
+        let n = count
+        var start = 0
+        while start < n {
+            if context.isCancelled() { throw .cancelled }
+            let end = min(n, start + ExecutionContext.batchSize)
+            if let rows {
+                for k in start..<end { body(Int(rows[k])) }
+            } else {
+                for r in start..<end { body(r) }
+            }
+            start = end
+        }
+    }
+
+    /// The relation as a standalone table (rows gathered when needed).
+    func materialize() -> Table {
+        guard let rows else { return table }
+        return table.gather(rows, keepsTimeOrder: inTimeOrder)
+    }
+}
+
+public struct Executor {
+    public let context: ExecutionContext
+
+    public init(context: ExecutionContext = .init()) { self.context = context }
+
+    public func run(_ plan: Plan) throws(EngineError) -> QueryResult {
+        var examined = 0
+        var sourceRows = 0
+        let r = try run(plan.root, &examined, &sourceRows)
+        return QueryResult(table: r.materialize(), stats: QueryStats(rowsExamined: examined, rowsInSource: sourceRows))
+    }
+
+    private func run(_ node: PlanNode, _ examined: inout Int, _ sourceRows: inout Int) throws(EngineError) -> Relation {
+        switch node {
+        case .scan(let table, let access):
+            sourceRows = table.rowCount
+            examined = access.candidateCount(tableRows: table.rowCount)
+            if let rows = access.rows { return Relation(table: table, rows: rows, inTimeOrder: true) }
+            if let range = access.timeRange { return Relation(table: table, rows: range.map(UInt32.init), inTimeOrder: true) }
+            return Relation(table: table, rows: nil, inTimeOrder: true)
+        case .filter(let input, let p):
+            var r = try run(input, &examined, &sourceRows)
+            let test = ExpressionEvaluator.predicate(p, r.table, nil)
+            var kept: [UInt32] = []
+            try r.forEachRow(context) { row in if test(row) { kept.append(UInt32(row)) } }
+            r.rows = kept
+            return r
+        case .project(let input, let items):
+            let r = try run(input, &examined, &sourceRows)
+            return try project(r, items)
+        case .sort(let input, let keys):
+            var r = try run(input, &examined, &sourceRows)
+            r.rows = try sortedRows(r, keys)
+            r.inTimeOrder = false
+            return r
+        case .limit(let input, let n):
+            var r = try run(input, &examined, &sourceRows)
+            r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).prefix(n))
+            return r
+        case .top(let input, let n, let keys):
+            var r = try run(input, &examined, &sourceRows)
+            r.rows = Array(try sortedRows(r, keys).prefix(n))
+            r.inTimeOrder = false
+            return r
+        case .count(let input):
+            let r = try run(input, &examined, &sourceRows)
+            let column = TableBuilder.makeColumn(name: "count", values: [.int(Int64(r.count))], type: .int)
+            return Relation(table: Table(name: "result", columns: [column], rowCount: 1), rows: nil, inTimeOrder: false)
+        case .aggregate(let input, let keys, let aggs, let outputs):
+            let r = try run(input, &examined, &sourceRows)
+            return try Aggregation(context: context).run(r, keys: keys, aggregates: aggs, outputs: outputs)
+        case .distinct(let input, let items):
+            let r = try run(input, &examined, &sourceRows)
+            let projected = try project(r, items)
+            let t = projected.table
+            var seen = Set<[Value]>()
+            var keep: [UInt32] = []
+            try projected.forEachRow(context) { row in
+                if seen.insert(t.row(row)).inserted { keep.append(UInt32(row)) }
+            }
+            return Relation(table: t.gather(keep, keepsTimeOrder: false), rows: nil, inTimeOrder: false)
+        }
+    }
+
+    /// Builds the projected table. Plain column references are gathered (no boxing); computed
+    /// columns are evaluated row by row. The time order survives when its column is kept.
+    private func project(_ r: Relation, _ items: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation {
+        var columns: [Column] = []
+        var timeIndex: Int? = nil
+        let rowIDs = r.rows ?? (0..<r.table.rowCount).map(UInt32.init)
+        for (i, item) in items.enumerated() {
+            if let c = item.expr.columnIndex {
+                let source = r.table.columns[c]
+                columns.append((r.rows == nil ? source : source.gather(rowIDs)).renamed(item.name))
+                if c == r.table.timeColumnIndex, r.inTimeOrder, timeIndex == nil { timeIndex = i }
+                continue
+            }
+            let eval = ExpressionEvaluator.compile(item.expr, r.table, nil)
+            var values: [Value] = []
+            values.reserveCapacity(rowIDs.count)
+            try r.forEachRow(context) { row in values.append(eval(row)) }
+            let type = item.expr.type == .null ? TableBuilder.inferType(values) : item.expr.type
+            columns.append(TableBuilder.makeColumn(name: item.name, values: values, type: type))
+        }
+        let table = Table(name: r.table.name, columns: columns, rowCount: rowIDs.count, timeColumnIndex: timeIndex)
+        return Relation(table: table, rows: nil, inTimeOrder: timeIndex != nil)
+    }
+
+    /// Row ids ordered by the keys; stable; nulls last whatever the direction.
+    private func sortedRows(_ r: Relation, _ keys: [CheckedSortKey]) throws(EngineError) -> [UInt32] {
+        let rows = r.rows ?? (0..<r.table.rowCount).map(UInt32.init)
+        var columns: [[Value]] = []
+        for key in keys {
+            let eval = ExpressionEvaluator.compile(key.expr, r.table, nil)
+            var values: [Value] = []
+            values.reserveCapacity(rows.count)
+            try r.forEachRow(context) { row in values.append(eval(row)) }
+            columns.append(values)
+        }
+        if context.isCancelled() { throw .cancelled }
+        let order = (0..<rows.count).sorted { a, b in
+            for (k, key) in keys.enumerated() {
+                let x = columns[k][a], y = columns[k][b]
+                if x.isNull != y.isNull { return y.isNull }
+                let c = Value.compare(x, y)
+                if c != 0 { return key.descending ? c > 0 : c < 0 }
+            }
+            return a < b
+        }
+        return order.map { rows[$0] }
+    }
+}

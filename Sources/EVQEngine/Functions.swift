@@ -1,0 +1,69 @@
+// The function catalogue, defined once: the checker, completion and `.help` read it.
+
+import EVQStore
+
+public enum AggregateFunction: String, CaseIterable, Sendable {
+    case count, countif, sum, avg, min, max, dcount
+
+    public var signature: String {
+        switch self {
+        case .count: "count() or count(x): rows, or rows where x is not null"
+        case .countif: "countif(condition): rows where the condition holds"
+        case .sum: "sum(x): total of a number or duration, nulls ignored"
+        case .avg: "avg(x): mean of a number, nulls ignored"
+        case .min: "min(x): smallest value"
+        case .max: "max(x): largest value"
+        case .dcount: "dcount(x): number of distinct non-null values"
+        }
+    }
+
+    /// Allowed argument counts.
+    var arity: ClosedRange<Int> {
+        switch self {
+        case .count: 0...1
+        default: 1...1
+        }
+    }
+}
+
+public enum ScalarFunction: String, CaseIterable, Sendable {
+    case day, week, month, year, bin, latest, now
+    case isnull, isnotnull, coalesce
+    case tolower, toupper, strlen, tostring, toint, tofloat
+    case abs, round, floor, ceil
+
+    public var signature: String {
+        switch self {
+        case .day: "day(t): the start of t's day"
+        case .week: "week(t): the Monday starting t's ISO week"
+        case .month: "month(t): the first day of t's month"
+        case .year: "year(t): t's year as a number"
+        case .bin: "bin(t, 3d): t rounded down to a multiple of the duration (from 1970-01-01); bin(x, 10) for numbers"
+        case .latest: "latest(): the newest time in the events table"
+        case .now: "now(): the current time"
+        case .isnull: "isnull(x): true when x is null"
+        case .isnotnull: "isnotnull(x): true when x is not null"
+        case .coalesce: "coalesce(a, b, ...): the first argument that is not null"
+        case .tolower: "tolower(s): s in lower case"
+        case .toupper: "toupper(s): s in upper case"
+        case .strlen: "strlen(s): number of characters"
+        case .tostring: "tostring(x): x as text"
+        case .toint: "toint(x): x as an integer (null when it is not one)"
+        case .tofloat: "tofloat(x): x as a floating-point number (null when it is not one)"
+        case .abs: "abs(x): absolute value"
+        case .round: "round(x) or round(x, digits)"
+        case .floor: "floor(x): largest integer not above x"
+        case .ceil: "ceil(x): smallest integer not below x"
+        }
+    }
+
+    var arity: ClosedRange<Int> {
+        switch self {
+        case .latest, .now: 0...0
+        case .bin: 2...2
+        case .round: 1...2
+        case .coalesce: 1...16
+        default: 1...1
+        }
+    }
+}

@@ -1,0 +1,164 @@
+// Turns a checked query into a plan. One pass so far, `indexSelection`: the conditions of
+// the `where` stages that come straight after the source are split at `and`; those on the
+// time column become a binary search, those testing a string column against constants
+// become posting-list lookups, and the rest stay as a filter over the candidate rows.
+
+import EVQStore
+import EVQSyntax
+
+public enum OptimizerPass: String, CaseIterable, Sendable {
+    case indexSelection
+}
+
+public struct Planner {
+    public var disabledPasses: Set<OptimizerPass> = []
+    public let source: SourceFile
+
+    public init(source: SourceFile, disabledPasses: Set<OptimizerPass> = []) {
+        self.source = source
+        self.disabledPasses = disabledPasses
+    }
+
+    public func plan(_ q: CheckedQuery) -> Plan {
+        var stages = q.stages[...]
+        // Leading filters, split into conjuncts.
+        var conjuncts: [TypedExpr] = []
+        while let first = stages.first, case .filter(let p) = first.kind {
+            conjuncts.append(contentsOf: Self.splitAnd(p))
+            stages = stages.dropFirst()
+        }
+        var access = ScanAccess.full
+        if !disabledPasses.contains(.indexSelection) {
+            (access, conjuncts) = selectIndexes(q.source, conjuncts)
+        }
+        var node = PlanNode.scan(q.source, access)
+        if let residual = Self.joinAnd(conjuncts) { node = .filter(node, residual) }
+        for stage in stages {
+            switch stage.kind {
+            case .filter(let p): node = .filter(node, p)
+            case .project(let items): node = .project(node, items)
+            case .sort(let keys): node = .sort(node, keys)
+            case .take(let n): node = .limit(node, n)
+            case .count: node = .count(node)
+            case .summarize(let keys, let aggs, let outputs): node = .aggregate(node, keys: keys, aggregates: aggs, outputs: outputs)
+            case .top(let n, let keys): node = .top(node, n, keys)
+            case .distinct(let items): node = .distinct(node, items)
+            }
+        }
+        return Plan(root: node, output: q.output, source: source)
+    }
+
+    static func splitAnd(_ e: TypedExpr) -> [TypedExpr] {
+        if case .and(let a, let b) = e.kind { return splitAnd(a) + splitAnd(b) }
+        return [e]
+    }
+
+    static func joinAnd(_ es: [TypedExpr]) -> TypedExpr? {
+        guard var acc = es.first else { return nil }
+        for e in es.dropFirst() { acc = TypedExpr(.and(acc, e), .bool, acc.span.to(e.span)) }
+        return acc
+    }
+
+    /// Answers what it can of `conjuncts` from the table's indexes; returns the rest.
+    func selectIndexes(_ table: Table, _ conjuncts: [TypedExpr]) -> (ScanAccess, [TypedExpr]) {
+        var lower: Int64? = nil, upper: Int64? = nil  // time bounds, [lower, upper)
+        var postingSets: [[UInt32]] = []
+        var uses: [String] = []
+        var rest: [TypedExpr] = []
+        for c in conjuncts {
+            if let (lo, hi) = timeBounds(c, table) {
+                if let lo { lower = max(lower ?? lo, lo) }
+                if let hi { upper = min(upper ?? hi, hi) }
+                uses.append("time index: \(source.text(of: c.span))")
+            } else if let (column, values) = stringEquality(c, table), case .string(let s) = table.columns[column].data {
+                var rows: [UInt32] = []
+                for v in values.sorted() {
+                    if let id = s.dictionary.id(of: v) { rows.append(contentsOf: s.postings.rows(of: id)) }
+                }
+                if values.count > 1 { rows.sort() }
+                postingSets.append(rows)
+                uses.append("posting lists: \(source.text(of: c.span)) (\(rows.count) rows)")
+            } else {
+                rest.append(c)
+            }
+        }
+        var access = ScanAccess(timeRange: nil, rows: nil, uses: uses)
+        if lower != nil || upper != nil, let range = table.rowRange(timeFrom: lower, before: upper) {
+            access.timeRange = range
+            if let i = uses.firstIndex(where: { $0.hasPrefix("time index") }) {
+                access.uses[i] += " (rows \(range.lowerBound)..<\(range.upperBound))"
+            }
+        }
+        if !postingSets.isEmpty {
+            // Intersect the smallest list with the others, then clip to the time range.
+            postingSets.sort { $0.count < $1.count }
+            var rows = postingSets[0]
+            for other in postingSets.dropFirst() { rows = Self.intersect(rows, other) }
+            if let r = access.timeRange { rows = rows.filter { r.contains(Int($0)) } }
+            access.rows = rows
+        }
+        return (access, rest)
+    }
+
+    /// `[lower, upper)` in seconds when `c` bounds the time column by constants.
+    private func timeBounds(_ c: TypedExpr, _ table: Table) -> (Int64?, Int64?)? {
+        guard let t = table.timeColumnIndex else { return nil }
+        switch c.kind {
+        case .inRange(let e, let lo, let hi, let inclusive, false) where e.columnIndex == t:
+            var l: Int64? = nil, h: Int64? = nil
+            if let lo { guard case .time(let v) = lo else { return nil }; l = v }
+            if let hi { guard case .time(let v) = hi else { return nil }; h = inclusive ? v + 1 : v }
+            return (l, h)
+        case .compare(let op, let a, let b):
+            var op = op
+            var column = a, constant = b
+            if b.columnIndex == t { (column, constant) = (b, a); op = op.flipped }
+            guard column.columnIndex == t, case .constant(.time(let v)) = constant.kind else { return nil }
+            switch op {
+            case .eq: return (v, v + 1)
+            case .lt: return (nil, v)
+            case .le: return (nil, v + 1)
+            case .gt: return (v + 1, nil)
+            case .ge: return (v, nil)
+            default: return nil
+            }
+        default:
+            return nil
+        }
+    }
+
+    /// `(column, values)` when `c` is `col == "x"` or `col in ["x", "y"]` on a string column.
+    private func stringEquality(_ c: TypedExpr, _ table: Table) -> (Int, [String])? {
+        switch c.kind {
+        case .compare(.eq, let a, let b):
+            let (col, k) = a.columnIndex != nil ? (a, b) : (b, a)
+            guard let i = col.columnIndex, case .string = table.columns[i].data, case .constant(.string(let s)) = k.kind else { return nil }
+            return (i, [s])
+        case .inSet(let a, let set, false, false):
+            guard let i = a.columnIndex, case .string = table.columns[i].data else { return nil }
+            var values: [String] = []
+            for v in set {
+                guard case .string(let s) = v else { continue }  // null never matches
+                values.append(s)
+            }
+            return (i, values)
+        default:
+            return nil
+        }
+    }
+
+    /// Intersection of two ascending lists.
+    static func intersect(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(min(a.count, b.count))
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if a[i] < b[j] { i += 1 } else if a[i] > b[j] { j += 1 } else {
+                out.append(a[i])
+                i += 1
+                j += 1
+            }
+        }
+        return out
+    }
+}

@@ -1,0 +1,71 @@
+// A column: one typed, contiguous buffer per table column plus an optional null mask.
+// Time and duration columns share the Int64 buffer; `type` says how to read it.
+
+public struct Column: Sendable {
+    public let name: String
+    public let type: DataType
+    public let data: ColumnData
+    /// `isNull[row]`; nil when the column has no nulls (the common case, kept free).
+    public let isNull: ContiguousArray<Bool>?
+
+    public init(name: String, type: DataType, data: ColumnData, isNull: ContiguousArray<Bool>?) {
+        self.name = name
+        self.type = type
+        self.data = data
+        self.isNull = isNull.flatMap { mask in mask.contains(true) ? mask : nil }
+    }
+
+    public var count: Int {
+        switch data {
+        case .bool(let v): v.count
+        case .int(let v): v.count
+        case .float(let v): v.count
+        case .string(let s): s.ids.count
+        }
+    }
+
+    @inline(__always)
+    public func isNull(_ row: Int) -> Bool { isNull?[row] ?? false }
+
+    /// The value at a row, boxed. For results and the general expression path only:
+    /// kernels read `data` directly.
+    public func value(at row: Int) -> Value {
+        if isNull(row) { return .null }
+        switch data {
+        case .bool(let v): return .bool(v[row])
+        case .float(let v): return .float(v[row])
+        case .string(let s): return .string(s.dictionary.values[Int(s.ids[row])])
+        case .int(let v):
+            switch type {
+            case .time: return .time(v[row])
+            case .duration: return .duration(v[row])
+            default: return .int(v[row])
+            }
+        }
+    }
+
+    /// A new column holding `rows` of this one, in that order (dictionary shared, postings rebuilt).
+    public func gather<S: Sequence>(_ rows: S) -> Column where S.Element == UInt32 {
+        let mask = isNull.map { m in ContiguousArray(rows.lazy.map { m[Int($0)] }) }
+        switch data {
+        case .bool(let v): return Column(name: name, type: type, data: .bool(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
+        case .int(let v): return Column(name: name, type: type, data: .int(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
+        case .float(let v): return Column(name: name, type: type, data: .float(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
+        case .string(let s):
+            let ids = ContiguousArray(rows.lazy.map { s.ids[Int($0)] })
+            return Column(name: name, type: type, data: .string(StringColumn(ids: ids, dictionary: s.dictionary)), isNull: mask)
+        }
+    }
+
+    public func renamed(_ newName: String) -> Column {
+        Column(name: newName, type: type, data: data, isNull: isNull)
+    }
+}
+
+public enum ColumnData: Sendable {
+    case bool(ContiguousArray<Bool>)
+    /// int, time (UTC seconds) and duration (seconds).
+    case int(ContiguousArray<Int64>)
+    case float(ContiguousArray<Double>)
+    case string(StringColumn)
+}

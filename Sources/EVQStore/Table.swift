@@ -1,0 +1,83 @@
+// An immutable columnar table. When it has a time column, rows are sorted by it
+// (ascending, nulls last), which turns time filters into a binary search.
+
+public final class Table: Sendable {
+    public let name: String
+    public let columns: [Column]
+    public let rowCount: Int
+    /// Index of the column the rows are sorted by; nil when the table has no time order.
+    public let timeColumnIndex: Int?
+    private let indexByName: [String: Int]
+
+    /// Columns must all have `rowCount` rows. When `timeColumnIndex` is given, the caller
+    /// guarantees the order (use `TableBuilder`, which sorts).
+    public init(name: String, columns: [Column], rowCount: Int, timeColumnIndex: Int? = nil) {
+        precondition(columns.allSatisfy { $0.count == rowCount }, "columns of unequal length in \(name)")
+        self.name = name
+        self.columns = columns
+        self.rowCount = rowCount
+        self.timeColumnIndex = timeColumnIndex
+        var map: [String: Int] = [:]
+        for (i, c) in columns.enumerated() where map[c.name] == nil { map[c.name] = i }
+        self.indexByName = map
+        #if EVQ_INTERNAL_CHECKS
+            checkInvariants()
+        #endif
+    }
+
+    public func columnIndex(named name: String) -> Int? { indexByName[name] }
+    public func column(named name: String) -> Column? { indexByName[name].map { columns[$0] } }
+
+    public var schema: [(name: String, type: DataType)] { columns.map { ($0.name, $0.type) } }
+
+    public func value(row: Int, column: Int) -> Value { columns[column].value(at: row) }
+
+    public func row(_ row: Int) -> [Value] { columns.map { $0.value(at: row) } }
+
+    /// Rows whose time lies in `lower ..< upper` (either bound optional), found by binary
+    /// search over the sorted time column. Nil when the table has no time order.
+    public func rowRange(timeFrom lower: Int64?, before upper: Int64?) -> Range<Int>? {
+        guard let t = timeColumnIndex, case .int(let times) = columns[t].data else { return nil }
+        let nonNull = nonNullTimeCount
+        func firstIndex(notBelow bound: Int64) -> Int {
+            var lo = 0, hi = nonNull
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if times[mid] < bound { lo = mid + 1 } else { hi = mid }
+            }
+            return lo
+        }
+        let start = lower.map(firstIndex(notBelow:)) ?? 0
+        let end = upper.map(firstIndex(notBelow:)) ?? nonNull
+        return start..<max(start, end)
+    }
+
+    /// Rows with a time value; nulls sort last so they are the tail.
+    public var nonNullTimeCount: Int {
+        guard let t = timeColumnIndex else { return 0 }
+        guard let mask = columns[t].isNull else { return rowCount }
+        return mask.firstIndex(of: true) ?? rowCount
+    }
+
+    /// A table of the given rows, in that order; the time order survives only if `rows` is ascending.
+    public func gather(_ rows: [UInt32], keepsTimeOrder: Bool, name: String? = nil) -> Table {
+        Table(name: name ?? self.name, columns: columns.map { $0.gather(rows) }, rowCount: rows.count,
+              timeColumnIndex: keepsTimeOrder ? timeColumnIndex : nil)
+    }
+
+    /// Verifies the invariants the planner relies on. Compiled in with -DEVQ_INTERNAL_CHECKS.
+    public func checkInvariants() {
+        if let t = timeColumnIndex, case .int(let times) = columns[t].data {
+            let n = nonNullTimeCount
+            for i in 1..<max(1, n) { precondition(times[i - 1] <= times[i], "\(name): time order broken at row \(i)") }
+            for i in n..<rowCount { precondition(columns[t].isNull(i), "\(name): null time before non-null") }
+        }
+        for c in columns {
+            if case .string(let s) = c.data {
+                for (row, id) in s.ids.enumerated() {
+                    precondition((id == StringColumn.nullID) == c.isNull(row), "\(name).\(c.name): null id/mask mismatch at \(row)")
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,117 @@
+// The syntax tree as parsed: names are not resolved and nothing is typed yet (that is the
+// checker's job). Every node carries the span of the text it came from.
+
+public struct Program: Sendable {
+    public var statements: [Statement]
+}
+
+public struct Statement: Sendable {
+    public enum Kind: Sendable {
+        /// `let name = expr` or `let name = source | stages`.
+        case binding(name: Identifier, value: Query)
+        /// `param name = default` (scripts; overridden with `--param name=value`).
+        case param(name: Identifier, defaultValue: Expr)
+        /// A query or a bare expression.
+        case query(Query)
+    }
+
+    public var kind: Kind
+    public var span: Span
+}
+
+public struct Identifier: Hashable, Sendable {
+    public var name: String
+    public var span: Span
+}
+
+/// `source | stage | stage ...`. With no stages and a source that is not a table, this is
+/// a bare expression (`1 + 2`, or the right side of `let n = 5`).
+public struct Query: Sendable {
+    public var source: Expr
+    public var stages: [Stage]
+    public var span: Span
+}
+
+public struct Stage: Sendable {
+    public enum Kind: Sendable {
+        case `where`(Expr)
+        case project([NamedExpr])
+        case extend([NamedExpr])
+        case sort([SortKey])
+        case take(Expr)
+        case count
+        case summarize(aggregates: [NamedExpr], by: [NamedExpr])
+        case top(count: Expr, by: [SortKey])
+        case distinct([NamedExpr])
+    }
+
+    public var kind: Kind
+    /// The stage keyword (`where`, `sort`), for messages about the stage as a whole.
+    public var keyword: Identifier
+    public var span: Span
+}
+
+/// `name = expr`, or `expr` whose name the checker derives.
+public struct NamedExpr: Sendable {
+    public var name: Identifier?
+    public var expr: Expr
+
+    public var span: Span { name.map { $0.span.to(expr.span) } ?? expr.span }
+}
+
+public struct SortKey: Sendable {
+    public var expr: Expr
+    public var descending: Bool
+    /// Where the user said so explicitly (`asc`/`desc`); nil for the default.
+    public var directionSpan: Span?
+}
+
+public enum UnaryOperator: String, Sendable { case negate = "-", not }
+
+public enum BinaryOperator: String, Sendable, CaseIterable {
+    case or, and
+    case eq = "==", ne = "!=", lt = "<", le = "<=", gt = ">", ge = ">="
+    case eqCaseless = "=~", neCaseless = "!~"
+    case `in`, notIn = "!in", inCaseless = "in~", notInCaseless = "!in~"
+    case add = "+", sub = "-", mul = "*", div = "/", mod = "%"
+
+    public var isComparison: Bool {
+        switch self {
+        case .eq, .ne, .lt, .le, .gt, .ge, .eqCaseless, .neCaseless: true
+        default: false
+        }
+    }
+
+    public var isMembership: Bool { self == .in || self == .notIn || self == .inCaseless || self == .notInCaseless }
+    public var isArithmetic: Bool { self == .add || self == .sub || self == .mul || self == .div || self == .mod }
+}
+
+public indirect enum ExprKind: Sendable {
+    case null
+    case bool(Bool)
+    case int(Int64)
+    case float(Double)
+    case string(String)
+    case time(Int64, TimeUnit)
+    case duration(Int64)
+    /// A field, a table or a `let` name; the checker decides which.
+    case name(String, quoted: Bool)
+    case list([Expr])
+    /// `a .. b`, inclusive of both ends (a day at the upper end includes the whole day).
+    case range(Expr, Expr)
+    case unary(UnaryOperator, Expr)
+    case binary(BinaryOperator, Expr, Expr, operatorSpan: Span)
+    case call(Identifier, [Expr])
+    /// `(source | stages)` inside an expression, for `x in (subquery)`.
+    case subquery(Query)
+}
+
+public struct Expr: Sendable {
+    public var kind: ExprKind
+    public var span: Span
+
+    public init(_ kind: ExprKind, _ span: Span) {
+        self.kind = kind
+        self.span = span
+    }
+}

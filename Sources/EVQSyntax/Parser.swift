@@ -1,0 +1,430 @@
+// Recursive-descent parser: tokens -> `Program`. Each parse function has its grammar rule
+// above it. On an error it records a diagnostic and skips to the next statement, so a
+// script reports every broken statement at once.
+
+/// The stage keywords, defined once: the parser, completion and help read this list.
+public enum StageName: String, CaseIterable, Sendable {
+    case `where`, project, extend, sort, order, take, head, limit, count, summarize, top, distinct
+
+    public var summary: String {
+        switch self {
+        case .where: "keep rows where a condition holds: where fatalities > 0"
+        case .project: "choose, rename and compute columns: project date, who = actor1"
+        case .extend: "add computed columns: extend year = year(date)"
+        case .sort, .order: "order rows: sort by date desc, actor1"
+        case .take, .head, .limit: "keep the first N rows: take 10"
+        case .count: "count the rows: count"
+        case .summarize: "aggregate by keys: summarize n = count(), killed = sum(fatalities) by country"
+        case .top: "the first N rows by a key, largest first: top 5 by fatalities"
+        case .distinct: "the distinct combinations of columns: distinct actor1, actor2"
+        }
+    }
+}
+
+public struct Parser {
+    private let file: SourceFile
+    private var tokens: [Token]
+    private var p = 0
+    public private(set) var diagnostics: [Diagnostic] = []
+
+    public init(_ file: SourceFile, tokens: [Token]) {
+        self.file = file
+        self.tokens = tokens
+    }
+
+    /// Parses a whole program. Returns what parsed, plus every error found.
+    public static func parse(_ file: SourceFile) -> (Program, [Diagnostic]) {
+        let tokens: [Token]
+        do {
+            tokens = try Lexer.tokenize(file)
+        } catch {
+            return (Program(statements: []), [error])
+        }
+        var parser = Parser(file, tokens: tokens)
+        let program = parser.program()
+        return (program, parser.diagnostics)
+    }
+
+    private var current: Token { tokens[p] }
+    private var atStatementEnd: Bool { current.kind == .statementEnd || current.kind == .eof }
+
+    private mutating func advance() -> Token {
+        let t = tokens[p]
+        if p < tokens.count - 1 { p += 1 }
+        return t
+    }
+
+    private func peek(_ k: Int = 1) -> Token { tokens[min(p + k, tokens.count - 1)] }
+
+    private func error(_ message: String, at span: Span? = nil, hint: String? = nil, notes: [Diagnostic.Note] = []) -> Diagnostic {
+        Diagnostic(message, at: span ?? current.span, hint: hint, notes: notes, atEndOfInput: current.kind == .eof && span == nil)
+    }
+
+    private func unexpected(_ expected: String) -> Diagnostic {
+        error("expected \(expected), found \(current.kind.display)")
+    }
+
+    private mutating func expect(_ s: Symbol, _ what: String) throws(Diagnostic) -> Token {
+        guard current.isSymbol(s) else { throw unexpected(what) }
+        return advance()
+    }
+
+    // program -> statement? (statementEnd statement?)* eof
+    mutating func program() -> Program {
+        var statements: [Statement] = []
+        while current.kind != .eof {
+            if current.kind == .statementEnd {
+                _ = advance()
+                continue
+            }
+            do throws(Diagnostic) {
+                statements.append(try statement())
+                if !atStatementEnd {
+                    throw error("expected '|' or the end of the statement, found \(current.kind.display)",
+                                hint: current.identifier.flatMap { StageName(rawValue: $0) != nil ? "add '|' before '\($0)'" : nil })
+                }
+            } catch {
+                diagnostics.append(error)
+                synchronize()
+            }
+        }
+        return Program(statements: statements)
+    }
+
+    /// Skips to the start of the next statement (jlox's synchronize).
+    private mutating func synchronize() {
+        while !atStatementEnd { _ = advance() }
+    }
+
+    // statement -> 'let' name '=' query | 'param' name '=' expr | query
+    private mutating func statement() throws(Diagnostic) -> Statement {
+        let start = current.span
+        if current.isKeyword("let") || current.isKeyword("param"), peek().identifier != nil || isQuotedName(peek()) {
+            let isParam = current.isKeyword("param")
+            _ = advance()
+            let name = try identifier("a name")
+            _ = try expect(.assign, "'=' after the name")
+            if isParam {
+                let value = try expression()
+                return Statement(kind: .param(name: name, defaultValue: value), span: start.to(value.span))
+            }
+            let value = try query()
+            return Statement(kind: .binding(name: name, value: value), span: start.to(value.span))
+        }
+        let q = try query()
+        return Statement(kind: .query(q), span: q.span)
+    }
+
+    private func isQuotedName(_ t: Token) -> Bool {
+        if case .quotedIdentifier = t.kind { return true }
+        return false
+    }
+
+    private mutating func identifier(_ what: String) throws(Diagnostic) -> Identifier {
+        switch current.kind {
+        case .identifier(let s), .quotedIdentifier(let s):
+            let t = advance()
+            return Identifier(name: s, span: t.span)
+        default:
+            throw unexpected(what)
+        }
+    }
+
+    // query -> expr ('|' stage)*
+    private mutating func query() throws(Diagnostic) -> Query {
+        let source = try expression()
+        var stages: [Stage] = []
+        while current.isSymbol(.pipe) {
+            _ = advance()
+            stages.append(try stage())
+        }
+        return Query(source: source, stages: stages, span: source.span.to(stages.last?.span ?? source.span))
+    }
+
+    // stage -> where | project | extend | sort | take | count | summarize | top | distinct
+    private mutating func stage() throws(Diagnostic) -> Stage {
+        guard let word = current.identifier else {
+            throw unexpected("a stage name after '|' (\(StageName.allCases.map(\.rawValue).prefix(6).joined(separator: ", ")), ...)")
+        }
+        guard let name = StageName(rawValue: word) else {
+            throw error("unknown stage '\(word)'", hint: Suggest.hint(for: word, in: StageName.allCases.map(\.rawValue)))
+        }
+        let keyword = Identifier(name: word, span: advance().span)
+        let kind: Stage.Kind
+        switch name {
+        case .where:
+            // where -> 'where' expr
+            kind = .where(try expression())
+        case .project:
+            // project -> 'project' named (',' named)*
+            kind = .project(try namedList("a column to project"))
+        case .extend:
+            // extend -> 'extend' named (',' named)*
+            kind = .extend(try namedList("a column to add"))
+        case .sort, .order:
+            // sort -> ('sort' | 'order') ['by'] sortKey (',' sortKey)*
+            if current.isKeyword("by") { _ = advance() }
+            kind = .sort(try sortKeys())
+        case .take, .head, .limit:
+            // take -> ('take' | 'head' | 'limit') expr
+            kind = .take(try expression())
+        case .count:
+            kind = .count
+        case .summarize:
+            // summarize -> 'summarize' [named (',' named)*] ['by' named (',' named)*]
+            var aggregates: [NamedExpr] = []
+            if !current.isKeyword("by") && !atStageEnd { aggregates = try namedList("an aggregate such as count()") }
+            var keys: [NamedExpr] = []
+            if current.isKeyword("by") {
+                _ = advance()
+                keys = try namedList("a key to group by")
+            }
+            if aggregates.isEmpty && keys.isEmpty {
+                throw unexpected("an aggregate such as count(), or 'by' and keys")
+            }
+            kind = .summarize(aggregates: aggregates, by: keys)
+        case .top:
+            // top -> 'top' expr 'by' sortKey (',' sortKey)*   (default descending)
+            let n = try expression()
+            guard current.isKeyword("by") else { throw unexpected("'by' after the number of rows") }
+            _ = advance()
+            kind = .top(count: n, by: try sortKeys(defaultDescending: true))
+        case .distinct:
+            // distinct -> 'distinct' named (',' named)*
+            kind = .distinct(try namedList("a column"))
+        }
+        let end = tokens[max(0, p - 1)].span
+        return Stage(kind: kind, keyword: keyword, span: keyword.span.to(end))
+    }
+
+    private var atStageEnd: Bool { atStatementEnd || current.isSymbol(.pipe) || current.isSymbol(.rparen) }
+
+    // named -> name '=' expr | expr
+    private mutating func namedList(_ what: String) throws(Diagnostic) -> [NamedExpr] {
+        var items: [NamedExpr] = []
+        repeat {
+            if !items.isEmpty { _ = advance() }
+            if atStageEnd || current.isKeyword("by") { throw unexpected(what) }
+            if peek().isSymbol(.assign), current.identifier != nil || isQuotedName(current) {
+                let name = try identifier("a name")
+                _ = advance()
+                items.append(NamedExpr(name: name, expr: try expression()))
+            } else {
+                items.append(NamedExpr(name: nil, expr: try expression()))
+            }
+        } while current.isSymbol(.comma)
+        return items
+    }
+
+    // sortKey -> expr ['asc' | 'desc']
+    private mutating func sortKeys(defaultDescending: Bool = false) throws(Diagnostic) -> [SortKey] {
+        var keys: [SortKey] = []
+        repeat {
+            if !keys.isEmpty { _ = advance() }
+            let e = try expression()
+            var descending = defaultDescending
+            var dirSpan: Span? = nil
+            if current.isKeyword("asc") || current.isKeyword("desc") {
+                descending = current.isKeyword("desc")
+                dirSpan = advance().span
+            }
+            keys.append(SortKey(expr: e, descending: descending, directionSpan: dirSpan))
+        } while current.isSymbol(.comma)
+        return keys
+    }
+
+    // expr -> or
+    public mutating func expression() throws(Diagnostic) -> Expr { try orExpr() }
+
+    // or -> and ('or' and)*
+    private mutating func orExpr() throws(Diagnostic) -> Expr {
+        var left = try andExpr()
+        while current.isKeyword("or") {
+            let op = advance().span
+            let right = try andExpr()
+            left = Expr(.binary(.or, left, right, operatorSpan: op), left.span.to(right.span))
+        }
+        return left
+    }
+
+    // and -> not ('and' not)*
+    private mutating func andExpr() throws(Diagnostic) -> Expr {
+        var left = try notExpr()
+        while current.isKeyword("and") {
+            let op = advance().span
+            let right = try notExpr()
+            left = Expr(.binary(.and, left, right, operatorSpan: op), left.span.to(right.span))
+        }
+        return left
+    }
+
+    // not -> 'not' not | comparison
+    private mutating func notExpr() throws(Diagnostic) -> Expr {
+        if current.isKeyword("not") {
+            let start = advance().span
+            let operand = try notExpr()
+            return Expr(.unary(.not, operand), start.to(operand.span))
+        }
+        return try comparison()
+    }
+
+    // comparison -> range (compareOp range | inOp inTarget)?
+    private mutating func comparison() throws(Diagnostic) -> Expr {
+        let left = try range()
+        if case .symbol(let s) = current.kind, let op = Self.comparisonOps[s] {
+            let opSpan = advance().span
+            let right = try range()
+            return Expr(.binary(op, left, right, operatorSpan: opSpan), left.span.to(right.span))
+        }
+        // in, in~, !in, !in~
+        var negated = false
+        var opStart = current.span
+        if current.isSymbol(.bang), peek().isKeyword("in") || peek().isKeyword("in~"), peek().span.start == current.span.end {
+            negated = true
+            opStart = advance().span
+        }
+        if current.isKeyword("in") || current.isKeyword("in~") {
+            let caseless = current.isKeyword("in~")
+            let opSpan = opStart.to(advance().span)
+            let op: BinaryOperator = caseless ? (negated ? .notInCaseless : .inCaseless) : (negated ? .notIn : .in)
+            let right = try range()
+            return Expr(.binary(op, left, right, operatorSpan: opSpan), left.span.to(right.span))
+        }
+        if negated { throw error("expected 'in' after '!'") }
+        return left
+    }
+
+    private static let comparisonOps: [Symbol: BinaryOperator] = [
+        .eq: .eq, .ne: .ne, .lt: .lt, .le: .le, .gt: .gt, .ge: .ge, .tildeEq: .eqCaseless, .notTildeEq: .neCaseless,
+    ]
+
+    // range -> additive ('..' additive)?
+    private mutating func range() throws(Diagnostic) -> Expr {
+        let low = try additive()
+        if current.isSymbol(.dotdot) {
+            _ = advance()
+            let high = try additive()
+            return Expr(.range(low, high), low.span.to(high.span))
+        }
+        return low
+    }
+
+    // additive -> multiplicative (('+' | '-') multiplicative)*
+    private mutating func additive() throws(Diagnostic) -> Expr {
+        var left = try multiplicative()
+        while current.isSymbol(.plus) || current.isSymbol(.minus) {
+            let opToken = advance()
+            let op: BinaryOperator = opToken.isSymbol(.plus) ? .add : .sub
+            let right = try multiplicative()
+            left = Expr(.binary(op, left, right, operatorSpan: opToken.span), left.span.to(right.span))
+        }
+        return left
+    }
+
+    // multiplicative -> unary (('*' | '/' | '%') unary)*
+    private mutating func multiplicative() throws(Diagnostic) -> Expr {
+        var left = try unary()
+        while current.isSymbol(.star) || current.isSymbol(.slash) || current.isSymbol(.percent) {
+            let opToken = advance()
+            let op: BinaryOperator = opToken.isSymbol(.star) ? .mul : (opToken.isSymbol(.slash) ? .div : .mod)
+            let right = try unary()
+            left = Expr(.binary(op, left, right, operatorSpan: opToken.span), left.span.to(right.span))
+        }
+        return left
+    }
+
+    // unary -> '-' unary | primary
+    private mutating func unary() throws(Diagnostic) -> Expr {
+        if current.isSymbol(.minus) {
+            let start = advance().span
+            let operand = try unary()
+            // Fold negative literals so that -5 is a literal (and Int64.min is reachable later).
+            switch operand.kind {
+            case .int(let v): return Expr(.int(-v), start.to(operand.span))
+            case .float(let v): return Expr(.float(-v), start.to(operand.span))
+            case .duration(let v): return Expr(.duration(-v), start.to(operand.span))
+            default: return Expr(.unary(.negate, operand), start.to(operand.span))
+            }
+        }
+        return try primary()
+    }
+
+    // primary -> literal | name | name '(' args ')' | '(' expr ')' | '(' query ')' | '[' list ']'
+    private mutating func primary() throws(Diagnostic) -> Expr {
+        let t = current
+        switch t.kind {
+        case .int(let v): _ = advance(); return Expr(.int(v), t.span)
+        case .float(let v): _ = advance(); return Expr(.float(v), t.span)
+        case .string(let s): _ = advance(); return Expr(.string(s), t.span)
+        case .time(let v, let unit): _ = advance(); return Expr(.time(v, unit), t.span)
+        case .duration(let v): _ = advance(); return Expr(.duration(v), t.span)
+        case .quotedIdentifier(let s): _ = advance(); return Expr(.name(s, quoted: true), t.span)
+        case .identifier(let s):
+            switch s {
+            case "true": _ = advance(); return Expr(.bool(true), t.span)
+            case "false": _ = advance(); return Expr(.bool(false), t.span)
+            case "null": _ = advance(); return Expr(.null, t.span)
+            default: break
+            }
+            _ = advance()
+            if current.isSymbol(.lparen) {
+                return try call(Identifier(name: s, span: t.span))
+            }
+            return Expr(.name(s, quoted: false), t.span)
+        case .symbol(.lparen):
+            let open = advance()
+            let inner = try query()
+            let close = try closing(.rparen, opened: open)
+            if inner.stages.isEmpty { return Expr(inner.source.kind, open.span.to(close.span)) }
+            return Expr(.subquery(inner), open.span.to(close.span))
+        case .symbol(.lbracket):
+            let open = advance()
+            var items: [Expr] = []
+            while !current.isSymbol(.rbracket) {
+                if !items.isEmpty {
+                    guard current.isSymbol(.comma) else {
+                        if current.kind == .eof || current.kind == .statementEnd { _ = try closing(.rbracket, opened: open) }
+                        throw unexpected("',' or ']' in the list")
+                    }
+                    _ = advance()
+                    if current.isSymbol(.rbracket) { break }  // trailing comma
+                }
+                if current.kind == .eof { _ = try closing(.rbracket, opened: open) }
+                items.append(try expression())
+            }
+            let close = advance()
+            return Expr(.list(items), open.span.to(close.span))
+        default:
+            throw unexpected("an expression")
+        }
+    }
+
+    // call -> name '(' (expr (',' expr)*)? ')'
+    private mutating func call(_ name: Identifier) throws(Diagnostic) -> Expr {
+        let open = advance()
+        var args: [Expr] = []
+        while !current.isSymbol(.rparen) {
+            if !args.isEmpty {
+                guard current.isSymbol(.comma) else {
+                    if current.kind == .eof || current.kind == .statementEnd { _ = try closing(.rparen, opened: open) }
+                    throw unexpected("',' or ')' after an argument of \(name.name)()")
+                }
+                _ = advance()
+            }
+            if current.kind == .eof { _ = try closing(.rparen, opened: open) }
+            args.append(try expression())
+        }
+        let close = advance()
+        return Expr(.call(name, args), name.span.to(close.span))
+    }
+
+    /// Expects the bracket closing `opened`; the error points back at the opener (Lua's check_match).
+    private mutating func closing(_ s: Symbol, opened: Token) throws(Diagnostic) -> Token {
+        guard current.isSymbol(s) else {
+            let openText = opened.isSymbol(.lparen) ? "(" : "["
+            throw error("expected '\(s.rawValue)', found \(current.kind.display)",
+                        notes: [Diagnostic.Note("to match this '\(openText)'", span: opened.span)])
+        }
+        return advance()
+    }
+}

@@ -1,0 +1,125 @@
+// Expression operators: comparison, logic, membership, ranges, arithmetic, null rules.
+
+import EVQ
+import EVQStore
+import Testing
+
+private func ids(_ q: String) throws -> [String] {
+    (try run("events | where \(q) | project id").values(of: "id") ?? []).map { ValueFormat.plain($0) }
+}
+
+private func value(_ expr: String) throws -> Value {
+    try run(expr).values(of: "value")![0]
+}
+
+@Suite struct OperatorTests {
+    @Test func comparisonsOnNumbers() throws {
+        #expect(try ids("fatalities == 10") == ["e7"])
+        #expect(try ids("fatalities != 0") == ["e10", "e1", "e6", "e7", "e8"])
+        #expect(try ids("fatalities < 4") == ["e10", "e2", "e3", "e4", "e5"])
+        #expect(try ids("fatalities <= 4") == ["e10", "e1", "e2", "e3", "e4", "e5"])
+        #expect(try ids("fatalities > 10") == ["e6"])
+        #expect(try ids("fatalities >= 10") == ["e6", "e7"])
+        #expect(try ids("fatalities > 9.5") == ["e6", "e7"])
+        #expect(try ids("10 <= fatalities") == ["e6", "e7"])
+    }
+
+    @Test func comparisonsOnStringsUseTheSortedDictionary() throws {
+        #expect(try ids("country < \"Iraq\"") == ["e1", "e2", "e3"])
+        #expect(try ids("country >= \"Lebanon\"") == ["e10", "e4", "e6", "e7", "e8"])
+        #expect(try ids("country > \"Lebanon\"") == ["e4"])
+        #expect(try ids("country <= \"Iraq\"") == ["e1", "e2", "e3", "e9"])
+        #expect(try ids("country == \"Nowhere\"") == [])
+    }
+
+    @Test func caselessEquality() throws {
+        #expect(try ids("country =~ \"lebanon\"") == ["e10", "e6", "e7", "e8"])
+        #expect(try ids("country !~ \"LEBANON\"") == ["e1", "e2", "e3", "e4", "e5", "e9"])
+    }
+
+    @Test func nullComparesFalseEitherWay() throws {
+        // e9 has no fatalities, e4 and e5 no actor2.
+        #expect(!(try ids("fatalities != 5")).contains("e9"))
+        #expect(!(try ids("fatalities == 5")).contains("e9"))
+        #expect(try ids("actor2 == null") == [])
+        #expect(try ids("isnull(actor2)") == ["e4", "e5"])
+        #expect(try ids("isnotnull(fatalities) and fatalities > 10") == ["e6"])
+        #expect(!(try ids("actor2 !in [\"Hezbollah\"]")).contains("e5"))
+    }
+
+    @Test func membershipInLists() throws {
+        #expect(try ids("country in [\"Iraq\", \"Israel\"]") == ["e5", "e9"])
+        #expect(try ids("country !in [\"Lebanon\", \"Iran\"]") == ["e4", "e5", "e9"])
+        #expect(try ids("country in~ [\"IRAQ\"]") == ["e9"])
+        #expect(try ids("fatalities in [0, 12]") == ["e2", "e3", "e4", "e5", "e6"])
+    }
+
+    @Test func membershipInTablesAndSubqueries() throws {
+        #expect(try ids("actor1 in (actors | where backer == \"Iran\" | project name)") == ["e10", "e5", "e9"])
+    }
+
+    @Test func rangesAreInclusiveAndDaysCoverTheWholeDay() throws {
+        #expect(try ids("fatalities in 4 .. 10") == ["e1", "e7", "e8"])
+        #expect(try ids("date in 2024-11-02 .. 2024-11-05") == ["e2", "e3", "e4", "e5", "e6", "e7"])
+        #expect(try ids("date !in 2024-01-01 .. 2024-12-31") == ["e10"])
+    }
+
+    @Test func periodsAfterIn() throws {
+        #expect(try ids("date in 2023") == ["e10"])
+        #expect(try ids("date in 2024-10") == ["e1"])
+        #expect(try ids("date in 2024-W45") == ["e5", "e6", "e7", "e8", "e9"])
+        #expect(try ids("date in 2024-11-06") == ["e8", "e9"])
+    }
+
+    @Test func dateComparisonsNameWholeDays() throws {
+        #expect(try ids("date <= 2024-10-26") == ["e10", "e1"])
+        #expect(try ids("date > 2024-11-05") == ["e8", "e9"])
+        #expect(try ids("date == 2024-11-02") == ["e2", "e3", "e4"])
+        #expect(try ids("date == \"2024-11-02\"") == ["e2", "e3", "e4"])
+        #expect(try ids("date >= 2024-11-06T00:00:00Z") == ["e8", "e9"])
+    }
+
+    @Test func arithmetic() throws {
+        #expect(try value("1 + 2") == .int(3))
+        #expect(try value("10 - 4 * 2") == .int(2))
+        #expect(try value("(10 - 4) * 2") == .int(12))
+        #expect(try value("7 % 3") == .int(1))
+        #expect(try value("1 / 0") == .null)
+        #expect(try value("1.5 * 2") == .float(3.0))
+        #expect(try value("-3 + 1") == .int(-2))
+        #expect(try value("9223372036854775807 + 1") == .null)
+    }
+
+    @Test func timeArithmetic() throws {
+        #expect(try value("2024-11-05 - 2024-11-02") == .duration(3 * 86_400))
+        #expect(try value("2024-11-05 - 2w") == Fixture.day("2024-10-22"))
+        #expect(try value("3d * 2") == .duration(6 * 86_400))
+        #expect(try value("36h + 90m") == .duration(36 * 3600 + 5400))
+    }
+
+    @Test func timeFunctions() throws {
+        #expect(try value("week(2024-11-06)") == Fixture.day("2024-11-04"))
+        #expect(try value("week(2024-11-04)") == Fixture.day("2024-11-04"))
+        #expect(try value("week(2024-11-03)") == Fixture.day("2024-10-28"))
+        #expect(try value("month(2024-11-06T13:00Z)") == Fixture.day("2024-11-01"))
+        #expect(try value("day(2024-11-06T13:00Z)") == Fixture.day("2024-11-06"))
+        #expect(try value("year(2024-11-06)") == .int(2024))
+        #expect(try value("bin(2024-11-06T13:00Z, 1d)") == Fixture.day("2024-11-06"))
+        #expect(try value("latest()") == Fixture.day("2024-11-06"))
+    }
+
+    @Test func scalarFunctions() throws {
+        #expect(try value("coalesce(null, 3)") == .int(3))
+        #expect(try value("tolower(\"ABC\")") == .string("abc"))
+        #expect(try value("strlen(\"héllo\")") == .int(5))
+        #expect(try value("round(2.345, 2)") == .float(2.35))
+        #expect(try value("abs(-4)") == .int(4))
+        #expect(try value("toint(\"42\")") == .int(42))
+        #expect(try value("toint(\"x\")") == .null)
+    }
+
+    @Test func logicPrecedenceNotBindsTighterThanAndThanOr() throws {
+        #expect(try value("true or false and false") == .bool(true))
+        #expect(try value("not false and false") == .bool(false))
+    }
+}
