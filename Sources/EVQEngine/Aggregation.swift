@@ -15,6 +15,11 @@ struct Aggregation {
         case avg(Double, Int64)
         case extreme(Value)
         case distinct(Set<Value>)
+        /// first/last: the value, and whether a row was seen.
+        case edge(Value, seen: Bool)
+        /// percentile: every non-null value; values: distinct values in order.
+        case collected([Value])
+        case distinctList(Set<Value>, [Value])
     }
 
     func run(_ r: Relation, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
@@ -72,7 +77,7 @@ struct Aggregation {
         let outputEvals = outputs.map { ExpressionEvaluator.compile($0.expr, empty, slot) }
         var outputValues = [[Value]](repeating: [], count: outputs.count)
         for g in 0..<groupKeys.count {
-            slot.values = zip(states[g], aggregates).map { Self.result($0, $1.type) }
+            slot.values = zip(states[g], aggregates).map { Self.result($0, $1) }
             for (o, eval) in outputEvals.enumerated() { outputValues[o].append(eval(0)) }
         }
         var columns: [Column] = []
@@ -95,6 +100,9 @@ struct Aggregation {
         case .avg: .avg(0, 0)
         case .min, .max: .extreme(.null)
         case .dcount: .distinct([])
+        case .first, .last: .edge(.null, seen: false)
+        case .percentile: .collected([])
+        case .values: .distinctList([], [])
         }
     }
 
@@ -134,11 +142,28 @@ struct Aggregation {
             state = .distinct([])  // release the reference so the insert does not copy
             set.insert(v)
             state = .distinct(set)
+        case .edge(_, let seen):
+            if f == .first && seen { return }
+            state = .edge(args[0](row), seen: true)
+        case .collected(var values):
+            let v = args[0](row)
+            if v.isNull { return }
+            state = .collected([])
+            values.append(v)
+            state = .collected(values)
+        case .distinctList(var set, var list):
+            let v = args[0](row)
+            if v.isNull || set.contains(v) { return }
+            state = .distinctList([], [])
+            set.insert(v)
+            list.append(v)
+            state = .distinctList(set, list)
         }
     }
 
     /// The aggregate's value. A sum or average over no values is null, as in SQL.
-    static func result(_ state: State, _ type: DataType) -> Value {
+    static func result(_ state: State, _ call: AggregateCall) -> Value {
+        let type = call.type
         switch state {
         case .count(let n): return .int(n)
         case .sumInt(let s, let overflow, let seen):
@@ -150,6 +175,14 @@ struct Aggregation {
             return type == .duration ? .duration(Int64((s / Double(n)).rounded())) : .float(s / Double(n))
         case .extreme(let v): return v
         case .distinct(let set): return .int(Int64(set.count))
+        case .edge(let v, _): return v
+        case .distinctList(_, let list): return .list(list)
+        case .collected(var values):
+            guard !values.isEmpty, let p = call.arguments[1].constantValue?.asDouble else { return .null }
+            // Nearest rank: the smallest value with at least p% of the values at or below it.
+            values.sort { Value.compare($0, $1) < 0 }
+            let rank = max(1, Int((p / 100 * Double(values.count)).rounded(.up)))
+            return values[min(rank, values.count) - 1]
         }
     }
 }

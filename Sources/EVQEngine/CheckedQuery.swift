@@ -28,6 +28,9 @@ public struct CheckedStage: Sendable {
         case summarize(keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall], outputs: [(name: String, expr: TypedExpr)])
         case top(Int, [CheckedSortKey])
         case distinct([(name: String, expr: TypedExpr)])
+        case tail(Int)
+        /// Left join on `leftKey == right.columns[rightKey]`; adds `columns` (name, index in `right`).
+        case lookup(right: Table, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
     }
 
     public var kind: Kind

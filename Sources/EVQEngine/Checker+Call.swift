@@ -74,6 +74,18 @@ extension Checker {
         case .min, .max:
             guard argType != .list else { throw Diagnostic("'\(agg.rawValue)' cannot compare lists", at: typed[0].span) }
             resultType = argType
+        case .first, .last:
+            resultType = argType
+        case .values:
+            resultType = .list
+        case .percentile:
+            guard argType.isNumeric || argType == .time || argType == .duration || argType == .null else {
+                throw Diagnostic("'percentile' needs numbers, times or durations, found \(argType.rawValue)", at: typed[0].span)
+            }
+            guard let p = typed[1].constantValue?.asDouble, (0...100).contains(p) else {
+                throw Diagnostic("'percentile' needs a constant percentage from 0 to 100", at: typed[1].span, hint: "for example: percentile(fatalities, 90)")
+            }
+            resultType = argType
         }
         scope.aggregates.append(AggregateCall(function: agg, arguments: typed, type: resultType, span: span))
         return TypedExpr(.aggregateResult(scope.aggregates.count - 1), resultType, span)

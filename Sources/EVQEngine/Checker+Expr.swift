@@ -72,6 +72,7 @@ extension Checker {
 
     private func binary(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span, _ span: Span, _ scope: inout Scope) throws(Diagnostic) -> TypedExpr {
         if op.isMembership { return try membership(op, l, r, opSpan, span, &scope) }
+        if op.isText { return try textOperator(op, l, r, opSpan, span, &scope) }
         var left = try check(l, &scope)
         var right = try check(r, &scope)
         switch op {
@@ -264,7 +265,7 @@ extension TypedExpr {
         case .column, .aggregateResult: false
         case .not(let a), .negate(let a): a.isConstant
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b): a.isConstant && b.isConstant
-        case .inSet(let a, _, _, _), .inRange(let a, _, _, _, _): a.isConstant
+        case .inSet(let a, _, _, _), .inRange(let a, _, _, _, _), .text(_, let a, _): a.isConstant
         case .call(let f, let args): f != .now && args.allSatisfy(\.isConstant)
         }
     }

@@ -111,8 +111,41 @@ public struct Checker {
             let named = try namedExprs(items, &scope)
             output = named.map { Field($0.name, $0.expr.type) }
             kind = .distinct(named)
+        case .tail(let n):
+            kind = .tail(try count(n, &scope, stage: "tail"))
+        case .lookup(let tableName, let left, let right):
+            (kind, output) = try lookup(tableName, left, right, input)
         }
         return CheckedStage(kind: kind, input: input, output: output, span: stage.span)
+    }
+
+    private func lookup(_ tableName: Identifier, _ left: Identifier, _ right: Identifier, _ input: [Field]) throws(Diagnostic) -> (CheckedStage.Kind, [Field]) {
+        guard let table = catalog.tables[tableName.name] else {
+            throw Diagnostic("unknown table '\(tableName.name)'", at: tableName.span,
+                             hint: Suggest.hint(for: tableName.name, in: catalog.tables.keys.sorted()))
+        }
+        guard let leftKey = input.firstIndex(where: { $0.name == left.name }) else {
+            throw Diagnostic("unknown field '\(left.name)'", at: left.span, hint: Suggest.hint(for: left.name, in: input.map(\.name)))
+        }
+        guard let rightKey = table.columnIndex(named: right.name) else {
+            throw Diagnostic("'\(table.name)' has no column '\(right.name)'", at: right.span,
+                             hint: Suggest.hint(for: right.name, in: table.columns.map(\.name)) ?? "columns: " + table.columns.map(\.name).joined(separator: ", "))
+        }
+        let lt = input[leftKey].type, rt = table.columns[rightKey].type
+        guard lt == rt || (lt.isNumeric && rt.isNumeric) else {
+            throw Diagnostic("cannot match \(lt.rawValue) '\(left.name)' with \(rt.rawValue) '\(right.name)'", at: left.span.to(right.span))
+        }
+        // Added columns keep their names unless the input has them: then `table_name`.
+        var names = Set(input.map(\.name))
+        var added: [(name: String, index: Int)] = []
+        for (i, c) in table.columns.enumerated() where i != rightKey {
+            var name = c.name
+            if names.contains(name) { name = "\(table.name)_\(c.name)" }
+            names.insert(name)
+            added.append((name, i))
+        }
+        let output = input + added.map { Field($0.name, table.columns[$0.index].type) }
+        return (.lookup(right: table, leftKey: leftKey, rightKey: rightKey, columns: added), output)
     }
 
     private func scopeText(_ e: Expr) -> String {

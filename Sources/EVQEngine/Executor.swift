@@ -134,6 +134,13 @@ public struct Executor {
         case .aggregate(let input, let keys, let aggs, let outputs):
             let r = try run(input, &examined, &sourceRows)
             return try Aggregation(context: context).run(r, keys: keys, aggregates: aggs, outputs: outputs)
+        case .tail(let input, let n):
+            var r = try run(input, &examined, &sourceRows)
+            r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).suffix(n))
+            return r
+        case .lookup(let input, let right, let leftKey, let rightKey, let columns):
+            let r = try run(input, &examined, &sourceRows)
+            return try lookup(r, right, leftKey, rightKey, columns)
         case .distinct(let input, let items):
             let r = try run(input, &examined, &sourceRows)
             let projected = try project(r, items)
@@ -169,6 +176,37 @@ public struct Executor {
         }
         let table = Table(name: r.table.name, columns: columns, rowCount: rowIDs.count, timeColumnIndex: timeIndex)
         return Relation(table: table, rows: nil, inTimeOrder: timeIndex != nil)
+    }
+
+    /// Left join against a small table: the first right row with the key wins (a lookup
+    /// table is expected to have one row per key); rows without a match get nulls.
+    private func lookup(_ r: Relation, _ right: Table, _ leftKey: Int, _ rightKey: Int, _ added: [(name: String, index: Int)]) throws(EngineError) -> Relation {
+        // Numbers match across int and float: 3 finds 3.0.
+        func key(_ v: Value) -> Value {
+            if case .int(let i) = v { return .float(Double(i)) }
+            return v
+        }
+        var rowByKey: [Value: Int] = [:]
+        let keyColumn = right.columns[rightKey]
+        for row in 0..<right.rowCount {
+            let k = key(keyColumn.value(at: row))
+            if !k.isNull, rowByKey[k] == nil { rowByKey[k] = row }
+        }
+        let left = r.materialize()
+        let leftColumn = left.columns[leftKey]
+        var matches: [Int?] = []
+        matches.reserveCapacity(left.rowCount)
+        try Relation(table: left, rows: nil, inTimeOrder: false).forEachRow(context) { row in
+            matches.append(rowByKey[key(leftColumn.value(at: row))])
+        }
+        var columns = left.columns
+        for (name, index) in added {
+            let source = right.columns[index]
+            let values = matches.map { m in m.map { source.value(at: $0) } ?? .null }
+            columns.append(TableBuilder.makeColumn(name: name, values: values, type: source.type))
+        }
+        let table = Table(name: left.name, columns: columns, rowCount: left.rowCount, timeColumnIndex: r.inTimeOrder ? left.timeColumnIndex : nil)
+        return Relation(table: table, rows: nil, inTimeOrder: r.inTimeOrder)
     }
 
     /// Row ids ordered by the keys; stable; nulls last whatever the direction.

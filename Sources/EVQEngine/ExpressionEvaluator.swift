@@ -35,7 +35,7 @@ enum ExpressionEvaluator {
         case .aggregateResult(let i):
             let slot = aggregates!
             return { _ in slot.values[i] }
-        case .not, .and, .or, .compare, .inSet, .inRange:
+        case .not, .and, .or, .compare, .inSet, .inRange, .text:
             // Two-valued logic: a comparison with null is false, so conditions are never null.
             let p = predicate(e, table, aggregates)
             return { row in .bool(p(row)) }
@@ -112,10 +112,51 @@ enum ExpressionEvaluator {
                 }
             }
             return negated ? nonNullNegation(inner, a, table, aggregates) : inner
+        case .text(let pattern, let a, let negated):
+            let inner: RowPredicate
+            if let i = a.columnIndex, case .string(let s) = table.columns[i].data {
+                // Match each distinct value once; rows then look their value up.
+                let member = dictionaryMatches(pattern, s.dictionary)
+                let ids = s.ids
+                inner = { row in
+                    let id = ids[row]
+                    return id != StringColumn.nullID && member[Int(id)]
+                }
+            } else {
+                let f = compile(a, table, aggregates)
+                inner = { row in
+                    guard case .string(let text) = f(row) else { return false }
+                    return pattern.matches(text)
+                }
+            }
+            return negated ? nonNullNegation(inner, a, table, aggregates) : inner
         default:
             let f = compile(e, table, aggregates)
             return { f($0) == .bool(true) }
         }
+    }
+
+    /// For each dictionary id, whether its value matches; word patterns use the word index.
+    static func dictionaryMatches(_ pattern: TextPattern, _ dictionary: StringDictionary) -> [Bool] {
+        var member = [Bool](repeating: false, count: dictionary.count)
+        if case .words(let phrases, let all) = pattern {
+            let index = dictionary.wordIndex
+            if all {
+                var result: Set<UInt32>? = nil
+                for phrase in phrases {
+                    let ids = Set(index.dictionaryIDs(matching: phrase, in: dictionary))
+                    result = result.map { $0.intersection(ids) } ?? ids
+                }
+                for id in result ?? [] { member[Int(id)] = true }
+            } else {
+                for phrase in phrases {
+                    for id in index.dictionaryIDs(matching: phrase, in: dictionary) { member[Int(id)] = true }
+                }
+            }
+            return member
+        }
+        for (id, value) in dictionary.values.enumerated() { member[id] = pattern.matches(value) }
+        return member
     }
 
     /// `x !in S` is false when x is null, like every comparison with null.

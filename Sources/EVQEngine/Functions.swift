@@ -3,7 +3,7 @@
 import EVQStore
 
 public enum AggregateFunction: String, CaseIterable, Sendable {
-    case count, countif, sum, avg, min, max, dcount
+    case count, countif, sum, avg, min, max, dcount, percentile, first, last, values
 
     public var signature: String {
         switch self {
@@ -14,6 +14,10 @@ public enum AggregateFunction: String, CaseIterable, Sendable {
         case .min: "min(x): smallest value"
         case .max: "max(x): largest value"
         case .dcount: "dcount(x): number of distinct non-null values"
+        case .percentile: "percentile(x, 50): the value at that percentile (nearest rank), nulls ignored"
+        case .first: "first(x): x in the group's first row (input order: time order for events)"
+        case .last: "last(x): x in the group's last row"
+        case .values: "values(x): the distinct non-null values, in order of first appearance"
         }
     }
 
@@ -21,6 +25,7 @@ public enum AggregateFunction: String, CaseIterable, Sendable {
     var arity: ClosedRange<Int> {
         switch self {
         case .count: 0...1
+        case .percentile: 2...2
         default: 1...1
         }
     }

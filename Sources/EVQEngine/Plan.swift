@@ -33,6 +33,8 @@ public indirect enum PlanNode: Sendable {
     case aggregate(PlanNode, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall], outputs: [(name: String, expr: TypedExpr)])
     case count(PlanNode)
     case distinct(PlanNode, [(name: String, expr: TypedExpr)])
+    case tail(PlanNode, Int)
+    case lookup(PlanNode, right: Table, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
 }
 
 public struct Plan: Sendable {
@@ -85,6 +87,12 @@ public struct Plan: Sendable {
                 walk(input, depth + 1)
             case .distinct(let input, let items):
                 lines.append("\(pad)Distinct \(names(items))")
+                walk(input, depth + 1)
+            case .tail(let input, let n):
+                lines.append("\(pad)Tail \(n)")
+                walk(input, depth + 1)
+            case .lookup(let input, let right, _, let rightKey, let columns):
+                lines.append("\(pad)Lookup \(right.name) on \(right.columns[rightKey].name): adds \(columns.map(\.name).joined(separator: ", "))")
                 walk(input, depth + 1)
             }
         }

@@ -1,7 +1,8 @@
 // Turns a checked query into a plan. One pass so far, `indexSelection`: the conditions of
 // the `where` stages that come straight after the source are split at `and`; those on the
 // time column become a binary search, those testing a string column against constants
-// become posting-list lookups, and the rest stay as a filter over the candidate rows.
+// become posting-list lookups, word searches (`has`) read the word index, and the rest stay
+// as a filter over the candidate rows.
 
 import EVQStore
 import EVQSyntax
@@ -43,6 +44,9 @@ public struct Planner {
             case .summarize(let keys, let aggs, let outputs): node = .aggregate(node, keys: keys, aggregates: aggs, outputs: outputs)
             case .top(let n, let keys): node = .top(node, n, keys)
             case .distinct(let items): node = .distinct(node, items)
+            case .tail(let n): node = .tail(node, n)
+            case .lookup(let right, let leftKey, let rightKey, let columns):
+                node = .lookup(node, right: right, leftKey: leftKey, rightKey: rightKey, columns: columns)
             }
         }
         return Plan(root: node, output: q.output, source: source)
@@ -78,6 +82,15 @@ public struct Planner {
                 if values.count > 1 { rows.sort() }
                 postingSets.append(rows)
                 uses.append("posting lists: \(source.text(of: c.span)) (\(rows.count) rows)")
+            } else if case .text(let pattern, let e, false) = c.kind, case .words = pattern, let i = e.columnIndex,
+                      case .string(let s) = table.columns[i].data
+            {
+                let member = ExpressionEvaluator.dictionaryMatches(pattern, s.dictionary)
+                var rows: [UInt32] = []
+                for (id, hit) in member.enumerated() where hit { rows.append(contentsOf: s.postings.rows(of: UInt32(id))) }
+                rows.sort()
+                postingSets.append(rows)
+                uses.append("word index: \(source.text(of: c.span)) (\(rows.count) rows)")
             } else {
                 rest.append(c)
             }

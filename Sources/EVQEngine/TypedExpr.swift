@@ -19,6 +19,8 @@ public indirect enum TypedExprKind: Sendable {
     case inSet(TypedExpr, Set<Value>, caseless: Bool, negated: Bool)
     /// `lower <= x < upper`, or `<= upper` when `upperInclusive`; a nil bound is open.
     case inRange(TypedExpr, lower: Value?, upper: Value?, upperInclusive: Bool, negated: Bool)
+    /// A text operator against a constant pattern (prepared once by the checker).
+    case text(TextPattern, TypedExpr, negated: Bool)
     case call(ScalarFunction, [TypedExpr])
     /// The result of the i-th aggregate of the enclosing `summarize`.
     case aggregateResult(Int)

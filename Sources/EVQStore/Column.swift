@@ -21,6 +21,7 @@ public struct Column: Sendable {
         case .int(let v): v.count
         case .float(let v): v.count
         case .string(let s): s.ids.count
+        case .boxed(let v): v.count
         }
     }
 
@@ -35,6 +36,7 @@ public struct Column: Sendable {
         case .bool(let v): return .bool(v[row])
         case .float(let v): return .float(v[row])
         case .string(let s): return .string(s.dictionary.values[Int(s.ids[row])])
+        case .boxed(let v): return v[row]
         case .int(let v):
             switch type {
             case .time: return .time(v[row])
@@ -54,6 +56,7 @@ public struct Column: Sendable {
         case .string(let s):
             let ids = ContiguousArray(rows.lazy.map { s.ids[Int($0)] })
             return Column(name: name, type: type, data: .string(StringColumn(ids: ids, dictionary: s.dictionary)), isNull: mask)
+        case .boxed(let v): return Column(name: name, type: type, data: .boxed(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
         }
     }
 
@@ -68,4 +71,6 @@ public enum ColumnData: Sendable {
     case int(ContiguousArray<Int64>)
     case float(ContiguousArray<Double>)
     case string(StringColumn)
+    /// Values with no typed buffer (lists, from `values()`); rare and never scanned in bulk.
+    case boxed(ContiguousArray<Value>)
 }

@@ -7,6 +7,7 @@ public final class StringDictionary: Sendable {
     /// Distinct values in ascending order; id = index.
     public let values: [String]
     private let idByValue: [String: UInt32]
+    private let lazyWordIndex = LazyWordIndex()
 
     public init(sortedUnique values: [String]) {
         self.values = values
@@ -18,6 +19,9 @@ public final class StringDictionary: Sendable {
     public var count: Int { values.count }
 
     public func id(of value: String) -> UInt32? { idByValue[value] }
+
+    /// Built on first use: only text columns such as `notes` are ever searched by word.
+    public var wordIndex: WordIndex { lazyWordIndex.get(self) }
 }
 
 /// Row ids grouped by dictionary id in compressed-sparse-row form: the rows holding value `id`
@@ -63,6 +67,10 @@ public final class StringColumn: Sendable {
         self.dictionary = dictionary
         self.postings = PostingLists(ids: ids, valueCount: dictionary.count)
     }
+
+    /// The word index over this column's values, built on first use and shared by every
+    /// column with the same dictionary.
+    public var wordIndex: WordIndex { dictionary.wordIndex }
 
     /// Encodes strings (nil = null) into a fresh sorted dictionary.
     public convenience init(_ strings: [String?]) {

@@ -75,7 +75,9 @@ public struct TableBuilder {
             return Column(name: name, type: type, data: .int(ContiguousArray(ints)), isNull: mask)
         case .float:
             return Column(name: name, type: type, data: .float(ContiguousArray(values.map { $0.asDouble ?? 0 })), isNull: mask)
-        case .string, .list, .null:
+        case .list:
+            return Column(name: name, type: .list, data: .boxed(ContiguousArray(values)), isNull: mask)
+        case .string, .null:
             let strings = values.map { v -> String? in v.isNull ? nil : ValueFormat.plain(v) }
             return Column(name: name, type: .string, data: .string(StringColumn(strings)), isNull: mask)
         }

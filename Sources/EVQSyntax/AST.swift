@@ -43,6 +43,10 @@ public struct Stage: Sendable {
         case summarize(aggregates: [NamedExpr], by: [NamedExpr])
         case top(count: Expr, by: [SortKey])
         case distinct([NamedExpr])
+        case tail(Expr)
+        /// `lookup TABLE on left = right` or `lookup TABLE on key`: adds the table's columns
+        /// to each row whose key matches (rows without a match keep nulls).
+        case lookup(table: Identifier, left: Identifier, right: Identifier)
     }
 
     public var kind: Kind
@@ -74,6 +78,36 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     case eqCaseless = "=~", neCaseless = "!~"
     case `in`, notIn = "!in", inCaseless = "in~", notInCaseless = "!in~"
     case add = "+", sub = "-", mul = "*", div = "/", mod = "%"
+    /// Text operators: all but `matches` ignore case (see the language reference).
+    case contains, notContains = "!contains", startswith, notStartswith = "!startswith"
+    case endswith, notEndswith = "!endswith", like, notLike = "!like", matches, notMatches = "!matches"
+    /// Word search, answered from the word index.
+    case has, notHas = "!has", hasAny = "has_any", hasAll = "has_all"
+
+    /// The word operators, as written.
+    public static let textOperators: [String: BinaryOperator] = Dictionary(
+        uniqueKeysWithValues: allCases.filter(\.isText).map { ($0.rawValue, $0) })
+
+    public var isText: Bool {
+        switch self {
+        case .contains, .notContains, .startswith, .notStartswith, .endswith, .notEndswith, .like, .notLike,
+             .matches, .notMatches, .has, .notHas, .hasAny, .hasAll: true
+        default: false
+        }
+    }
+
+    /// The positive form of a negated text operator (`!has` -> `has`), or nil.
+    public var positiveForm: BinaryOperator? {
+        switch self {
+        case .notContains: .contains
+        case .notStartswith: .startswith
+        case .notEndswith: .endswith
+        case .notLike: .like
+        case .notMatches: .matches
+        case .notHas: .has
+        default: nil
+        }
+    }
 
     public var isComparison: Bool {
         switch self {

@@ -41,20 +41,32 @@ public struct Lexer {
     /// Skips spaces and comments; returns true when a line break ends the statement here.
     private mutating func skipTrivia() -> Bool {
         var sawNewline = false
+        var sawBlankLine = false
+        var lineHasText = true
         while i < b.count {
             let c = b[i]
             if c == 10 {
+                if sawNewline && !lineHasText { sawBlankLine = true }
                 sawNewline = true
+                lineHasText = false
                 i += 1
             } else if c == 32 || c == 9 || c == 13 {
                 i += 1
             } else if c == 35 || (c == 47 && peek(1) == 47) {  // # or //
                 while i < b.count, b[i] != 10 { i += 1 }
+                lineHasText = true
             } else {
                 break
             }
         }
-        guard sawNewline, depth == 0, i < b.count, let last, last != .statementEnd else { return false }
+        guard sawNewline, i < b.count, let last, last != .statementEnd, peek() != 124 else { return false }
+        // A blank line always ends the statement, even inside brackets: a script recovers
+        // there, and at the prompt an empty line gets out of an unfinished statement.
+        if sawBlankLine {
+            depth = 0
+            return true
+        }
+        guard depth == 0 else { return false }
         return !Self.needsMore(after: last) && !continuesStatement()
     }
 
@@ -62,12 +74,14 @@ public struct Lexer {
     private static func needsMore(after kind: TokenKind) -> Bool {
         switch kind {
         case .symbol(let s): return s != .rparen && s != .rbracket
-        case .identifier(let w): return continuationWords.contains(w) || w == "not" || w == "in" || w == "in~" || StageName(rawValue: w) != nil && w != "count"
+        case .identifier(let w):
+            return continuationWords.contains(w) || w == "not" || w == "in" || w == "in~" || BinaryOperator.textOperators[w] != nil
+                || StageName(rawValue: w) != nil && w != "count"
         default: return false
         }
     }
 
-    private static let continuationWords: Set<String> = ["and", "or", "by", "let", "param", "asc", "desc"]
+    private static let continuationWords: Set<String> = ["and", "or", "by", "on", "let", "param", "asc", "desc"]
 
     /// Whether the next line starts with something that continues the statement above.
     private func continuesStatement() -> Bool {
@@ -78,7 +92,7 @@ public struct Lexer {
         var j = i
         while j < b.count, Self.isIdentChar(b[j]) { j += 1 }
         let word = String(decoding: b[i..<j], as: UTF8.self)
-        return ["and", "or", "by", "asc", "desc", "in", "in~"].contains(word)
+        return ["and", "or", "by", "asc", "desc", "in", "in~"].contains(word) || BinaryOperator.textOperators[word] != nil
     }
 
     public mutating func next() throws(Diagnostic) -> Token {
@@ -154,7 +168,7 @@ public struct Lexer {
             while Self.isIdentChar(peek()) { i += 1 }
             let unit = String(decoding: b[unitStart..<i], as: UTF8.self)
             guard let seconds = Self.durationUnits[unit] else {
-                throw Diagnostic("unknown unit '\(unit)' after a number", at: Span(unitStart, i),
+                throw Diagnostic("unknown unit '\(unit)' after a number", at: Span(start, i),
                                  hint: "durations use s, m, h, d or w (for example 3d)")
             }
             guard !isFloat, let n = Int64(text) else {

@@ -4,7 +4,7 @@
 
 /// The stage keywords, defined once: the parser, completion and help read this list.
 public enum StageName: String, CaseIterable, Sendable {
-    case `where`, project, extend, sort, order, take, head, limit, count, summarize, top, distinct
+    case `where`, project, extend, sort, order, take, head, limit, tail, count, summarize, top, distinct, lookup
 
     public var summary: String {
         switch self {
@@ -17,6 +17,8 @@ public enum StageName: String, CaseIterable, Sendable {
         case .summarize: "aggregate by keys: summarize n = count(), killed = sum(fatalities) by country"
         case .top: "the first N rows by a key, largest first: top 5 by fatalities"
         case .distinct: "the distinct combinations of columns: distinct actor1, actor2"
+        case .tail: "keep the last N rows: tail 10"
+        case .lookup: "add a table's columns by key: lookup actors on actor1 = name"
         }
     }
 }
@@ -192,6 +194,21 @@ public struct Parser {
         case .distinct:
             // distinct -> 'distinct' named (',' named)*
             kind = .distinct(try namedList("a column"))
+        case .tail:
+            // tail -> 'tail' expr
+            kind = .tail(try expression())
+        case .lookup:
+            // lookup -> 'lookup' table 'on' name [('=' | '==') name]
+            let table = try identifier("a table name")
+            guard current.isKeyword("on") else { throw unexpected("'on' and the key after the table name") }
+            _ = advance()
+            let left = try identifier("the key column")
+            var right = left
+            if current.isSymbol(.assign) || current.isSymbol(.eq) {
+                _ = advance()
+                right = try identifier("the key column of \(table.name)")
+            }
+            kind = .lookup(table: table, left: left, right: right)
         }
         let end = tokens[max(0, p - 1)].span
         return Stage(kind: kind, keyword: keyword, span: keyword.span.to(end))
@@ -276,12 +293,19 @@ public struct Parser {
             let right = try range()
             return Expr(.binary(op, left, right, operatorSpan: opSpan), left.span.to(right.span))
         }
-        // in, in~, !in, !in~
+        // in, in~, !in, !in~, and the text operators, each with an optional '!'
         var negated = false
         var opStart = current.span
-        if current.isSymbol(.bang), peek().isKeyword("in") || peek().isKeyword("in~"), peek().span.start == current.span.end {
+        if current.isSymbol(.bang), let word = peek().identifier, peek().span.start == current.span.end,
+           word == "in" || word == "in~" || BinaryOperator.textOperators["!" + word] != nil
+        {
             negated = true
             opStart = advance().span
+        }
+        if let word = current.identifier, let op = BinaryOperator.textOperators[negated ? "!" + word : word] {
+            let opSpan = opStart.to(advance().span)
+            let right = try range()
+            return Expr(.binary(op, left, right, operatorSpan: opSpan), left.span.to(right.span))
         }
         if current.isKeyword("in") || current.isKeyword("in~") {
             let caseless = current.isKeyword("in~")
@@ -290,7 +314,7 @@ public struct Parser {
             let right = try range()
             return Expr(.binary(op, left, right, operatorSpan: opSpan), left.span.to(right.span))
         }
-        if negated { throw error("expected 'in' after '!'") }
+        if negated { throw error("expected 'in' or a text operator such as 'contains' after '!'") }
         return left
     }
 

@@ -123,3 +123,61 @@ private func value(_ expr: String) throws -> Value {
         #expect(try value("not false and false") == .bool(false))
     }
 }
+
+@Suite struct TextOperatorTests {
+    @Test func substringOperatorsIgnoreCase() throws {
+        #expect(try ids("notes contains \"STRIKE\"") == ["e1", "e6", "e8"])
+        #expect(try ids("notes !contains \"strike\"") == ["e10", "e2", "e3", "e4", "e5", "e7", "e9"])
+        #expect(try ids("actor1 startswith \"military\"") == ["e1", "e4", "e6", "e7", "e8"])
+        #expect(try ids("actor1 endswith \"IRAQ\"") == ["e5"])
+        #expect(try ids("actor1 !startswith \"m\"") == ["e10", "e2", "e3", "e5", "e9"])
+    }
+
+    @Test func likeIsACaselessGlobOverTheWholeValue() throws {
+        #expect(try ids("actor1 like \"*of iran\"") == ["e2", "e3"])
+        #expect(try ids("country like \"I?a?\"") == ["e1", "e2", "e3", "e9"])
+        #expect(try ids("country like \"Ira\"") == [])
+        #expect(try ids("country !like \"L*\"") == ["e1", "e2", "e3", "e4", "e5", "e9"])
+    }
+
+    @Test func matchesIsARegularExpressionThatKeepsCase() throws {
+        #expect(try ids("notes matches \"^strike (near|in) \"") == ["e6", "e8"])
+        #expect(try ids("notes matches \"^Strike\"") == [])
+        #expect(try ids("notes matches \"(?i)^Strike\"") == ["e1", "e6", "e8"])
+    }
+
+    @Test func hasFindsWholeWordsFromTheWordIndex() throws {
+        #expect(try ids("notes has \"strike\"") == ["e6", "e8"])  // not "strikes"
+        #expect(try ids("notes has \"US\"") == ["e3", "e9"])
+        #expect(try ids("notes has \"crushing response\"") == ["e2"])
+        #expect(try ids("notes has \"response crushing\"") == [])
+        #expect(try ids("notes !has \"strike\"").count == 8)
+        #expect(try ids("notes has_any [\"Haifa\", \"Tyre\"]") == ["e5", "e6"])
+        #expect(try ids("notes has_all [\"warned\", \"US\"]") == ["e3"])
+    }
+
+    @Test func wordSearchUsesTheWordIndexInThePlan() throws {
+        let s = Fixture.session()
+        var plan = ""
+        try s.run("events | where notes has \"strike\" and fatalities > 10") { outcome in
+            if case .rows(_, let p?) = outcome { plan = p.explain() }
+        }
+        #expect(plan == """
+            Filter fatalities > 10
+              Scan events: 2 of 10 rows
+                word index: notes has "strike" (2 rows)
+            """)
+    }
+
+    @Test func textOperatorErrors() {
+        let e = failure("events | where 1️⃣fatalities contains \"1\"")
+        #expect(e.message == "'contains' searches text, found a value of type int")
+        #expect(e.hint == "convert it first: tostring(fatalities)")
+        let r = failure("events | where notes matches 1️⃣\"(unclosed\"")
+        #expect(r.message == "bad regular expression \"(unclosed\"")
+        let h = failure("events | where notes has_any 1️⃣\"threat\"")
+        #expect(h.message == "'has_any' needs a list of words")
+        let w = failure("events | where notes has 1️⃣\"--\"")
+        #expect(w.message == "'has' needs at least one word (letters or digits)")
+    }
+}

@@ -164,3 +164,56 @@ private func strings(_ r: QueryResult, _ column: String) -> [String] {
         #expect(try run("events | project `the id` = id | take 1").columnNames == ["the id"])
     }
 }
+
+@Suite struct MoreStageTests {
+    @Test func tailKeepsTheLastRows() throws {
+        #expect(strings(try run("events | tail 2"), "id") == ["e8", "e9"])
+        #expect(try run("events | tail 0").rowCount == 0)
+    }
+
+    @Test func lookupAddsColumnsByKey() throws {
+        let r = try run("events | lookup actors on actor1 = name | where backer == \"Iran\" | project id, actor1, backer")
+        #expect(strings(r, "id") == ["e10", "e5", "e9"])
+        #expect(r.columnNames == ["id", "actor1", "backer"])
+        let all = try run("events | lookup actors on actor1 == name")
+        #expect(all.rowCount == 10)
+        #expect(all.values(of: "backer")?.filter(\.isNull).count == 7)
+    }
+
+    @Test func lookupRenamesClashingColumns() throws {
+        let s = Fixture.session()
+        var b = TableBuilder(name: "places")
+        b.addColumn("country", [.string("Lebanon")])
+        b.addColumn("id", [.string("LB")])
+        s.addTable(b.build())
+        let r = try s.query("events | lookup places on country | where isnotnull(places_id) | project id, places_id")
+        #expect(strings(r, "id") == ["e10", "e6", "e7", "e8"])
+        #expect(strings(r, "places_id") == ["LB", "LB", "LB", "LB"])
+    }
+
+    @Test func lookupErrors() {
+        #expect(failure("events | lookup 1️⃣actrs on actor1 = name").message == "unknown table 'actrs'")
+        let c = failure("events | lookup actors on actor1 = 1️⃣nam")
+        #expect(c.message == "'actors' has no column 'nam'")
+        #expect(c.hint == "did you mean 'name'?")
+        #expect(failure("events | lookup actors on 1️⃣fatalities = name").message == "cannot match int 'fatalities' with string 'name'")
+    }
+
+    @Test func moreAggregates() throws {
+        let r = try run("""
+            events | where country == "Lebanon"
+            | summarize p50 = percentile(fatalities, 50), p90 = percentile(fatalities, 90), firstID = first(id), lastID = last(id), who = values(actor1)
+            """)
+        #expect(r.values(of: "p50") == [.int(8)])
+        #expect(r.values(of: "p90") == [.int(12)])
+        #expect(r.values(of: "firstID") == [.string("e10")])
+        #expect(r.values(of: "lastID") == [.string("e8")])
+        #expect(r.values(of: "who") == [.list([.string("Hezbollah"), .string("Military Forces of Israel")])])
+        #expect(ValueFormat.plain(r.values(of: "who")![0]) == "[\"Hezbollah\", \"Military Forces of Israel\"]")
+    }
+
+    @Test func percentileErrors() {
+        let e = failure("events | summarize percentile(fatalities, 1️⃣150)")
+        #expect(e.message == "'percentile' needs a constant percentage from 0 to 100")
+    }
+}

@@ -1,0 +1,120 @@
+// Text operators, prepared once per query: a lower-cased needle, a compiled glob or regular
+// expression, or the word phrases of `has`. One rule for case: `==` is exact, `matches` is
+// as the pattern says, and every other text operator ignores case.
+
+import EVQStore
+import EVQSyntax
+import Foundation
+
+/// A compiled regular expression. NSRegularExpression is immutable and documented as safe
+/// to share between threads.
+public final class CompiledRegex: @unchecked Sendable {
+    let regex: NSRegularExpression
+    init(_ regex: NSRegularExpression) { self.regex = regex }
+
+    func matches(_ s: String) -> Bool {
+        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
+    }
+}
+
+public enum TextPattern: Sendable {
+    case contains(String)
+    case startsWith(String)
+    case endsWith(String)
+    /// `*` any run, `?` one character; matched against the whole value, ignoring case.
+    case glob(CompiledRegex, source: String)
+    case regex(CompiledRegex, source: String)
+    /// Word phrases; `all` = every phrase must appear (`has_all`), else any (`has`, `has_any`).
+    case words([[String]], all: Bool)
+
+    /// Whether `value` matches. Lower-casing happens here for the caseless forms.
+    func matches(_ value: String) -> Bool {
+        switch self {
+        case .contains(let n): value.lowercased().contains(n)
+        case .startsWith(let n): value.lowercased().hasPrefix(n)
+        case .endsWith(let n): value.lowercased().hasSuffix(n)
+        case .glob(let r, _), .regex(let r, _): r.matches(value)
+        case .words(let phrases, let all):
+            { (words: [String]) in
+                all ? phrases.allSatisfy { WordIndex.containsPhrase(words, $0) }
+                    : phrases.contains { WordIndex.containsPhrase(words, $0) }
+            }(WordIndex.words(in: value))
+        }
+    }
+}
+
+extension Checker {
+    func textOperator(_ op: BinaryOperator, _ l: Expr, _ r: Expr, _ opSpan: Span, _ span: Span, _ scope: inout Scope) throws(Diagnostic) -> TypedExpr {
+        let left = try check(l, &scope)
+        guard left.type == .string || left.type == .null else {
+            throw Diagnostic("'\(op.rawValue)' searches text, found a value of type \(left.type.rawValue)", at: left.span,
+                             hint: "convert it first: tostring(\(scopeName(l)))")
+        }
+        let right = try check(r, &scope)
+        let negated = op.positiveForm != nil
+        let positive = op.positiveForm ?? op
+        guard let value = try fold(right) else {
+            throw Diagnostic("'\(op.rawValue)' needs a constant pattern", at: r.span, hint: "for example: notes \(op.rawValue) \"drone\"")
+        }
+        func text() throws(Diagnostic) -> String {
+            guard case .string(let s) = value else {
+                throw Diagnostic("'\(op.rawValue)' needs text on the right, found \(value.type.rawValue)", at: r.span,
+                                 hint: positive == .has ? "use has_any [...] for several words" : nil)
+            }
+            return s
+        }
+        let pattern: TextPattern
+        switch positive {
+        case .contains: pattern = .contains(try text().lowercased())
+        case .startswith: pattern = .startsWith(try text().lowercased())
+        case .endswith: pattern = .endsWith(try text().lowercased())
+        case .like:
+            let glob = try text()
+            pattern = .glob(CompiledRegex(try! NSRegularExpression(pattern: Self.globToRegex(glob), options: [.caseInsensitive, .dotMatchesLineSeparators])), source: glob)
+        case .matches:
+            let source = try text()
+            do {
+                pattern = .regex(CompiledRegex(try NSRegularExpression(pattern: source)), source: source)
+            } catch {
+                throw Diagnostic("bad regular expression \(ValueFormat.literal(value))", at: r.span,
+                                 hint: "check brackets and escapes; a literal backslash is written \"\\\\\"")
+            }
+        case .has:
+            let phrase = WordIndex.words(in: try text())
+            guard !phrase.isEmpty else { throw Diagnostic("'has' needs at least one word (letters or digits)", at: r.span) }
+            pattern = .words([phrase], all: true)
+        default:  // has_any, has_all
+            guard case .list(let items) = value else {
+                throw Diagnostic("'\(op.rawValue)' needs a list of words", at: r.span, hint: "for example: notes \(op.rawValue) [\"threat\", \"warned\"]")
+            }
+            var phrases: [[String]] = []
+            for item in items {
+                guard case .string(let s) = item else {
+                    throw Diagnostic("'\(op.rawValue)' needs a list of text, found \(item.type.rawValue)", at: r.span)
+                }
+                let words = WordIndex.words(in: s)
+                if !words.isEmpty { phrases.append(words) }
+            }
+            pattern = .words(phrases, all: op == .hasAll)
+        }
+        return try folded(TypedExpr(.text(pattern, left, negated: negated), .bool, span))
+    }
+
+    private func scopeName(_ e: Expr) -> String {
+        if case .name(let n, _) = e.kind { return n }
+        return "x"
+    }
+
+    /// `*` -> `.*`, `?` -> `.`, everything else literal; anchored at both ends.
+    static func globToRegex(_ glob: String) -> String {
+        var out = "^"
+        for ch in glob {
+            switch ch {
+            case "*": out += ".*"
+            case "?": out += "."
+            default: out += NSRegularExpression.escapedPattern(for: String(ch))
+            }
+        }
+        return out + "$"
+    }
+}
