@@ -37,7 +37,7 @@ let package = Package(
         .testTarget(name: "EVQStoreTests", dependencies: ["EVQStore"]),
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
         .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ"]),
-        .testTarget(name: "EVQTests", dependencies: ["EVQ"]),
+        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
         .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor"]),
     ]

@@ -10,7 +10,7 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     public var summary: String {
         switch self {
-        case .table: "aligned columns for reading (cells over 60 characters end in '…')"
+        case .table: "aligned columns for reading; null shown as null, cells over 60 characters end in '…'"
         case .csv: "RFC 4180 comma-separated values with a header row"
         case .tsv: "tab-separated values; tabs and newlines in cells written as \\t and \\n"
         case .json: "one JSON array of objects"
@@ -53,7 +53,7 @@ public enum Renderer {
         cells.reserveCapacity(shown)
         for r in 0..<shown {
             cells.append(t.columns.map { c in
-                let text = oneLine(ValueFormat.plain(c.value(at: r)))
+                let text = cellText(c.value(at: r))
                 guard let limit = o.maxCellWidth, text.count > limit else { return text }
                 return String(text.prefix(limit - 1)) + "…"
             })
@@ -65,11 +65,14 @@ public enum Renderer {
             let fill = String(repeating: " ", count: widths[i] - s.count)
             return rightAligned[i] ? fill + s : s + fill
         }
-        var out = " " + headers.enumerated().map { pad($1, $0) }.joined(separator: " | ") + "\n"
-        out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
-        for row in cells {
-            out += " " + row.enumerated().map { pad($1, $0) }.joined(separator: " | ") + "\n"
+        func line(_ row: [String]) -> String {
+            var text = " " + row.enumerated().map { pad($1, $0) }.joined(separator: " | ")
+            while text.last == " " { text.removeLast() }
+            return text + "\n"
         }
+        var out = line(headers)
+        out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
+        for row in cells { out += line(row) }
         out += footer(t.rowCount, shown)
         return out
     }
@@ -80,6 +83,11 @@ public enum Renderer {
             return "(\(total) rows; \(total - shown) not shown: raise .maxrows or use .last to see them all)\n"
         }
         return "(\(total) row\(total == 1 ? "" : "s"))\n"
+    }
+
+    /// A cell for reading: null is shown as `null`, so it cannot be mistaken for empty text.
+    static func cellText(_ v: Value) -> String {
+        v.isNull ? "null" : oneLine(ValueFormat.plain(v))
     }
 
     /// Newlines and tabs inside a cell would break the layout: show them escaped.
@@ -165,7 +173,7 @@ public enum Renderer {
         var out = "| " + t.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
         out += "|" + t.columns.map { $0.type.isNumeric ? " ---: |" : " --- |" }.joined() + "\n"
         for r in 0..<shown {
-            out += "| " + t.columns.map { cell(ValueFormat.plain($0.value(at: r))) }.joined(separator: " | ") + " |\n"
+            out += "| " + t.columns.map { cell(cellText($0.value(at: r))) }.joined(separator: " | ") + " |\n"
         }
         if shown < t.rowCount { out += "\n" + footer(t.rowCount, shown) }
         return out

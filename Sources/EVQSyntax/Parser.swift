@@ -59,7 +59,16 @@ public struct Parser {
     private func peek(_ k: Int = 1) -> Token { tokens[min(p + k, tokens.count - 1)] }
 
     private func error(_ message: String, at span: Span? = nil, hint: String? = nil, notes: [Diagnostic.Note] = []) -> Diagnostic {
-        Diagnostic(message, at: span ?? current.span, hint: hint, notes: notes, atEndOfInput: current.kind == .eof && span == nil)
+        Diagnostic(message, at: span ?? here, hint: hint, notes: notes, atEndOfInput: current.kind == .eof && span == nil)
+    }
+
+    /// Where an error about the current token points. At the end of a statement or of the
+    /// input, that is just after the last token, on its line, not the start of the next one.
+    private var here: Span {
+        guard current.kind == .statementEnd || current.kind == .eof, p > 0 else { return current.span }
+        let previousEnd = tokens[p - 1].kind == .statementEnd && p > 1 ? tokens[p - 2].span.end : tokens[p - 1].span.end
+        return current.kind == .statementEnd && current.span.start == current.span.end || current.kind == .eof
+            ? Span(previousEnd, previousEnd) : current.span
     }
 
     private func unexpected(_ expected: String) -> Diagnostic {

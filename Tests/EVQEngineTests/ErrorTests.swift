@@ -37,7 +37,7 @@ import Testing
     }
 
     @Test func missingStageAfterPipe() {
-        let e = failure("events | 1️⃣")
+        let e = failure("events |1️⃣ ")
         #expect(e.message == "expected a stage name after '|' (where, project, extend, sort, order, take, ...), found the end of the input")
     }
 

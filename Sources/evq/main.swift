@@ -1,0 +1,122 @@
+// The `evq` command: a query with -c, a saved script with `run FILE.evq`, a script on piped
+// stdin, or the interactive prompt on a terminal.
+
+import ArgumentParser
+import EVQ
+import EVQShell
+import Foundation
+
+struct DataOptions: ParsableArguments {
+    @Option(name: .customLong("data"), help: ArgumentHelp("Load a CSV, TSV or JSONL file into table events, or NAME=PATH into table NAME (repeatable). Default: the bundled samples.", valueName: "[NAME=]PATH"))
+    var data: [String] = []
+
+    @Option(name: [.short, .long], help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    var format: OutputFormat = .table
+
+    @Flag(help: "Fail (exit 65) when any input row is malformed, instead of loading the rest.")
+    var strict = false
+
+    @Flag(name: .customLong("quiet"), help: "Do not report malformed input rows.")
+    var quiet = false
+
+    /// Loads the data into a new session, reporting malformed rows on stderr.
+    func makeSession() throws(EVQError) -> Session {
+        let session = Session()
+        let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
+        let reports = try DataLoader.load(sources, into: session)
+        var rejected = 0
+        for report in reports {
+            rejected += report.rowsRejected
+            if !quiet {
+                for issue in report.issues { FileSink.standardError.write(issue.description + "\n") }
+                if report.rowsRejected > 0 {
+                    FileSink.standardError.write("evq: table \(report.table): \(report.rowsRejected) malformed row\(report.rowsRejected == 1 ? "" : "s") skipped, \(report.rows) loaded\n")
+                }
+            }
+        }
+        if strict && rejected > 0 { throw EVQError(.data("\(rejected) malformed input rows (--strict)")) }
+        return session
+    }
+}
+
+extension OutputFormat: ExpressibleByArgument {}
+
+@main
+struct EVQCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "evq",
+        abstract: "Query event data (ACLED, UCDP, GDELT, any CSV) with a pipe language.",
+        discussion: """
+            With no query and a terminal, opens the interactive prompt. Piped stdin runs as a script.
+            Examples:
+              evq -c 'events | where country == "Lebanon" | summarize killed = sum(fatalities) by week(date)'
+              evq run Queries/deaths-by-country.evq --format csv
+              echo 'events | take 3' | evq
+            """,
+        subcommands: [Run.self],
+        defaultSubcommand: nil)
+
+    @Option(name: [.customShort("c"), .long], help: ArgumentHelp("Run QUERY and exit.", valueName: "QUERY"))
+    var command: String?
+
+    @OptionGroup var options: DataOptions
+
+    @Flag(name: .customLong("no-init"), help: "Do not run the startup file (~/.evqrc).")
+    var noInit = false
+
+    func run() throws {
+        let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
+        let runner = ScriptRunner(session: session, format: options.format, output: FileSink.standardOutput, errors: FileSink.standardError,
+                                  color: Terminal.colorAllowed(fd: 2))
+        if let command {
+            throw ExitCode(runner.run(command, name: "<command>"))
+        }
+        if isatty(0) != 0 && isatty(1) != 0 {
+            throw ExitCode(Prompt.run(session: session, loadInit: !noInit))
+        }
+        let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
+        throw ExitCode(runner.run(text, name: "<stdin>"))
+    }
+}
+
+struct Run: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Run a saved query script (.evq).")
+
+    @Argument(help: "The script to run.")
+    var file: String
+
+    @Option(name: .customLong("param"), help: ArgumentHelp("Set a script param (repeatable).", valueName: "NAME=VALUE"))
+    var params: [String] = []
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        guard let data = FileManager.default.contents(atPath: file) else {
+            FileSink.standardError.write("error: no such file: \(file)\n")
+            throw ExitCode(66)
+        }
+        var overrides: [String: String] = [:]
+        for p in params {
+            guard let eq = p.firstIndex(of: "="), eq != p.startIndex else {
+                FileSink.standardError.write("error: --param needs NAME=VALUE, found '\(p)'\n")
+                throw ExitCode(64)
+            }
+            overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
+        }
+        let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
+        session.parameterOverrides = overrides
+        let runner = ScriptRunner(session: session, format: options.format, output: FileSink.standardOutput, errors: FileSink.standardError,
+                                  color: Terminal.colorAllowed(fd: 2))
+        throw ExitCode(runner.run(String(decoding: data, as: UTF8.self), name: file))
+    }
+}
+
+/// Prints an EVQError and exits with its code.
+func exitOnError<T>(_ body: () throws(EVQError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        FileSink.standardError.write(error.render(color: Terminal.colorAllowed(fd: 2)))
+        throw ExitCode(error.exitCode)
+    }
+}
