@@ -47,7 +47,7 @@ public struct Column: Sendable {
     }
 
     /// A new column holding `rows` of this one, in that order (dictionary shared, postings rebuilt).
-    public func gather<S: Sequence>(_ rows: S) -> Column where S.Element == UInt32 {
+    public func gather<S: Collection>(_ rows: S) -> Column where S.Element == UInt32 {
         let mask = isNull.map { m in ContiguousArray(rows.lazy.map { m[Int($0)] }) }
         switch data {
         case .bool(let v): return Column(name: name, type: type, data: .bool(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)

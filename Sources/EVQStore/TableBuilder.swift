@@ -58,27 +58,42 @@ public struct TableBuilder {
         return result ?? .string
     }
 
+    /// A column of `type` from boxed values. A value that does not convert to `type` is
+    /// stored as null (never as a made-up 0 or false).
     public static func makeColumn(name: String, values: [Value], type: DataType) -> Column {
         var mask = ContiguousArray<Bool>(repeating: false, count: values.count)
-        for (i, v) in values.enumerated() where v.isNull { mask[i] = true }
         switch type {
         case .bool:
-            return Column(name: name, type: type, data: .bool(ContiguousArray(values.map { if case .bool(let b) = $0 { b } else { false } })), isNull: mask)
+            var out = ContiguousArray<Bool>(repeating: false, count: values.count)
+            for (i, v) in values.enumerated() {
+                if case .bool(let b) = v { out[i] = b } else { mask[i] = true }
+            }
+            return Column(name: name, type: type, data: .bool(out), isNull: mask)
         case .int, .time, .duration:
-            let ints = values.map { v -> Int64 in
+            var out = ContiguousArray<Int64>(repeating: 0, count: values.count)
+            for (i, v) in values.enumerated() {
                 switch v {
-                case .int(let x), .time(let x), .duration(let x): x
-                case .float(let d): Int64(exactly: d.rounded(.towardZero)) ?? 0
-                default: 0
+                case .int(let x) where type == .int, .time(let x) where type == .time, .duration(let x) where type == .duration:
+                    out[i] = x
+                case .float(let d) where type == .int:
+                    if let x = Int64(exactly: d) { out[i] = x } else { mask[i] = true }
+                default:
+                    mask[i] = true
                 }
             }
-            return Column(name: name, type: type, data: .int(ContiguousArray(ints)), isNull: mask)
+            return Column(name: name, type: type, data: .int(out), isNull: mask)
         case .float:
-            return Column(name: name, type: type, data: .float(ContiguousArray(values.map { $0.asDouble ?? 0 })), isNull: mask)
+            var out = ContiguousArray<Double>(repeating: 0, count: values.count)
+            for (i, v) in values.enumerated() {
+                if let d = v.asDouble { out[i] = d } else { mask[i] = true }
+            }
+            return Column(name: name, type: type, data: .float(out), isNull: mask)
         case .list:
+            for (i, v) in values.enumerated() where v.isNull { mask[i] = true }
             return Column(name: name, type: .list, data: .boxed(ContiguousArray(values)), isNull: mask)
         case .string, .null:
             let strings = values.map { v -> String? in v.isNull ? nil : ValueFormat.plain(v) }
+            for (i, v) in values.enumerated() where v.isNull { mask[i] = true }
             return Column(name: name, type: .string, data: .string(StringColumn(strings)), isNull: mask)
         }
     }
@@ -104,13 +119,15 @@ public enum ValueFormat {
     public static func literal(_ v: Value) -> String {
         switch v {
         case .null: "null"
-        case .string(let s): "\"" + s.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"") + "\""
+        case .string(let s):
+            "\"" + s.replacingOccurrences("\\", "\\\\").replacingOccurrences("\"", "\\\"").replacingOccurrences("\n", "\\n")
+                .replacingOccurrences("\t", "\\t").replacingOccurrences("\r", "\\r") + "\""
         default: plain(v)
         }
     }
 
-    /// Shortest text that reads back as the same double; whole numbers keep no fraction
-    /// only when they came from a float sum that is integral (`12.0` prints as `12.0`).
+    /// Shortest text that reads back as the same double; a whole float keeps `.0` so that
+    /// it cannot be mistaken for an int (`12.0`).
     public static func formatFloat(_ d: Double) -> String {
         if d.isNaN { return "nan" }
         if d.isInfinite { return d > 0 ? "inf" : "-inf" }

@@ -1,0 +1,156 @@
+// Interns byte strings: equal bytes get the same dense id, in first-seen order. Ingest keeps
+// one per column, so each distinct cell text is decoded and type-checked once, not per row.
+
+struct ByteInterner {
+    /// Distinct values back to back; value `id` is `storage[offsets[id] ..< offsets[id + 1]]`.
+    private(set) var storage: [UInt8] = []
+    private(set) var offsets: [Int] = [0]
+    /// Open addressing with linear probing. 0 = empty, else the hash's top 32 bits (the
+    /// probe start, and a tag compared before any bytes) above id + 1. Power-of-two size,
+    /// at most half full. Probes touch one slot per step, so a new value costs one cache miss.
+    private var slots: [UInt64] = Array(repeating: 0, count: 64)
+    private(set) var count = 0
+    /// False once the values look unique (ids, notes, coordinates): then every call appends,
+    /// since a lookup would miss the cache for nothing. Equal texts may then have several ids;
+    /// readers of ids must not assume otherwise (string assembly merges equal neighbours).
+    private(set) var deduplicates = true
+    private var calls = 0
+
+    /// The id of `bytes`, adding it when new (always, once `deduplicates` is off).
+    mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> (id: UInt32, inserted: Bool) {
+        guard deduplicates else { return (append(bytes), true) }
+        calls += 1
+        if calls == 16_384 || calls == 131_072, count * 4 > calls * 3 {
+            deduplicates = false
+            slots = []
+            return (append(bytes), true)
+        }
+        let tag = Self.hash(bytes) >> 32
+        let mask = slots.count - 1
+        var i = Int(truncatingIfNeeded: tag) & mask
+        while true {
+            let s = slots[i]
+            if s == 0 { break }
+            if s >> 32 == tag {
+                let id = Int(truncatingIfNeeded: s & 0xFFFF_FFFF) - 1
+                if equals(id, bytes) { return (UInt32(id), false) }
+            }
+            i = (i &+ 1) & mask
+        }
+        let id = append(bytes)
+        slots[i] = tag << 32 | UInt64(id + 1)
+        if count * 2 > slots.count { grow() }
+        return (id, true)
+    }
+
+    private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
+        storage.append(contentsOf: bytes)
+        offsets.append(storage.count)
+        count += 1
+        return UInt32(count - 1)
+    }
+
+    func withValue<R>(_ id: Int, _ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
+        let range = offsets[id]..<offsets[id + 1]
+        return try storage.withUnsafeBufferPointer { try body(UnsafeBufferPointer(rebasing: $0[range])) }
+    }
+
+    func string(_ id: Int) -> String { withValue(id) { String(decoding: $0, as: UTF8.self) } }
+
+    private func equals(_ id: Int, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = offsets[id]
+        guard offsets[id + 1] - start == bytes.count else { return false }
+        return storage.withUnsafeBufferPointer { s in
+            Self.bytesEqual(s.baseAddress! + start, bytes.baseAddress, bytes.count)
+        }
+    }
+
+    private mutating func grow() {
+        var bigger = [UInt64](repeating: 0, count: slots.count * 2)
+        let mask = bigger.count - 1
+        for s in slots where s != 0 {
+            var i = Int(truncatingIfNeeded: s >> 32) & mask
+            while bigger[i] != 0 { i = (i &+ 1) & mask }
+            bigger[i] = s
+        }
+        slots = bigger
+    }
+
+    /// Ids in byte-wise lexicographic order of their values, which is Unicode scalar order
+    /// when the values are valid UTF-8. Equal values (possible once `deduplicates` is off)
+    /// end up adjacent.
+    func sortedIDs() -> [Int] {
+        var ids = Array(0..<count)
+        storage.withUnsafeBufferPointer { s in
+            offsets.withUnsafeBufferPointer { o in
+                guard let base = s.baseAddress else { return }
+                let raw = UnsafeRawPointer(base)
+                ids.sort { x, y in
+                    let xs = o[x], xn = o[x + 1] - xs
+                    let ys = o[y], yn = o[y + 1] - ys
+                    let n = min(xn, yn)
+                    var i = 0
+                    while i + 8 <= n {
+                        let a = raw.loadUnaligned(fromByteOffset: xs + i, as: UInt64.self)
+                        let b = raw.loadUnaligned(fromByteOffset: ys + i, as: UInt64.self)
+                        if a != b { return UInt64(bigEndian: a) < UInt64(bigEndian: b) }
+                        i += 8
+                    }
+                    while i < n {
+                        let a = base[xs + i], b = base[ys + i]
+                        if a != b { return a < b }
+                        i += 1
+                    }
+                    return xn < yn
+                }
+            }
+        }
+        return ids
+    }
+
+    static func bytesEqual(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {
+        guard n > 0, let a, let b else { return true }
+        let ra = UnsafeRawPointer(a), rb = UnsafeRawPointer(b)
+        var i = 0
+        while i + 8 <= n {
+            if ra.loadUnaligned(fromByteOffset: i, as: UInt64.self) != rb.loadUnaligned(fromByteOffset: i, as: UInt64.self) {
+                return false
+            }
+            i += 8
+        }
+        while i < n {
+            if a[i] != b[i] { return false }
+            i += 1
+        }
+        return true
+    }
+
+    /// Eight bytes per step with a multiply-xorshift mix and a murmur3 finalizer: cells are
+    /// short, and long ones (notes) must not cost a multiply per byte.
+    static func hash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+        let n = bytes.count
+        var h: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(truncatingIfNeeded: n)
+        guard let base = bytes.baseAddress else { return h }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        while i + 8 <= n {
+            h = (h ^ raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)) &* 0xFF51_AFD7_ED55_8CCD
+            h ^= h >> 29
+            i += 8
+        }
+        if i < n {
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < n {
+                tail |= UInt64(base[i]) << shift
+                shift += 8
+                i += 1
+            }
+            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
+        }
+        h ^= h >> 33
+        h = h &* 0xC4CE_B9FE_1A85_EC53
+        h ^= h >> 33
+        return h
+    }
+}

@@ -1,0 +1,119 @@
+// Reads CSV/TSV bytes (RFC 4180) into a `TableAccumulator`, reporting malformed rows.
+// Works on the raw buffer: a field is located by byte offsets and copied only when it has `""`.
+
+/// CSV rules, beyond RFC 4180:
+/// - Line ends are LF or CRLF; a lone CR is an ordinary character. A UTF-8 BOM at the start
+///   is skipped. Empty lines are skipped (they are not rows).
+/// - Spaces and tabs (unless the tab is the delimiter) around an unquoted field are trimmed,
+///   and are allowed between a delimiter and an opening quote or a closing quote and a
+///   delimiter. Nothing inside quotes is trimmed.
+/// - An empty field, quoted (`""`) or not, is null.
+///
+/// Tolerated, loaded, reported as a warning:
+/// - a `"` inside an unquoted field (`12" pipe`): kept as a character;
+/// - a `"` inside a quoted field that is neither doubled nor followed by a delimiter or line
+///   end (`"say "hi" now"`): kept as a character, the field stays open.
+///
+/// Errors; the row is rejected (not loaded), reported and counted, and reading goes on:
+/// - a row whose field count differs from the header's (`expected 15 fields, found 14`),
+///   located at the end of the row (too few) or at the first extra field (too many);
+/// - a quoted field still open at end of file, located at its opening quote; reading resumes
+///   on the line after that quote, so one stray quote does not swallow the rest of the file.
+///   In the header this skips the whole file (its columns are unknown).
+///
+/// Issue positions are line and character column of the offending spot; when that is not on
+/// the line where the row starts, the message says where the row starts.
+struct CSVReader {
+    let delimiter: UInt8
+    let hasHeader: Bool
+
+    struct Counts {
+        var rowsRead = 0
+        var rowsRejected = 0
+    }
+
+    func read(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, into table: inout TableAccumulator, log: inout IssueLog
+    ) -> Counts {
+        var scanner = CSVScanner(bytes, delimiter: delimiter)
+        var counts = Counts()
+        var columnOf: [Int] = []
+        var unescaped: [UInt8] = []
+
+        func at(_ pos: Int) -> (line: Int, column: Int) {
+            IssueLog.location(of: pos, in: bytes, anchor: scanner.rowStart, anchorLine: scanner.rowLine)
+        }
+        func rowNote(_ pos: Int) -> String {
+            let line = at(pos).line
+            return line == scanner.rowLine ? "" : " (row starts at line \(scanner.rowLine))"
+        }
+        func reportQuotes() {
+            for (pos, inQuotes) in scanner.strayQuotes {
+                log.add(
+                    file, at(pos), .warning,
+                    inQuotes
+                        ? "unescaped quote inside a quoted field; kept as a character (write \"\" for a quote)"
+                        : "quote inside an unquoted field; kept as a character")
+            }
+        }
+
+        // The header, or the first row's width when there is none.
+        var expected = 0
+        header: while true {
+            switch scanner.nextRow() {
+            case .end:
+                return counts
+            case .unterminated(let quote):
+                log.add(file, at(quote), .error, "unterminated quoted field in the header; file skipped")
+                return counts
+            case .fields:
+                expected = scanner.fieldCount
+                if hasHeader {
+                    reportQuotes()
+                    var raw: [String] = []
+                    for k in 0..<expected { raw.append(scanner.withField(k, &unescaped) { String(decoding: $0, as: UTF8.self) }) }
+                    for (k, entry) in HeaderNames.unique(raw).enumerated() {
+                        columnOf.append(table.column(named: entry.name))
+                        if let message = entry.renameMessage { log.add(file, at(scanner.fields[k].spot), .warning, message) }
+                    }
+                    break header
+                }
+                columnOf = (1...expected).map { table.column(named: "column_\($0)") }
+                scanner.rewindRow()
+                break header
+            }
+        }
+
+        while true {
+            switch scanner.nextRow() {
+            case .end:
+                return counts
+            case .unterminated(let quote):
+                counts.rowsRead += 1
+                counts.rowsRejected += 1
+                log.add(
+                    file, at(quote), .error,
+                    "unterminated quoted field; row skipped, reading resumes at line \(scanner.line)" + rowNote(quote))
+            case .fields:
+                counts.rowsRead += 1
+                let found = scanner.fieldCount
+                if found != expected {
+                    counts.rowsRejected += 1
+                    let spot = found < expected ? scanner.rowEnd : scanner.fields[expected].spot
+                    log.add(file, at(spot), .error, "expected \(expected) fields, found \(found)" + rowNote(spot))
+                    continue
+                }
+                if !scanner.strayQuotes.isEmpty { reportQuotes() }
+                for k in 0..<found where scanner.fields[k].start != scanner.fields[k].end {
+                    let column = columnOf[k]
+                    let note = scanner.withField(k, &unescaped) { table.set(column, $0) }
+                    if case .none = note { continue }
+                    scanner.withField(k, &unescaped) { text in
+                        log.note(note, file: file, at: at(scanner.fields[k].spot), column: table.columns[column].name, text: text)
+                    }
+                }
+                table.endRow()
+            }
+        }
+    }
+}

@@ -1,0 +1,111 @@
+// Reads one cell's UTF-8 text as bool, int, float, time or duration, strictly: a cell either
+// is exactly such a literal or it is not (no trimming, no `nan`, no `1,000`). Runs per distinct
+// cell text during inference and conversion.
+
+enum CellText {
+    /// `true`/`false`, any letter case.
+    static func bool(_ b: UnsafeBufferPointer<UInt8>) -> Bool? {
+        if b.count == 4, b[0] | 0x20 == 0x74, b[1] | 0x20 == 0x72, b[2] | 0x20 == 0x75, b[3] | 0x20 == 0x65 {
+            return true
+        }
+        if b.count == 5, b[0] | 0x20 == 0x66, b[1] | 0x20 == 0x61, b[2] | 0x20 == 0x6C, b[3] | 0x20 == 0x73,
+            b[4] | 0x20 == 0x65
+        {
+            return false
+        }
+        return nil
+    }
+
+    /// Optional sign, then one or more ASCII digits, in Int64 range.
+    static func int(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var i = 0
+        var negative = false
+        if i < b.count, b[i] == 0x2D || b[i] == 0x2B {
+            negative = b[i] == 0x2D
+            i += 1
+        }
+        guard i < b.count else { return nil }
+        // Accumulate on the negative side so that Int64.min parses.
+        var v: Int64 = 0
+        while i < b.count {
+            let d = b[i] &- 0x30
+            guard d < 10 else { return nil }
+            let (m, o1) = v.multipliedReportingOverflow(by: 10)
+            let (s, o2) = m.subtractingReportingOverflow(Int64(d))
+            if o1 || o2 { return nil }
+            v = s
+            i += 1
+        }
+        if negative { return v }
+        return v == Int64.min ? nil : -v
+    }
+
+    /// `[+-]? (digits [. digits*] | . digits) ([eE] [+-]? digits)?`, finite. Integers qualify too
+    /// (an int column with one `2.5` becomes float).
+    static func float(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        guard isFloatSyntax(b) else { return nil }
+        guard let d = Double(String(decoding: b, as: UTF8.self)), d.isFinite else { return nil }
+        return d
+    }
+
+    static func isFloatSyntax(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        let n = b.count
+        func digits() -> Int {
+            let start = i
+            while i < n, b[i] &- 0x30 < 10 { i += 1 }
+            return i - start
+        }
+        if i < n, b[i] == 0x2D || b[i] == 0x2B { i += 1 }
+        var mantissa = digits()
+        if i < n, b[i] == 0x2E {
+            i += 1
+            mantissa += digits()
+        }
+        guard mantissa > 0 else { return false }
+        if i < n, b[i] | 0x20 == 0x65 {
+            i += 1
+            if i < n, b[i] == 0x2D || b[i] == 0x2B { i += 1 }
+            guard digits() > 0 else { return false }
+        }
+        return i == n
+    }
+
+    /// `TimeFormat.parse`, after a cheap shape check (`dddd-dd-dd…`) so that most non-dates
+    /// never build the String it needs.
+    static func time(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D, b[0] &- 0x30 < 10, b[3] &- 0x30 < 10 else { return nil }
+        return TimeFormat.parse(Substring(String(decoding: b, as: UTF8.self)))
+    }
+
+    /// Plain seconds (`90`) or a count and a unit as `DurationFormat` prints them (`3d`, `-2h`).
+    /// Only reached through a type override: inference never guesses durations.
+    static func duration(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        if let seconds = int(b) { return seconds }
+        guard b.count >= 2, let unit = DurationFormat.units.first(where: { $0.suffix.utf8.first == b[b.count - 1] })
+        else { return nil }
+        guard let count = int(UnsafeBufferPointer(rebasing: b[0..<(b.count - 1)])) else { return nil }
+        let (v, overflow) = count.multipliedReportingOverflow(by: unit.seconds)
+        return overflow ? nil : v
+    }
+
+    /// The types a text could be read as, one bit per `DataType` in `inferenceOrder`.
+    static func candidates(_ b: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        if bool(b) != nil { return 1 }
+        if int(b) != nil { return 2 | 4 }
+        // Only an exponent or 300+ digits can overflow to infinity; skip the parse otherwise.
+        if isFloatSyntax(b), b.count < 300 && !b.contains(where: { $0 | 0x20 == 0x65 }) || float(b) != nil {
+            return 4
+        }
+        if time(b) != nil { return 8 }
+        return 0
+    }
+
+    /// Narrowest first: a column is the first type every one of its texts can be read as.
+    static let inferenceOrder: [DataType] = [.bool, .int, .float, .time]
+
+    static func inferredType(candidates mask: UInt8) -> DataType {
+        for (bit, type) in inferenceOrder.enumerated() where mask & (1 << bit) != 0 { return type }
+        return .string
+    }
+}

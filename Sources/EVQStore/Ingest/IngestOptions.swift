@@ -1,0 +1,54 @@
+// What a caller can choose when loading files: forced column types, the time column, the
+// file format and the CSV delimiter. Defaults suit ACLED/UCDP/GDELT exports as they come.
+
+/// Options for `Ingest.load`.
+///
+///     var options = IngestOptions()
+///     options.types["fatalities"] = .int
+///     options.timeColumn = "event_date"
+public struct IngestOptions: Sendable {
+    /// Forces a column's type instead of inferring it. A cell that does not convert becomes
+    /// null and is reported. Allowed: bool, int, float, string, time, duration.
+    public var types: [String: DataType]
+    /// The column the rows are sorted by. nil picks the first of `IngestOptions.timeColumnCandidates`
+    /// that infers as time. Naming a column forces it to `.time` (unless `types` already says `.time`).
+    public var timeColumn: String?
+    /// nil chooses by file extension (`FileFormat.init(path:)`).
+    public var format: FileFormat?
+    /// The CSV field separator; nil means `,` for csv and a tab for tsv.
+    public var delimiter: UInt8?
+    /// Whether the first row of a CSV/TSV file names the columns. Without a header, columns
+    /// are `column_1`, `column_2`, … and the first row sets the field count.
+    public var hasHeader: Bool
+
+    public init(
+        types: [String: DataType] = [:], timeColumn: String? = nil, format: FileFormat? = nil,
+        delimiter: UInt8? = nil, hasHeader: Bool = true
+    ) {
+        self.types = types
+        self.timeColumn = timeColumn
+        self.format = format
+        self.delimiter = delimiter
+        self.hasHeader = hasHeader
+    }
+
+    /// Column names tried, in order, when `timeColumn` is nil.
+    public static let timeColumnCandidates = ["date", "time", "timestamp", "event_date"]
+}
+
+/// The formats ingest reads.
+public enum FileFormat: String, Sendable, CaseIterable {
+    case csv, tsv, jsonl
+
+    /// The format for a file name's extension (case-insensitive): `.csv`, `.tsv`/`.tab`,
+    /// `.jsonl`/`.ndjson`. nil for anything else.
+    public init?(path: String) {
+        guard let dot = path.lastIndex(of: "."), !path[dot...].contains("/") else { return nil }
+        switch path[path.index(after: dot)...].lowercased() {
+        case "csv": self = .csv
+        case "tsv", "tab": self = .tsv
+        case "jsonl", "ndjson": self = .jsonl
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,107 @@
+// Collects rows from any number of files into one growing set of columns (union of names,
+// first-seen order) as interned cell ids. Readers hand it only rows they have accepted.
+
+struct TableAccumulator {
+    struct PendingColumn {
+        let name: String
+        /// Type from `IngestOptions.types`; nil = infer at the end.
+        let forced: DataType?
+        var texts = ByteInterner()
+        /// One per row added so far (or one more while a row is open); `nullID` = empty cell.
+        var ids: [UInt32] = []
+        /// For a forced column: whether text `id` failed to convert (its cells become null).
+        var unconvertible: [Bool] = []
+    }
+
+    /// What the reader must report about a cell it stored.
+    enum CellNote {
+        case none
+        /// Not convertible to the column's forced type; stored as null.
+        case unconvertible(DataType)
+        /// New text that is not valid UTF-8; stored with U+FFFD replacements.
+        case invalidUTF8
+        /// A second value for the same column in one row (JSON duplicate key); it replaced the first.
+        case replaced
+    }
+
+    static let nullID = UInt32.max
+
+    private(set) var columns: [PendingColumn] = []
+    private var indexByName: [String: Int] = [:]
+    private let forcedTypes: [String: DataType]
+    /// Completed rows; every column's `ids` has this many entries between rows.
+    private(set) var rowCount = 0
+
+    init(forcedTypes: [String: DataType]) { self.forcedTypes = forcedTypes }
+
+    var columnNames: [String] { columns.map(\.name) }
+
+    /// The index of the named column, created (null for all earlier rows) when new.
+    mutating func column(named name: String) -> Int {
+        if let i = indexByName[name] { return i }
+        var c = PendingColumn(name: name, forced: forcedTypes[name])
+        c.ids = [UInt32](repeating: Self.nullID, count: rowCount)
+        columns.append(c)
+        indexByName[name] = columns.count - 1
+        return columns.count - 1
+    }
+
+    /// Stores a cell of the open row; empty text is null.
+    mutating func set(_ column: Int, _ text: UnsafeBufferPointer<UInt8>) -> CellNote {
+        if text.isEmpty { return setNull(column) }
+        let (id, inserted) = columns[column].texts.intern(text)
+        var note = CellNote.none
+        if inserted {
+            if let type = columns[column].forced {
+                let fails = !Self.converts(text, to: type)
+                columns[column].unconvertible.append(fails)
+            }
+            if !Self.isValidUTF8(text) { note = .invalidUTF8 }
+        }
+        if columns[column].forced != nil, columns[column].unconvertible[Int(id)], let type = columns[column].forced {
+            note = .unconvertible(type)
+        }
+        return store(column, id) ? .replaced : note
+    }
+
+    mutating func setNull(_ column: Int) -> CellNote {
+        store(column, Self.nullID) ? .replaced : .none
+    }
+
+    /// Closes the open row: columns it did not mention get null.
+    mutating func endRow() {
+        let next = rowCount + 1
+        for i in columns.indices where columns[i].ids.count < next { columns[i].ids.append(Self.nullID) }
+        rowCount = next
+    }
+
+    /// Appends `id` to the open row, or replaces this row's earlier value (returns true then).
+    private mutating func store(_ column: Int, _ id: UInt32) -> Bool {
+        if columns[column].ids.count > rowCount {
+            columns[column].ids[rowCount] = id
+            return true
+        }
+        columns[column].ids.append(id)
+        return false
+    }
+
+    static func converts(_ text: UnsafeBufferPointer<UInt8>, to type: DataType) -> Bool {
+        switch type {
+        case .bool: CellText.bool(text) != nil
+        case .int: CellText.int(text) != nil
+        case .float: CellText.float(text) != nil
+        case .time: CellText.time(text) != nil
+        case .duration: CellText.duration(text) != nil
+        case .string, .list, .null: true
+        }
+    }
+
+    static func isValidUTF8(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var ascii = true
+        for byte in text where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        return ascii || String(validating: text, as: UTF8.self) != nil
+    }
+}

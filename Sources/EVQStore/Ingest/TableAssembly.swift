@@ -1,0 +1,149 @@
+// Turns accumulated cell ids into a `Table`: infers each column's type over its distinct
+// texts, converts each distinct text once, sorts rows by the time column, fills typed buffers.
+// Builds `Column`s directly; `TableBuilder` would box every cell as a `Value` first.
+
+enum TableAssembly {
+    /// The type every distinct text of the column reads as (bool, int, float, time), else
+    /// string; string also when the column has no non-empty cell.
+    static func inferType(_ texts: ByteInterner) -> DataType {
+        guard texts.count > 0 else { return .string }
+        var mask: UInt8 = 0b1111
+        for id in 0..<texts.count {
+            mask &= texts.withValue(id, CellText.candidates)
+            if mask == 0 { break }
+        }
+        return CellText.inferredType(candidates: mask)
+    }
+
+    /// `explicit` when given (the caller made sure it exists and is forced to time), else the
+    /// first candidate name whose column is time.
+    static func timeColumnIndex(names: [String], types: [DataType], explicit: String?) -> Int? {
+        if let explicit { return names.firstIndex(of: explicit) }
+        for candidate in IngestOptions.timeColumnCandidates {
+            if let i = names.firstIndex(of: candidate), types[i] == .time { return i }
+        }
+        return nil
+    }
+
+    static func build(_ acc: TableAccumulator, name: String, timeColumn: String?) -> Table {
+        let pending = acc.columns
+        let types = pending.map { $0.forced ?? inferType($0.texts) }
+        let timeIndex = timeColumnIndex(names: pending.map(\.name), types: types, explicit: timeColumn)
+        var order: [UInt32]? = nil
+        if let t = timeIndex {
+            order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts, CellText.time))
+        }
+        let columns = pending.indices.map { makeColumn(pending[$0], type: types[$0], order: order) }
+        return Table(name: name, columns: columns, rowCount: acc.rowCount, timeColumnIndex: timeIndex)
+    }
+
+    /// Row order by time ascending, ties and nulls (last) in input order; nil when the input
+    /// is already in that order.
+    static func timeOrder(ids: [UInt32], times: [Int64?]) -> [UInt32]? {
+        var keyed: [(time: Int64, row: UInt32)] = []
+        keyed.reserveCapacity(ids.count)
+        var nulls: [UInt32] = []
+        var sorted = true
+        for (row, id) in ids.enumerated() {
+            guard id != TableAccumulator.nullID, let t = times[Int(id)] else {
+                nulls.append(UInt32(row))
+                continue
+            }
+            if !nulls.isEmpty || (keyed.last.map { $0.time > t } ?? false) { sorted = false }
+            keyed.append((t, UInt32(row)))
+        }
+        if sorted { return nil }
+        keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.row < $1.row }
+        return keyed.map(\.row) + nulls
+    }
+
+    /// Converts each distinct text once; nil where it does not convert.
+    static func perText<T>(_ texts: ByteInterner, _ convert: (UnsafeBufferPointer<UInt8>) -> T?) -> [T?] {
+        (0..<texts.count).map { texts.withValue($0, convert) }
+    }
+
+    static func makeColumn(_ c: TableAccumulator.PendingColumn, type: DataType, order: [UInt32]?) -> Column {
+        switch type {
+        case .bool:
+            let (data, mask) = expand(c.ids, perText(c.texts, CellText.bool), order: order, zero: false)
+            return Column(name: c.name, type: .bool, data: .bool(data), isNull: mask)
+        case .int, .time, .duration:
+            let values: [Int64?] =
+                switch type {
+                case .int: perText(c.texts, CellText.int)
+                case .time: perText(c.texts, CellText.time)
+                default: perText(c.texts, CellText.duration)
+                }
+            let (data, mask) = expand(c.ids, values, order: order, zero: Int64(0))
+            return Column(name: c.name, type: type, data: .int(data), isNull: mask)
+        case .float:
+            let (data, mask) = expand(c.ids, perText(c.texts, CellText.float), order: order, zero: 0.0)
+            return Column(name: c.name, type: .float, data: .float(data), isNull: mask)
+        case .string, .list, .null:
+            return stringColumn(c, order: order)
+        }
+    }
+
+    /// Per-row values from per-text values, in `order`; null where the cell is empty or its
+    /// text did not convert.
+    static func expand<T>(
+        _ ids: [UInt32], _ values: [T?], order: [UInt32]?, zero: T
+    ) -> (ContiguousArray<T>, ContiguousArray<Bool>?) {
+        let n = ids.count
+        var data = ContiguousArray<T>(repeating: zero, count: n)
+        var mask = ContiguousArray<Bool>(repeating: false, count: n)
+        var anyNull = false
+        ids.withUnsafeBufferPointer { ids in
+            data.withUnsafeMutableBufferPointer { data in
+                mask.withUnsafeMutableBufferPointer { mask in
+                    for r in 0..<n {
+                        let id = ids[order.map { Int($0[r]) } ?? r]
+                        if id != TableAccumulator.nullID, let v = values[Int(id)] {
+                            data[r] = v
+                        } else {
+                            mask[r] = true
+                            anyNull = true
+                        }
+                    }
+                }
+            }
+        }
+        return (data, anyNull ? mask : nil)
+    }
+
+    /// Dictionary in String order (what `StringDictionary` requires); texts whose Strings are
+    /// equal (canonically equivalent, or the same after U+FFFD repair) share one id.
+    static func stringColumn(_ c: TableAccumulator.PendingColumn, order: [UInt32]?) -> Column {
+        let strings = (0..<c.texts.count).map { c.texts.string($0) }
+        // Byte order is String order for NFC text, and much cheaper to sort by; one pass
+        // checks it and falls back to comparing Strings (decomposed accents, bad UTF-8).
+        var sorted = c.texts.sortedIDs()
+        for k in sorted.indices.dropFirst() where strings[sorted[k]] < strings[sorted[k - 1]] {
+            sorted.sort { strings[$0] < strings[$1] }
+            break
+        }
+        var newID = [UInt32](repeating: 0, count: strings.count)
+        var unique: [String] = []
+        unique.reserveCapacity(strings.count)
+        for i in sorted {
+            if unique.last != strings[i] { unique.append(strings[i]) }
+            newID[i] = UInt32(unique.count - 1)
+        }
+        let n = c.ids.count
+        var ids = ContiguousArray<UInt32>(repeating: StringColumn.nullID, count: n)
+        var mask = ContiguousArray<Bool>(repeating: false, count: n)
+        var anyNull = false
+        for r in 0..<n {
+            let id = c.ids[order.map { Int($0[r]) } ?? r]
+            if id == TableAccumulator.nullID {
+                mask[r] = true
+                anyNull = true
+            } else {
+                ids[r] = newID[Int(id)]
+            }
+        }
+        let dictionary = StringDictionary(sortedUnique: unique)
+        return Column(name: c.name, type: .string, data: .string(StringColumn(ids: ids, dictionary: dictionary)),
+                      isNull: anyNull ? mask : nil)
+    }
+}
