@@ -11,6 +11,8 @@ public enum StatementOutcome: Sendable {
     case rows(QueryResult, plan: Plan?)
     /// `let` bound a name.
     case bound(String)
+    /// Text to show as it is (`explain`).
+    case text(String)
 }
 
 public final class Session: @unchecked Sendable {
@@ -99,6 +101,10 @@ public final class Session: @unchecked Sendable {
                 catalog.scalars[name.name] = value
             }
             return .bound(name.name)
+        case .explain(let q):
+            guard isTableQuery(q) else { throw Diagnostic("'explain' needs a query that reads a table", at: q.span) }
+            let (result, plan) = try runQuery(q, file)
+            return .text(plan.explain(actualRows: result.stats.operatorRows) + "\n")
         case .query(let q):
             if isTableQuery(q) {
                 let (result, plan) = try runQuery(q, file)

@@ -26,10 +26,13 @@ public struct QueryStats: Sendable {
     /// Rows of the source table the query had to look at (after index lookups).
     public var rowsExamined: Int
     public var rowsInSource: Int
+    /// Rows each operator produced, root first (the plan is a chain, so index = depth).
+    public var operatorRows: [Int]
 
-    public init(rowsExamined: Int, rowsInSource: Int) {
+    public init(rowsExamined: Int, rowsInSource: Int, operatorRows: [Int] = []) {
         self.rowsExamined = rowsExamined
         self.rowsInSource = rowsInSource
+        self.operatorRows = operatorRows
     }
 }
 
@@ -89,60 +92,66 @@ public struct Executor {
     public init(context: ExecutionContext = .init()) { self.context = context }
 
     public func run(_ plan: Plan) throws(EngineError) -> QueryResult {
-        var examined = 0
-        var sourceRows = 0
-        let r = try run(plan.root, &examined, &sourceRows)
-        return QueryResult(table: r.materialize(), stats: QueryStats(rowsExamined: examined, rowsInSource: sourceRows))
+        var stats = QueryStats(rowsExamined: 0, rowsInSource: 0)
+        let r = try run(plan.root, 0, &stats)
+        return QueryResult(table: r.materialize(), stats: stats)
     }
 
-    private func run(_ node: PlanNode, _ examined: inout Int, _ sourceRows: inout Int) throws(EngineError) -> Relation {
+    private func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+        let r = try runOperator(node, depth, &stats)
+        if stats.operatorRows.count <= depth { stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count) }
+        stats.operatorRows[depth] = r.count
+        return r
+    }
+
+    private func runOperator(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
         switch node {
         case .scan(let table, let access):
-            sourceRows = table.rowCount
-            examined = access.candidateCount(tableRows: table.rowCount)
+            stats.rowsInSource = table.rowCount
+            stats.rowsExamined = access.candidateCount(tableRows: table.rowCount)
             if let rows = access.rows { return Relation(table: table, rows: rows, inTimeOrder: true) }
             if let range = access.timeRange { return Relation(table: table, rows: range.map(UInt32.init), inTimeOrder: true) }
             return Relation(table: table, rows: nil, inTimeOrder: true)
         case .filter(let input, let p):
-            var r = try run(input, &examined, &sourceRows)
+            var r = try run(input, depth + 1, &stats)
             let test = ExpressionEvaluator.predicate(p, r.table, nil)
             var kept: [UInt32] = []
             try r.forEachRow(context) { row in if test(row) { kept.append(UInt32(row)) } }
             r.rows = kept
             return r
         case .project(let input, let items):
-            let r = try run(input, &examined, &sourceRows)
+            let r = try run(input, depth + 1, &stats)
             return try project(r, items)
         case .sort(let input, let keys):
-            var r = try run(input, &examined, &sourceRows)
+            var r = try run(input, depth + 1, &stats)
             r.rows = try sortedRows(r, keys)
             r.inTimeOrder = false
             return r
         case .limit(let input, let n):
-            var r = try run(input, &examined, &sourceRows)
+            var r = try run(input, depth + 1, &stats)
             r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).prefix(n))
             return r
         case .top(let input, let n, let keys):
-            var r = try run(input, &examined, &sourceRows)
+            var r = try run(input, depth + 1, &stats)
             r.rows = Array(try sortedRows(r, keys).prefix(n))
             r.inTimeOrder = false
             return r
         case .count(let input):
-            let r = try run(input, &examined, &sourceRows)
+            let r = try run(input, depth + 1, &stats)
             let column = TableBuilder.makeColumn(name: "count", values: [.int(Int64(r.count))], type: .int)
             return Relation(table: Table(name: "result", columns: [column], rowCount: 1), rows: nil, inTimeOrder: false)
         case .aggregate(let input, let keys, let aggs, let outputs):
-            let r = try run(input, &examined, &sourceRows)
+            let r = try run(input, depth + 1, &stats)
             return try Aggregation(context: context).run(r, keys: keys, aggregates: aggs, outputs: outputs)
         case .tail(let input, let n):
-            var r = try run(input, &examined, &sourceRows)
+            var r = try run(input, depth + 1, &stats)
             r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).suffix(n))
             return r
         case .lookup(let input, let right, let leftKey, let rightKey, let columns):
-            let r = try run(input, &examined, &sourceRows)
+            let r = try run(input, depth + 1, &stats)
             return try lookup(r, right, leftKey, rightKey, columns)
         case .distinct(let input, let items):
-            let r = try run(input, &examined, &sourceRows)
+            let r = try run(input, depth + 1, &stats)
             let projected = try project(r, items)
             let t = projected.table
             var seen = Set<[Value]>()

@@ -43,8 +43,9 @@ public struct Plan: Sendable {
     /// The query's source text, for printing expressions in `explain`.
     public var source: SourceFile
 
-    /// The plan, one operator per line, innermost (the scan) last.
-    public func explain() -> String {
+    /// The plan, one operator per line, innermost (the scan) last. With `actualRows` (from
+    /// `QueryStats.operatorRows`), each operator line ends with the rows it produced.
+    public func explain(actualRows: [Int]? = nil) -> String {
         var lines: [String] = []
         func text(_ e: TypedExpr) -> String { source.text(of: e.span) }
         func names(_ items: [(name: String, expr: TypedExpr)]) -> String {
@@ -97,6 +98,17 @@ public struct Plan: Sendable {
             }
         }
         walk(root, 0)
-        return lines.joined(separator: "\n")
+        guard let actualRows else { return lines.joined(separator: "\n") }
+        // Operator lines start with a capital after their indent; index lines (lower case) do not.
+        var depth = 0
+        let annotated = lines.map { line -> String in
+            let trimmed = line.drop(while: { $0 == " " })
+            guard let first = trimmed.first, first.isUppercase else { return line }
+            defer { depth += 1 }
+            guard depth < actualRows.count else { return line }
+            let n = actualRows[depth]
+            return line + "  -> \(n) row\(n == 1 ? "" : "s")"
+        }
+        return annotated.joined(separator: "\n")
     }
 }

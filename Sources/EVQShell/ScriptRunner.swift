@@ -45,6 +45,11 @@ public struct ScriptRunner {
         var first = true
         do throws(EVQError) {
             try session.run(text, name: name) { outcome in
+                if case .text(let text) = outcome {
+                    if !first { output.write("\n") }
+                    first = false
+                    output.write(text)
+                }
                 guard case .rows(let result, _) = outcome else { return }
                 // A blank line between results in table mode, as sqlite3 does between statements.
                 if !first, format == .table || format == .markdown { output.write("\n") }

@@ -13,6 +13,8 @@ public struct Statement: Sendable {
         case param(name: Identifier, defaultValue: Expr)
         /// A query or a bare expression.
         case query(Query)
+        /// `explain QUERY`: the plan, the indexes it used, and the rows each step produced.
+        case explain(Query)
     }
 
     public var kind: Kind

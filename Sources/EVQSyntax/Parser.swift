@@ -107,7 +107,7 @@ public struct Parser {
         while !atStatementEnd { _ = advance() }
     }
 
-    // statement -> 'let' name '=' query | 'param' name '=' expr | query
+    // statement -> 'let' name '=' query | 'param' name '=' expr | 'explain' query | query
     private mutating func statement() throws(Diagnostic) -> Statement {
         let start = current.span
         if current.isKeyword("let") || current.isKeyword("param"), peek().identifier != nil || isQuotedName(peek()) {
@@ -121,6 +121,12 @@ public struct Parser {
             }
             let value = try query()
             return Statement(kind: .binding(name: name, value: value), span: start.to(value.span))
+        }
+        // explain -> 'explain' query
+        if current.isKeyword("explain"), peek().kind != .statementEnd, peek().kind != .eof, !peek().isSymbol(.pipe) {
+            _ = advance()
+            let q = try query()
+            return Statement(kind: .explain(q), span: start.to(q.span))
         }
         let q = try query()
         return Statement(kind: .query(q), span: q.span)
