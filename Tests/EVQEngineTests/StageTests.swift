@@ -138,13 +138,14 @@ private func strings(_ r: QueryResult, _ column: String) -> [String] {
 
     @Test func statementsSeparatedBySemicolonsRunInOrder() throws {
         var outcomes: [String] = []
-        try Fixture.session().run("let n = 2; events | take n; events | count") { outcome in
+        try Fixture.session().run("let n = 2; events | take n; events | count; explain events | take 1") { outcome in
             switch outcome {
             case .bound(let name): outcomes.append("bound \(name)")
             case .rows(let r, _): outcomes.append("rows \(r.rowCount)")
+            case .text(let t): outcomes.append(t)
             }
         }
-        #expect(outcomes == ["bound n", "rows 2", "rows 1"])
+        #expect(outcomes == ["bound n", "rows 2", "rows 1", "Limit 1  -> 1 row\n  Scan events: 10 of 10 rows  -> 10 rows\n    every row (no index applies)\n"])
     }
 
     @Test func pipeAtLineStartContinuesAcrossBlankLines() throws {
