@@ -9,6 +9,8 @@ public struct CheckedQuery: Sendable {
     public var stages: [CheckedStage]
     /// The schema of the result.
     public var output: [Field]
+    /// `chart ...` as the last stage: the result is drawn, not printed.
+    public var chart: ChartKind?
     public var span: Span
 }
 
@@ -31,10 +33,19 @@ public struct CheckedStage: Sendable {
         case tail(Int)
         /// Left join on `leftKey == right.columns[rightKey]`; adds `columns` (name, index in `right`).
         case lookup(right: Table, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
+        case chart(ChartKind)
     }
 
     public var kind: Kind
     public var input: [Field]
     public var output: [Field]
     public var span: Span
+}
+
+/// The pictures `chart` can draw.
+public enum ChartKind: String, CaseIterable, Sendable {
+    /// Horizontal bars: a label column and a number column.
+    case bars
+    /// Values over time: a time column and a number column, as vertical bars on a date axis.
+    case timeline
 }

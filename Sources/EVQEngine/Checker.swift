@@ -32,12 +32,20 @@ public struct Checker {
         }
         var fields = table.schema.map { Field($0.name, $0.type) }
         var stages: [CheckedStage] = []
-        for stage in query.stages {
+        var chart: ChartKind? = nil
+        for (i, stage) in query.stages.enumerated() {
             let checked = try check(stage, input: fields)
+            if case .chart(let kind) = checked.kind {
+                guard i == query.stages.count - 1 else {
+                    throw Diagnostic("'chart' must be the last stage", at: stage.span, hint: "move it to the end of the query")
+                }
+                chart = kind
+                continue
+            }
             stages.append(checked)
             fields = checked.output
         }
-        return CheckedQuery(source: table, stages: stages, output: fields, span: query.span)
+        return CheckedQuery(source: table, stages: stages, output: fields, chart: chart, span: query.span)
     }
 
     /// Evaluates a bare expression (`1 + 2`, the right side of `let n = 5`).
@@ -115,6 +123,8 @@ public struct Checker {
             kind = .tail(try count(n, &scope, stage: "tail"))
         case .lookup(let tableName, let left, let right):
             (kind, output) = try lookup(tableName, left, right, input)
+        case .chart(let name):
+            kind = .chart(try chart(name, input))
         }
         return CheckedStage(kind: kind, input: input, output: output, span: stage.span)
     }
@@ -146,6 +156,22 @@ public struct Checker {
         }
         let output = input + added.map { Field($0.name, table.columns[$0.index].type) }
         return (.lookup(right: table, leftKey: leftKey, rightKey: rightKey, columns: added), output)
+    }
+
+    private func chart(_ name: Identifier, _ input: [Field]) throws(Diagnostic) -> ChartKind {
+        guard let kind = ChartKind(rawValue: name.name) else {
+            throw Diagnostic("unknown chart '\(name.name)'", at: name.span,
+                             hint: Suggest.hint(for: name.name, in: ChartKind.allCases.map(\.rawValue)) ?? "charts: bars, timeline")
+        }
+        guard input.contains(where: { $0.type.isNumeric }) else {
+            throw Diagnostic("'chart \(kind.rawValue)' needs a number column to draw", at: name.span,
+                             hint: "summarize first, for example: summarize n = count() by country | chart bars")
+        }
+        if kind == .timeline, !input.contains(where: { $0.type == .time }) {
+            throw Diagnostic("'chart timeline' needs a time column", at: name.span,
+                             hint: "for example: summarize n = count() by week(date) | chart timeline")
+        }
+        return kind
     }
 
     private func scopeText(_ e: Expr) -> String {

@@ -40,6 +40,8 @@ public indirect enum PlanNode: Sendable {
 public struct Plan: Sendable {
     public var root: PlanNode
     public var output: [Field]
+    /// Drawn after execution, when the query ends with `chart`.
+    public var chart: ChartKind? = nil
     /// The query's source text, for printing expressions in `explain`.
     public var source: SourceFile
 

@@ -47,9 +47,11 @@ public struct Planner {
             case .tail(let n): node = .tail(node, n)
             case .lookup(let right, let leftKey, let rightKey, let columns):
                 node = .lookup(node, right: right, leftKey: leftKey, rightKey: rightKey, columns: columns)
+            case .chart:
+                break  // the checker keeps charts out of the stages
             }
         }
-        return Plan(root: node, output: q.output, source: source)
+        return Plan(root: node, output: q.output, chart: q.chart, source: source)
     }
 
     static func splitAnd(_ e: TypedExpr) -> [TypedExpr] {

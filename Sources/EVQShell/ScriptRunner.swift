@@ -31,13 +31,18 @@ public struct ScriptRunner {
     public var output: TextSink
     public var errors: TextSink
     public var color: Bool
+    /// How `chart` draws (table format only; other formats print the data).
+    public var chartStyle: ChartStyle
 
-    public init(session: Session, format: OutputFormat = .table, output: TextSink, errors: TextSink, color: Bool = false) {
+    public init(session: Session, format: OutputFormat = .table, output: TextSink, errors: TextSink, color: Bool = false,
+                chartStyle: ChartStyle = ChartStyle())
+    {
         self.session = session
         self.format = format
         self.output = output
         self.errors = errors
         self.color = color
+        self.chartStyle = chartStyle
     }
 
     /// Runs `text`; returns the process exit code.
@@ -50,10 +55,14 @@ public struct ScriptRunner {
                     first = false
                     output.write(text)
                 }
-                guard case .rows(let result, _) = outcome else { return }
+                guard case .rows(let result, let plan) = outcome else { return }
                 // A blank line between results in table mode, as sqlite3 does between statements.
                 if !first, format == .table || format == .markdown { output.write("\n") }
                 first = false
+                if format == .table, let chart = plan?.chart {
+                    output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
+                    return
+                }
                 output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: nil, maxCellWidth: format == .table ? 60 : nil)))
             }
             return 0

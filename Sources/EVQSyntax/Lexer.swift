@@ -38,6 +38,17 @@ public struct Lexer {
     private static func isIdentStart(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c == 95 || c >= 0x80 }
     private static func isIdentChar(_ c: UInt8) -> Bool { isIdentStart(c) || isDigit(c) }
 
+    /// Byte length of the name character at `k`, or 0: ASCII letters, digits and `_`, and
+    /// non-ASCII letters (XID), but not symbols or spaces such as `×`, `“` or U+00A0.
+    private func nameCharLength(at k: Int, first: Bool) -> Int {
+        guard k < b.count else { return 0 }
+        if b[k] < 0x80 { return (first ? Self.isIdentStart(b[k]) : Self.isIdentChar(b[k])) ? 1 : 0 }
+        var bytes = b[k...].makeIterator()
+        var utf8 = UTF8()
+        guard case .scalarValue(let s) = utf8.decode(&bytes) else { return 0 }
+        return (first ? s.properties.isXIDStart : s.properties.isXIDContinue) ? String(s).utf8.count : 0
+    }
+
     /// Skips spaces and comments; returns true when a line break ends the statement here.
     private mutating func skipTrivia() -> Bool {
         var sawNewline = false
@@ -81,7 +92,7 @@ public struct Lexer {
         }
     }
 
-    private static let continuationWords: Set<String> = ["and", "or", "by", "on", "let", "param", "asc", "desc"]
+    private static let continuationWords: Set<String> = ["and", "or", "by", "on", "let", "param"]
 
     /// Whether the next line starts with something that continues the statement above.
     private func continuesStatement() -> Bool {
@@ -108,8 +119,8 @@ public struct Lexer {
         let c = b[i]
 
         if Self.isDigit(c) { return try number(start) }
-        if Self.isIdentStart(c) {
-            while i < b.count, Self.isIdentChar(b[i]) { i += 1 }
+        if nameCharLength(at: i, first: true) > 0 {
+            while case let n = nameCharLength(at: i, first: false), n > 0 { i += n }
             var word = String(decoding: b[start..<i], as: UTF8.self)
             if word == "in", peek() == 126 {  // in~
                 i += 1
@@ -121,6 +132,7 @@ public struct Lexer {
         case 34, 39: return try string(start, quote: c)
         case 96: return try backtick(start)
         case 59:
+            depth = 0
             i += 1
             return Token(.statementEnd, Span(start, i))
         default: break
@@ -171,9 +183,10 @@ public struct Lexer {
                 throw Diagnostic("unknown unit '\(unit)' after a number", at: Span(start, i),
                                  hint: "durations use s, m, h, d or w (for example 3d)")
             }
-            guard !isFloat, let n = Int64(text) else {
+            guard !isFloat else {
                 throw Diagnostic("a duration needs a whole number", at: Span(start, i), hint: "write 36h instead of 1.5d")
             }
+            guard let n = Int64(text) else { throw Diagnostic("duration is too large", at: Span(start, i)) }
             let (total, overflow) = n.multipliedReportingOverflow(by: seconds)
             if overflow { throw Diagnostic("duration is too large", at: Span(start, i)) }
             return Token(.duration(total), Span(start, i))
@@ -219,7 +232,8 @@ public struct Lexer {
         if end < b.count, b[end] == 84, end + 3 < b.count, Self.isDigit(b[end + 1]) {  // 'T'
             unit = .instant
             end += 1
-            while end < b.count, Self.isDigit(b[end]) || b[end] == 58 || b[end] == 46 || b[end] == 90 || b[end] == 43
+            while end < b.count, Self.isDigit(b[end]) || b[end] == 58 || b[end] == 90 || b[end] == 43
+                || (b[end] == 46 && end + 1 < b.count && Self.isDigit(b[end + 1]))
                 || (b[end] == 45 && end + 1 < b.count && Self.isDigit(b[end + 1]))
             {
                 end += 1
@@ -266,6 +280,10 @@ public struct Lexer {
             }
             if c == 10 { break }
             if c == 92 {  // backslash
+                if i + 1 >= b.count || b[i + 1] == 10 {  // nothing to escape: the string is open
+                    i += 1
+                    break
+                }
                 let escStart = i
                 i += 1
                 switch peek() {
@@ -276,7 +294,9 @@ public struct Lexer {
                 case 34: bytes.append(34)
                 case 39: bytes.append(39)
                 default:
-                    throw Diagnostic("unknown escape '\\\(String(decoding: [peek()], as: UTF8.self))' in string", at: Span(escStart, i + 1),
+                    var end = i + 1
+                    while end < b.count, b[end] & 0xC0 == 0x80 { end += 1 }
+                    throw Diagnostic("unknown escape '\\\(String(decoding: b[i..<end], as: UTF8.self))' in string", at: Span(escStart, end),
                                      hint: "escapes are \\n \\t \\r \\\\ \\\" \\'")
                 }
                 i += 1

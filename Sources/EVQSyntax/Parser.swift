@@ -4,7 +4,7 @@
 
 /// The stage keywords, defined once: the parser, completion and help read this list.
 public enum StageName: String, CaseIterable, Sendable {
-    case `where`, project, extend, sort, order, take, head, limit, tail, count, summarize, top, distinct, lookup
+    case `where`, project, extend, sort, order, take, head, limit, tail, count, summarize, top, distinct, lookup, chart
 
     public var summary: String {
         switch self {
@@ -19,6 +19,7 @@ public enum StageName: String, CaseIterable, Sendable {
         case .distinct: "the distinct combinations of columns: distinct actor1, actor2"
         case .tail: "keep the last N rows: tail 10"
         case .lookup: "add a table's columns by key: lookup actors on actor1 = name"
+        case .chart: "draw the result: chart bars (labels and values) or chart timeline (values over time)"
         }
     }
 }
@@ -89,11 +90,12 @@ public struct Parser {
                 continue
             }
             do throws(Diagnostic) {
-                statements.append(try statement())
+                let s = try statement()
                 if !atStatementEnd {
                     throw error("expected '|' or the end of the statement, found \(current.kind.display)",
                                 hint: current.identifier.flatMap { StageName(rawValue: $0) != nil ? "add '|' before '\($0)'" : nil })
                 }
+                statements.append(s)
             } catch {
                 diagnostics.append(error)
                 synchronize()
@@ -117,6 +119,9 @@ public struct Parser {
             _ = try expect(.assign, "'=' after the name")
             if isParam {
                 let value = try expression()
+                if current.isSymbol(.pipe) {
+                    throw error("a param's default is a single expression, found '|'", hint: "use 'let' to name a query")
+                }
                 return Statement(kind: .param(name: name, defaultValue: value), span: start.to(value.span))
             }
             let value = try query()
@@ -224,6 +229,9 @@ public struct Parser {
                 right = try identifier("the key column of \(table.name)")
             }
             kind = .lookup(table: table, left: left, right: right)
+        case .chart:
+            // chart -> 'chart' ('bars' | 'timeline')
+            kind = .chart(try identifier("a chart kind (bars or timeline)"))
         }
         let end = tokens[max(0, p - 1)].span
         return Stage(kind: kind, keyword: keyword, span: keyword.span.to(end))
@@ -311,9 +319,11 @@ public struct Parser {
         // in, in~, !in, !in~, and the text operators, each with an optional '!'
         var negated = false
         var opStart = current.span
-        if current.isSymbol(.bang), let word = peek().identifier, peek().span.start == current.span.end,
-           word == "in" || word == "in~" || BinaryOperator.textOperators["!" + word] != nil
-        {
+        if current.isSymbol(.bang) {
+            // `!` after an operand can only start a negated operator (`!=` and `!~` are tokens of their own).
+            guard let word = peek().identifier, peek().span.start == current.span.end,
+                  word == "in" || word == "in~" || BinaryOperator.textOperators["!" + word] != nil
+            else { throw error("expected 'in' or a text operator such as 'contains' after '!'") }
             negated = true
             opStart = advance().span
         }

@@ -19,6 +19,15 @@ struct DataOptions: ParsableArguments {
     @Flag(name: .customLong("quiet"), help: "Do not report malformed input rows.")
     var quiet = false
 
+    @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
+    var ascii = false
+
+    func runner(_ session: Session) -> ScriptRunner {
+        ScriptRunner(session: session, format: format, output: FileSink.standardOutput, errors: FileSink.standardError,
+                     color: Terminal.colorAllowed(fd: 2),
+                     chartStyle: ChartStyle(width: Terminal.width(), unicode: !ascii && Terminal.isUTF8()))
+    }
+
     /// Loads the data into a new session, reporting malformed rows on stderr.
     func makeSession() throws(EVQError) -> Session {
         let session = Session()
@@ -66,8 +75,7 @@ struct EVQCommand: ParsableCommand {
 
     func run() throws {
         let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
-        let runner = ScriptRunner(session: session, format: options.format, output: FileSink.standardOutput, errors: FileSink.standardError,
-                                  color: Terminal.colorAllowed(fd: 2))
+        let runner = options.runner(session)
         if let command {
             throw ExitCode(runner.run(command, name: "<command>"))
         }
@@ -105,8 +113,7 @@ struct Run: ParsableCommand {
         }
         let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
         session.parameterOverrides = overrides
-        let runner = ScriptRunner(session: session, format: options.format, output: FileSink.standardOutput, errors: FileSink.standardError,
-                                  color: Terminal.colorAllowed(fd: 2))
+        let runner = options.runner(session)
         throw ExitCode(runner.run(String(decoding: data, as: UTF8.self), name: file))
     }
 }
