@@ -181,3 +181,40 @@ private func value(_ expr: String) throws -> Value {
         #expect(w.message == "'has' needs at least one word (letters or digits)")
     }
 }
+
+@Suite struct WordRuleTests {
+    private func session(_ notes: [String]) -> Session {
+        var b = TableBuilder(name: "events")
+        b.addColumn("id", notes.indices.map { .int(Int64($0)) })
+        b.addColumn("notes", notes.map(Value.string))
+        return Session(tables: [b.build()])
+    }
+
+    private func hits(_ s: Session, _ condition: String) throws -> [Int64] {
+        try s.query("events | where \(condition) | project id").values(of: "id")!.map { if case .int(let i) = $0 { i } else { -1 } }
+    }
+
+    @Test func wordsAreRunsOfLettersAndDigitsInAnyScript() throws {
+        let s = session(["Shelling near Ḥalab (Aleppo)", "U.S.-led coalition strikes", "قصف على حلب", "ÉTAT islamique", "route M4 closed"])
+        #expect(try hits(s, "notes has \"ḥalab\"") == [0])
+        #expect(try hits(s, "notes has \"HALAB\"") == [])  // no accent folding: Ḥ is not H
+        #expect(try hits(s, "notes has \"led\"") == [1])
+        #expect(try hits(s, "notes has \"u s\"") == [1])
+        #expect(try hits(s, "notes has \"حلب\"") == [2])
+        #expect(try hits(s, "notes has \"état\"") == [3])
+        #expect(try hits(s, "notes has \"m4\"") == [4])
+        #expect(try hits(s, "notes has \"m\"") == [])
+        #expect(WordIndex.words(in: "U.S.-led Ḥalab, M4") == ["u", "s", "led", "ḥalab", "m4"])
+    }
+
+    @Test func caseRuleAcrossOperators() throws {
+        let s = session(["Drone attack", "drone ATTACK"])
+        #expect(try hits(s, "notes == \"Drone attack\"") == [0])
+        #expect(try hits(s, "notes =~ \"DRONE attack\"") == [0, 1])
+        #expect(try hits(s, "notes contains \"DRONE\"") == [0, 1])
+        #expect(try hits(s, "notes like \"drone*\"") == [0, 1])
+        #expect(try hits(s, "notes matches \"^Drone\"") == [0])
+        #expect(try hits(s, "notes has \"ATTACK\"") == [0, 1])
+        #expect(try hits(s, "notes in~ [\"DRONE ATTACK\"]") == [0, 1])
+    }
+}
