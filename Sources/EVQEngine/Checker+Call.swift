@@ -102,7 +102,7 @@ extension Checker {
         case .day, .week, .month:
             try need(0, [.time], "a time")
             return .time
-        case .year:
+        case .year, .dayofweek:
             try need(0, [.time], "a time")
             return .int
         case .bin:
@@ -132,6 +132,19 @@ extension Checker {
         case .strlen:
             try need(0, [.string], "text")
             return .int
+        case .substring:
+            try need(0, [.string], "text")
+            try need(1, [.int], "a whole-number start")
+            if args.count == 3 { try need(2, [.int], "a whole-number length") }
+            return .string
+        case .replace:
+            for i in 0..<3 { try need(i, [.string], "text") }
+            return .string
+        case .trim:
+            try need(0, [.string], "text")
+            return .string
+        case .strcat:
+            return .string
         case .tostring:
             return .string
         case .toint:
@@ -148,6 +161,16 @@ extension Checker {
         case .floor, .ceil:
             try need(0, [.int, .float], "a number")
             return args[0].type == .int ? .int : .float
+        case .sqrt, .log:
+            try need(0, [.int, .float], "a number")
+            return .float
+        case .pow:
+            try need(0, [.int, .float], "a number")
+            try need(1, [.int, .float], "a number")
+            return .float
+        case .distance:
+            for i in 0..<4 { try need(i, [.int, .float], "coordinates in decimal degrees") }
+            return .float
         }
     }
 }

@@ -32,10 +32,10 @@ public enum AggregateFunction: String, CaseIterable, Sendable {
 }
 
 public enum ScalarFunction: String, CaseIterable, Sendable {
-    case day, week, month, year, bin, latest, now
+    case day, week, month, year, dayofweek, bin, latest, now
     case isnull, isnotnull, coalesce
-    case tolower, toupper, strlen, tostring, toint, tofloat
-    case abs, round, floor, ceil
+    case tolower, toupper, strlen, substring, replace, trim, strcat, tostring, toint, tofloat
+    case abs, round, floor, ceil, sqrt, pow, log, distance
 
     public var signature: String {
         switch self {
@@ -43,6 +43,7 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         case .week: "week(t): the Monday starting t's ISO week"
         case .month: "month(t): the first day of t's month"
         case .year: "year(t): t's year as a number"
+        case .dayofweek: "dayofweek(t): 1 for Monday to 7 for Sunday (ISO)"
         case .bin: "bin(t, 3d): t rounded down to a multiple of the duration (from 1970-01-01); bin(x, 10) for numbers"
         case .latest: "latest(): the newest time in the events table"
         case .now: "now(): the current time"
@@ -52,6 +53,10 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         case .tolower: "tolower(s): s in lower case"
         case .toupper: "toupper(s): s in upper case"
         case .strlen: "strlen(s): number of characters"
+        case .substring: "substring(s, start, length): characters from start (0-based); length optional"
+        case .replace: "replace(s, old, new): every occurrence of old replaced by new (exact case)"
+        case .trim: "trim(s): s without leading and trailing white space"
+        case .strcat: "strcat(a, b, ...): the arguments as text, joined; null arguments are skipped"
         case .tostring: "tostring(x): x as text"
         case .toint: "toint(x): x as an integer (null when it is not one)"
         case .tofloat: "tofloat(x): x as a floating-point number (null when it is not one)"
@@ -59,14 +64,22 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         case .round: "round(x) or round(x, digits)"
         case .floor: "floor(x): largest integer not above x"
         case .ceil: "ceil(x): smallest integer not below x"
+        case .sqrt: "sqrt(x): square root (null for negative x)"
+        case .pow: "pow(x, y): x to the power y"
+        case .log: "log(x): natural logarithm (null for x <= 0)"
+        case .distance: "distance(lat1, lon1, lat2, lon2): great-circle distance in kilometres"
         }
     }
 
     var arity: ClosedRange<Int> {
         switch self {
         case .latest, .now: 0...0
-        case .bin: 2...2
+        case .bin, .pow: 2...2
         case .round: 1...2
+        case .substring: 2...3
+        case .replace: 3...3
+        case .strcat: 1...16
+        case .distance: 4...4
         case .coalesce: 1...16
         default: 1...1
         }

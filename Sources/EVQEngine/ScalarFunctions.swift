@@ -24,6 +24,12 @@ enum ScalarFunctions {
                 guard case .time(let t) = v else { return .null }
                 return .int(TimeFormat.civil(days: TimeFormat.floorDiv(t, 86_400)).year)
             }
+        case .dayofweek:
+            return unary { v in
+                guard case .time(let t) = v else { return .null }
+                let day = TimeFormat.floorDiv(t, 86_400)
+                return .int(((day + 3) % 7 + 7) % 7 + 1)
+            }
         case .bin:
             let f = args[0], g = args[1]
             return { row in bin(f(row), g(row)) }
@@ -49,6 +55,26 @@ enum ScalarFunctions {
         case .tolower: return unary { v in v.stringValue.map { .string($0.lowercased()) } ?? .null }
         case .toupper: return unary { v in v.stringValue.map { .string($0.uppercased()) } ?? .null }
         case .strlen: return unary { v in v.stringValue.map { .int(Int64($0.count)) } ?? .null }
+        case .substring:
+            return { row in
+                guard case .string(let s) = args[0](row), case .int(let start) = args[1](row) else { return .null }
+                let chars = Array(s)
+                let from = Int(max(0, min(start, Int64(chars.count))))
+                var to = chars.count
+                if args.count == 3 {
+                    guard case .int(let length) = args[2](row) else { return .null }
+                    to = Int(min(Int64(chars.count), Int64(from) + max(0, length)))
+                }
+                return .string(String(chars[from..<max(from, to)]))
+            }
+        case .replace:
+            return { row in
+                guard case .string(let s) = args[0](row), case .string(let old) = args[1](row), case .string(let new) = args[2](row) else { return .null }
+                return .string(old.isEmpty ? s : s.replacingOccurrences(of: old, with: new))
+            }
+        case .trim: return unary { v in v.stringValue.map { .string($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? .null }
+        case .strcat:
+            return { row in .string(args.map { f in let v = f(row); return v.isNull ? "" : ValueFormat.plain(v) }.joined()) }
         case .tostring: return unary { v in v.isNull ? .null : .string(ValueFormat.plain(v)) }
         case .toint:
             return unary { v in
@@ -92,6 +118,22 @@ enum ScalarFunctions {
                 default: return .null
                 }
             }
+        case .sqrt:
+            return unary { v in v.asDouble.flatMap { $0 < 0 ? nil : Value.float($0.squareRoot()) } ?? .null }
+        case .log:
+            return unary { v in v.asDouble.flatMap { $0 <= 0 ? nil : Value.float(Foundation.log($0)) } ?? .null }
+        case .pow:
+            return { row in
+                guard let x = args[0](row).asDouble, let y = args[1](row).asDouble else { return .null }
+                let r = Foundation.pow(x, y)
+                return r.isFinite ? .float(r) : .null
+            }
+        case .distance:
+            return { row in
+                let vs = args.map { $0(row).asDouble }
+                guard let la1 = vs[0], let lo1 = vs[1], let la2 = vs[2], let lo2 = vs[3] else { return .null }
+                return .float(greatCircleKilometres(la1, lo1, la2, lo2))
+            }
         case .floor, .ceil:
             let rule: FloatingPointRoundingRule = fn == .floor ? .down : .up
             return unary { v in
@@ -102,6 +144,16 @@ enum ScalarFunctions {
                 }
             }
         }
+    }
+
+    /// Haversine distance on a sphere of the mean Earth radius (6,371.0088 km); good to
+    /// about 0.5% anywhere, which is far finer than event geocoding.
+    static func greatCircleKilometres(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
+        let r = 6_371.0088
+        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180
+        let dp = (lat2 - lat1) * .pi / 180, dl = (lon2 - lon1) * .pi / 180
+        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
+        return 2 * r * asin(min(1, a.squareRoot()))
     }
 
     private static func truncate(_ v: Value, _ body: (Int64) -> Int64) -> Value {

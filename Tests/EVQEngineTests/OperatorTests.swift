@@ -218,3 +218,46 @@ private func value(_ expr: String) throws -> Value {
         #expect(try hits(s, "notes in~ [\"DRONE ATTACK\"]") == [0, 1])
     }
 }
+
+@Suite struct MoreFunctionTests {
+    private func value(_ expr: String) throws -> Value { try run(expr).values(of: "value")![0] }
+
+    @Test func stringFunctions() throws {
+        #expect(try value("substring(\"Hezbollah\", 3)") == .string("bollah"))
+        #expect(try value("substring(\"Ḥalab city\", 0, 5)") == .string("Ḥalab"))
+        #expect(try value("substring(\"abc\", 5, 2)") == .string(""))
+        #expect(try value("replace(\"a-b-c\", \"-\", \"/\")") == .string("a/b/c"))
+        #expect(try value("trim(\"  x y \")") == .string("x y"))
+        #expect(try value("strcat(\"a\", 1, null, 2.5)") == .string("a12.5"))
+    }
+
+    @Test func mathFunctions() throws {
+        #expect(try value("sqrt(2.25)") == .float(1.5))
+        #expect(try value("sqrt(-1)") == .null)
+        #expect(try value("pow(2, 10)") == .float(1024))
+        #expect(try value("log(0)") == .null)
+        #expect(try value("round(log(100), 4)") == .float(4.6052))
+        #expect(try value("floor(2.7)") == .float(2))
+        #expect(try value("ceil(2.1)") == .float(3))
+    }
+
+    @Test func dayOfWeekIsISO() throws {
+        #expect(try value("dayofweek(2024-11-04)") == .int(1))
+        #expect(try value("dayofweek(2024-11-10)") == .int(7))
+        #expect(try value("dayofweek(1969-12-31)") == .int(3))
+    }
+
+    @Test func distanceIsGreatCircleKilometres() throws {
+        // Haifa to Baghdad, and one degree of longitude at the equator (111.195 km).
+        #expect(try value("round(distance(32.794, 34.9896, 33.3152, 44.3661), 0)") == .float(875))
+        #expect(try value("round(distance(0, 0, 0, 1), 3)") == .float(111.195))
+        #expect(try value("distance(10, 20, 10, 20)") == .float(0))
+        #expect(try value("distance(null, 0, 0, 0)") == .null)
+    }
+
+    @Test func functionErrors() {
+        #expect(failure("events | extend d = 1️⃣distance(1, 2, 3)").message == "'distance' takes 4 arguments, found 3")
+        #expect(failure("events | extend d = distance(1️⃣country, 2, 3, 4)").message == "'distance' needs coordinates in decimal degrees, found string")
+        #expect(failure("events | extend s = substring(actor1, 1️⃣\"1\")").message == "'substring' needs a whole-number start, found string")
+    }
+}
