@@ -39,6 +39,6 @@ let package = Package(
         .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ"]),
         .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
-        .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor"]),
+        .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
     ]
 )

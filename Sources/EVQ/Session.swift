@@ -24,6 +24,8 @@ public final class Session: @unchecked Sendable {
     public var isCancelled: @Sendable () -> Bool = { false }
     /// Optimizer passes to skip (for explain tests and debugging).
     public var disabledPasses: Set<OptimizerPass> = []
+    /// Makes every query slow on purpose (a pause per batch of rows), for cancellation tests.
+    public var testBatchDelayMilliseconds = 0
 
     public init() {}
 
@@ -137,7 +139,7 @@ public final class Session: @unchecked Sendable {
         let checked = try checker(file).check(q)
         let plan = Planner(source: file, disabledPasses: disabledPasses).plan(checked)
         do {
-            return (try Executor(context: ExecutionContext(isCancelled: isCancelled)).run(plan), plan)
+            return (try Executor(context: ExecutionContext(isCancelled: isCancelled, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
         } catch {
             switch error {
             case .cancelled: throw Diagnostic.cancelled

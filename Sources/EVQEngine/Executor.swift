@@ -4,6 +4,7 @@
 
 import EVQStore
 import EVQSyntax
+import Foundation
 
 public enum EngineError: Error, Sendable {
     case diagnostic(Diagnostic)
@@ -13,9 +14,23 @@ public enum EngineError: Error, Sendable {
 
 public struct ExecutionContext: Sendable {
     public var isCancelled: @Sendable () -> Bool
+    /// A pause before each batch, for tests of cancellation (a query made slow on purpose);
+    /// zero in normal use.
+    public var batchDelayMilliseconds: Int
 
-    public init(isCancelled: @escaping @Sendable () -> Bool = { false }) {
+    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, batchDelayMilliseconds: Int = 0) {
         self.isCancelled = isCancelled
+        self.batchDelayMilliseconds = batchDelayMilliseconds
+    }
+
+    /// Sleeps in short slices, so that a cancellation still stops the query within ~5 ms.
+    func delay() throws(EngineError) {
+        var left = batchDelayMilliseconds
+        while left > 0 {
+            if isCancelled() { throw .cancelled }
+            usleep(useconds_t(min(left, 5) * 1000))
+            left -= 5
+        }
     }
 
     /// Rows processed between two cancellation checks (DuckDB's vector size).
@@ -68,6 +83,7 @@ struct Relation {
         let n = count
         var start = 0
         while start < n {
+            if context.batchDelayMilliseconds > 0 { try context.delay() }
             if context.isCancelled() { throw .cancelled }
             let end = min(n, start + ExecutionContext.batchSize)
             if let rows {
@@ -93,8 +109,15 @@ public struct Executor {
 
     public func run(_ plan: Plan) throws(EngineError) -> QueryResult {
         var stats = QueryStats(rowsExamined: 0, rowsInSource: 0)
-        let r = try run(plan.root, 0, &stats)
-        return QueryResult(table: r.materialize(), stats: stats)
+        // withValue is rethrows over `any Error`, so the typed error travels in a Result.
+        let outcome: Result<Relation, EngineError> = ExpressionEvaluator.$isCancelled.withValue(context.isCancelled) {
+            do throws(EngineError) {
+                return .success(try run(plan.root, 0, &stats))
+            } catch {
+                return .failure(error)
+            }
+        }
+        return QueryResult(table: try outcome.get().materialize(), stats: stats)
     }
 
     private func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {

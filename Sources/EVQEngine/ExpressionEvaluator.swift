@@ -136,7 +136,12 @@ enum ExpressionEvaluator {
         }
     }
 
+    /// The running query's cancellation check, for work done while compiling a predicate
+    /// (matching a regular expression against every distinct value can take seconds).
+    @TaskLocal static var isCancelled: @Sendable () -> Bool = { false }
+
     /// For each dictionary id, whether its value matches; word patterns use the word index.
+    /// Stops early when the query is cancelled: the executor then throws before using it.
     static func dictionaryMatches(_ pattern: TextPattern, _ dictionary: StringDictionary) -> [Bool] {
         var member = [Bool](repeating: false, count: dictionary.count)
         if case .words(let phrases, let all) = pattern {
@@ -155,7 +160,11 @@ enum ExpressionEvaluator {
             }
             return member
         }
-        for (id, value) in dictionary.values.enumerated() { member[id] = pattern.matches(value) }
+        let cancelled = isCancelled
+        for (id, value) in dictionary.values.enumerated() {
+            if id % 64 == 0, cancelled() { break }
+            member[id] = pattern.matches(value)
+        }
         return member
     }
 

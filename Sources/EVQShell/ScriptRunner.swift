@@ -1,9 +1,9 @@
-// Runs a whole script (a file, `-c`, or piped stdin) without a terminal: results go to the
-// output in the chosen format, diagnostics to the error stream, and the exit code says how
-// it went (0 ok, 65 query or data error, 130 interrupted).
+// Runs a whole script (a file, `-c`, piped stdin, `.read`) without a terminal. The script is
+// checked first, so every syntax error is reported before anything runs; then its statements
+// and dot-commands run in order and the first error stops it. Exit codes: 0 ok, 65 query or
+// data error, 64 a bad dot-command, 130 interrupted.
 
 import EVQ
-import EVQStore
 import Foundation
 
 /// Where text goes; the real streams in the CLI, strings in tests.
@@ -26,49 +26,78 @@ public final class StringSink: TextSink {
 }
 
 public struct ScriptRunner {
-    public var session: Session
-    public var format: OutputFormat
-    public var output: TextSink
-    public var errors: TextSink
-    public var color: Bool
-    /// How `chart` draws (table format only; other formats print the data).
-    public var chartStyle: ChartStyle
+    public let state: ShellState
 
+    public init(state: ShellState) { self.state = state }
+
+    /// A runner with its own state over `session`.
     public init(session: Session, format: OutputFormat = .table, output: TextSink, errors: TextSink, color: Bool = false,
                 chartStyle: ChartStyle = ChartStyle())
     {
-        self.session = session
-        self.format = format
-        self.output = output
-        self.errors = errors
-        self.color = color
-        self.chartStyle = chartStyle
+        self.state = ShellState(session: session, format: format, output: output, errors: errors, color: color, chartStyle: chartStyle)
     }
 
     /// Runs `text`; returns the process exit code.
     public func run(_ text: String, name: String) -> Int32 {
-        var first = true
-        do throws(EVQError) {
-            try session.run(text, name: name) { outcome in
-                if case .text(let text) = outcome {
-                    if !first { output.write("\n") }
-                    first = false
-                    output.write(text)
-                }
-                guard case .rows(let result, let plan) = outcome else { return }
-                // A blank line between results in table mode, as sqlite3 does between statements.
-                if !first, format == .table || format == .markdown { output.write("\n") }
-                first = false
-                if format == .table, let chart = plan?.chart {
-                    output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
-                    return
-                }
-                output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: nil, maxCellWidth: format == .table ? 60 : nil)))
-            }
-            return 0
-        } catch {
-            errors.write(error.render(color: color))
-            return error.exitCode
+        let blocks = Self.split(text)
+        // Check the whole script first (dot-command lines blanked, so line numbers stay true).
+        let queryText = blocks.map { $0.isDotCommand ? "" : $0.text }.joined(separator: "\n")
+        let (_, diagnostics) = Parser.parse(SourceFile(name: name, text: queryText))
+        if !diagnostics.isEmpty {
+            state.errors.write(EVQError(.query(diagnostics, SourceFile(name: name, text: queryText))).render(color: state.color))
+            return 65
         }
+        var shownBefore = false
+        for block in blocks {
+            if state.quitRequested { break }
+            if block.isDotCommand {
+                guard DotCommands.run(block.text, state) else { return 64 }
+                continue
+            }
+            guard block.text.contains(where: { !$0.isWhitespace }) else { continue }
+            if shownBefore, state.format == .table || state.format == .markdown, Self.showsSomething(block.text) { state.output.write("\n") }
+            if let error = state.execute(block.text, name: name, firstLine: block.firstLine) { return error.exitCode }
+            shownBefore = shownBefore || Self.showsSomething(block.text)
+        }
+        return 0
+    }
+
+    /// Whether a block prints anything (a block of only `let` and `param` does not).
+    private static func showsSomething(_ text: String) -> Bool {
+        let (program, _) = Parser.parse(SourceFile(name: "", text: text))
+        return program.statements.contains { s in
+            switch s.kind {
+            case .binding, .param: false
+            default: true
+            }
+        }
+    }
+
+    struct Block {
+        var text: String
+        var firstLine: Int
+        var isDotCommand: Bool
+    }
+
+    /// Cuts a script into runs of query text and single dot-command lines. A line is a
+    /// dot-command only where a statement can start: not inside an unfinished statement.
+    static func split(_ text: String) -> [Block] {
+        var blocks: [Block] = []
+        var current: [Substring] = []
+        var currentStart = 1
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for (i, line) in lines.enumerated() {
+            let pending = current.joined(separator: "\n")
+            if DotCommands.isDotCommand(String(line)), !Session.needsMoreInput(pending) {
+                if !current.isEmpty { blocks.append(Block(text: pending, firstLine: currentStart, isDotCommand: false)) }
+                blocks.append(Block(text: String(line), firstLine: i + 1, isDotCommand: true))
+                current = []
+                currentStart = i + 2
+            } else {
+                current.append(line)
+            }
+        }
+        if !current.isEmpty { blocks.append(Block(text: current.joined(separator: "\n"), firstLine: currentStart, isDotCommand: false)) }
+        return blocks
     }
 }

@@ -31,3 +31,13 @@ extension Terminal {
         return false
     }
 }
+
+extension Terminal {
+    /// Rows of the terminal on `fd`, else `$LINES`, else 24.
+    public static func height(fd: Int32 = 1) -> Int {
+        var size = winsize()
+        if isatty(fd) != 0, ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_row > 0 { return Int(size.ws_row) }
+        if let c = ProcessInfo.processInfo.environment["LINES"].flatMap(Int.init), c > 0 { return c }
+        return 24
+    }
+}

@@ -75,12 +75,13 @@ struct EVQCommand: ParsableCommand {
 
     func run() throws {
         let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
+        session.testBatchDelayMilliseconds = testBatchDelay()
         let runner = options.runner(session)
         if let command {
             throw ExitCode(runner.run(command, name: "<command>"))
         }
         if isatty(0) != 0 && isatty(1) != 0 {
-            throw ExitCode(Prompt.run(session: session, loadInit: !noInit))
+            throw ExitCode(Prompt.run(session: session, loadInit: !noInit, chartStyle: runner.state.chartStyle))
         }
         let text = String(decoding: FileHandle.standardInput.readDataToEndOfFile(), as: UTF8.self)
         throw ExitCode(runner.run(text, name: "<stdin>"))
@@ -116,6 +117,11 @@ struct Run: ParsableCommand {
         let runner = options.runner(session)
         throw ExitCode(runner.run(String(decoding: data, as: UTF8.self), name: file))
     }
+}
+
+/// `EVQ_TEST_BATCH_DELAY_MS`: makes queries slow on purpose, for tests of Ctrl-C.
+func testBatchDelay() -> Int {
+    ProcessInfo.processInfo.environment["EVQ_TEST_BATCH_DELAY_MS"].flatMap(Int.init) ?? 0
 }
 
 /// Prints an EVQError and exits with its code.

@@ -1,0 +1,307 @@
+// The dot-commands, defined once as a table (SQLite's shell does the same): `.help`,
+// completion and dispatch all read it. A command is recognised only at the start of a
+// statement; any unambiguous prefix works (`.sch` for `.schema`).
+
+import EVQ
+import Foundation
+
+struct DotCommand: Sendable {
+    let name: String
+    let usage: String
+    let help: String
+    /// Whether its argument is a file path (for completion).
+    let takesPath: Bool
+    let run: @Sendable (_ arguments: [String], _ state: ShellState) throws(DotCommandError) -> Void
+}
+
+struct DotCommandError: Error {
+    let message: String
+    init(_ message: String) { self.message = message }
+}
+
+enum DotCommands {
+    static let all: [DotCommand] = [
+        DotCommand(name: "help", usage: ".help [TOPIC]", help: "this list, or help on a dot-command, stage, function or aggregate",
+                   takesPath: false, run: help),
+        DotCommand(name: "load", usage: ".load PATH [as NAME]", help: "load a CSV, TSV or JSONL file as a table (named after the file)",
+                   takesPath: true, run: load),
+        DotCommand(name: "tables", usage: ".tables", help: "the tables, with their rows and columns", takesPath: false, run: tables),
+        DotCommand(name: "schema", usage: ".schema [TABLE]", help: "the columns of a table (all tables without one) and their types",
+                   takesPath: false, run: schema),
+        DotCommand(name: "stats", usage: ".stats", help: "what the store holds: rows, time order, dictionaries, posting lists",
+                   takesPath: false, run: stats),
+        DotCommand(name: "mode", usage: ".mode " + OutputFormat.allCases.map(\.rawValue).joined(separator: "|"),
+                   help: "how results are printed", takesPath: false, run: mode),
+        DotCommand(name: "output", usage: ".output [FILE]", help: "send results to FILE (appended), or back to the screen",
+                   takesPath: true, run: output),
+        DotCommand(name: "timer", usage: ".timer on|off", help: "show the time each query took and the rows it examined",
+                   takesPath: false, run: { args, state throws(DotCommandError) in state.timer = try onOff(args, ".timer on|off") }),
+        DotCommand(name: "explain", usage: ".explain on|off", help: "show the plan of each query after its result",
+                   takesPath: false, run: { args, state throws(DotCommandError) in state.explain = try onOff(args, ".explain on|off") }),
+        DotCommand(name: "maxrows", usage: ".maxrows N", help: "rows shown before a result is cut (0 = all); .last shows the rest",
+                   takesPath: false, run: maxrows),
+        DotCommand(name: "last", usage: ".last", help: "the last result in full", takesPath: false, run: { _, state in state.showLast() }),
+        DotCommand(name: "read", usage: ".read FILE", help: "run the statements and dot-commands of a file", takesPath: true, run: read),
+        DotCommand(name: "history", usage: ".history", help: "the statements entered so far", takesPath: false, run: history),
+        DotCommand(name: "quit", usage: ".quit", help: "leave evq (also .exit, or Ctrl-D)", takesPath: false, run: { _, state in state.quitRequested = true }),
+        DotCommand(name: "exit", usage: ".exit", help: "leave evq", takesPath: false, run: { _, state in state.quitRequested = true }),
+    ]
+
+    /// Whether `line` is a dot-command (`.` then a letter).
+    static func isDotCommand(_ line: String) -> Bool {
+        let t = line.drop(while: { $0 == " " || $0 == "\t" })
+        guard t.first == ".", let next = t.dropFirst().first else { return false }
+        return next.isLetter
+    }
+
+    /// The command a word names: exact, or the only one it is a prefix of.
+    static func find(_ word: String) -> Result<DotCommand, DotCommandError> {
+        if let exact = all.first(where: { $0.name == word }) { return .success(exact) }
+        let matches = all.filter { $0.name.hasPrefix(word) }
+        if matches.count == 1 { return .success(matches[0]) }
+        if matches.count > 1 {
+            return .failure(DotCommandError("ambiguous command '.\(word)': " + matches.map { "." + $0.name }.joined(separator: ", ")))
+        }
+        var message = "unknown command '.\(word)'"
+        if let s = Suggest.closest(to: word, in: all.map(\.name)) { message += "; did you mean '.\(s)'?" }
+        return .failure(DotCommandError(message + " (.help lists them)"))
+    }
+
+    /// Runs one dot-command line; errors are printed. Returns false when it failed.
+    @discardableResult
+    static func run(_ line: String, _ state: ShellState) -> Bool {
+        let words = splitArguments(line.trimmingCharacters(in: .whitespaces).dropFirst())
+        guard let first = words.first else { return true }
+        do throws(DotCommandError) {
+            let command = try find(first).get()
+            try command.run(Array(words.dropFirst()), state)
+            return true
+        } catch {
+            state.errors.write("error: \(error.message)\n")
+            return false
+        }
+    }
+
+    /// Words separated by spaces; "double quotes" keep spaces in one word.
+    static func splitArguments(_ text: Substring) -> [String] {
+        var words: [String] = []
+        var current = ""
+        var quoted = false
+        var inWord = false
+        for ch in text {
+            if ch == "\"" {
+                quoted.toggle()
+                inWord = true
+            } else if ch == " " && !quoted {
+                if inWord { words.append(current) }
+                current = ""
+                inWord = false
+            } else {
+                current.append(ch)
+                inWord = true
+            }
+        }
+        if inWord { words.append(current) }
+        return words
+    }
+
+    // MARK: the commands
+
+    private static func onOff(_ args: [String], _ usage: String) throws(DotCommandError) -> Bool {
+        switch args.first?.lowercased() {
+        case "on"?: return true
+        case "off"?: return false
+        default: throw DotCommandError("usage: \(usage)")
+        }
+    }
+
+    private static func help(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let topic = args.first else {
+            let width = all.map(\.usage.count).max() ?? 0
+            var out = ""
+            for c in all where c.name != "exit" {
+                out += c.usage + String(repeating: " ", count: width - c.usage.count + 2) + c.help + "\n"
+            }
+            out += "\nA query: a table, then stages after '|'. Try: events | where country == \"Syria\" | count\n"
+            out += ".help TOPIC explains a dot-command, stage, function or aggregate; .help stages lists the stages.\n"
+            state.output.write(out)
+            return
+        }
+        let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
+        if name == "stages" {
+            state.output.write(StageName.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n") + "\n")
+        } else if name == "functions" {
+            state.output.write((ScalarFunction.allCases.map(\.signature) + AggregateFunction.allCases.map(\.signature)).joined(separator: "\n") + "\n")
+        } else if topic.hasPrefix("."), case .success(let c) = find(name) {
+            state.output.write("\(c.usage)\n  \(c.help)\n")
+        } else if let stage = StageName(rawValue: name) {
+            state.output.write("\(stage.rawValue): \(stage.summary)\n")
+        } else if let f = ScalarFunction(rawValue: name) {
+            state.output.write(f.signature + "\n")
+        } else if let a = AggregateFunction(rawValue: name) {
+            state.output.write(a.signature + " (in summarize)\n")
+        } else if case .success(let c) = find(name) {
+            state.output.write("\(c.usage)\n  \(c.help)\n")
+        } else {
+            let topics = all.map(\.name) + StageName.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue) + AggregateFunction.allCases.map(\.rawValue)
+            var message = "no help on '\(topic)'"
+            if let s = Suggest.closest(to: name, in: topics) { message += "; did you mean '\(s)'?" }
+            throw DotCommandError(message)
+        }
+    }
+
+    private static func load(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let path = args.first, args.count == 1 || (args.count == 3 && args[1] == "as") else {
+            throw DotCommandError("usage: .load PATH [as NAME]")
+        }
+        let expanded = (path as NSString).expandingTildeInPath
+        let name = args.count == 3 ? args[2] : defaultTableName(for: expanded)
+        do throws(EVQError) {
+            let reports = try DataLoader.load([DataSource(table: name, path: expanded)], into: state.session)
+            for report in reports {
+                for issue in report.issues.prefix(20) { state.errors.write(issue.description + "\n") }
+                if report.issues.count > 20 { state.errors.write("... \(report.issues.count - 20) more issues\n") }
+                var line = "loaded \(ShellState.grouped(report.rows)) rows into \(report.table)"
+                if report.rowsRejected > 0 { line += "; \(report.rowsRejected) malformed row\(report.rowsRejected == 1 ? "" : "s") skipped" }
+                state.output.write(line + "\n")
+            }
+        } catch {
+            throw DotCommandError(error.render().trimmingCharacters(in: .newlines).replacingOccurrences(of: "error: ", with: ""))
+        }
+    }
+
+    /// `Samples/ucdp-syria.csv` -> `ucdp_syria`: a name that can be typed without backticks.
+    static func defaultTableName(for path: String) -> String {
+        let stem = ((path as NSString).lastPathComponent as NSString).deletingPathExtension
+        var name = String(stem.map { $0.isLetter || $0.isNumber ? $0 : "_" })
+        if let first = name.first, first.isNumber { name = "t_" + name }
+        return name.isEmpty ? "data" : name
+    }
+
+    private static func tables(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        var b = TableBuilder(name: "tables")
+        let names = state.session.tableNames
+        let tables = names.map { state.session.catalog.tables[$0]! }
+        b.addColumn("table", names.map(Value.string))
+        b.addColumn("rows", tables.map { .int(Int64($0.rowCount)) })
+        b.addColumn("columns", tables.map { .int(Int64($0.columns.count)) })
+        b.addColumn("time order", tables.map { t in t.timeColumnIndex.map { .string(t.columns[$0].name) } ?? .null })
+        state.output.write(Renderer.render(b.build(), as: state.format))
+    }
+
+    private static func schema(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        let names: [String]
+        if let name = args.first {
+            guard state.session.catalog.tables[name] != nil else {
+                var message = "unknown table '\(name)'"
+                if let s = Suggest.closest(to: name, in: state.session.tableNames) { message += "; did you mean '\(s)'?" }
+                throw DotCommandError(message)
+            }
+            names = [name]
+        } else {
+            names = state.session.tableNames
+        }
+        var tableColumn: [Value] = [], column: [Value] = [], type: [Value] = [], distinct: [Value] = [], nulls: [Value] = []
+        for name in names {
+            let t = state.session.catalog.tables[name]!
+            for c in t.columns {
+                tableColumn.append(.string(name))
+                column.append(.string(c.name))
+                type.append(.string(c.type.rawValue))
+                if case .string(let s) = c.data { distinct.append(.int(Int64(s.dictionary.count))) } else { distinct.append(.null) }
+                nulls.append(.int(Int64(c.isNull?.filter { $0 }.count ?? 0)))
+            }
+        }
+        var b = TableBuilder(name: "schema")
+        if names.count > 1 { b.addColumn("table", tableColumn) }
+        b.addColumn("column", column)
+        b.addColumn("type", type)
+        b.addColumn("distinct", distinct, type: .int)
+        b.addColumn("nulls", nulls)
+        state.output.write(Renderer.render(b.build(), as: state.format))
+    }
+
+    private static func stats(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        var out = ""
+        for name in state.session.tableNames {
+            let t = state.session.catalog.tables[name]!
+            let stringColumns = t.columns.filter { if case .string = $0.data { true } else { false } }
+            let dictionaryValues = stringColumns.reduce(0) { n, c in if case .string(let s) = c.data { n + s.dictionary.count } else { n } }
+            out += "\(name): \(ShellState.grouped(t.rowCount)) rows, \(t.columns.count) columns"
+            if let tc = t.timeColumnIndex {
+                out += ", sorted by \(t.columns[tc].name)"
+                if t.nonNullTimeCount > 0 {
+                    out += " (\(ValueFormat.plain(t.value(row: 0, column: tc))) to \(ValueFormat.plain(t.value(row: t.nonNullTimeCount - 1, column: tc))))"
+                }
+            } else {
+                out += ", no time order"
+            }
+            out += "\n  \(stringColumns.count) dictionary-encoded text columns, \(ShellState.grouped(dictionaryValues)) distinct values, one posting list each\n"
+        }
+        state.output.write(out)
+    }
+
+    private static func mode(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let name = args.first else {
+            state.output.write("current mode: \(state.format.rawValue)\n")
+            return
+        }
+        guard let format = OutputFormat(rawValue: name.lowercased()) else {
+            var message = "unknown mode '\(name)'; modes: " + OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")
+            if let s = Suggest.closest(to: name, in: OutputFormat.allCases.map(\.rawValue)) { message = "unknown mode '\(name)'; did you mean '\(s)'?" }
+            throw DotCommandError(message)
+        }
+        state.format = format
+    }
+
+    private static func output(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let path = args.first else {
+            if let previous = state.outputPath { state.errors.write("results go to the screen again (they went to \(previous))\n") }
+            state.output = state.standardOutput
+            state.outputPath = nil
+            return
+        }
+        let expanded = (path as NSString).expandingTildeInPath
+        if !FileManager.default.fileExists(atPath: expanded) {
+            guard FileManager.default.createFile(atPath: expanded, contents: nil) else {
+                throw DotCommandError("cannot write to \(path)")
+            }
+        }
+        guard let handle = FileHandle(forWritingAtPath: expanded) else { throw DotCommandError("cannot write to \(path)") }
+        handle.seekToEndOfFile()
+        state.output = FileSink(handle)
+        state.outputPath = expanded
+    }
+
+    private static func maxrows(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let text = args.first else {
+            state.output.write("maxrows: \(state.maxRows.map(String.init) ?? "0 (all)")\n")
+            return
+        }
+        guard let n = Int(text), n >= 0 else { throw DotCommandError("usage: .maxrows N (a whole number; 0 shows all rows)") }
+        state.maxRows = n == 0 ? nil : n
+    }
+
+    private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let path = args.first, args.count == 1 else { throw DotCommandError("usage: .read FILE") }
+        let expanded = (path as NSString).expandingTildeInPath
+        guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("no such file: \(path)") }
+        guard state.readDepth < 16 else { throw DotCommandError(".read nested too deeply (16 levels): does \(path) read itself?") }
+        state.readDepth += 1
+        defer { state.readDepth -= 1 }
+        let status = ScriptRunner(state: state).run(String(decoding: data, as: UTF8.self), name: path)
+        if status != 0 { throw DotCommandError("\(path) stopped at its first error") }
+    }
+
+    private static func history(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        let entries = state.historyEntries()
+        let width = String(entries.count).count
+        var out = ""
+        for (i, entry) in entries.enumerated() {
+            let number = String(i + 1)
+            let lines = entry.split(separator: "\n", omittingEmptySubsequences: false)
+            out += String(repeating: " ", count: width - number.count) + number + "  " + lines.joined(separator: "\n" + String(repeating: " ", count: width + 2)) + "\n"
+        }
+        state.output.write(out)
+    }
+}

@@ -1,0 +1,98 @@
+// The prompt's loop: read a line, run a dot-command at the start of a statement, otherwise
+// gather lines until the statement is complete (the parser says whether the input ended
+// too soon, as Lua's REPL does), run it, show the result. An empty line submits whatever
+// is pending, so an unfinished statement can always be abandoned.
+
+import EVQ
+import LineEditor
+
+/// Where the loop's lines come from: libedit on a terminal, a list of lines in tests.
+public protocol LineSource: AnyObject {
+    func readLine(prompt: String) -> ReadResult
+    func addHistory(_ entry: String)
+}
+
+public final class InputLoop {
+    public let state: ShellState
+    let source: LineSource
+    public var prompt = "evq> "
+    public var continuationPrompt = "...> "
+    /// Called before each statement runs (the prompt clears the Ctrl-C flag here).
+    public var beforeStatement: () -> Void = {}
+    /// Lines of the statement being typed, before the current one (completion reads them).
+    public private(set) var pending: [String] = []
+
+    public init(state: ShellState, source: LineSource) {
+        self.state = state
+        self.source = source
+    }
+
+    /// Runs until `.quit` or end of input; returns the exit code (0).
+    public func run() -> Int32 {
+        pending = []
+        while !state.quitRequested {
+            switch source.readLine(prompt: pending.isEmpty ? prompt : continuationPrompt) {
+            case .eof:
+                if !pending.isEmpty { submit(pending) }
+                return 0
+            case .interrupted:
+                pending = []  // Ctrl-C at the prompt drops what was typed
+            case .line(let line):
+                let blank = !line.contains(where: { !$0.isWhitespace })
+                if pending.isEmpty {
+                    if blank { continue }
+                    if DotCommands.isDotCommand(line) {
+                        source.addHistory(line)
+                        DotCommands.run(line, state)
+                        continue
+                    }
+                }
+                if !blank { pending.append(line) }
+                let text = pending.joined(separator: "\n")
+                if !blank, Session.needsMoreInput(text) { continue }
+                submit(pending)
+                pending = []
+            }
+        }
+        return 0
+    }
+
+    private func submit(_ lines: [String]) {
+        let text = lines.joined(separator: "\n")
+        guard text.contains(where: { !$0.isWhitespace }) else { return }
+        source.addHistory(text)
+        beforeStatement()
+        state.execute(text, name: "<prompt>")
+    }
+}
+
+/// libedit as a line source.
+public final class EditorLineSource: LineSource {
+    public let editor: LineEditor
+
+    public init(editor: LineEditor) { self.editor = editor }
+
+    public func readLine(prompt: String) -> ReadResult {
+        editor.prompt = prompt
+        return editor.readLine()
+    }
+
+    public func addHistory(_ entry: String) { editor.addHistory(entry) }
+}
+
+/// Lines given up front, for tests: each `readLine` takes the next; then end of input.
+public final class ScriptedLineSource: LineSource {
+    private var lines: [ReadResult]
+    public private(set) var prompts: [String] = []
+    public private(set) var history: [String] = []
+
+    public init(_ lines: [ReadResult]) { self.lines = lines }
+    public convenience init(lines: [String]) { self.init(lines.map { .line($0) }) }
+
+    public func readLine(prompt: String) -> ReadResult {
+        prompts.append(prompt)
+        return lines.isEmpty ? .eof : lines.removeFirst()
+    }
+
+    public func addHistory(_ entry: String) { history.append(entry) }
+}

@@ -1,0 +1,121 @@
+// What the prompt and scripts share: the session, the output settings that dot-commands
+// change (.mode, .output, .maxrows, .timer, .explain), and the last result for `.last`.
+// It runs statements and shows their outcomes; it knows nothing about terminals.
+
+import EVQ
+import Foundation
+
+public final class ShellState {
+    public let session: Session
+    public var format: OutputFormat
+    /// Where results go: standard output, or the file named by `.output FILE`.
+    public var output: TextSink
+    public let standardOutput: TextSink
+    public let errors: TextSink
+    /// Table and markdown results longer than this are cut, with a footer; nil shows everything.
+    public var maxRows: Int?
+    /// `.timer on`: after each result, the time it took and the rows it examined.
+    public var timer = false
+    /// `.explain on`: after each result, its plan.
+    public var explain = false
+    public var color: Bool
+    public var chartStyle: ChartStyle
+    /// The last query's result in full, for `.last`.
+    public private(set) var last: QueryResult?
+    /// Entries of the prompt's history, oldest first (empty outside the prompt).
+    public var historyEntries: () -> [String] = { [] }
+    /// Set by `.quit`.
+    public var quitRequested = false
+    /// `.read` nesting, bounded so that a file reading itself stops.
+    var readDepth = 0
+    /// The name of the file `.output` writes to, for messages.
+    var outputPath: String?
+
+    public init(session: Session, format: OutputFormat = .table, output: TextSink, errors: TextSink,
+                color: Bool = false, chartStyle: ChartStyle = ChartStyle(), maxRows: Int? = nil)
+    {
+        self.session = session
+        self.format = format
+        self.output = output
+        self.standardOutput = output
+        self.errors = errors
+        self.color = color
+        self.chartStyle = chartStyle
+        self.maxRows = maxRows
+    }
+
+    /// Runs the statements of `text`, showing each outcome as it comes. Returns the error,
+    /// if one stopped it (already printed).
+    @discardableResult
+    public func execute(_ text: String, name: String, firstLine: Int = 1) -> EVQError? {
+        var first = true
+        var mark = DispatchTime.now()
+        do throws(EVQError) {
+            try session.run(text, name: name, firstLine: firstLine) { outcome in
+                let elapsed = Double(DispatchTime.now().uptimeNanoseconds - mark.uptimeNanoseconds) / 1e6
+                if !first, format == .table || format == .markdown, outcome.isShown { output.write("\n") }
+                if outcome.isShown { first = false }
+                show(outcome, elapsedMilliseconds: elapsed)
+                mark = DispatchTime.now()
+            }
+            return nil
+        } catch {
+            errors.write(error.render(color: color))
+            return error
+        }
+    }
+
+    private func show(_ outcome: StatementOutcome, elapsedMilliseconds: Double) {
+        switch outcome {
+        case .bound:
+            break
+        case .text(let text):
+            output.write(text)
+        case .rows(let result, let plan):
+            last = result
+            if format == .table, let chart = plan?.chart {
+                output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
+            } else {
+                let cut = format == .table || format == .markdown ? maxRows : nil
+                output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil)))
+            }
+            if explain, let plan { output.write(plan.explain(actualRows: result.stats.operatorRows) + "\n") }
+            if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }
+        }
+    }
+
+    /// `Run time: 2.1 ms; examined 334 of 16,585 rows (2.0%)`.
+    static func timerLine(_ ms: Double, _ stats: QueryStats) -> String {
+        let time = ms < 10 ? String(format: "%.2f ms", ms) : (ms < 1000 ? String(format: "%.1f ms", ms) : String(format: "%.2f s", ms / 1000))
+        guard stats.rowsInSource > 0 else { return "Run time: \(time)" }
+        let share = Double(stats.rowsExamined) / Double(stats.rowsInSource) * 100
+        return "Run time: \(time); examined \(grouped(stats.rowsExamined)) of \(grouped(stats.rowsInSource)) rows (\(String(format: "%.1f", share))%)"
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, ch) in digits.enumerated() {
+            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
+            out.append(ch)
+        }
+        return out
+    }
+
+    /// Prints the last result in full (no row limit).
+    func showLast() {
+        guard let last else {
+            errors.write("no result yet\n")
+            return
+        }
+        output.write(Renderer.render(last.table, as: format, options: RenderOptions(maxRows: nil, maxCellWidth: format == .table ? 60 : nil)))
+    }
+}
+
+extension StatementOutcome {
+    /// Whether the outcome prints something (a `let` does not).
+    var isShown: Bool {
+        if case .bound = self { return false }
+        return true
+    }
+}
