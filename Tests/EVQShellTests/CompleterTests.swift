@@ -1,0 +1,67 @@
+// Completion by context: what Tab offers at each place in a statement.
+
+import EVQ
+@testable import EVQShell
+import Foundation
+import LineEditor
+import Testing
+
+@Suite struct CompleterTests {
+    let completer = Completer(state: ShellFixture.state().0)
+
+    @Test func dotCommandsAtTheStartOfALine() {
+        #expect(completer.complete(".sc") == Completion(replaceLength: 3, candidates: [".schema"]))
+        #expect(completer.complete(".t").candidates == [".tables", ".timer"])
+        #expect(completer.complete(".sc", pending: "events |").candidates != [".schema"])
+    }
+
+    @Test func stagesAfterAPipe() {
+        #expect(completer.complete("events | su") == Completion(replaceLength: 2, candidates: ["summarize"]))
+        #expect(completer.complete("events |t").candidates == ["take", "tail", "top"])
+        #expect(completer.complete("| wh", pending: "events").candidates == ["where"])
+    }
+
+    @Test func fieldsOfTheQuerysTable() {
+        #expect(completer.complete("events | where fat") == Completion(replaceLength: 3, candidates: ["fatalities"]))
+        #expect(completer.complete("events | where act").candidates == ["actor1", "actors"])
+        #expect(completer.complete("actors | where b").candidates == ["backer", "bin(", "by"])
+        // Columns named earlier in the statement count too.
+        #expect(completer.complete("events | extend killed = fatalities | where kil").candidates == ["killed"])
+    }
+
+    @Test func functionsComeWithTheirParenthesis() {
+        let c = completer.complete("events | summarize n = coun")
+        #expect(c.candidates == ["country", "count(", "countif("])
+        #expect(completer.complete("events | summarize dc").candidates == ["dcount("])
+    }
+
+    @Test func valuesOfATextFieldAfterEqualsQuoted() {
+        #expect(completer.complete("events | where actor1 == \"Islamic") == Completion(replaceLength: 8, candidates: ["\"Islamic Resistance in Iraq\""]))
+        #expect(completer.complete("events | where actor1 == ").candidates.count == 4)
+        #expect(completer.complete("events | where country != \"ir").candidates == ["\"Iran\"", "\"Iraq\""])
+        #expect(completer.complete("events | where country in [\"Iran\", \"Leb").candidates == ["\"Lebanon\""])
+        #expect(completer.complete("events | where country in~ [\"isr").candidates == ["\"Israel\""])
+        // The table comes from the statement's first line.
+        #expect(completer.complete("| where actor1 == \"Nuj", pending: "events").candidates == ["\"Nujaba Movement\""])
+        #expect(completer.complete("let x = actors | where name == \"Nuj").candidates == ["\"Nujaba Movement\""])
+    }
+
+    @Test func tablesAtTheStartOfAStatementAndAfterLookup() {
+        #expect(completer.complete("ev").candidates == ["events"])
+        #expect(completer.complete("e").candidates == ["events", "explain"])
+        #expect(completer.complete("events | lookup ac").candidates == ["actors"])
+    }
+
+    @Test func pathsAfterLoadAndRead() throws {
+        let dir = try ShellFixture.temporaryDirectory()
+        try "x".write(toFile: dir + "/events-2024.csv", atomically: true, encoding: .utf8)
+        try "x".write(toFile: dir + "/events-2023.csv", atomically: true, encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: dir + "/more", withIntermediateDirectories: true)
+        #expect(completer.complete(".load \(dir)/ev").candidates == ["\(dir)/events-2023.csv", "\(dir)/events-2024.csv"])
+        let folder = completer.complete(".read \(dir)/mo")
+        #expect(folder.candidates == ["\(dir)/more/"])
+        #expect(folder.appendsSpace == false)
+        #expect(completer.complete(".mode cs").candidates == ["csv"])
+        #expect(completer.complete(".schema ac").candidates == ["actors"])
+    }
+}
