@@ -25,10 +25,14 @@ public struct RenderOptions: Sendable {
     public var maxRows: Int?
     /// Longest cell in table mode before it is cut with '…'; nil = never cut.
     public var maxCellWidth: Int?
+    /// Widest line in table mode (the terminal's width at the prompt): columns that do not
+    /// fit are left out and named in the footer. Nil = no limit.
+    public var maxLineWidth: Int?
 
-    public init(maxRows: Int? = nil, maxCellWidth: Int? = 60) {
+    public init(maxRows: Int? = nil, maxCellWidth: Int? = 60, maxLineWidth: Int? = nil) {
         self.maxRows = maxRows
         self.maxCellWidth = maxCellWidth
+        self.maxLineWidth = maxLineWidth
     }
 }
 
@@ -48,7 +52,7 @@ public enum Renderer {
 
     private static func aligned(_ t: Table, _ o: RenderOptions) -> String {
         let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
-        let headers = t.columns.map(\.name)
+        let allHeaders = t.columns.map(\.name)
         var cells: [[String]] = []
         cells.reserveCapacity(shown)
         for r in 0..<shown {
@@ -58,9 +62,27 @@ public enum Renderer {
                 return String(text.prefix(limit - 1)) + "…"
             })
         }
-        var widths = headers.map(\.count)
+        var widths = allHeaders.map(\.count)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
-        let rightAligned = t.columns.map { $0.type.isNumeric || $0.type == .duration }
+        // Keep the columns that fit the line, from the left (at least one).
+        var kept = widths.count
+        if let limit = o.maxLineWidth {
+            var used = 0
+            for (i, w) in widths.enumerated() {
+                used += w + (i == 0 ? 1 : 3)
+                if used > limit && i > 0 {
+                    kept = i
+                    break
+                }
+            }
+        }
+        let hidden = Array(allHeaders[kept...])
+        if kept < widths.count {
+            widths = Array(widths[..<kept])
+            cells = cells.map { Array($0[..<kept]) }
+        }
+        let headers = Array(allHeaders[..<kept])
+        let rightAligned = t.columns.prefix(kept).map { $0.type.isNumeric || $0.type == .duration }
         func pad(_ s: String, _ i: Int) -> String {
             let fill = String(repeating: " ", count: widths[i] - s.count)
             return rightAligned[i] ? fill + s : s + fill
@@ -74,6 +96,10 @@ public enum Renderer {
         out += widths.map { String(repeating: "-", count: $0 + 2) }.joined(separator: "+") + "\n"
         for row in cells { out += line(row) }
         out += footer(t.rowCount, shown)
+        if !hidden.isEmpty {
+            let names = hidden.prefix(6).joined(separator: ", ") + (hidden.count > 6 ? ", ..." : "")
+            out += "(\(hidden.count) more column\(hidden.count == 1 ? "" : "s") not shown: \(names); choose columns with project)\n"
+        }
         return out
     }
 

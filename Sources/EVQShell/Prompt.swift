@@ -33,6 +33,7 @@ public enum Prompt {
         let color = Terminal.colorAllowed(fd: 1)
         let state = ShellState(session: session, output: FileSink.standardOutput, errors: FileSink.standardError,
                                color: color, chartStyle: chartStyle, maxRows: max(10, Terminal.height() - 6))
+        state.maxLineWidth = Terminal.width()
         let editor = LineEditor(program: "evq", historyFile: historyPath())
         state.historyEntries = { editor.historyEntries }
         let completer = Completer(state: state)

@@ -14,6 +14,8 @@ public final class ShellState {
     public let errors: TextSink
     /// Table and markdown results longer than this are cut, with a footer; nil shows everything.
     public var maxRows: Int?
+    /// Table results wider than this (the terminal) leave out columns, named in a footer.
+    public var maxLineWidth: Int?
     /// `.timer on`: after each result, the time it took and the rows it examined.
     public var timer = false
     /// `.explain on`: after each result, its plan.
@@ -77,7 +79,8 @@ public final class ShellState {
                 output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
             } else {
                 let cut = format == .table || format == .markdown ? maxRows : nil
-                output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil)))
+                output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil,
+                                                                                               maxLineWidth: maxLineWidth)))
             }
             if explain, let plan { output.write(plan.explain(actualRows: result.stats.operatorRows) + "\n") }
             if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }

@@ -74,6 +74,7 @@ struct EVQCommand: ParsableCommand {
     var noInit = false
 
     func run() throws {
+        unblockInterrupt()
         let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
         session.testBatchDelayMilliseconds = testBatchDelay()
         let runner = options.runner(session)
@@ -112,11 +113,23 @@ struct Run: ParsableCommand {
             }
             overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }
+        unblockInterrupt()
         let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
+        session.testBatchDelayMilliseconds = testBatchDelay()
         session.parameterOverrides = overrides
         let runner = options.runner(session)
         throw ExitCode(runner.run(String(decoding: data, as: UTF8.self), name: file))
     }
+}
+
+/// A parent may start us with SIGINT blocked (threads of Dispatch block it, and a blocked
+/// mask is inherited); Ctrl-C must still stop a script, so unblock it. An *ignored* SIGINT
+/// (a background job) is left ignored.
+func unblockInterrupt() {
+    var set = sigset_t()
+    sigemptyset(&set)
+    sigaddset(&set, SIGINT)
+    pthread_sigmask(SIG_UNBLOCK, &set, nil)
 }
 
 /// `EVQ_TEST_BATCH_DELAY_MS`: makes queries slow on purpose, for tests of Ctrl-C.

@@ -120,3 +120,19 @@ import Testing
         #expect(r.out == " count\n-------\n     1\n(1 row)\n")
     }
 }
+
+@Suite struct WideResultTests {
+    @Test func columnsThatDoNotFitAreNamedInTheFooter() {
+        let (state, out, _) = ShellFixture.state()
+        state.maxLineWidth = 40
+        _ = InputLoop(state: state, source: ScriptedLineSource(lines: ["events | take 1"])).run()
+        #expect(out.text == """
+             date       | actor1
+            ------------+--------------------
+             2024-11-02 | Government of Iran
+            (1 row)
+            (2 more columns not shown: country, fatalities; choose columns with project)
+
+            """)
+    }
+}

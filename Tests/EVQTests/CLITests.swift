@@ -120,3 +120,26 @@ import Testing
         #expect(r.stdout.contains("--data"))
     }
 }
+
+@Suite struct ScriptInterruptTests {
+    @Test func ctrlCStopsAScriptAtOnceLikeAnyUnixTool() throws {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: Project.evqBinary)
+        p.arguments = ["-c", "events | where fatalities > 0 | count"]
+        p.currentDirectoryURL = Project.root
+        var env = ProcessInfo.processInfo.environment
+        env["EVQ_TEST_BATCH_DELAY_MS"] = "1000"  // about 9 s for a full scan
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.5)  // loading the samples, then into the query
+        let sent = Date()
+        p.interrupt()
+        p.waitUntilExit()
+        // Killed by SIGINT: a shell reports 128 + 2 = 130.
+        #expect(p.terminationReason == .uncaughtSignal)
+        #expect(p.terminationStatus == SIGINT)
+        #expect(Date().timeIntervalSince(sent) < 2)
+    }
+}
