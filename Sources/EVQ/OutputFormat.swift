@@ -97,8 +97,20 @@ public enum Renderer {
         for row in cells { out += line(row) }
         out += footer(t.rowCount, shown)
         if !hidden.isEmpty {
-            let names = hidden.prefix(6).joined(separator: ", ") + (hidden.count > 6 ? ", ..." : "")
-            out += "(\(hidden.count) more column\(hidden.count == 1 ? "" : "s") not shown: \(names); choose columns with project)\n"
+            // Name as many hidden columns as fit on one line.
+            let head = "(\(hidden.count) more column\(hidden.count == 1 ? "" : "s") not shown: "
+            let tail = "; use project)"
+            var names = ""
+            for (i, name) in hidden.enumerated() {
+                let next = (names.isEmpty ? "" : ", ") + name
+                let rest = i == hidden.count - 1 ? "" : ", ..."
+                if let limit = o.maxLineWidth, head.count + names.count + next.count + rest.count + tail.count > limit {
+                    names += names.isEmpty ? "..." : ", ..."
+                    break
+                }
+                names += next
+            }
+            out += head + names + tail + "\n"
         }
         return out
     }

@@ -33,7 +33,8 @@ public struct Completer {
             }
         }
         let word = String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
-        let beforeWord = before.dropLast(word.count).reversed().drop { $0 == " " || $0 == "\t" }
+        // What precedes the word, across the statement's earlier lines too (`|` may end one).
+        let beforeWord = statement.dropLast(word.count).reversed().drop { $0 == " " || $0 == "\t" || $0 == "\n" }
         if beforeWord.first == "|" {
             return Completion(replaceLength: word.count, candidates: StageName.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
         }

@@ -19,6 +19,8 @@ import Testing
         #expect(completer.complete("events | su") == Completion(replaceLength: 2, candidates: ["summarize"]))
         #expect(completer.complete("events |t").candidates == ["take", "tail", "top"])
         #expect(completer.complete("| wh", pending: "events").candidates == ["where"])
+        // The pipe may end the previous line.
+        #expect(completer.complete("summ", pending: "events | where date in 2019 |").candidates == ["summarize"])
     }
 
     @Test func fieldsOfTheQuerysTable() {

@@ -131,8 +131,16 @@ import Testing
             ------------+--------------------
              2024-11-02 | Government of Iran
             (1 row)
-            (2 more columns not shown: country, fatalities; choose columns with project)
+            (2 more columns not shown: ...; use project)
 
             """)
+    }
+
+    @Test func theFooterNamesAsManyHiddenColumnsAsFit() {
+        var b = TableBuilder(name: "wide")
+        for i in 1...12 { b.addColumn("column_\(i)", [.string(String(repeating: "x", count: 12))]) }
+        let text = Renderer.render(b.build(), as: .table, options: RenderOptions(maxLineWidth: 80))
+        #expect(text.split(separator: "\n").allSatisfy { $0.count <= 80 })
+        #expect(text.hasSuffix("(7 more columns not shown: column_6, column_7, column_8, ...; use project)\n"))
     }
 }
