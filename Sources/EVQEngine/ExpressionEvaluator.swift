@@ -214,12 +214,12 @@ enum ExpressionEvaluator {
             }
         case (.int(let xs), .int(let k)) where c.type == .int, (.int(let xs), .time(let k)) where c.type == .time,
              (.int(let xs), .duration(let k)) where c.type == .duration:
-            return withMask(mask, intCompare(xs, op, k))
+            return withMask(mask, typedCompare(xs, op, k))
         case (.int(let xs), .float(let k)) where c.type == .int:
             return withMask(mask, doubleCompare(xs, op, k))
         case (.float(let xs), _):
             guard let k = v.asDouble else { return nil }
-            return withMask(mask, floatCompare(xs, op, k))
+            return withMask(mask, typedCompare(xs, op, k))
         case (.bool(let xs), .bool(let k)) where op == .eq || op == .ne:
             return withMask(mask, op == .eq ? { xs[$0] == k } : { xs[$0] != k })
         default:
@@ -233,7 +233,9 @@ enum ExpressionEvaluator {
         return { !mask[$0] && p($0) }
     }
 
-    private static func intCompare(_ xs: ContiguousArray<Int64>, _ op: BinaryOperator, _ k: Int64) -> RowPredicate? {
+    /// A typed column against a constant of the same type; one closure per operator, so the
+    /// per-row work is one load and one compare.
+    private static func typedCompare<T: Comparable>(_ xs: ContiguousArray<T>, _ op: BinaryOperator, _ k: T) -> RowPredicate? {
         switch op {
         case .eq: { xs[$0] == k }
         case .ne: { xs[$0] != k }
@@ -253,18 +255,6 @@ enum ExpressionEvaluator {
         case .le: { Double(xs[$0]) <= k }
         case .gt: { Double(xs[$0]) > k }
         case .ge: { Double(xs[$0]) >= k }
-        default: nil
-        }
-    }
-
-    private static func floatCompare(_ xs: ContiguousArray<Double>, _ op: BinaryOperator, _ k: Double) -> RowPredicate? {
-        switch op {
-        case .eq: { xs[$0] == k }
-        case .ne: { xs[$0] != k }
-        case .lt: { xs[$0] < k }
-        case .le: { xs[$0] <= k }
-        case .gt: { xs[$0] > k }
-        case .ge: { xs[$0] >= k }
         default: nil
         }
     }
