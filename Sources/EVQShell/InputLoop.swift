@@ -1,7 +1,7 @@
 // The prompt's loop: read a line, run a dot-command at the start of a statement, otherwise
 // gather lines until the statement is complete (the parser says whether the input ended
-// too soon, as Lua's REPL does), run it, show the result. An empty line submits whatever
-// is pending, so an unfinished statement can always be abandoned.
+// too soon, as Lua's REPL does, or the line ends with `\`), run it, show the result. An
+// empty line submits whatever is pending, so an unfinished statement can be abandoned.
 
 import EVQ
 import LineEditor
@@ -37,7 +37,14 @@ public final class InputLoop {
                 return 0
             case .interrupted:
                 pending = []  // Ctrl-C at the prompt drops what was typed
-            case .line(let line):
+            case .line(var line):
+                // A trailing backslash asks for another line explicitly (the statement may be
+                // complete already, as `events \` is).
+                var explicitContinuation = false
+                if line.hasSuffix("\\"), !DotCommands.isDotCommand(line) || !pending.isEmpty {
+                    line.removeLast()
+                    explicitContinuation = true
+                }
                 let blank = !line.contains(where: { !$0.isWhitespace })
                 if pending.isEmpty {
                     if blank { continue }
@@ -47,9 +54,9 @@ public final class InputLoop {
                         continue
                     }
                 }
-                if !blank { pending.append(line) }
+                if !blank || explicitContinuation { pending.append(line) }
                 let text = pending.joined(separator: "\n")
-                if !blank, Session.needsMoreInput(text) { continue }
+                if explicitContinuation || (!blank && Session.needsMoreInput(text)) { continue }
                 submit(pending)
                 pending = []
             }

@@ -278,9 +278,9 @@ public struct Lexer {
                 i += 1
                 return Token(.string(String(decoding: bytes, as: UTF8.self)), Span(start, i))
             }
-            if c == 10 { break }
+            // A string may span lines (as in SQL), so an open quote at the prompt asks for more.
             if c == 92 {  // backslash
-                if i + 1 >= b.count || b[i + 1] == 10 {  // nothing to escape: the string is open
+                if i + 1 >= b.count {  // nothing to escape: the string is open
                     i += 1
                     break
                 }
@@ -293,6 +293,7 @@ public struct Lexer {
                 case 92: bytes.append(92)
                 case 34: bytes.append(34)
                 case 39: bytes.append(39)
+                case 10: bytes.append(10)  // a backslash before a line break keeps the break
                 default:
                     var end = i + 1
                     while end < b.count, b[end] & 0xC0 == 0x80 { end += 1 }

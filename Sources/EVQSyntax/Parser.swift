@@ -387,7 +387,7 @@ public struct Parser {
         if current.isSymbol(.minus) {
             let start = advance().span
             let operand = try unary()
-            // Fold negative literals so that -5 is a literal (and Int64.min is reachable later).
+            // Fold negative literals so that -5 is a literal, which `take` and ranges need.
             switch operand.kind {
             case .int(let v): return Expr(.int(-v), start.to(operand.span))
             case .float(let v): return Expr(.float(-v), start.to(operand.span))

@@ -31,6 +31,14 @@ import Testing
         #expect(r.err.contains("<prompt>:1:1: error: expected an expression, found '|'"))
     }
 
+    @Test func aTrailingBackslashContinuesAndOpenStringsSpanLines() {
+        let r = run([.line("events \\"), .line("| where country == \"Leb"), .line("anon\" | count")])
+        #expect(r.source.prompts == ["evq> ", "...> ", "...> ", "evq> "])
+        // The string now holds a line break, so nothing matches: the count is 0, not an error.
+        #expect(r.out == " count\n-------\n     0\n(1 row)\n")
+        #expect(r.source.history == ["events \n| where country == \"Leb\nanon\" | count"])
+    }
+
     @Test func anEmptyLineSubmitsAnUnfinishedStatement() {
         let r = run([.line("events | where"), .line(""), .line("actors | count")])
         #expect(r.err.contains("error: expected an expression"))

@@ -111,9 +111,10 @@ private let stageList = "(where, project, extend, sort, order, take, ...)"
         #expect(e?.isAtEndOfInput == false)
         let f = parseError("events |; events")
         #expect(f?.isAtEndOfInput == false)
-        let g = parseError("'Iraq\n'")
+        let g = parseError("events | where x == \"Iraq\" | take \"")
         #expect(g?.message == "unterminated string")
-        #expect(g?.isAtEndOfInput == false)
+        #expect(g?.isAtEndOfInput == true)
+        #expect(Parser.parse(SourceFile(name: "<query>", text: "'Iraq\n'")).1.isEmpty)  // a string may span lines
     }
 
     @Test func unclosedBracketsPointAtTheOpener() {
