@@ -32,12 +32,12 @@ let package = Package(
         .executableTarget(
             name: "evq",
             dependencies: ["EVQShell", "EVQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "evq-bench", dependencies: ["EVQ"]),
+        .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py"]),
 
         .testTarget(name: "EVQStoreTests", dependencies: ["EVQStore"]),
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
         .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ"]),
-        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq"]),
+        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq"], exclude: ["Errors"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
         .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
     ]
