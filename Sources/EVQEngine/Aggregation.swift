@@ -1,6 +1,7 @@
 // `summarize`: groups rows by key values and folds each aggregate per group. Groups come
 // out in the order their first row was seen (time order for the event table), so results
-// are deterministic. A single string key groups on dictionary ids, without hashing strings.
+// are deterministic. Typed keys (string ids, Int64 time buckets) and typed aggregate loops
+// are in Aggregation+Typed.swift; the boxed `State` below is the general path.
 
 import EVQStore
 
@@ -30,45 +31,15 @@ struct Aggregation {
         let argEvals = aggregates.map { a in a.arguments.map { ExpressionEvaluator.compile($0, table, nil) } }
         let conditions = aggregates.map { a in a.function == .countif ? ExpressionEvaluator.predicate(a.arguments[0], table, nil) : nil }
 
-        var groupKeys: [[Value]] = []
-        var states: [[State]] = []  // [group][aggregate]
-        var groupByKey: [[Value]: Int] = [:]
-        // Fast path: one plain string column as the key.
-        var groupByID: [Int]? = nil
-        var stringKey: StringColumn? = nil
-        if keys.count == 1, let c = keys[0].expr.columnIndex, case .string(let s) = table.columns[c].data {
-            stringKey = s
-            groupByID = [Int](repeating: -1, count: s.dictionary.count + 1)
+        // Group ids per row (typed when the keys allow), then each aggregate's value per group
+        // (typed loops, or the boxed `State` fold): Aggregation+Typed.swift.
+        let groups = try self.groups(r, keys: keys, keyEvals)
+        let groupKeys: [[Value]] = groups.firstPositions.map { p in
+            keys.isEmpty ? [] : keyEvals.map { $0(r.rows.map { Int($0[p]) } ?? p) }
         }
-
-        func newGroup(_ key: [Value]) -> Int {
-            groupKeys.append(key)
-            states.append(aggregates.map(Self.initial))
-            return groupKeys.count - 1
-        }
-        if keys.isEmpty { _ = newGroup([]) }
-
-        try r.forEachRow(context) { row in
-            let g: Int
-            if keys.isEmpty {
-                g = 0
-            } else if let s = stringKey {
-                let id = s.ids[row]
-                let slot = id == StringColumn.nullID ? s.dictionary.count : Int(id)
-                if groupByID![slot] < 0 { groupByID![slot] = newGroup([keyEvals[0](row)]) }
-                g = groupByID![slot]
-            } else {
-                let key = keyEvals.map { $0(row) }
-                if let existing = groupByKey[key] {
-                    g = existing
-                } else {
-                    g = newGroup(key)
-                    groupByKey[key] = g
-                }
-            }
-            for (k, agg) in aggregates.enumerated() {
-                Self.fold(&states[g][k], agg.function, argEvals[k], conditions[k], row)
-            }
+        var aggregateValues: [[Value]] = []  // [aggregate][group]
+        for (k, agg) in aggregates.enumerated() {
+            aggregateValues.append(try values(of: agg, r, groups, argEvals[k], conditions[k]))
         }
 
         // Assemble: key columns, then each output evaluated over its group's aggregate values.
@@ -77,7 +48,7 @@ struct Aggregation {
         let outputEvals = outputs.map { ExpressionEvaluator.compile($0.expr, empty, slot) }
         var outputValues = [[Value]](repeating: [], count: outputs.count)
         for g in 0..<groupKeys.count {
-            slot.values = zip(states[g], aggregates).map { Self.result($0, $1) }
+            slot.values = aggregateValues.map { $0[g] }
             for (o, eval) in outputEvals.enumerated() { outputValues[o].append(eval(0)) }
         }
         var columns: [Column] = []

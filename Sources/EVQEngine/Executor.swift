@@ -152,11 +152,11 @@ public struct Executor {
             return r
         case .limit(let input, let n):
             var r = try run(input, depth + 1, &stats)
-            r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).prefix(n))
+            r.rows = r.rows.map { Array($0.prefix(n)) } ?? (0..<min(max(0, n), r.table.rowCount)).map(UInt32.init)
             return r
         case .top(let input, let n, let keys):
             var r = try run(input, depth + 1, &stats)
-            r.rows = Array(try sortedRows(r, keys).prefix(n))
+            r.rows = try orderedRows(r, keys, limit: n)
             r.inTimeOrder = false
             return r
         case .count(let input):
@@ -241,27 +241,9 @@ public struct Executor {
         return Relation(table: table, rows: nil, inTimeOrder: r.inTimeOrder)
     }
 
-    /// Row ids ordered by the keys; stable; nulls last whatever the direction.
+    /// Row ids ordered by the keys; stable; nulls last whatever the direction (typed keys and
+    /// the bounded heap of `top` in Executor+TopN.swift).
     private func sortedRows(_ r: Relation, _ keys: [CheckedSortKey]) throws(EngineError) -> [UInt32] {
-        let rows = r.rows ?? (0..<r.table.rowCount).map(UInt32.init)
-        var columns: [[Value]] = []
-        for key in keys {
-            let eval = ExpressionEvaluator.compile(key.expr, r.table, nil)
-            var values: [Value] = []
-            values.reserveCapacity(rows.count)
-            try r.forEachRow(context) { row in values.append(eval(row)) }
-            columns.append(values)
-        }
-        if context.isCancelled() { throw .cancelled }
-        let order = (0..<rows.count).sorted { a, b in
-            for (k, key) in keys.enumerated() {
-                let x = columns[k][a], y = columns[k][b]
-                if x.isNull != y.isNull { return y.isNull }
-                let c = Value.compare(x, y)
-                if c != 0 { return key.descending ? c > 0 : c < 0 }
-            }
-            return a < b
-        }
-        return order.map { rows[$0] }
+        try orderedRows(r, keys, limit: nil)
     }
 }

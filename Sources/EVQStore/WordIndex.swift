@@ -10,13 +10,35 @@ public final class WordIndex: Sendable {
     private let idsByWord: [String: [UInt32]]
 
     public init(dictionary: StringDictionary) {
-        var map: [String: [UInt32]] = [:]
-        for (id, value) in dictionary.values.enumerated() {
-            var seen = Set<String>()
-            for word in Self.words(in: value) where seen.insert(word).inserted {
-                map[word, default: []].append(UInt32(id))
+        // Each distinct word (String equality) gets a slot with its list of ids. ASCII words
+        // find their slot through a table keyed by their bytes, without making a String;
+        // other words (and each ASCII word once) go through the String-keyed dictionary.
+        var slotByWord: [String: Int] = [:]
+        var words: [String] = []
+        var lists: [[UInt32]] = []
+        var ascii = ASCIIWordTable()
+        func slot(of word: String) -> Int {
+            if let s = slotByWord[word] { return s }
+            slotByWord[word] = words.count
+            words.append(word)
+            lists.append([])
+            return words.count - 1
+        }
+        dictionary.values.withUnsafeBufferPointer { values in
+            for index in values.indices {
+                let id = UInt32(index)
+                // Ids come in ascending order, so a word seen twice in one value ends its list.
+                let done = Self.forEachASCIIWord(in: values[index]) { lowered in
+                    let s = ascii.slot(of: lowered) { slot(of: String(decoding: lowered, as: UTF8.self)) }
+                    lists[s].appendUnlessLast(id)
+                }
+                if !done {
+                    Self.forEachWordOfCharacters(in: values[index]) { word in lists[slot(of: word)].appendUnlessLast(id) }
+                }
             }
         }
+        var map = [String: [UInt32]](minimumCapacity: words.count)
+        for (word, list) in zip(words, lists) { map[word] = list }
         self.idsByWord = map
     }
 
@@ -38,17 +60,72 @@ public final class WordIndex: Sendable {
     /// The words of `text`, lower-cased, in order.
     public static func words(in text: String) -> [String] {
         var out: [String] = []
+        forEachWord(in: text) { out.append($0) }
+        return out
+    }
+
+    /// For each byte: its lower-case form when it is an ASCII letter or digit, else 0.
+    private static let asciiWordByte: [UInt8] = (0..<256).map { b -> UInt8 in
+        switch UInt8(b) {
+        case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(b) | 0x20
+        case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(b)
+        default: 0
+        }
+    }
+
+    /// Calls `body` with each word of `text`, lower-cased, in order. ASCII text is read byte by
+    /// byte (the only ASCII letters and digits are A-Z, a-z, 0-9, and every ASCII character is
+    /// its own Character); text with any other byte takes the Character path, which follows
+    /// Unicode's letters, digits and grapheme clusters.
+    static func forEachWord(in text: String, _ body: (String) -> Void) {
+        let done = forEachASCIIWord(in: text) { lowered in body(String(decoding: lowered, as: UTF8.self)) }
+        if !done { forEachWordOfCharacters(in: text, body) }
+    }
+
+    /// When `text` is all ASCII, calls `body` with the lower-cased bytes of each word (valid
+    /// during the call only) and returns true; otherwise calls nothing and returns false.
+    @inline(__always)
+    static func forEachASCIIWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        let scanned = text.utf8.withContiguousStorageIfAvailable { bytes in
+            for b in bytes where b >= 0x80 { return false }
+            let n = bytes.count
+            guard n > 0 else { return true }
+            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { lowered in
+                asciiWordByte.withUnsafeBufferPointer { table in
+                    for k in 0..<n { lowered[k] = table[Int(bytes[k])] }
+                }
+                var i = 0
+                while i < n {
+                    if lowered[i] == 0 {
+                        i += 1
+                        continue
+                    }
+                    var end = i + 1
+                    while end < n, lowered[end] != 0 { end += 1 }
+                    body(UnsafeBufferPointer(rebasing: lowered[i..<end]))
+                    i = end
+                }
+                return true
+            }
+        }
+        if let scanned { return scanned }
+        var copy = text  // not contiguous UTF-8 (a bridged string): make it so
+        copy.makeContiguousUTF8()
+        return forEachASCIIWord(in: copy, body)
+    }
+
+    /// The general rule: a maximal run of Characters that are letters or numbers (any script).
+    private static func forEachWordOfCharacters(in text: String, _ body: (String) -> Void) {
         var current = ""
         for ch in text {
             if ch.isLetter || ch.isNumber {
                 current.append(ch)
             } else if !current.isEmpty {
-                out.append(current.lowercased())
+                body(current.lowercased())
                 current = ""
             }
         }
-        if !current.isEmpty { out.append(current.lowercased()) }
-        return out
+        if !current.isEmpty { body(current.lowercased()) }
     }
 
     /// Whether `words` holds `phrase` as a contiguous run.
@@ -73,6 +150,64 @@ public final class LazyWordIndex: Sendable {
             let index = WordIndex(dictionary: dictionary)
             slot = index
             return index
+        }
+    }
+}
+
+extension Array where Element == UInt32 {
+    /// Appends `id` unless it is already the last element.
+    @inline(__always)
+    fileprivate mutating func appendUnlessLast(_ id: UInt32) {
+        if last != id { append(id) }
+    }
+}
+
+/// Open-addressing table from the bytes of an ASCII word to its slot in the word index.
+private struct ASCIIWordTable {
+    private var buckets = [Int32](repeating: -1, count: 1 << 12)
+    private var hashes: [UInt64] = []
+    private var starts: [Int] = []
+    private var lengths: [Int] = []
+    private var slots: [Int] = []
+    private var bytes: [UInt8] = []
+
+    /// The slot of `word`; `newSlot` gives it on the word's first appearance.
+    @inline(__always)
+    mutating func slot(of word: UnsafeBufferPointer<UInt8>, _ newSlot: () -> Int) -> Int {
+        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
+        for b in word { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
+        let mask = buckets.count - 1
+        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+        while true {
+            let e = Int(buckets[i])
+            if e < 0 { break }
+            if hashes[e] == h, lengths[e] == word.count, equal(e, word) { return slots[e] }
+            i = (i + 1) & mask
+        }
+        let s = newSlot()
+        buckets[i] = Int32(hashes.count)
+        hashes.append(h)
+        starts.append(bytes.count)
+        lengths.append(word.count)
+        slots.append(s)
+        bytes.append(contentsOf: word)
+        if hashes.count * 2 > buckets.count { grow() }
+        return s
+    }
+
+    private func equal(_ e: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = starts[e]
+        for k in 0..<word.count where bytes[start + k] != word[k] { return false }
+        return true
+    }
+
+    private mutating func grow() {
+        buckets = [Int32](repeating: -1, count: buckets.count * 2)
+        let mask = buckets.count - 1
+        for (e, h) in hashes.enumerated() {
+            var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
+            while buckets[i] >= 0 { i = (i + 1) & mask }
+            buckets[i] = Int32(e)
         }
     }
 }

@@ -1,0 +1,404 @@
+// Typed fast paths of `summarize`, in two steps:
+// 1. a group id per input row, without boxing when each key is a string column (dictionary
+//    id), a bool column, an int/time/duration column or day/week/month/bin of one (an Int64
+//    bucket, compared first with the previous row's, which is almost always equal on the
+//    time-sorted event table). Other keys are hashed as values, as before. Several keys
+//    combine their per-key codes. Ids are given in order of first appearance.
+// 2. one loop per aggregate over the typed buffers: count, count(column), countif, sum, avg,
+//    min, max of int/float/time/duration columns, min/max of strings on dictionary ids,
+//    dcount of string and int columns, first/last. Any other aggregate folds the boxed
+//    `State` of Aggregation.swift over the same group ids.
+// Results are built through `Aggregation.result` from the same states, so values and types
+// are those of the general path.
+
+import EVQStore
+
+/// Group ids of the input positions, in order of first appearance.
+struct Grouping {
+    /// Group of each position of the relation.
+    var ids: ContiguousArray<Int32>
+    /// Position of each group's first row.
+    var firstPositions: [Int]
+    var count: Int { firstPositions.count }
+}
+
+extension Aggregation {
+    // MARK: group ids
+
+    /// Codes of one key per position, given in order of first appearance.
+    func groups(_ r: Relation, keys: [(name: String, expr: TypedExpr)], _ keyEvals: [RowEval]) throws(EngineError) -> Grouping {
+        let n = r.count
+        if keys.isEmpty {
+            return Grouping(ids: ContiguousArray(repeating: 0, count: n), firstPositions: [0])
+        }
+        var result = try code(r, keys[0].expr, keyEvals[0])
+        for k in keys.indices.dropFirst() {
+            let next = try code(r, keys[k].expr, keyEvals[k])
+            result = try combine(result, next)
+        }
+        return result
+    }
+
+    /// How a key reads the Int64 buffer of a column.
+    private enum Bucket {
+        case value, day, week, month
+        case bin(Int64)
+
+        func apply(_ x: Int64) -> Int64 {
+            switch self {
+            case .value: return x
+            case .day: return TimeFormat.floorDiv(x, 86_400) * 86_400
+            case .week: return ScalarFunctions.weekStart(x)
+            case .month:
+                let (y, m, _) = TimeFormat.civil(days: TimeFormat.floorDiv(x, 86_400))
+                return TimeFormat.days(year: y, month: m, day: 1) * 86_400
+            case .bin(let size): return TimeFormat.floorDiv(x, size) * size
+            }
+        }
+    }
+
+    /// The Int64 column and bucket of a key, when it has that shape.
+    private func int64Key(_ e: TypedExpr, _ table: Table) -> (Column, ContiguousArray<Int64>, Bucket)? {
+        func column(_ e: TypedExpr, _ types: Set<DataType>) -> (Column, ContiguousArray<Int64>)? {
+            guard let c = e.columnIndex else { return nil }
+            let column = table.columns[c]
+            guard types.contains(column.type), case .int(let v) = column.data else { return nil }
+            return (column, v)
+        }
+        if let (c, v) = column(e, [.int, .time, .duration]) { return (c, v, .value) }
+        guard case .call(let fn, let args) = e.kind else { return nil }
+        switch fn {
+        case .day, .week, .month:
+            guard args.count == 1, let (c, v) = column(args[0], [.time]) else { return nil }
+            return (c, v, fn == .day ? .day : fn == .week ? .week : .month)
+        case .bin:
+            guard args.count == 2 else { return nil }
+            if let (c, v) = column(args[0], [.time]), case .duration(let d)? = args[1].constantValue, d > 0 { return (c, v, .bin(d)) }
+            if let (c, v) = column(args[0], [.int]), case .int(let k)? = args[1].constantValue, k > 0 { return (c, v, .bin(k)) }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// One key's codes. Equal codes exactly when the key values are equal (`Value` equality).
+    private func code(_ r: Relation, _ e: TypedExpr, _ eval: RowEval) throws(EngineError) -> Grouping {
+        let n = r.count
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        var first: [Int] = []
+        var p = 0
+        if let c = e.columnIndex, case .string(let s) = r.table.columns[c].data {
+            var slot = [Int32](repeating: -1, count: s.dictionary.count + 1)
+            let nullSlot = s.dictionary.count
+            let values = s.ids
+            try r.forEachRow(context) { row in
+                let id = values[row]
+                let k = id == StringColumn.nullID ? nullSlot : Int(id)
+                var g = slot[k]
+                if g < 0 {
+                    g = Int32(first.count)
+                    slot[k] = g
+                    first.append(p)
+                }
+                ids[p] = g
+                p += 1
+            }
+        } else if let c = e.columnIndex, case .bool(let values) = r.table.columns[c].data {
+            let mask = r.table.columns[c].isNull
+            var slot: [Int32] = [-1, -1, -1]
+            try r.forEachRow(context) { row in
+                let k = mask?[row] == true ? 2 : (values[row] ? 1 : 0)
+                var g = slot[k]
+                if g < 0 {
+                    g = Int32(first.count)
+                    slot[k] = g
+                    first.append(p)
+                }
+                ids[p] = g
+                p += 1
+            }
+        } else if let (column, values, bucket) = int64Key(e, r.table) {
+            let mask = column.isNull
+            var map: [Int64: Int32] = [:]
+            var nullGroup: Int32 = -1
+            var hasPrevious = false
+            var previousRaw: Int64 = 0, previousKey: Int64 = 0, previousGroup: Int32 = 0
+            try r.forEachRow(context) { row in
+                defer { p += 1 }
+                if let mask, mask[row] {
+                    if nullGroup < 0 {
+                        nullGroup = Int32(first.count)
+                        first.append(p)
+                    }
+                    ids[p] = nullGroup
+                    return
+                }
+                let x = values[row]
+                if hasPrevious, x == previousRaw {
+                    ids[p] = previousGroup
+                    return
+                }
+                let key = bucket.apply(x)
+                let g: Int32
+                if hasPrevious, key == previousKey {
+                    g = previousGroup
+                } else if let known = map[key] {
+                    g = known
+                } else {
+                    g = Int32(first.count)
+                    map[key] = g
+                    first.append(p)
+                }
+                hasPrevious = true
+                previousRaw = x
+                previousKey = key
+                previousGroup = g
+                ids[p] = g
+            }
+        } else {
+            var map: [Value: Int32] = [:]
+            try r.forEachRow(context) { row in
+                let v = eval(row)
+                let g: Int32
+                if let known = map[v] {
+                    g = known
+                } else {
+                    g = Int32(first.count)
+                    map[v] = g
+                    first.append(p)
+                }
+                ids[p] = g
+                p += 1
+            }
+        }
+        return Grouping(ids: ids, firstPositions: first)
+    }
+
+    /// Groups of the pairs (a, b), in order of first appearance.
+    private func combine(_ a: Grouping, _ b: Grouping) throws(EngineError) -> Grouping {
+        let n = a.ids.count
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        var first: [Int] = []
+        let width = b.count
+        if a.count * width <= 1 << 22 {
+            var slot = [Int32](repeating: -1, count: a.count * width)
+            for p in 0..<n {
+                if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
+                let k = Int(a.ids[p]) * width + Int(b.ids[p])
+                var g = slot[k]
+                if g < 0 {
+                    g = Int32(first.count)
+                    slot[k] = g
+                    first.append(p)
+                }
+                ids[p] = g
+            }
+        } else {
+            var map: [Int64: Int32] = [:]
+            for p in 0..<n {
+                if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
+                let k = Int64(a.ids[p]) << 32 | Int64(b.ids[p])
+                let g: Int32
+                if let known = map[k] {
+                    g = known
+                } else {
+                    g = Int32(first.count)
+                    map[k] = g
+                    first.append(p)
+                }
+                ids[p] = g
+            }
+        }
+        return Grouping(ids: ids, firstPositions: first)
+    }
+
+    // MARK: aggregates
+
+    /// Calls `body(group, row)` for every input position, in input order.
+    @inline(__always)
+    private func each(_ r: Relation, _ groups: Grouping, _ body: (Int, Int) -> Void) throws(EngineError) {
+        let n = r.count
+        let ids = groups.ids
+        var start = 0
+        while start < n {
+            if context.isCancelled() { throw .cancelled }
+            let end = min(n, start + ExecutionContext.batchSize)
+            if let rows = r.rows {
+                for p in start..<end { body(Int(ids[p]), Int(rows[p])) }
+            } else {
+                for p in start..<end { body(Int(ids[p]), p) }
+            }
+            start = end
+        }
+    }
+
+    /// The aggregate's value per group.
+    func values(of a: AggregateCall, _ r: Relation, _ groups: Grouping, _ args: [RowEval], _ condition: RowPredicate?) throws(EngineError) -> [Value] {
+        if let typed = try typedValues(of: a, r, groups, condition) { return typed }
+        // General path: the boxed state of each group, folded in input order.
+        var states = [State](repeating: Self.initial(a), count: groups.count)
+        try each(r, groups) { g, row in Self.fold(&states[g], a.function, args, condition, row) }
+        return states.map { Self.result($0, a) }
+    }
+
+    private func typedValues(of a: AggregateCall, _ r: Relation, _ groups: Grouping, _ condition: RowPredicate?) throws(EngineError) -> [Value]? {
+        let groupCount = groups.count
+        let column = a.arguments.first?.columnIndex.map { r.table.columns[$0] }
+        switch a.function {
+        case .count, .countif:
+            var counts = [Int64](repeating: 0, count: groupCount)
+            if a.function == .countif {
+                let test = condition!
+                try each(r, groups) { g, row in if test(row) { counts[g] += 1 } }
+            } else if a.arguments.isEmpty {
+                try each(r, groups) { g, _ in counts[g] += 1 }
+            } else if let column {
+                switch (column.data, column.isNull) {
+                case (.string(let s), _):
+                    let ids = s.ids
+                    try each(r, groups) { g, row in if ids[row] != StringColumn.nullID { counts[g] += 1 } }
+                case (.boxed, _): return nil
+                case (_, let mask?):
+                    try each(r, groups) { g, row in if !mask[row] { counts[g] += 1 } }
+                case (_, nil):
+                    try each(r, groups) { g, _ in counts[g] += 1 }
+                }
+            } else {
+                return nil
+            }
+            return counts.map { Self.result(.count($0), a) }
+
+        case .sum, .avg:
+            guard let column else { return nil }
+            let mask = column.isNull
+            switch column.data {
+            case .int(let v) where column.type == .int || column.type == .duration:
+                if a.function == .avg {
+                    var sums = [Double](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
+                    try each(r, groups) { g, row in
+                        if mask?[row] == true { return }
+                        sums[g] += Double(v[row])
+                        counts[g] += 1
+                    }
+                    return (0..<groupCount).map { Self.result(.avg(sums[$0], counts[$0]), a) }
+                }
+                guard a.type != .float else { return nil }
+                var sums = [Int64](repeating: 0, count: groupCount)
+                var overflow = [Bool](repeating: false, count: groupCount), seen = [Bool](repeating: false, count: groupCount)
+                try each(r, groups) { g, row in
+                    if mask?[row] == true { return }
+                    let (s, o) = sums[g].addingReportingOverflow(v[row])
+                    sums[g] = s
+                    if o { overflow[g] = true }
+                    seen[g] = true
+                }
+                return (0..<groupCount).map { Self.result(.sumInt(sums[$0], overflow: overflow[$0], seen: seen[$0]), a) }
+            case .float(let v):
+                var sums = [Double](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
+                try each(r, groups) { g, row in
+                    if mask?[row] == true { return }
+                    sums[g] += v[row]
+                    counts[g] += 1
+                }
+                if a.function == .avg { return (0..<groupCount).map { Self.result(.avg(sums[$0], counts[$0]), a) } }
+                guard a.type == .float else { return nil }
+                return (0..<groupCount).map { Self.result(.sumFloat(sums[$0], seen: counts[$0] > 0), a) }
+            default:
+                return nil
+            }
+
+        case .min, .max:
+            guard let column else { return nil }
+            let isMax = a.function == .max
+            // Row of each group's extreme so far; ties keep the first, as the boxed fold does.
+            var best = [Int](repeating: -1, count: groupCount)
+            let mask = column.isNull
+            switch column.data {
+            case .int(let v):
+                try each(r, groups) { g, row in
+                    if mask?[row] == true { return }
+                    let b = best[g]
+                    if b < 0 { best[g] = row; return }
+                    let x = v[row], y = v[b]
+                    if isMax ? x > y : x < y { best[g] = row }
+                }
+            case .float(let v):
+                try each(r, groups) { g, row in
+                    if mask?[row] == true { return }
+                    let b = best[g]
+                    if b < 0 { best[g] = row; return }
+                    // As Value.compare: -1 when x < y, 0 when x == y, else 1 (NaN included).
+                    let x = v[row], y = v[b]
+                    if isMax ? !(x < y) && !(x == y) : x < y { best[g] = row }
+                }
+            case .string(let s):
+                let ids = s.ids
+                try each(r, groups) { g, row in
+                    let x = ids[row]
+                    if x == StringColumn.nullID { return }
+                    let b = best[g]
+                    if b < 0 { best[g] = row; return }
+                    let y = ids[b]
+                    if isMax ? x > y : x < y { best[g] = row }
+                }
+            default:
+                return nil
+            }
+            return best.map { Self.result(.extreme($0 < 0 ? .null : column.value(at: $0)), a) }
+
+        case .dcount:
+            guard let column else { return nil }
+            switch column.data {
+            case .string(let s):
+                let ids = s.ids
+                let width = s.dictionary.count
+                let words = (width + 63) / 64
+                var counts = [Int64](repeating: 0, count: groupCount)
+                if groupCount * words <= 1 << 22 {
+                    var bits = [UInt64](repeating: 0, count: groupCount * words)
+                    try each(r, groups) { g, row in
+                        let id = ids[row]
+                        if id == StringColumn.nullID { return }
+                        let w = g * words + Int(id >> 6), bit = UInt64(1) << UInt64(id & 63)
+                        if bits[w] & bit == 0 {
+                            bits[w] |= bit
+                            counts[g] += 1
+                        }
+                    }
+                } else {
+                    var sets = [Set<UInt32>](repeating: [], count: groupCount)
+                    try each(r, groups) { g, row in
+                        let id = ids[row]
+                        if id != StringColumn.nullID, sets[g].insert(id).inserted { counts[g] += 1 }
+                    }
+                }
+                return counts.map { .int($0) }
+            case .int(let v):
+                let mask = column.isNull
+                var sets = [Set<Int64>](repeating: [], count: groupCount)
+                try each(r, groups) { g, row in
+                    if mask?[row] == true { return }
+                    sets[g].insert(v[row])
+                }
+                return sets.map { .int(Int64($0.count)) }
+            default:
+                return nil
+            }
+
+        case .first, .last:
+            // first: the value at the group's first row (even null); last: at its last row.
+            let eval = ExpressionEvaluator.compile(a.arguments[0], r.table, nil)
+            func row(_ p: Int) -> Int { r.rows.map { Int($0[p]) } ?? p }
+            if a.function == .first {
+                if r.count == 0 { return [Self.result(.edge(.null, seen: false), a)] }
+                return groups.firstPositions.map { Self.result(.edge(eval(row($0)), seen: true), a) }
+            }
+            var last = [Int](repeating: -1, count: groupCount)
+            try each(r, groups) { g, row in last[g] = row }
+            return last.map { Self.result($0 < 0 ? .edge(.null, seen: false) : .edge(eval($0), seen: true), a) }
+
+        case .percentile, .values:
+            return nil
+        }
+    }
+}

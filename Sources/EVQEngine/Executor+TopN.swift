@@ -1,0 +1,269 @@
+// `sort` and `top` over row ids. Plain-column keys are compared on their typed buffers
+// (Int64/Double with the null mask, dictionary ids for strings: the dictionary is sorted, so
+// id order is string order); other keys are evaluated once into boxed values. `top n` keeps
+// the n first rows in one pass with a bounded heap instead of sorting everything.
+//
+// Order (unchanged): keys in turn, each ascending or descending, nulls last whatever the
+// direction; ties keep the input order. Every comparison below ends on the input position,
+// so the order is total and any correct selection or sort gives exactly the stable result.
+
+import EVQStore
+
+/// A strict total order on positions 0..<count of a relation.
+protocol PositionOrder {
+    func before(_ a: Int, _ b: Int) -> Bool
+}
+
+/// One sort key, read by position.
+enum SortKeyData {
+    /// int, time and duration columns (row ids through `rows`).
+    case int(ContiguousArray<Int64>, ContiguousArray<Bool>?)
+    case float(ContiguousArray<Double>, ContiguousArray<Bool>?)
+    /// Dictionary ids; `StringColumn.nullID` is null.
+    case ids(ContiguousArray<UInt32>)
+    case bool(ContiguousArray<Bool>, ContiguousArray<Bool>?)
+    /// Evaluated values, indexed by position.
+    case boxed([Value])
+
+    /// -1, 0, 1 as `Value.compare`, with nulls after every value; 0 when both are null.
+    @inline(__always)
+    func compare(_ a: Int, _ b: Int, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int) {
+        switch self {
+        case .int(let v, let mask):
+            if let mask {
+                let na = mask[ra], nb = mask[rb]
+                if na != nb { return (nb, 0) }
+                if na { return (nil, 0) }
+            }
+            let x = v[ra], y = v[rb]
+            return (nil, x < y ? -1 : (x == y ? 0 : 1))
+        case .float(let v, let mask):
+            if let mask {
+                let na = mask[ra], nb = mask[rb]
+                if na != nb { return (nb, 0) }
+                if na { return (nil, 0) }
+            }
+            let x = v[ra], y = v[rb]
+            return (nil, x < y ? -1 : (x == y ? 0 : 1))
+        case .ids(let v):
+            let x = v[ra], y = v[rb]
+            let na = x == StringColumn.nullID, nb = y == StringColumn.nullID
+            if na != nb { return (nb, 0) }
+            return (nil, x < y ? -1 : (x == y ? 0 : 1))
+        case .bool(let v, let mask):
+            if let mask {
+                let na = mask[ra], nb = mask[rb]
+                if na != nb { return (nb, 0) }
+                if na { return (nil, 0) }
+            }
+            let x = v[ra], y = v[rb]
+            return (nil, x == y ? 0 : (!x ? -1 : 1))
+        case .boxed(let values):
+            let x = values[a], y = values[b]
+            if x.isNull != y.isNull { return (y.isNull, 0) }
+            return (nil, Value.compare(x, y))
+        }
+    }
+}
+
+/// Any number of keys of any kind.
+struct GeneralOrder: PositionOrder {
+    let keys: [(data: SortKeyData, descending: Bool)]
+    let rows: [UInt32]?
+
+    @inline(__always)
+    func before(_ a: Int, _ b: Int) -> Bool {
+        let ra = rows.map { Int($0[a]) } ?? a, rb = rows.map { Int($0[b]) } ?? b
+        for key in keys {
+            let (nullOrder, c) = key.data.compare(a, b, ra, rb)
+            if let nullOrder { return nullOrder }
+            if c != 0 { return key.descending ? c > 0 : c < 0 }
+        }
+        return a < b
+    }
+}
+
+/// One int/time/duration column key.
+struct IntOrder: PositionOrder {
+    let values: ContiguousArray<Int64>
+    let mask: ContiguousArray<Bool>?
+    let rows: [UInt32]?
+    let descending: Bool
+
+    @inline(__always)
+    func before(_ a: Int, _ b: Int) -> Bool {
+        let ra = rows.map { Int($0[a]) } ?? a, rb = rows.map { Int($0[b]) } ?? b
+        if let mask {
+            let na = mask[ra], nb = mask[rb]
+            if na != nb { return nb }
+            if na { return a < b }
+        }
+        let x = values[ra], y = values[rb]
+        if x != y { return descending ? x > y : x < y }
+        return a < b
+    }
+}
+
+/// One string column key, on dictionary ids.
+struct IDOrder: PositionOrder {
+    let ids: ContiguousArray<UInt32>
+    let rows: [UInt32]?
+    let descending: Bool
+
+    @inline(__always)
+    func before(_ a: Int, _ b: Int) -> Bool {
+        let ra = rows.map { Int($0[a]) } ?? a, rb = rows.map { Int($0[b]) } ?? b
+        let x = ids[ra], y = ids[rb]
+        if x == y { return a < b }
+        // nullID is the largest id: nulls come last in ascending order already.
+        if x == StringColumn.nullID { return false }
+        if y == StringColumn.nullID { return true }
+        return descending ? x > y : x < y
+    }
+}
+
+extension Executor {
+    /// The typed form of each key: plain columns read their buffers, others are evaluated.
+    func sortKeyData(_ r: Relation, _ keys: [CheckedSortKey]) throws(EngineError) -> [(data: SortKeyData, descending: Bool)] {
+        var out: [(data: SortKeyData, descending: Bool)] = []
+        for key in keys {
+            if let c = key.expr.columnIndex {
+                let column = r.table.columns[c]
+                switch column.data {
+                case .int(let v): out.append((.int(v, column.isNull), key.descending)); continue
+                case .float(let v): out.append((.float(v, column.isNull), key.descending)); continue
+                case .string(let s): out.append((.ids(s.ids), key.descending)); continue
+                case .bool(let v): out.append((.bool(v, column.isNull), key.descending)); continue
+                case .boxed: break
+                }
+            }
+            let eval = ExpressionEvaluator.compile(key.expr, r.table, nil)
+            var values: [Value] = []
+            values.reserveCapacity(r.count)
+            try r.forEachRow(context) { row in values.append(eval(row)) }
+            out.append((.boxed(values), key.descending))
+        }
+        if context.isCancelled() { throw .cancelled }
+        return out
+    }
+
+    /// Row ids ordered by the keys; stable; nulls last whatever the direction.
+    func orderedRows(_ r: Relation, _ keys: [CheckedSortKey], limit: Int?) throws(EngineError) -> [UInt32] {
+        let n = r.count
+        let limit = limit.map { max(0, $0) }
+        if limit == 0 || n == 0 { return [] }
+        let data = try sortKeyData(r, keys)
+        let rows = r.rows
+        let positions: [Int]
+        if data.count == 1, case .int(let v, let mask) = data[0].data {
+            let o = IntOrder(values: v, mask: mask, rows: rows, descending: data[0].descending)
+            if let k = limit, k < n {
+                positions = try topInt(r, o, k)
+            } else {
+                positions = try order(r, o, limit)
+            }
+        } else if data.count == 1, case .ids(let ids) = data[0].data {
+            positions = try order(r, IDOrder(ids: ids, rows: rows, descending: data[0].descending), limit)
+        } else {
+            positions = try order(r, GeneralOrder(keys: data, rows: rows), limit)
+        }
+        guard let rows else { return positions.map { UInt32($0) } }
+        return positions.map { rows[$0] }
+    }
+
+    /// Positions in order: all of them, or the first `limit` through a bounded heap.
+    private func order<O: PositionOrder>(_ r: Relation, _ o: O, _ limit: Int?) throws(EngineError) -> [Int] {
+        let n = r.count
+        guard let k = limit, k < n else { return (0..<n).sorted(by: o.before) }
+        var heap = BoundedHeap(order: o, capacity: k)
+        var position = 0
+        try r.forEachRow(context) { _ in
+            heap.offer(position)
+            position += 1
+        }
+        return heap.sorted()
+    }
+
+    /// `top k` by one int/time/duration column: once the heap is full, a row is compared with
+    /// the root's raw value only. Positions arrive in increasing order, so a row whose value
+    /// equals the root's comes after it, and a null row comes after every kept row.
+    private func topInt(_ r: Relation, _ o: IntOrder, _ k: Int) throws(EngineError) -> [Int] {
+        var heap = BoundedHeap(order: o, capacity: k)
+        let values = o.values, mask = o.mask, rows = r.rows, descending = o.descending
+        var position = 0
+        var rootValue: Int64 = 0, rootIsNull = false
+        try r.forEachRow(context) { row in
+            defer { position += 1 }
+            if !heap.isFull {
+                heap.offer(position)
+                if heap.isFull {
+                    let root = heap.root
+                    let rootRow = rows.map { Int($0[root]) } ?? root
+                    rootIsNull = mask?[rootRow] ?? false
+                    rootValue = values[rootRow]
+                }
+                return
+            }
+            if let mask, mask[row] { return }
+            let x = values[row]
+            guard rootIsNull || (descending ? x > rootValue : x < rootValue) else { return }
+            heap.replaceRoot(position)
+            let root = heap.root
+            let rootRow = rows.map { Int($0[root]) } ?? root
+            rootIsNull = mask?[rootRow] ?? false
+            rootValue = values[rootRow]
+        }
+        return heap.sorted()
+    }
+}
+
+/// The first `capacity` positions offered, in an order: a max-heap whose root is the last
+/// of those kept.
+struct BoundedHeap<O: PositionOrder> {
+    let order: O
+    let capacity: Int
+    private var heap: [Int] = []
+
+    init(order: O, capacity: Int) {
+        self.order = order
+        self.capacity = capacity
+        heap.reserveCapacity(capacity)
+    }
+
+    var isFull: Bool { heap.count >= capacity }
+    var root: Int { heap[0] }
+
+    @inline(__always)
+    mutating func offer(_ p: Int) {
+        if heap.count < capacity {
+            heap.append(p)
+            var child = heap.count - 1
+            while child > 0 {
+                let parent = (child - 1) / 2
+                guard order.before(heap[parent], heap[child]) else { break }
+                heap.swapAt(parent, child)
+                child = parent
+            }
+        } else if capacity > 0, order.before(p, heap[0]) {
+            replaceRoot(p)
+        }
+    }
+
+    /// Puts `p` (which comes before the root) in the root's place.
+    mutating func replaceRoot(_ p: Int) {
+        heap[0] = p
+        var parent = 0
+        while true {
+            let left = 2 * parent + 1
+            if left >= heap.count { break }
+            let right = left + 1
+            var last = left
+            if right < heap.count, order.before(heap[left], heap[right]) { last = right }
+            guard order.before(heap[parent], heap[last]) else { break }
+            heap.swapAt(parent, last)
+            parent = last
+        }
+    }
+
+    func sorted() -> [Int] { heap.sorted(by: order.before) }
+}
