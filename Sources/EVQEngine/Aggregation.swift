@@ -29,7 +29,7 @@ struct Aggregation {
         let table = r.table
         let keyEvals = keys.map { ExpressionEvaluator.compile($0.expr, table, nil) }
         let argEvals = aggregates.map { a in a.arguments.map { ExpressionEvaluator.compile($0, table, nil) } }
-        let conditions = aggregates.map { a in a.function == .countif ? ExpressionEvaluator.predicate(a.arguments[0], table, nil) : nil }
+        let conditions = aggregates.map { a in a.function == .countif ? ExpressionEvaluator.predicate(a.arguments[0], table, nil, context.isCancelled) : nil }
 
         // Group ids per row (typed when the keys allow), then each aggregate's value per group
         // (typed loops, or the boxed `State` fold): Aggregation+Typed.swift.

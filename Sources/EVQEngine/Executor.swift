@@ -109,15 +109,8 @@ public struct Executor {
 
     public func run(_ plan: Plan) throws(EngineError) -> QueryResult {
         var stats = QueryStats(rowsExamined: 0, rowsInSource: 0)
-        // withValue is rethrows over `any Error`, so the typed error travels in a Result.
-        let outcome: Result<Relation, EngineError> = ExpressionEvaluator.$isCancelled.withValue(context.isCancelled) {
-            do throws(EngineError) {
-                return .success(try run(plan.root, 0, &stats))
-            } catch {
-                return .failure(error)
-            }
-        }
-        return QueryResult(table: try outcome.get().materialize(), stats: stats)
+        let r = try run(plan.root, 0, &stats)
+        return QueryResult(table: r.materialize(), stats: stats)
     }
 
     private func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
@@ -137,7 +130,7 @@ public struct Executor {
             return Relation(table: table, rows: nil, inTimeOrder: true)
         case .filter(let input, let p):
             var r = try run(input, depth + 1, &stats)
-            let test = ExpressionEvaluator.predicate(p, r.table, nil)
+            let test = ExpressionEvaluator.predicate(p, r.table, nil, context.isCancelled)
             var kept: [UInt32] = []
             try r.forEachRow(context) { row in if test(row) { kept.append(UInt32(row)) } }
             r.rows = kept

@@ -25,7 +25,8 @@ enum ExpressionEvaluator {
 
     // MARK: values
 
-    static func compile(_ e: TypedExpr, _ table: Table, _ aggregates: AggregateSlot?) -> RowEval {
+    static func compile(_ e: TypedExpr, _ table: Table, _ aggregates: AggregateSlot?,
+                        _ cancel: @escaping @Sendable () -> Bool = { false }) -> RowEval {
         switch e.kind {
         case .constant(let v):
             return { _ in v }
@@ -37,10 +38,10 @@ enum ExpressionEvaluator {
             return { _ in slot.values[i] }
         case .not, .and, .or, .compare, .inSet, .inRange, .text:
             // Two-valued logic: a comparison with null is false, so conditions are never null.
-            let p = predicate(e, table, aggregates)
+            let p = predicate(e, table, aggregates, cancel)
             return { row in .bool(p(row)) }
         case .negate(let a):
-            let f = compile(a, table, aggregates)
+            let f = compile(a, table, aggregates, cancel)
             return { row in
                 switch f(row) {
                 case .int(let v): .int(0 &- v)
@@ -50,7 +51,7 @@ enum ExpressionEvaluator {
                 }
             }
         case .arithmetic(let op, let a, let b):
-            let f = compile(a, table, aggregates), g = compile(b, table, aggregates)
+            let f = compile(a, table, aggregates, cancel), g = compile(b, table, aggregates, cancel)
             return { row in Arithmetic.apply(op, f(row), g(row)) }
         case .call(let fn, let args):
             let fs = args.map { compile($0, table, aggregates) }
@@ -60,31 +61,32 @@ enum ExpressionEvaluator {
 
     // MARK: predicates
 
-    static func predicate(_ e: TypedExpr, _ table: Table, _ aggregates: AggregateSlot?) -> RowPredicate {
+    static func predicate(_ e: TypedExpr, _ table: Table, _ aggregates: AggregateSlot?,
+                          _ cancel: @escaping @Sendable () -> Bool = { false }) -> RowPredicate {
         switch e.kind {
         case .constant(let v):
             let b = v == .bool(true)
             return { _ in b }
         case .and(let a, let b):
-            let f = predicate(a, table, aggregates), g = predicate(b, table, aggregates)
+            let f = predicate(a, table, aggregates, cancel), g = predicate(b, table, aggregates, cancel)
             return { f($0) && g($0) }
         case .or(let a, let b):
-            let f = predicate(a, table, aggregates), g = predicate(b, table, aggregates)
+            let f = predicate(a, table, aggregates, cancel), g = predicate(b, table, aggregates, cancel)
             return { f($0) || g($0) }
         case .not(let a):
-            let f = predicate(a, table, aggregates)
+            let f = predicate(a, table, aggregates, cancel)
             return { !f($0) }
         case .compare(let op, let a, let b):
             if let i = a.columnIndex, let v = b.constantValue, let fast = columnCompare(table.columns[i], op, v) { return fast }
             if let i = b.columnIndex, let v = a.constantValue, let fast = columnCompare(table.columns[i], op.flipped, v) { return fast }
-            let f = compile(a, table, aggregates), g = compile(b, table, aggregates)
+            let f = compile(a, table, aggregates, cancel), g = compile(b, table, aggregates, cancel)
             return { row in Comparison.holds(op, f(row), g(row)) }
         case .inRange(let a, let lower, let upper, let inclusive, let negated):
             let inner: RowPredicate
             if let i = a.columnIndex, let fast = columnRange(table.columns[i], lower, upper, inclusive) {
                 inner = fast
             } else {
-                let f = compile(a, table, aggregates)
+                let f = compile(a, table, aggregates, cancel)
                 inner = { row in Comparison.inRange(f(row), lower, upper, inclusive) }
             }
             return negated ? nonNullNegation(inner, a, table, aggregates) : inner
@@ -102,7 +104,7 @@ enum ExpressionEvaluator {
                     return id != StringColumn.nullID && member[Int(id)]
                 }
             } else {
-                let f = compile(a, table, aggregates)
+                let f = compile(a, table, aggregates, cancel)
                 inner = { row in
                     var v = f(row)
                     if v.isNull { return false }
@@ -116,14 +118,14 @@ enum ExpressionEvaluator {
             let inner: RowPredicate
             if let i = a.columnIndex, case .string(let s) = table.columns[i].data {
                 // Match each distinct value once; rows then look their value up.
-                let member = dictionaryMatches(pattern, s.dictionary)
+                let member = dictionaryMatches(pattern, s.dictionary, cancel)
                 let ids = s.ids
                 inner = { row in
                     let id = ids[row]
                     return id != StringColumn.nullID && member[Int(id)]
                 }
             } else {
-                let f = compile(a, table, aggregates)
+                let f = compile(a, table, aggregates, cancel)
                 inner = { row in
                     guard case .string(let text) = f(row) else { return false }
                     return pattern.matches(text)
@@ -131,18 +133,16 @@ enum ExpressionEvaluator {
             }
             return negated ? nonNullNegation(inner, a, table, aggregates) : inner
         default:
-            let f = compile(e, table, aggregates)
+            let f = compile(e, table, aggregates, cancel)
             return { f($0) == .bool(true) }
         }
     }
 
-    /// The running query's cancellation check, for work done while compiling a predicate
-    /// (matching a regular expression against every distinct value can take seconds).
-    @TaskLocal static var isCancelled: @Sendable () -> Bool = { false }
-
     /// For each dictionary id, whether its value matches; word patterns use the word index.
-    /// Stops early when the query is cancelled: the executor then throws before using it.
-    static func dictionaryMatches(_ pattern: TextPattern, _ dictionary: StringDictionary) -> [Bool] {
+    /// Matching a regular expression against every distinct value can take seconds, so it
+    /// stops early when the query is cancelled: the executor then throws before using it.
+    static func dictionaryMatches(_ pattern: TextPattern, _ dictionary: StringDictionary,
+                                  _ cancelled: @Sendable () -> Bool = { false }) -> [Bool] {
         var member = [Bool](repeating: false, count: dictionary.count)
         if case .words(let phrases, let all) = pattern {
             let index = dictionary.wordIndex
@@ -160,7 +160,6 @@ enum ExpressionEvaluator {
             }
             return member
         }
-        let cancelled = isCancelled
         for (id, value) in dictionary.values.enumerated() {
             if id % 64 == 0, cancelled() { break }
             member[id] = pattern.matches(value)
