@@ -98,11 +98,7 @@ enum ExpressionEvaluator {
                 for (id, text) in s.dictionary.values.enumerated() {
                     member[id] = set.contains(.string(caseless ? text.lowercased() : text))
                 }
-                let ids = s.ids
-                inner = { row in
-                    let id = ids[row]
-                    return id != StringColumn.nullID && member[Int(id)]
-                }
+                inner = rowsWithValues(s, member)
             } else {
                 let f = compile(a, table, aggregates, cancel)
                 inner = { row in
@@ -118,12 +114,7 @@ enum ExpressionEvaluator {
             let inner: RowPredicate
             if let i = a.columnIndex, case .string(let s) = table.columns[i].data {
                 // Match each distinct value once; rows then look their value up.
-                let member = dictionaryMatches(pattern, s.dictionary, cancel)
-                let ids = s.ids
-                inner = { row in
-                    let id = ids[row]
-                    return id != StringColumn.nullID && member[Int(id)]
-                }
+                inner = rowsWithValues(s, dictionaryMatches(pattern, s.dictionary, cancel))
             } else {
                 let f = compile(a, table, aggregates, cancel)
                 inner = { row in
@@ -165,6 +156,15 @@ enum ExpressionEvaluator {
             member[id] = pattern.matches(value)
         }
         return member
+    }
+
+    /// Rows whose value is marked in `member` (indexed by dictionary id); nulls never are.
+    private static func rowsWithValues(_ s: StringColumn, _ member: [Bool]) -> RowPredicate {
+        let ids = s.ids
+        return { row in
+            let id = ids[row]
+            return id != StringColumn.nullID && member[Int(id)]
+        }
     }
 
     /// `x !in S` is false when x is null, like every comparison with null.
