@@ -59,21 +59,27 @@ public enum DataLoader {
 
     /// Loads each table's files (several files for one table are concatenated) into `session`.
     @discardableResult
-    public static func load(_ sources: [DataSource], into session: Session) throws(EVQError) -> [LoadReport] {
+    /// `types[table][column]` forces a column's type; a column no file has is an error.
+    public static func load(_ sources: [DataSource], into session: Session, types: [String: [String: DataType]] = [:]) throws(EVQError) -> [LoadReport] {
         var order: [String] = []
         var paths: [String: [String]] = [:]
         for s in sources {
             if paths[s.table] == nil { order.append(s.table) }
             paths[s.table, default: []].append(s.path)
         }
+        for table in types.keys where paths[table] == nil {
+            throw EVQError(.usage("--type names table '\(table)', which no --data loads"))
+        }
         var reports: [LoadReport] = []
         for name in order {
             let result: IngestResult
             do {
-                result = try Ingest.load(paths: paths[name]!, tableName: name)
+                result = try Ingest.load(paths: paths[name]!, tableName: name, options: IngestOptions(types: types[name] ?? [:]))
             } catch {
                 switch error {
                 case .fileNotFound(let path): throw EVQError(.missingInput(path))
+                case .unknownColumn(let column):
+                    throw EVQError(.usage("--type \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))
                 default: throw EVQError(.data(error.description))
                 }
             }
@@ -82,5 +88,23 @@ public enum DataLoader {
                                       rowsRejected: result.rowsRejected, issues: result.issues))
         }
         return reports
+    }
+}
+
+extension DataLoader {
+    /// Parses `--type [TABLE.]COLUMN=TYPE` (table `events` when none is named).
+    public static func parseTypeOverride(_ text: String) throws(EVQError) -> (table: String, column: String, type: DataType) {
+        guard let eq = text.lastIndex(of: "="), eq != text.startIndex else {
+            throw EVQError(.usage("--type needs [TABLE.]COLUMN=TYPE, found '\(text)'"))
+        }
+        let name = String(text[..<eq]), typeName = String(text[text.index(after: eq)...]).lowercased()
+        let allowed: [DataType] = [.bool, .int, .float, .string, .time, .duration]
+        guard let type = DataType(rawValue: typeName), allowed.contains(type) else {
+            throw EVQError(.usage("--type \(text): unknown type '\(typeName)'; types: " + allowed.map(\.rawValue).joined(separator: ", ")))
+        }
+        if let dot = name.firstIndex(of: "."), dot != name.startIndex {
+            return (String(name[..<dot]), String(name[name.index(after: dot)...]), type)
+        }
+        return ("events", name, type)
     }
 }

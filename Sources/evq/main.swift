@@ -13,6 +13,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: [.short, .long], help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
     var format: OutputFormat = .table
 
+    @Option(name: .customLong("type"), help: ArgumentHelp("Force a column's type instead of inferring it (repeatable).", valueName: "[TABLE.]COLUMN=TYPE"))
+    var types: [String] = []
+
     @Flag(help: "Fail (exit 65) when any input row is malformed, instead of loading the rest.")
     var strict = false
 
@@ -32,7 +35,12 @@ struct DataOptions: ParsableArguments {
     func makeSession() throws(EVQError) -> Session {
         let session = Session()
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
-        let reports = try DataLoader.load(sources, into: session)
+        var forced: [String: [String: DataType]] = [:]
+        for text in types {
+            let o = try DataLoader.parseTypeOverride(text)
+            forced[o.table, default: [:]][o.column] = o.type
+        }
+        let reports = try DataLoader.load(sources, into: session, types: forced)
         var rejected = 0
         for report in reports {
             rejected += report.rowsRejected

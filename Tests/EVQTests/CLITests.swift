@@ -143,3 +143,24 @@ import Testing
         #expect(Date().timeIntervalSince(sent) < 2)
     }
 }
+
+@Suite struct TypeOverrideTests {
+    @Test func typeOverridesForceAColumnsType() throws {
+        let r = try runEVQ(["--type", "fatalities=float", "-c", "events | where id == \"seed-014\" | project fatalities", "--format", "csv"])
+        #expect(r.stdout == "fatalities\n12.0\n")
+        let named = try runEVQ(["--type", "actors.backer=string", "--type", "id=string", "-c", "actors | count", "--format", "csv"])
+        #expect(named.stdout == "count\n103\n")
+    }
+
+    @Test func badOverridesAreUsageErrors() throws {
+        let typo = try runEVQ(["--type", "fatalitis=float", "-c", "events | count"])
+        #expect(typo.status == 64)
+        #expect(typo.stderr == "error: --type fatalitis: table events has no column 'fatalitis'\n")
+        let type = try runEVQ(["--type", "fatalities=number", "-c", "events | count"])
+        #expect(type.status == 64)
+        #expect(type.stderr == "error: --type fatalities=number: unknown type 'number'; types: bool, int, float, string, time, duration\n")
+        let table = try runEVQ(["--type", "places.x=int", "-c", "events | count"])
+        #expect(table.status == 64)
+        #expect(table.stderr == "error: --type names table 'places', which no --data loads\n")
+    }
+}
