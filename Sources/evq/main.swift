@@ -10,7 +10,7 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("data"), help: ArgumentHelp("Load a CSV, TSV or JSONL file into table events, or NAME=PATH into table NAME (repeatable). Default: the bundled samples.", valueName: "[NAME=]PATH"))
     var data: [String] = []
 
-    @Option(name: [.short, .long], help: "Output format: \(OutputFormat.allCases.map(\.rawValue).joined(separator: ", ")).")
+    @Option(name: [.short, .long], help: "How results are printed.")
     var format: OutputFormat = .table
 
     @Option(name: .customLong("type"), help: ArgumentHelp("Force a column's type instead of inferring it (repeatable).", valueName: "[TABLE.]COLUMN=TYPE"))
@@ -66,7 +66,7 @@ struct EVQCommand: ParsableCommand {
         discussion: """
             With no query and a terminal, opens the interactive prompt. Piped stdin runs as a script.
             Examples:
-              evq -c 'events | where country == "Lebanon" | summarize killed = sum(fatalities) by week(date)'
+              evq -c 'events | where country == "Lebanon" | summarize sum(fatalities) by week(date)'
               evq run Queries/deaths-by-country.evq --format csv
               echo 'events | take 3' | evq
             """,
