@@ -66,7 +66,7 @@ struct EVQCommand: ParsableCommand {
         discussion: """
             With no query and a terminal, opens the interactive prompt. Piped stdin runs as a script.
             Examples:
-              evq -c 'events | where country == "Lebanon" | summarize sum(fatalities) by week(date)'
+              evq -c 'events | where country == "Lebanon" | count'
               evq run Queries/deaths-by-country.evq --format csv
               echo 'events | take 3' | evq
             """,
