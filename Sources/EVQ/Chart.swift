@@ -60,7 +60,7 @@ public enum ChartRenderer {
         let valueTexts = values.map { $0.map(format) ?? "null" }
         let valueWidth = valueTexts.map(\.count).max() ?? 1
         let barWidth = max(10, style.width - maxLabel - valueWidth - 5)
-        let top = values.compactMap { $0 }.max() ?? 0
+        let top = values.compactMap { $0 }.filter(\.isFinite).max() ?? 0
         var out = "\(t.columns[vc].name)" + (labelColumns.isEmpty ? "" : " by " + labelColumns.map { t.columns[$0].name }.joined(separator: ", ")) + "\n"
         for (i, label) in labels.enumerated() {
             var shown = label.count > maxLabel ? String(label.prefix(maxLabel - 1)) + "…" : label
@@ -73,8 +73,8 @@ public enum ChartRenderer {
 
     /// A bar of `value / top * width` cells; Unicode draws eighths at the end.
     static func horizontalBar(_ value: Double, top: Double, width: Int, unicode: Bool) -> String {
-        guard top > 0, value > 0 else { return "" }
-        let cells = value / top * Double(width)
+        guard top > 0, top.isFinite, value > 0, value.isFinite else { return "" }
+        let cells = min(value, top) / top * Double(width)
         if !unicode { return String(repeating: "#", count: max(1, Int(cells.rounded()))) }
         let eighths = max(1, Int((cells * 8).rounded()))
         let partial = ["", "▏", "▎", "▍", "▌", "▋", "▊", "▉"]
@@ -89,7 +89,7 @@ public enum ChartRenderer {
         else { return "(nothing to draw: a timeline needs a time column and a number column)\n" }
         var points: [(Int64, Double)] = []
         for r in 0..<t.rowCount {
-            guard case .time(let x) = t.columns[tc].value(at: r), let y = number(t.columns[vc].value(at: r)) else { continue }
+            guard case .time(let x) = t.columns[tc].value(at: r), let y = number(t.columns[vc].value(at: r)), y.isFinite else { continue }
             points.append((x, y))
         }
         guard !points.isEmpty else { return "(no rows)\n" }

@@ -39,7 +39,9 @@ extension Aggregation {
         return result
     }
 
-    /// How a key reads the Int64 buffer of a column.
+    /// How a key reads the Int64 buffer of a column. `apply` only has to give equal results
+    /// for equal keys (the key's value is evaluated from the group's first row), so day and
+    /// bin use the quotient, which cannot overflow.
     private enum Bucket {
         case value, day, week, month
         case bin(Int64)
@@ -47,12 +49,12 @@ extension Aggregation {
         func apply(_ x: Int64) -> Int64 {
             switch self {
             case .value: return x
-            case .day: return TimeFormat.floorDiv(x, 86_400) * 86_400
+            case .day: return TimeFormat.floorDiv(x, 86_400)
             case .week: return ScalarFunctions.weekStart(x)
             case .month:
                 let (y, m, _) = TimeFormat.civil(days: TimeFormat.floorDiv(x, 86_400))
                 return TimeFormat.days(year: y, month: m, day: 1) * 86_400
-            case .bin(let size): return TimeFormat.floorDiv(x, size) * size
+            case .bin(let size): return TimeFormat.floorDiv(x, size)
             }
         }
     }

@@ -151,6 +151,11 @@ public struct Checker {
         for (i, c) in table.columns.enumerated() where i != rightKey {
             var name = c.name
             if names.contains(name) { name = "\(table.name)_\(c.name)" }
+            var k = 2
+            while names.contains(name) {  // a second lookup of the same table
+                name = "\(table.name)_\(c.name)_\(k)"
+                k += 1
+            }
             names.insert(name)
             added.append((name, i))
         }

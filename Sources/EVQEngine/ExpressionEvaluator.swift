@@ -44,9 +44,9 @@ enum ExpressionEvaluator {
             let f = compile(a, table, aggregates, cancel)
             return { row in
                 switch f(row) {
-                case .int(let v): .int(0 &- v)
+                case .int(let v): v == .min ? .null : .int(-v)
                 case .float(let v): .float(-v)
-                case .duration(let v): .duration(0 &- v)
+                case .duration(let v): v == .min ? .null : .duration(-v)
                 default: .null
                 }
             }
@@ -323,26 +323,36 @@ enum Arithmetic {
             case .sub: let (r, o) = x.subtractingReportingOverflow(y); return o ? .null : .int(r)
             case .mul: let (r, o) = x.multipliedReportingOverflow(by: y); return o ? .null : .int(r)
             case .div: return y == 0 ? .null : .float(Double(x) / Double(y))
-            case .mod: return y == 0 ? .null : .int(x % y)
+            case .mod: return y == 0 ? .null : .int(x.remainderReportingOverflow(dividingBy: y).partialValue)
             default: return .null
             }
         case (.time(let t), .duration(let d)):
-            return op == .add ? .time(t &+ d) : .time(t &- d)
+            let (r, overflow) = op == .add ? t.addingReportingOverflow(d) : t.subtractingReportingOverflow(d)
+            return overflow ? .null : .time(r)
         case (.duration(let d), .time(let t)):
-            return .time(t &+ d)
+            let (r, overflow) = t.addingReportingOverflow(d)
+            return overflow ? .null : .time(r)
         case (.time(let x), .time(let y)):
-            return .duration(x &- y)
+            let (r, overflow) = x.subtractingReportingOverflow(y)
+            return overflow ? .null : .duration(r)
         case (.duration(let x), .duration(let y)):
             switch op {
-            case .add: return .duration(x &+ y)
-            case .sub: return .duration(x &- y)
+            case .add: let (r, o) = x.addingReportingOverflow(y); return o ? .null : .duration(r)
+            case .sub: let (r, o) = x.subtractingReportingOverflow(y); return o ? .null : .duration(r)
             case .div: return y == 0 ? .null : .float(Double(x) / Double(y))
             default: return .null
             }
         case (.duration(let d), .int(let k)):
-            return op == .mul ? .duration(d &* k) : (k == 0 ? .null : .duration(d / k))
+            if op == .mul {
+                let (r, overflow) = d.multipliedReportingOverflow(by: k)
+                return overflow ? .null : .duration(r)
+            }
+            guard k != 0 else { return .null }
+            let (q, overflow) = d.dividedReportingOverflow(by: k)
+            return overflow ? .null : .duration(q)
         case (.int(let k), .duration(let d)):
-            return .duration(d &* k)
+            let (r, overflow) = d.multipliedReportingOverflow(by: k)
+            return overflow ? .null : .duration(r)
         default:
             guard let x = a.asDouble, let y = b.asDouble else { return .null }
             switch op {

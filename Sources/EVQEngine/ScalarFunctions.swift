@@ -63,7 +63,7 @@ enum ScalarFunctions {
                 var to = chars.count
                 if args.count == 3 {
                     guard case .int(let length) = args[2](row) else { return .null }
-                    to = Int(min(Int64(chars.count), Int64(from) + max(0, length)))
+                    to = from + Int(min(Int64(chars.count - from), max(0, length)))
                 }
                 return .string(String(chars[from..<max(from, to)]))
             }
@@ -111,7 +111,16 @@ enum ScalarFunctions {
                 let v = f(row)
                 guard case .int(let n) = digits(row) else { return .null }
                 switch v {
-                case .int: return v
+                case .int(let i):
+                    // round(1234, -2) is 1200: whole numbers round to tens, hundreds, ...
+                    guard n < 0 else { return v }
+                    guard n > -19 else { return .int(0) }
+                    var p: Int64 = 1
+                    for _ in 0..<Int(-n) { p *= 10 }
+                    let (q, r) = i.quotientAndRemainder(dividingBy: p)
+                    let away: Int64 = r.magnitude * 2 >= p.magnitude ? (i < 0 ? -1 : 1) : 0
+                    let (out, overflow) = (q + away).multipliedReportingOverflow(by: p)
+                    return overflow ? .null : .int(out)
                 case .float(let d):
                     let scale = pow(10.0, Double(n))
                     return .float((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
@@ -171,9 +180,11 @@ enum ScalarFunctions {
     static func bin(_ v: Value, _ size: Value) -> Value {
         switch (v, size) {
         case (.time(let t), .duration(let d)) where d > 0:
-            return .time(TimeFormat.floorDiv(t, d) * d)
+            let (r, overflow) = TimeFormat.floorDiv(t, d).multipliedReportingOverflow(by: d)
+            return overflow ? .null : .time(r)
         case (.int(let x), .int(let k)) where k > 0:
-            return .int(TimeFormat.floorDiv(x, k) * k)
+            let (r, overflow) = TimeFormat.floorDiv(x, k).multipliedReportingOverflow(by: k)
+            return overflow ? .null : .int(r)
         default:
             guard let x = v.asDouble, let k = size.asDouble, k > 0 else { return .null }
             return .float((x / k).rounded(.down) * k)

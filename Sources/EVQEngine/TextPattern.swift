@@ -95,7 +95,10 @@ extension Checker {
                 let words = WordIndex.words(in: s)
                 if !words.isEmpty { phrases.append(words) }
             }
-            pattern = .words(phrases, all: op == .hasAll)
+            guard !phrases.isEmpty else {
+                throw Diagnostic("'\(op.rawValue)' needs at least one word (letters or digits)", at: r.span)
+            }
+            pattern = .words(phrases, all: positive == .hasAll)
         }
         return try folded(TypedExpr(.text(pattern, left, negated: negated), .bool, span))
     }

@@ -16,7 +16,15 @@ struct DotCommand: Sendable {
 
 struct DotCommandError: Error {
     let message: String
-    init(_ message: String) { self.message = message }
+    /// The exit code a script stops with: 64 (usage) unless the command says otherwise.
+    let exitCode: Int32
+    /// Already reported (by a script that `.read` ran), so not printed again.
+    let reported: Bool
+    init(_ message: String, exitCode: Int32 = 64, reported: Bool = false) {
+        self.message = message
+        self.exitCode = exitCode
+        self.reported = reported
+    }
 }
 
 enum DotCommands {
@@ -67,18 +75,18 @@ enum DotCommands {
         return .failure(DotCommandError(message + " (.help lists them)"))
     }
 
-    /// Runs one dot-command line; errors are printed. Returns false when it failed.
+    /// Runs one dot-command line; errors are printed. Returns the exit code when it failed.
     @discardableResult
-    static func run(_ line: String, _ state: ShellState) -> Bool {
-        let words = splitArguments(line.trimmingCharacters(in: .whitespaces).dropFirst())
-        guard let first = words.first else { return true }
+    static func run(_ line: String, _ state: ShellState) -> Int32? {
+        let words = splitArguments(line.trimmingCharacters(in: .whitespacesAndNewlines).dropFirst())
+        guard let first = words.first else { return nil }
         do throws(DotCommandError) {
             let command = try find(first).get()
             try command.run(Array(words.dropFirst()), state)
-            return true
+            return nil
         } catch {
-            state.errors.write("error: \(error.message)\n")
-            return false
+            if !error.reported { state.errors.write("error: \(error.message)\n") }
+            return error.exitCode
         }
     }
 
@@ -285,12 +293,17 @@ enum DotCommands {
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         guard let path = args.first, args.count == 1 else { throw DotCommandError("usage: .read FILE") }
         let expanded = (path as NSString).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("no such file: \(path)") }
+        guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("no such file: \(path)", exitCode: 66) }
         guard state.readDepth < 16 else { throw DotCommandError(".read nested too deeply (16 levels): does \(path) read itself?") }
         state.readDepth += 1
         defer { state.readDepth -= 1 }
         let status = ScriptRunner(state: state).run(String(decoding: data, as: UTF8.self), name: path)
-        if status != 0 { throw DotCommandError("\(path) stopped at its first error") }
+        // `.quit` in a file ends that file, not the session that read it (as in sqlite3).
+        state.quitRequested = false
+        if status != 0 {
+            state.errors.write("error: \(path) stopped at its first error\n")
+            throw DotCommandError("", exitCode: status, reported: true)
+        }
     }
 
     private static func history(_ args: [String], _ state: ShellState) throws(DotCommandError) {

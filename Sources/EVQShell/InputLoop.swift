@@ -50,7 +50,7 @@ public final class InputLoop {
                     if blank { continue }
                     if DotCommands.isDotCommand(line) {
                         source.addHistory(line)
-                        DotCommands.run(line, state)
+                        _ = DotCommands.run(line, state)
                         continue
                     }
                 }

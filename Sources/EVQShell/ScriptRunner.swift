@@ -1,7 +1,7 @@
 // Runs a whole script (a file, `-c`, piped stdin, `.read`) without a terminal. The script is
 // checked first, so every syntax error is reported before anything runs; then its statements
 // and dot-commands run in order and the first error stops it. Exit codes: 0 ok, 65 query or
-// data error, 64 a bad dot-command, 130 interrupted.
+// data error, 64 a bad dot-command, 66 a missing file, 130 interrupted.
 
 import EVQ
 import Foundation
@@ -39,6 +39,8 @@ public struct ScriptRunner {
 
     /// Runs `text`; returns the process exit code.
     public func run(_ text: String, name: String) -> Int32 {
+        // A byte-order mark is what some editors put first; it is not part of the script.
+        let text = text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text
         let blocks = Self.split(text)
         // Check the whole script first (dot-command lines blanked, so line numbers stay true).
         let queryText = blocks.map { $0.isDotCommand ? "" : $0.text }.joined(separator: "\n")
@@ -51,7 +53,7 @@ public struct ScriptRunner {
         for block in blocks {
             if state.quitRequested { break }
             if block.isDotCommand {
-                guard DotCommands.run(block.text, state) else { return 64 }
+                if let failure = DotCommands.run(block.text, state) { return failure }
                 continue
             }
             guard block.text.contains(where: { !$0.isWhitespace }) else { continue }
@@ -85,7 +87,8 @@ public struct ScriptRunner {
         var blocks: [Block] = []
         var current: [Substring] = []
         var currentStart = 1
-        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        // "\r\n" is one Character in Swift: split on it too, for scripts saved on Windows.
+        let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
         for (i, line) in lines.enumerated() {
             let pending = current.joined(separator: "\n")
             if DotCommands.isDotCommand(String(line)), !Session.needsMoreInput(pending) {

@@ -86,7 +86,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     case contains, notContains = "!contains", startswith, notStartswith = "!startswith"
     case endswith, notEndswith = "!endswith", like, notLike = "!like", matches, notMatches = "!matches"
     /// Word search, answered from the word index.
-    case has, notHas = "!has", hasAny = "has_any", hasAll = "has_all"
+    case has, notHas = "!has", hasAny = "has_any", notHasAny = "!has_any", hasAll = "has_all", notHasAll = "!has_all"
 
     /// The word operators, as written.
     public static let textOperators: [String: BinaryOperator] = Dictionary(
@@ -95,7 +95,7 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
     public var isText: Bool {
         switch self {
         case .contains, .notContains, .startswith, .notStartswith, .endswith, .notEndswith, .like, .notLike,
-             .matches, .notMatches, .has, .notHas, .hasAny, .hasAll: true
+             .matches, .notMatches, .has, .notHas, .hasAny, .notHasAny, .hasAll, .notHasAll: true
         default: false
         }
     }
@@ -109,6 +109,8 @@ public enum BinaryOperator: String, Sendable, CaseIterable {
         case .notLike: .like
         case .notMatches: .matches
         case .notHas: .has
+        case .notHasAny: .hasAny
+        case .notHasAll: .hasAll
         default: nil
         }
     }
@@ -147,9 +149,20 @@ public indirect enum ExprKind: Sendable {
 public struct Expr: Sendable {
     public var kind: ExprKind
     public var span: Span
+    /// Levels of nesting below and including this node. Every later pass recurses over the
+    /// tree, so the parser bounds it (`Parser.maxDepth`) instead of letting the stack overflow.
+    public let depth: Int
 
     public init(_ kind: ExprKind, _ span: Span) {
         self.kind = kind
         self.span = span
+        switch kind {
+        case .unary(_, let a): depth = a.depth + 1
+        case .binary(_, let a, let b, _), .range(let a, let b): depth = max(a.depth, b.depth) + 1
+        case .list(let items): depth = (items.map(\.depth).max() ?? 0) + 1
+        case .call(_, let args): depth = (args.map(\.depth).max() ?? 0) + 1
+        case .subquery(let q): depth = q.source.depth + 1
+        default: depth = 1
+        }
     }
 }

@@ -36,6 +36,8 @@ public struct Diagnostic: Error, Hashable, Sendable {
 
 public struct DiagnosticRenderer: Sendable {
     public var useColor: Bool
+    /// Longest source line shown whole; longer ones are cut around the caret.
+    static let maxLineShown = 100
 
     public init(useColor: Bool = false) { self.useColor = useColor }
 
@@ -76,9 +78,22 @@ public struct DiagnosticRenderer: Sendable {
         // Underline to the span's end, or to the end of the line when the span runs past it.
         let lineEnd = li + 1 < file.lineStarts.count ? file.lineStarts[li + 1] - 1 : file.bytes.count
         let endInLine = min(span.end, lineEnd)
-        let width = max(1, file.text(of: Span(span.start, endInLine)).count)
-        var out = " \(number) | \(line)\n"
-        let caret = String(repeating: " ", count: loc.column - 1) + paint(String(repeating: "^", count: width), "1;32")
+        var width = max(1, file.text(of: Span(span.start, endInLine)).count)
+        // A very long line (a generated query) is shown as a window around the caret.
+        var shown = Array(line)
+        var caretColumn = loc.column - 1
+        if shown.count > Self.maxLineShown {
+            let from = max(0, min(caretColumn - Self.maxLineShown / 3, shown.count - Self.maxLineShown))
+            let to = min(shown.count, from + Self.maxLineShown)
+            var window = Array(shown[from..<to])
+            if from > 0 { window = ["…"] + window.dropFirst() }
+            if to < shown.count { window = window.dropLast() + ["…"] }
+            shown = window
+            caretColumn -= from
+            width = max(1, min(width, Self.maxLineShown - caretColumn - 1))
+        }
+        var out = " \(number) | \(String(shown))\n"
+        let caret = String(repeating: " ", count: caretColumn) + paint(String(repeating: "^", count: width), "1;32")
         out += " \(gutter) | " + caret + (hint.map { " " + $0 } ?? "") + "\n"
         return out
     }

@@ -25,6 +25,10 @@ public enum StageName: String, CaseIterable, Sendable {
 }
 
 public struct Parser {
+    /// Deepest expression accepted: far beyond what a person writes, far below what the
+    /// checker and evaluator can recurse through on a thread's stack in a debug build.
+    public static let maxDepth = 256
+
     private let file: SourceFile
     private var tokens: [Token]
     private var p = 0
@@ -274,7 +278,29 @@ public struct Parser {
     }
 
     // expr -> or
-    public mutating func expression() throws(Diagnostic) -> Expr { try orExpr() }
+    public mutating func expression() throws(Diagnostic) -> Expr {
+        guard nesting < Self.maxDepth else { throw tooDeep(current.span) }
+        nesting += 1
+        defer { nesting -= 1 }
+        let e = try orExpr()
+        guard e.depth <= Self.maxDepth else { throw tooDeep(e.span) }
+        return e
+    }
+
+    /// Open parentheses, brackets and calls around the expression being parsed.
+    private var nesting = 0
+
+    private func tooDeep(_ span: Span) -> Diagnostic {
+        Diagnostic("expression nested too deeply (more than \(Self.maxDepth) levels)", at: Span(span.start, span.start + 1),
+                   hint: "for many alternatives use 'in [...]'")
+    }
+
+    /// Joins `left op right`, refusing chains deeper than `maxDepth` as they grow.
+    private func join(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ opSpan: Span) throws(Diagnostic) -> Expr {
+        let e = Expr(.binary(op, left, right, operatorSpan: opSpan), left.span.to(right.span))
+        guard e.depth <= Self.maxDepth else { throw tooDeep(opSpan) }
+        return e
+    }
 
     // or -> and ('or' and)*
     private mutating func orExpr() throws(Diagnostic) -> Expr {
@@ -282,7 +308,7 @@ public struct Parser {
         while current.isKeyword("or") {
             let op = advance().span
             let right = try andExpr()
-            left = Expr(.binary(.or, left, right, operatorSpan: op), left.span.to(right.span))
+            left = try join(.or, left, right, op)
         }
         return left
     }
@@ -293,7 +319,7 @@ public struct Parser {
         while current.isKeyword("and") {
             let op = advance().span
             let right = try notExpr()
-            left = Expr(.binary(.and, left, right, operatorSpan: op), left.span.to(right.span))
+            left = try join(.and, left, right, op)
         }
         return left
     }
@@ -301,6 +327,9 @@ public struct Parser {
     // not -> 'not' not | comparison
     private mutating func notExpr() throws(Diagnostic) -> Expr {
         if current.isKeyword("not") {
+            guard nesting < Self.maxDepth else { throw tooDeep(current.span) }
+            nesting += 1
+            defer { nesting -= 1 }
             let start = advance().span
             let operand = try notExpr()
             return Expr(.unary(.not, operand), start.to(operand.span))
@@ -365,7 +394,7 @@ public struct Parser {
             let opToken = advance()
             let op: BinaryOperator = opToken.isSymbol(.plus) ? .add : .sub
             let right = try multiplicative()
-            left = Expr(.binary(op, left, right, operatorSpan: opToken.span), left.span.to(right.span))
+            left = try join(op, left, right, opToken.span)
         }
         return left
     }
@@ -377,7 +406,7 @@ public struct Parser {
             let opToken = advance()
             let op: BinaryOperator = opToken.isSymbol(.star) ? .mul : (opToken.isSymbol(.slash) ? .div : .mod)
             let right = try unary()
-            left = Expr(.binary(op, left, right, operatorSpan: opToken.span), left.span.to(right.span))
+            left = try join(op, left, right, opToken.span)
         }
         return left
     }
@@ -385,6 +414,9 @@ public struct Parser {
     // unary -> '-' unary | primary
     private mutating func unary() throws(Diagnostic) -> Expr {
         if current.isSymbol(.minus) {
+            guard nesting < Self.maxDepth else { throw tooDeep(current.span) }
+            nesting += 1
+            defer { nesting -= 1 }
             let start = advance().span
             let operand = try unary()
             // Fold negative literals so that -5 is a literal, which `take` and ranges need.

@@ -261,3 +261,55 @@ private func value(_ expr: String) throws -> Value {
         #expect(failure("events | extend s = substring(actor1, 1️⃣\"1\")").message == "'substring' needs a whole-number start, found string")
     }
 }
+
+@Suite struct OverflowAndEdgeTests {
+    private func value(_ expr: String) throws -> Value { try run(expr).values(of: "value")![0] }
+
+    @Test func integerOverflowGivesNullNeverATrap() throws {
+        #expect(try value("(-9223372036854775807 - 1) % -1") == .int(0))
+        #expect(try value("-(-9223372036854775807 - 1)") == .null)
+        #expect(try value("(0s - 9223372036854775807s - 1s) / -1") == .null)
+        #expect(try value("1d * 9223372036854775807") == .null)
+        #expect(try value("9223372036854775807 * 1d") == .null)
+        #expect(try value("2024-01-01 + 9223372036854775807s") == .null)
+        #expect(try value("bin(-9223372036854775807, 3)") == .null)
+        #expect(try value("substring(\"abc\", 1, 9223372036854775807)") == .string("bc"))
+    }
+
+    @Test func roundingWholeNumbersToTensAndHundreds() throws {
+        #expect(try value("round(1234, -2)") == .int(1200))
+        #expect(try value("round(1250, -2)") == .int(1300))
+        #expect(try value("round(-1250, -2)") == .int(-1300))
+        #expect(try value("round(1234, -30)") == .int(0))
+        #expect(try value("round(1234, 2)") == .int(1234))
+    }
+
+    @Test func wordListsNeedAWord() {
+        #expect(failure("events | where notes has_all 1️⃣[]").message == "'has_all' needs at least one word (letters or digits)")
+        #expect(failure("events | where notes has_any 1️⃣[\"!!\"]").message == "'has_any' needs at least one word (letters or digits)")
+    }
+
+    @Test func negatedWordListOperators() throws {
+        let ids = try run("events | where notes !has_any [\"strike\", \"US\"] | project id").values(of: "id")!.count
+        #expect(ids == 6)
+        let all = try run("events | where notes !has_all [\"warned\", \"US\"] | count").values(of: "count")
+        #expect(all == [.int(9)])
+    }
+
+    @Test func aSecondLookupOfTheSameTableGetsUniqueNames() throws {
+        let r = try run("events | where id == \"e6\" | project id, actor1, actor2 | lookup actors on actor1 = name | lookup actors on actor2 = name")
+        #expect(r.columnNames == ["id", "actor1", "actor2", "backer", "actors_backer"])
+        let s = try Fixture.session().query("events | where id == \"e6\" | project id, backer = 1 | lookup actors on id = name | lookup actors on id = name")
+        #expect(s.columnNames == ["id", "backer", "actors_backer", "actors_backer_2"])
+    }
+
+    @Test func deepExpressionsAreRefusedNotCrashed() {
+        let many = (0..<300).map { "id == \"x\($0)\"" }.joined(separator: " or ")
+        let e = failure("events | where " + many)
+        #expect(e.message == "expression nested too deeply (more than 256 levels)")
+        #expect(e.hint == "for many alternatives use 'in [...]'")
+        #expect(failure(String(repeating: "(", count: 400) + "1" + String(repeating: ")", count: 400)).message
+            == "expression nested too deeply (more than 256 levels)")
+        #expect(failure(String(repeating: "not ", count: 400) + "true").message == "expression nested too deeply (more than 256 levels)")
+    }
+}

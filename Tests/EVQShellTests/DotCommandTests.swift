@@ -145,3 +145,32 @@ import Testing
         #expect(blocks == ["q:1:events | where fatalities > 0 and\n.5 < 1", "d:3:.mode csv"])
     }
 }
+
+@Suite struct ScriptFileEdgeTests {
+    @Test func windowsLineEndingsAndAByteOrderMark() {
+        let (state, out, err) = ShellFixture.state()
+        let status = ScriptRunner(state: state).run("\u{FEFF}events | count\r\n.mode csv\r\nactors | count\r\n", name: "w.evq")
+        #expect(status == 0)
+        #expect(err.text == "")
+        #expect(out.text == " count\n-------\n     4\n(1 row)\ncount\n2\n")
+    }
+
+    @Test func readPassesOnTheExitCodeOfWhatStoppedIt() throws {
+        let dir = try ShellFixture.temporaryDirectory()
+        try "events | where nope == 1\n".write(toFile: dir + "/bad.evq", atomically: true, encoding: .utf8)
+        let (state, _, err) = ShellFixture.state()
+        #expect(ScriptRunner(state: state).run(".read \(dir)/bad.evq\nevents | count\n", name: "main.evq") == 65)
+        #expect(err.text.hasSuffix("error: \(dir)/bad.evq stopped at its first error\n"))
+        let (state2, _, err2) = ShellFixture.state()
+        #expect(ScriptRunner(state: state2).run(".read \(dir)/missing.evq\n", name: "main.evq") == 66)
+        #expect(err2.text == "error: no such file: \(dir)/missing.evq\n")
+    }
+
+    @Test func quitInAReadFileEndsOnlyThatFile() throws {
+        let dir = try ShellFixture.temporaryDirectory()
+        try "events | count\n.quit\nactors | count\n".write(toFile: dir + "/q.evq", atomically: true, encoding: .utf8)
+        let (state, out, _) = ShellFixture.state(format: .csv)
+        _ = InputLoop(state: state, source: ScriptedLineSource(lines: [".read \(dir)/q.evq", "actors | count"])).run()
+        #expect(out.text == "count\n4\ncount\n2\n")
+    }
+}

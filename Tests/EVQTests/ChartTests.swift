@@ -25,7 +25,7 @@ import Testing
 
     @Test func unicodeBarsDrawEighths() {
         #expect(ChartRenderer.horizontalBar(1, top: 8, width: 1, unicode: true) == "▏")
-        #expect(ChartRenderer.horizontalBar(12, top: 8, width: 1, unicode: true) == "█▌")
+        #expect(ChartRenderer.horizontalBar(12, top: 16, width: 2, unicode: true) == "█▌")
         #expect(ChartRenderer.horizontalBar(0, top: 8, width: 10, unicode: true) == "")
     }
 
@@ -69,5 +69,15 @@ import Testing
         let ascii = try runEVQ(["-c", "events | where country == \"Lebanon\" | summarize n = count() by country | chart bars", "--ascii"],
                                environment: ["COLUMNS": "40"])
         #expect(ascii.stdout == "n by country\nLebanon | ########################### 3\n")
+    }
+}
+
+@Suite struct ChartEdgeTests {
+    @Test func infiniteValuesDrawNoBarAndDoNotCrash() {
+        var b = TableBuilder(name: "t")
+        b.addColumn("k", [.string("a"), .string("b")])
+        b.addColumn("x", [.float(.infinity), .float(2)])
+        let text = ChartRenderer.render(b.build(), kind: .bars, style: ChartStyle(width: 40, unicode: false))
+        #expect(text == "x by k\na | inf\nb | ############################### 2\n")
     }
 }
