@@ -92,6 +92,7 @@ public final class Session: @unchecked Sendable {
                 catalog.scalars[name.name] = nil
             } else {
                 catalog.scalars[name.name] = try scalar(value.source, file)
+                catalog.periods[name.name] = Period.named(by: value.source)
                 catalog.tables[name.name] = nil
             }
             return .bound(name.name)
@@ -99,8 +100,10 @@ public final class Session: @unchecked Sendable {
             let value = try scalar(defaultValue, file)
             if let override = parameterOverrides[name.name] {
                 catalog.scalars[name.name] = try Self.parseParameter(override, like: value, name: name, span: defaultValue.span)
+                catalog.periods[name.name] = Period.day(override)
             } else {
                 catalog.scalars[name.name] = value
+                catalog.periods[name.name] = Period.named(by: defaultValue)
             }
             return .bound(name.name)
         case .explain(let q):

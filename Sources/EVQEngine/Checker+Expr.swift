@@ -89,11 +89,11 @@ extension Checker {
         case .eq, .ne, .lt, .le, .gt, .ge:
             coerceDateStrings(&left, &right)
             // A day, week, month or year literal names the whole period.
-            if left.type == .time, case .time(let start, let unit) = r.kind, unit != .instant {
-                return periodComparison(op, left, start: start, unit: unit, span)
+            if left.type == .time, let p = period(of: r, scope) {
+                return periodComparison(op, left, start: p.start, unit: p.unit, span)
             }
-            if right.type == .time, case .time(let start, let unit) = l.kind, unit != .instant {
-                return periodComparison(op.flipped, right, start: start, unit: unit, span)
+            if right.type == .time, let p = period(of: l, scope) {
+                return periodComparison(op.flipped, right, start: p.start, unit: p.unit, span)
             }
             try expectComparable(left, right, opSpan)
             return try folded(TypedExpr(.compare(op, left, right), .bool, span))
@@ -127,6 +127,15 @@ extension Checker {
         default: kind = .inRange(t, lower: .time(start), upper: nil, upperInclusive: false, negated: false)
         }
         return TypedExpr(kind, .bool, span)
+    }
+
+    /// The period an operand names: a date, month or week literal, text that is exactly a
+    /// date, or a `let`/`param` bound to one (not a column of the same name).
+    func period(of e: Expr, _ scope: Scope) -> Period? {
+        if case .name(let n, _) = e.kind {
+            return scope.fields.contains(where: { $0.name == n }) ? nil : catalog.periods[n]
+        }
+        return Period.named(by: e)
     }
 
     /// The first second after the period that starts at `start`.
@@ -191,12 +200,34 @@ extension Checker {
             try expectComparable(left, low, opSpan)
             try expectComparable(left, high, opSpan)
             // A day (or month...) at the upper end includes that whole period.
-            if case .time(let start, let unit) = hi.kind, unit != .instant, case .time = hv {
-                return TypedExpr(.inRange(left, lower: lv, upper: .time(Self.periodEnd(start: start, unit: unit)), upperInclusive: false, negated: negated), .bool, span)
+            if left.type == .time, let p = period(of: hi, scope), case .time = hv {
+                return TypedExpr(.inRange(left, lower: lv, upper: .time(Self.periodEnd(start: p.start, unit: p.unit)), upperInclusive: false, negated: negated), .bool, span)
             }
             return TypedExpr(.inRange(left, lower: lv, upper: hv, upperInclusive: true, negated: negated), .bool, span)
-        case .time(let start, let unit) where left.type == .time || left.type == .null:
+        case _ where left.type == .time && period(of: r, scope) != nil:
+            let p = period(of: r, scope)!
+            return TypedExpr(.inRange(left, lower: .time(p.start), upper: .time(Self.periodEnd(start: p.start, unit: p.unit)), upperInclusive: false, negated: negated), .bool, span)
+        case .time(let start, let unit) where left.type == .null:
             return TypedExpr(.inRange(left, lower: .time(start), upper: .time(Self.periodEnd(start: start, unit: unit)), upperInclusive: false, negated: negated), .bool, span)
+        case .list(let items) where left.type == .time && items.contains(where: { period(of: $0, scope) != nil }):
+            // `date in [2024-10-31, 2024-11-05]`: each day is a whole day.
+            var alternatives: [TypedExpr] = []
+            for item in items {
+                if let p = period(of: item, scope) {
+                    alternatives.append(TypedExpr(.inRange(left, lower: .time(p.start), upper: .time(Self.periodEnd(start: p.start, unit: p.unit)),
+                                                           upperInclusive: false, negated: false), .bool, item.span))
+                } else {
+                    var t = try check(item, &scope)
+                    Self.coerceDateString(&t)
+                    guard let v = try fold(t) else { throw Diagnostic("list items must be constants", at: item.span) }
+                    guard v.type == .time || v.isNull else {
+                        throw Diagnostic("cannot look for time values in a list of \(v.type.rawValue)", at: r.span)
+                    }
+                    alternatives.append(TypedExpr(.inSet(left, [v], caseless: false, negated: false), .bool, item.span))
+                }
+            }
+            let any = alternatives.dropFirst().reduce(alternatives[0]) { TypedExpr(.or($0, $1), .bool, span) }
+            return negated ? TypedExpr(.and(TypedExpr(.call(.isnotnull, [left]), .bool, span), TypedExpr(.not(any), .bool, span)), .bool, span) : any
         case .int(let year) where left.type == .time && (1...9999).contains(year):
             let start = TimeFormat.days(year: year, month: 1, day: 1) * 86_400
             return TypedExpr(.inRange(left, lower: .time(start), upper: .time(Self.periodEnd(start: start, unit: .year)), upperInclusive: false, negated: negated), .bool, span)

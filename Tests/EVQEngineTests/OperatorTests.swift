@@ -313,3 +313,43 @@ private func value(_ expr: String) throws -> Value {
         #expect(failure(String(repeating: "not ", count: 400) + "true").message == "expression nested too deeply (more than 256 levels)")
     }
 }
+
+@Suite struct WholeDayTests {
+    /// Times of day on 2024-10-31 (UTC), one null, one later.
+    private func session() -> Session {
+        var b = TableBuilder(name: "events")
+        let times = ["2024-10-31T10:00:00Z", "2024-10-31", "2024-11-01T00:30:00+02:00", nil, "2024-11-05T12:00Z"]
+        b.addColumn("id", times.indices.map { .int(Int64($0 + 1)) })
+        b.addColumn("date", times.map { $0.flatMap { TimeFormat.parse(Substring($0)) }.map(Value.time) ?? .null })
+        return Session(tables: [b.build(timeColumn: "date")])
+    }
+
+    private func ids(_ s: Session, _ q: String) throws -> [Int64] {
+        try s.query(q).values(of: "id")!.map { if case .int(let i) = $0 { i } else { -1 } }.sorted()
+    }
+
+    @Test func aDateNamesItsWholeDayHoweverItIsWritten() throws {
+        let s = session()
+        for condition in ["date <= 2024-10-31", "date <= \"2024-10-31\"", "date == \"2024-10-31\"", "date in [2024-10-31]",
+                          "date in 2024-10-01 .. \"2024-10-31\"", "\"2024-10-31\" >= date"] {
+            #expect(try ids(s, "events | where \(condition) | project id") == [1, 2, 3], "\(condition)")
+        }
+        #expect(try ids(s, "events | where date in [2024-10-31, 2024-11-05T12:00Z] | project id") == [1, 2, 3, 5])
+        #expect(try ids(s, "events | where date !in [2024-10-31] | project id") == [5])
+        #expect(try ids(s, "events | where date == 2024-10-31T10:00Z | project id") == [1])
+    }
+
+    @Test func letAndParamBoundToADateNameTheWholeDay() throws {
+        let s = session()
+        #expect(try ids(s, "let d = 2024-10-31\nevents | where date <= d | project id") == [1, 2, 3])
+        #expect(try ids(s, "let d = 2024-10-31\nevents | where date in 2024-10-01 .. d | project id") == [1, 2, 3])
+        #expect(try ids(s, "param until = 2024-10-31\nevents | where date <= until | project id") == [1, 2, 3])
+        s.parameterOverrides = ["until": "2024-11-05"]
+        #expect(try ids(s, "param until = 2024-10-31\nevents | where date <= until | project id") == [1, 2, 3, 5])
+        s.parameterOverrides = ["until": "2024-11-05T11:00Z"]
+        #expect(try ids(s, "param until = 2024-10-31\nevents | where date <= until | project id") == [1, 2, 3])
+        // A column with the same name is the column, not the binding.
+        s.parameterOverrides = [:]
+        #expect(try ids(s, "let date = 2024-10-31\nevents | where date <= date | project id") == [1, 2, 3, 5])
+    }
+}
