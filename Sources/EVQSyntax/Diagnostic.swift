@@ -80,7 +80,8 @@ public struct DiagnosticRenderer: Sendable {
         let endInLine = min(span.end, lineEnd)
         var width = max(1, file.text(of: Span(span.start, endInLine)).count)
         // A very long line (a generated query) is shown as a window around the caret.
-        var shown = Array(line)
+        // A tab is shown as one space, so that the caret below lines up with it.
+        var shown = Array(line.map { $0 == "\t" ? " " : $0 })
         var caretColumn = loc.column - 1
         if shown.count > Self.maxLineShown {
             let from = max(0, min(caretColumn - Self.maxLineShown / 3, shown.count - Self.maxLineShown))

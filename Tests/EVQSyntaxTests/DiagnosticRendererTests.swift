@@ -150,3 +150,11 @@ import Testing
         #expect(Span(3, 7).description == "3..<7")
     }
 }
+
+@Suite struct TabRenderingTests {
+    @Test func tabsAreShownAsOneSpaceSoTheCaretLinesUp() {
+        let file = SourceFile(name: "t.evq", text: "events\t| where\tactr == 1")
+        let d = Diagnostic("unknown field 'actr'", at: Span(15, 19))
+        #expect(DiagnosticRenderer().render(d, in: file) == "t.evq:1:16: error: unknown field 'actr'\n 1 | events | where actr == 1\n   |                ^^^^\n")
+    }
+}
