@@ -84,14 +84,39 @@ public enum DataLoader {
                 }
             }
             session.addTable(result.table)
+            var issues = result.issues
+            if let warning = almostTimeColumn(result.table, files: result.files) { issues.append(warning) }
             reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount,
-                                      rowsRejected: result.rowsRejected, issues: result.issues))
+                                      rowsRejected: result.rowsRejected, issues: issues))
         }
         return reports
     }
 }
 
 extension DataLoader {
+    /// A table with no time order whose `date` (or `time`...) column came out as text because a
+    /// few of its values are not dates: say so, and how to read it as time anyway. Otherwise
+    /// every time filter on it would fail with a type error and nobody would know why.
+    static func almostTimeColumn(_ table: Table, files: [String]) -> IngestIssue? {
+        guard table.timeColumnIndex == nil else { return nil }
+        for name in IngestOptions.timeColumnCandidates {
+            guard let column = table.column(named: name), case .string(let s) = column.data else { continue }
+            var dates = 0
+            var example: String? = nil
+            for value in s.dictionary.values {
+                if TimeFormat.parse(Substring(value)) != nil { dates += 1 } else if example == nil { example = value }
+            }
+            let others = s.dictionary.count - dates
+            guard dates > 0, others > 0, dates >= others * 9 else { continue }
+            return IngestIssue(file: files.first ?? table.name, line: 1, column: 1,
+                               message: "column '\(name)' was read as text, because \(others) of its \(s.dictionary.count) distinct values "
+                                   + "are not dates (such as \(ValueFormat.literal(.string(example ?? "")))); "
+                                   + "--type \(table.name == "events" ? "" : table.name + ".")\(name)=time reads it as time, with those cells null and reported",
+                               severity: .warning)
+        }
+        return nil
+    }
+
     /// Parses `--type [TABLE.]COLUMN=TYPE` (table `events` when none is named).
     public static func parseTypeOverride(_ text: String) throws(EVQError) -> (table: String, column: String, type: DataType) {
         guard let eq = text.lastIndex(of: "="), eq != text.startIndex else {

@@ -129,6 +129,12 @@ extension Checker {
         return TypedExpr(kind, .bool, span)
     }
 
+    /// For a text column compared with dates: how to load it as time.
+    static func textDateHint(_ e: Expr) -> String {
+        if case .name(let n, _) = e.kind { return "if '\(n)' holds dates, load it with --type \(n)=time" }
+        return "convert text to a time when loading, with --type COLUMN=time"
+    }
+
     /// The period an operand names: a date, month or week literal, text that is exactly a
     /// date, or a `let`/`param` bound to one (not a column of the same name).
     func period(of e: Expr, _ scope: Scope) -> Period? {
@@ -154,7 +160,9 @@ extension Checker {
     private func expectComparable(_ l: TypedExpr, _ r: TypedExpr, _ opSpan: Span) throws(Diagnostic) {
         if l.type == .null || r.type == .null || l.type == r.type || (l.type.isNumeric && r.type.isNumeric) { return }
         var hint: String? = nil
-        if l.type == .time && r.type == .string || l.type == .string && r.type == .time {
+        if l.type == .string && r.type == .time, case .column = l.kind {
+            hint = "is it a column of dates read as text? load it with --type COLUMN=time"
+        } else if l.type == .time && r.type == .string || l.type == .string && r.type == .time {
             hint = "write dates without quotes: 2024-10-01"
         } else if l.type.isNumeric && r.type == .string || l.type == .string && r.type.isNumeric {
             hint = "write numbers without quotes, or compare with tostring(...)"
@@ -233,6 +241,10 @@ extension Checker {
             return TypedExpr(.inRange(left, lower: .time(start), upper: .time(Self.periodEnd(start: start, unit: .year)), upperInclusive: false, negated: negated), .bool, span)
         default:
             break
+        }
+        if left.type == .string, period(of: r, scope) != nil, !(r.kind.isStringLiteral) {
+            throw Diagnostic("a period needs a time on the left of 'in', found text", at: left.span,
+                             hint: Self.textDateHint(l))
         }
         let values = try membershipValues(r, &scope)
         var set = Set<Value>()
@@ -319,5 +331,12 @@ extension BinaryOperator {
         case .ge: .le
         default: self
         }
+    }
+}
+
+extension ExprKind {
+    var isStringLiteral: Bool {
+        if case .string = self { return true }
+        return false
     }
 }

@@ -164,3 +164,22 @@ import Testing
         #expect(table.stderr == "error: --type names table 'places', which no --data loads\n")
     }
 }
+
+@Suite struct AlmostDateColumnTests {
+    @Test func aDateColumnWithAFewBadValuesIsExplained() throws {
+        let dir = NSTemporaryDirectory() + "evq-cli-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var csv = "id,date\n1,unknown\n"
+        for day in 1...20 { csv += "\(day + 1),2024-02-\(day < 10 ? "0" : "")\(day)\n" }
+        try csv.write(toFile: dir + "/e.csv", atomically: true, encoding: .utf8)
+        let r = try runEVQ(["--data", dir + "/e.csv", "-c", "events | where date in 2024-02 | count"])
+        #expect(r.status == 65)
+        #expect(r.stderr.hasPrefix("\(dir)/e.csv:1:1: warning: column 'date' was read as text, because 1 of its 21 distinct values are not dates (such as \"unknown\"); --type date=time reads it as time, with those cells null and reported\n"))
+        #expect(r.stderr.contains("error: a period needs a time on the left of 'in', found text"))
+        #expect(r.stderr.contains("if 'date' holds dates, load it with --type date=time"))
+        let fixed = try runEVQ(["--data", dir + "/e.csv", "--type", "date=time", "-c", "events | where date in 2024-02 | count", "--format", "csv"])
+        #expect(fixed.stdout == "count\n20\n")
+        #expect(fixed.stderr.contains("\(dir)/e.csv:2:3: error: cannot read 'unknown' as time in column 'date'; stored as null"))
+    }
+}
