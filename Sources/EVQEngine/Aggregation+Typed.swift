@@ -141,16 +141,7 @@ extension Aggregation {
                     return
                 }
                 let key = bucket.apply(x)
-                let g: Int32
-                if hasPrevious, key == previousKey {
-                    g = previousGroup
-                } else if let known = map[key] {
-                    g = known
-                } else {
-                    g = Int32(first.count)
-                    map[key] = g
-                    first.append(p)
-                }
+                let g = hasPrevious && key == previousKey ? previousGroup : Self.group(of: key, &map, &first, p)
                 hasPrevious = true
                 previousRaw = x
                 previousKey = key
@@ -160,20 +151,21 @@ extension Aggregation {
         } else {
             var map: [Value: Int32] = [:]
             try r.forEachRow(context) { row in
-                let v = eval(row)
-                let g: Int32
-                if let known = map[v] {
-                    g = known
-                } else {
-                    g = Int32(first.count)
-                    map[v] = g
-                    first.append(p)
-                }
-                ids[p] = g
+                ids[p] = Self.group(of: eval(row), &map, &first, p)
                 p += 1
             }
         }
         return Grouping(ids: ids, firstPositions: first)
+    }
+
+    /// The group of `key`, opening a new one (first seen at position `p`) when it is new.
+    @inline(__always)
+    private static func group<K: Hashable>(of key: K, _ map: inout [K: Int32], _ first: inout [Int], _ p: Int) -> Int32 {
+        if let known = map[key] { return known }
+        let g = Int32(first.count)
+        map[key] = g
+        first.append(p)
+        return g
     }
 
     /// Groups of the pairs (a, b), in order of first appearance.
@@ -199,16 +191,7 @@ extension Aggregation {
             var map: [Int64: Int32] = [:]
             for p in 0..<n {
                 if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
-                let k = Int64(a.ids[p]) << 32 | Int64(b.ids[p])
-                let g: Int32
-                if let known = map[k] {
-                    g = known
-                } else {
-                    g = Int32(first.count)
-                    map[k] = g
-                    first.append(p)
-                }
-                ids[p] = g
+                ids[p] = Self.group(of: Int64(a.ids[p]) << 32 | Int64(b.ids[p]), &map, &first, p)
             }
         }
         return Grouping(ids: ids, firstPositions: first)
