@@ -95,28 +95,14 @@ extension Aggregation {
             let values = s.ids
             try r.forEachRow(context) { row in
                 let id = values[row]
-                let k = id == StringColumn.nullID ? nullSlot : Int(id)
-                var g = slot[k]
-                if g < 0 {
-                    g = Int32(first.count)
-                    slot[k] = g
-                    first.append(p)
-                }
-                ids[p] = g
+                ids[p] = Self.group(inSlot: id == StringColumn.nullID ? nullSlot : Int(id), &slot, &first, p)
                 p += 1
             }
         } else if let c = e.columnIndex, case .bool(let values) = r.table.columns[c].data {
             let mask = r.table.columns[c].isNull
             var slot: [Int32] = [-1, -1, -1]
             try r.forEachRow(context) { row in
-                let k = mask?[row] == true ? 2 : (values[row] ? 1 : 0)
-                var g = slot[k]
-                if g < 0 {
-                    g = Int32(first.count)
-                    slot[k] = g
-                    first.append(p)
-                }
-                ids[p] = g
+                ids[p] = Self.group(inSlot: mask?[row] == true ? 2 : (values[row] ? 1 : 0), &slot, &first, p)
                 p += 1
             }
         } else if let (column, values, bucket) = int64Key(e, r.table) {
@@ -158,6 +144,17 @@ extension Aggregation {
         return Grouping(ids: ids, firstPositions: first)
     }
 
+    /// The group in `slot[k]` (-1 = none yet), opening a new one first seen at position `p`:
+    /// for keys that are small integers (dictionary ids, booleans, pairs of group ids).
+    @inline(__always)
+    private static func group(inSlot k: Int, _ slot: inout [Int32], _ first: inout [Int], _ p: Int) -> Int32 {
+        if slot[k] >= 0 { return slot[k] }
+        let g = Int32(first.count)
+        slot[k] = g
+        first.append(p)
+        return g
+    }
+
     /// The group of `key`, opening a new one (first seen at position `p`) when it is new.
     @inline(__always)
     private static func group<K: Hashable>(of key: K, _ map: inout [K: Int32], _ first: inout [Int], _ p: Int) -> Int32 {
@@ -178,14 +175,7 @@ extension Aggregation {
             var slot = [Int32](repeating: -1, count: a.count * width)
             for p in 0..<n {
                 if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
-                let k = Int(a.ids[p]) * width + Int(b.ids[p])
-                var g = slot[k]
-                if g < 0 {
-                    g = Int32(first.count)
-                    slot[k] = g
-                    first.append(p)
-                }
-                ids[p] = g
+                ids[p] = Self.group(inSlot: Int(a.ids[p]) * width + Int(b.ids[p]), &slot, &first, p)
             }
         } else {
             var map: [Int64: Int32] = [:]

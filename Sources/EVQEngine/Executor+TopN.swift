@@ -29,33 +29,15 @@ enum SortKeyData {
     @inline(__always)
     func compare(_ a: Int, _ b: Int, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int) {
         switch self {
-        case .int(let v, let mask):
-            if let mask {
-                let na = mask[ra], nb = mask[rb]
-                if na != nb { return (nb, 0) }
-                if na { return (nil, 0) }
-            }
-            let x = v[ra], y = v[rb]
-            return (nil, x < y ? -1 : (x == y ? 0 : 1))
-        case .float(let v, let mask):
-            if let mask {
-                let na = mask[ra], nb = mask[rb]
-                if na != nb { return (nb, 0) }
-                if na { return (nil, 0) }
-            }
-            let x = v[ra], y = v[rb]
-            return (nil, x < y ? -1 : (x == y ? 0 : 1))
+        case .int(let v, let mask): return Self.compareTyped(v, mask, ra, rb)
+        case .float(let v, let mask): return Self.compareTyped(v, mask, ra, rb)
         case .ids(let v):
             let x = v[ra], y = v[rb]
             let na = x == StringColumn.nullID, nb = y == StringColumn.nullID
             if na != nb { return (nb, 0) }
             return (nil, x < y ? -1 : (x == y ? 0 : 1))
         case .bool(let v, let mask):
-            if let mask {
-                let na = mask[ra], nb = mask[rb]
-                if na != nb { return (nb, 0) }
-                if na { return (nil, 0) }
-            }
+            if let decided = Self.nullOrder(mask, ra, rb) { return decided }
             let x = v[ra], y = v[rb]
             return (nil, x == y ? 0 : (!x ? -1 : 1))
         case .boxed(let values):
@@ -63,6 +45,25 @@ enum SortKeyData {
             if x.isNull != y.isNull { return (y.isNull, 0) }
             return (nil, Value.compare(x, y))
         }
+    }
+}
+
+extension SortKeyData {
+    /// When the null mask decides the order of rows `ra` and `rb` (nulls after values, two
+    /// nulls equal), that order; nil when both have values.
+    @inline(__always)
+    static func nullOrder(_ mask: ContiguousArray<Bool>?, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int)? {
+        guard let mask else { return nil }
+        let na = mask[ra], nb = mask[rb]
+        if na != nb { return (nb, 0) }
+        return na ? (nil, 0) : nil
+    }
+
+    @inline(__always)
+    static func compareTyped<T: Comparable>(_ v: ContiguousArray<T>, _ mask: ContiguousArray<Bool>?, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int) {
+        if let decided = nullOrder(mask, ra, rb) { return decided }
+        let x = v[ra], y = v[rb]
+        return (nil, x < y ? -1 : (x == y ? 0 : 1))
     }
 }
 
