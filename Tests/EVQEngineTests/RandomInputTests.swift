@@ -5,18 +5,6 @@ import EVQ
 import Testing
 
 @Suite struct RandomInputTests {
-    /// A small deterministic generator (SplitMix64).
-    struct Generator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let vocabulary = [
         "events", "actors", "|", "where", "project", "extend", "sort", "by", "take", "tail", "count", "summarize", "top",
         "distinct", "lookup", "on", "chart", "bars", "timeline", "explain", "let", "param", "x", "=", "==", "!=", "<", ">=",
@@ -30,7 +18,7 @@ import Testing
     ]
 
     @Test func randomTokenSoupsNeverCrash() {
-        var g = Generator(state: 20_241_105)
+        var g = SplitMix(state: 20_241_105)
         let session = Fixture.session()
         var results = 0, errors = 0
         for _ in 0..<4000 {
@@ -50,7 +38,7 @@ import Testing
     }
 
     @Test func mutatedValidQueriesNeverCrash() {
-        var g = Generator(state: 7)
+        var g = SplitMix(state: 7)
         let base = [
             "events | where date in 2024-W45 and country == \"Lebanon\" | summarize killed = sum(fatalities) by week(date) | top 3 by killed",
             "events | lookup actors on actor1 = name | where backer == \"Iran\" | project id, actor1 | sort by id desc",
