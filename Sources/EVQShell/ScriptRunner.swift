@@ -57,22 +57,11 @@ public struct ScriptRunner {
                 continue
             }
             guard block.text.contains(where: { !$0.isWhitespace }) else { continue }
-            if shownBefore, state.format == .table || state.format == .markdown, Self.showsSomething(block.text) { state.output.write("\n") }
-            if let error = state.execute(block.text, name: name, firstLine: block.firstLine) { return error.exitCode }
-            shownBefore = shownBefore || Self.showsSomething(block.text)
-        }
-        return 0
-    }
-
-    /// Whether a block prints anything (a block of only `let` and `param` does not).
-    private static func showsSomething(_ text: String) -> Bool {
-        let (program, _) = Parser.parse(SourceFile(name: "", text: text))
-        return program.statements.contains { s in
-            switch s.kind {
-            case .binding, .param: false
-            default: true
+            if let error = state.execute(block.text, name: name, firstLine: block.firstLine, shownBefore: &shownBefore) {
+                return error.exitCode
             }
         }
+        return 0
     }
 
     struct Block {

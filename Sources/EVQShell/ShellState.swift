@@ -50,13 +50,20 @@ public final class ShellState {
     /// if one stopped it (already printed).
     @discardableResult
     public func execute(_ text: String, name: String, firstLine: Int = 1) -> EVQError? {
-        var first = true
+        var shownBefore = false
+        return execute(text, name: name, firstLine: firstLine, shownBefore: &shownBefore)
+    }
+
+    /// As `execute`, separating results with a blank line in table and markdown modes (as
+    /// sqlite3 does) from each other and from whatever `shownBefore` says was shown earlier;
+    /// a script passes the same flag for all its parts.
+    public func execute(_ text: String, name: String, firstLine: Int = 1, shownBefore: inout Bool) -> EVQError? {
         var mark = DispatchTime.now()
         do throws(EVQError) {
             try session.run(text, name: name, firstLine: firstLine) { outcome in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - mark.uptimeNanoseconds) / 1e6
-                if !first, format == .table || format == .markdown, outcome.isShown { output.write("\n") }
-                if outcome.isShown { first = false }
+                if shownBefore, format == .table || format == .markdown, outcome.isShown { output.write("\n") }
+                if outcome.isShown { shownBefore = true }
                 show(outcome, elapsedMilliseconds: elapsed)
                 mark = DispatchTime.now()
             }

@@ -123,6 +123,12 @@ import Testing
         #expect(out.text == " count\n-------\n     4\n(1 row)\ncountry\nIran\n")
     }
 
+    @Test func resultsAreSeparatedByOneBlankLineAcrossDotCommands() {
+        let (state, out, _) = ShellFixture.state()
+        #expect(ScriptRunner(state: state).run("let a = 1\nevents | count\n.timer off\nlet b = 2\nactors | count\n", name: "s.evq") == 0)
+        #expect(out.text == " count\n-------\n     4\n(1 row)\n\n count\n-------\n     2\n(1 row)\n")
+    }
+
     @Test func everySyntaxErrorIsReportedBeforeAnythingRuns() {
         let (state, out, err) = ShellFixture.state()
         let status = ScriptRunner(state: state).run("events | count\n.mode csv\nevents | wher x\n\nevents | take\n", name: "s.evq")
