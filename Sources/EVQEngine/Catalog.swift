@@ -17,7 +17,6 @@ public struct Catalog: Sendable {
         self.scalars = scalars
     }
 
-    public var names: [String] { Array(tables.keys) + Array(scalars.keys) }
 }
 
 /// A column as the checker sees it.

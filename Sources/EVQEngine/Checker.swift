@@ -15,12 +15,6 @@ public struct Checker {
         self.runSubquery = runSubquery
     }
 
-    /// The table a query's source names, or nil when the source is not a table.
-    public func sourceTable(of query: Query) -> Table? {
-        if case .name(let n, _) = query.source.kind { return catalog.tables[n] }
-        return nil
-    }
-
     public func check(_ query: Query) throws(Diagnostic) -> CheckedQuery {
         guard case .name(let name, _) = query.source.kind else {
             throw Diagnostic("a query starts with a table name", at: query.source.span,
