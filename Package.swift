@@ -34,10 +34,12 @@ let package = Package(
             dependencies: ["EVQShell", "EVQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py"]),
 
+        // Helpers shared by the test targets (a seeded random generator).
+        .target(name: "EVQTestSupport", path: "Tests/EVQTestSupport"),
         .testTarget(name: "EVQStoreTests", dependencies: ["EVQStore"]),
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
-        .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ"]),
-        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq"], exclude: ["Errors"]),
+        .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ", "EVQTestSupport"]),
+        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
         .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
     ]

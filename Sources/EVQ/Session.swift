@@ -108,8 +108,11 @@ public final class Session: @unchecked Sendable {
             return .bound(name.name)
         case .explain(let q):
             guard isTableQuery(q) else { throw Diagnostic("'explain' needs a query that reads a table", at: q.span) }
+            return .text(try planQuery(q, file).explain(showPasses: true) + "\n")
+        case .explainAnalyze(let q):
+            guard isTableQuery(q) else { throw Diagnostic("'explain analyze' needs a query that reads a table", at: q.span) }
             let (result, plan) = try runQuery(q, file)
-            return .text(plan.explain(actualRows: result.stats.operatorRows) + "\n")
+            return .text(plan.explain(stats: result.stats, showPasses: true) + "\n")
         case .query(let q):
             if isTableQuery(q) {
                 let (result, plan) = try runQuery(q, file)
@@ -138,9 +141,12 @@ public final class Session: @unchecked Sendable {
         try checker(file).evaluateScalar(e)
     }
 
+    private func planQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> Plan {
+        Planner(source: file, disabledPasses: disabledPasses).plan(try checker(file).check(q))
+    }
+
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
-        let checked = try checker(file).check(q)
-        let plan = Planner(source: file, disabledPasses: disabledPasses).plan(checked)
+        let plan = try planQuery(q, file)
         do {
             return (try Executor(context: ExecutionContext(isCancelled: isCancelled, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
         } catch {

@@ -43,11 +43,14 @@ public struct QueryStats: Sendable {
     public var rowsInSource: Int
     /// Rows each operator produced, root first (the plan is a chain, so index = depth).
     public var operatorRows: [Int]
+    /// Time each operator took itself (its input's time excluded), root first.
+    public var operatorMilliseconds: [Double]
 
-    public init(rowsExamined: Int, rowsInSource: Int, operatorRows: [Int] = []) {
+    public init(rowsExamined: Int, rowsInSource: Int, operatorRows: [Int] = [], operatorMilliseconds: [Double] = []) {
         self.rowsExamined = rowsExamined
         self.rowsInSource = rowsInSource
         self.operatorRows = operatorRows
+        self.operatorMilliseconds = operatorMilliseconds
     }
 }
 
@@ -110,13 +113,22 @@ public struct Executor {
     public func run(_ plan: Plan) throws(EngineError) -> QueryResult {
         var stats = QueryStats(rowsExamined: 0, rowsInSource: 0)
         let r = try run(plan.root, 0, &stats)
+        // Each operator's time included its input's: keep only its own.
+        for d in stats.operatorMilliseconds.indices.dropLast() {
+            stats.operatorMilliseconds[d] = max(0, stats.operatorMilliseconds[d] - stats.operatorMilliseconds[d + 1])
+        }
         return QueryResult(table: r.materialize(), stats: stats)
     }
 
     private func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+        let start = DispatchTime.now().uptimeNanoseconds
         let r = try runOperator(node, depth, &stats)
-        if stats.operatorRows.count <= depth { stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count) }
+        if stats.operatorRows.count <= depth {
+            stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count)
+            stats.operatorMilliseconds += Array(repeating: 0, count: depth + 1 - stats.operatorMilliseconds.count)
+        }
         stats.operatorRows[depth] = r.count
+        stats.operatorMilliseconds[depth] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return r
     }
 

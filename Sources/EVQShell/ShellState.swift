@@ -89,7 +89,7 @@ public final class ShellState {
                 output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil,
                                                                                                maxLineWidth: maxLineWidth)))
             }
-            if explain, let plan { output.write(plan.explain(actualRows: result.stats.operatorRows) + "\n") }
+            if explain, let plan { output.write(plan.explain(stats: result.stats) + "\n") }
             if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }
         }
     }

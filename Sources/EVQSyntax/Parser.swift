@@ -113,7 +113,7 @@ public struct Parser {
         while !atStatementEnd { _ = advance() }
     }
 
-    // statement -> 'let' name '=' query | 'param' name '=' expr | 'explain' query | query
+    // statement -> 'let' name '=' query | 'param' name '=' expr | 'explain' ['analyze'] query | query
     private mutating func statement() throws(Diagnostic) -> Statement {
         let start = current.span
         if current.isKeyword("let") || current.isKeyword("param"), peek().identifier != nil || isQuotedName(peek()) {
@@ -131,11 +131,16 @@ public struct Parser {
             let value = try query()
             return Statement(kind: .binding(name: name, value: value), span: start.to(value.span))
         }
-        // explain -> 'explain' query
+        // explain -> 'explain' ['analyze'] query
         if current.isKeyword("explain"), peek().kind != .statementEnd, peek().kind != .eof, !peek().isSymbol(.pipe) {
             _ = advance()
+            var analyze = false
+            if current.isKeyword("analyze"), peek().kind != .statementEnd, peek().kind != .eof, !peek().isSymbol(.pipe) {
+                _ = advance()
+                analyze = true
+            }
             let q = try query()
-            return Statement(kind: .explain(q), span: start.to(q.span))
+            return Statement(kind: analyze ? .explainAnalyze(q) : .explain(q), span: start.to(q.span))
         }
         let q = try query()
         return Statement(kind: .query(q), span: q.span)

@@ -7,6 +7,7 @@
 //   aggregates skip nulls; sum of ints is null on overflow or when no value was seen).
 
 import EVQ
+import EVQTestSupport
 import EVQStore
 import Testing
 

@@ -163,8 +163,8 @@ private func value(_ expr: String) throws -> Value {
             if case .rows(_, let p?) = outcome { plan = p.explain() }
         }
         #expect(plan == """
-            Filter fatalities > 10
-              Scan events: 2 of 10 rows
+            Filter fatalities > 10  (~1 row)
+              Scan events: 2 of 10 rows  (~2 rows)
                 word index: notes has "strike" (2 rows)
             """)
     }
