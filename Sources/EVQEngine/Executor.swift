@@ -179,15 +179,13 @@ public struct Executor {
             let r = try run(input, depth + 1, &stats)
             return try lookup(r, right, leftKey, rightKey, columns)
         case .distinct(let input, let items):
+            // The first row of each group of equal values, in order of first appearance: the
+            // typed grouping of `summarize`, then the items computed for those rows only.
             let r = try run(input, depth + 1, &stats)
-            let projected = try project(r, items)
-            let t = projected.table
-            var seen = Set<[Value]>()
-            var keep: [UInt32] = []
-            try projected.forEachRow(context) { row in
-                if seen.insert(t.row(row)).inserted { keep.append(UInt32(row)) }
-            }
-            return Relation(table: t.gather(keep, keepsTimeOrder: false), rows: nil, inTimeOrder: false)
+            let groups = try Aggregation(context: context).groups(r, keys: items, items.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
+            let firstRows = groups.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
+            let t = try project(Relation(table: r.table, rows: firstRows, inTimeOrder: false), items).table
+            return Relation(table: Table(name: t.name, columns: t.columns, rowCount: t.rowCount), rows: nil, inTimeOrder: false)
         }
     }
 
