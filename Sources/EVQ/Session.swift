@@ -32,10 +32,12 @@ public final class Session: @unchecked Sendable {
     /// A session over in-memory tables: `Session(tables: [table])`.
     public convenience init(tables: [Table]) {
         self.init()
-        for t in tables { catalog.tables[t.name] = t }
+        for t in tables { addTable(t) }
     }
 
+    /// Makes `table` queryable under its name (or `name`), with its indexes built now.
     public func addTable(_ table: Table, as name: String? = nil) {
+        table.prepareIndexes()
         catalog.tables[name ?? table.name] = table
     }
 

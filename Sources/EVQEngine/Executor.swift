@@ -98,6 +98,45 @@ struct Relation {
         }
     }
 
+    /// `body(row, &out)` for every row in order, appending to `out`; the rows are cut into
+    /// contiguous chunks that run on separate cores, and the chunks' outputs are joined in
+    /// order, so the result is the single-threaded one. `body` must only read shared state.
+    func collect<T>(_ context: ExecutionContext, _ body: (Int, inout [T]) -> Void) throws(EngineError) -> [T] {
+        let n = count
+        let parts = Parallel.chunks(n, minimum: 32_768)
+        if parts.count <= 1 {
+            var out: [T] = []
+            out.reserveCapacity(n)
+            try forEachRow(context) { row in body(row, &out) }
+            return out
+        }
+        let rows = self.rows
+        let outputs = Parallel.map(parts.count) { k -> [T]? in
+            var out: [T] = []
+            out.reserveCapacity(parts[k].count)
+            var start = parts[k].lowerBound
+            while start < parts[k].upperBound {
+                if context.batchDelayMilliseconds > 0, (try? context.delay()) == nil { return nil }
+                if context.isCancelled() { return nil }
+                let end = min(parts[k].upperBound, start + ExecutionContext.batchSize)
+                if let rows {
+                    for p in start..<end { body(Int(rows[p]), &out) }
+                } else {
+                    for p in start..<end { body(p, &out) }
+                }
+                start = end
+            }
+            return out
+        }
+        var joined: [T] = []
+        joined.reserveCapacity(n)
+        for part in outputs {
+            guard let part else { throw .cancelled }
+            joined.append(contentsOf: part)
+        }
+        return joined
+    }
+
     /// The relation as a standalone table (rows gathered when needed).
     func materialize() -> Table {
         guard let rows else { return table }
@@ -143,9 +182,7 @@ public struct Executor {
         case .filter(let input, let p):
             var r = try run(input, depth + 1, &stats)
             let test = ExpressionEvaluator.predicate(p, r.table, nil, context.isCancelled)
-            var kept: [UInt32] = []
-            try r.forEachRow(context) { row in if test(row) { kept.append(UInt32(row)) } }
-            r.rows = kept
+            r.rows = try r.collect(context) { row, kept in if test(row) { kept.append(UInt32(row)) } }
             return r
         case .project(let input, let items):
             let r = try run(input, depth + 1, &stats)
@@ -203,9 +240,7 @@ public struct Executor {
                 continue
             }
             let eval = ExpressionEvaluator.compile(item.expr, r.table, nil)
-            var values: [Value] = []
-            values.reserveCapacity(rowIDs.count)
-            try r.forEachRow(context) { row in values.append(eval(row)) }
+            let values: [Value] = try r.collect(context) { row, out in out.append(eval(row)) }
             let type = item.expr.type == .null ? TableBuilder.inferType(values) : item.expr.type
             columns.append(TableBuilder.makeColumn(name: item.name, values: values, type: type))
         }

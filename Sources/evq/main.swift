@@ -25,6 +25,13 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
     var ascii = false
 
+    @Option(help: ArgumentHelp("Cores a query or a load may use (default: all).", valueName: "N"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads takes a whole number of 1 or more, not \(threads)") }
+    }
+
     func runner(_ session: Session) -> ScriptRunner {
         ScriptRunner(session: session, format: format, output: FileSink.standardOutput, errors: FileSink.standardError,
                      color: Terminal.colorAllowed(fd: 2),
@@ -33,6 +40,7 @@ struct DataOptions: ParsableArguments {
 
     /// Loads the data into a new session, reporting malformed rows on stderr.
     func makeSession() throws(EVQError) -> Session {
+        if let threads { Parallel.threads = threads }
         let session = Session()
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
         var forced: [String: [String: DataType]] = [:]

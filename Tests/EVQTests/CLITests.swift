@@ -113,6 +113,17 @@ import Testing
         #expect(wrong.stderr == "error: unknown param 'whom'; did you mean 'who'?\n")
     }
 
+    @Test func threadsChooseTheCoresAndNeverTheAnswer() throws {
+        let q = "events | where fatalities > 3 | summarize n = count() by actor1 | top 5 by n"
+        let one = try runEVQ(["--threads", "1", "-c", q])
+        let two = try runEVQ(["--threads", "2", "-c", q])
+        #expect(one.status == 0)
+        #expect(one.stdout == two.stdout)
+        let zero = try runEVQ(["--threads", "0", "-c", q])
+        #expect(zero.status == 64)
+        #expect(zero.stderr.contains("--threads takes a whole number of 1 or more, not 0"))
+    }
+
     @Test func helpFitsOnAScreen() throws {
         let r = try runEVQ(["--help"])
         #expect(r.status == 0)
