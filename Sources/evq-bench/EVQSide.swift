@@ -19,6 +19,7 @@ func runEVQ(csv: String, queries: [BenchQuery], options: Options) throws -> EVQR
     ProcessMemory.resetPeak()
     let before = ProcessMemory.current()
     let session = Session()
+    progress("evq load")
     let start = nowNanos()
     let reports = try DataLoader.load([DataSource(table: "events", path: csv)], into: session)
     let loadMs = elapsedMs(since: start)
@@ -33,8 +34,11 @@ func runEVQ(csv: String, queries: [BenchQuery], options: Options) throws -> EVQR
     }
     var run = EVQRun(loadMs: loadMs, rows: reports.first?.rows ?? 0, schema: schema,
                      rssBeforeLoad: before?.rss, rssAfterLoad: after?.rss, peakDuringLoad: after?.peak)
+    profilerControl("enable")
+    defer { profilerControl("disable") }
     for q in queries {
         guard let text = q.evq else { continue }
+        progress("evq \(q.id)")
         let (timing, result) = timeRuns(repeats: options.repeats, budgetMs: options.budgetSeconds * 1000) {
             let r = try session.query(text)
             blackHole(r)
@@ -48,4 +52,17 @@ func runEVQ(csv: String, queries: [BenchQuery], options: Options) throws -> EVQR
     }
     run.peakAtEnd = ProcessMemory.current()?.peak
     return run
+}
+
+/// One line on stderr per step, so a long run at 10 M shows where it is.
+func progress(_ step: String) {
+    FileHandle.standardError.write(Data("evq-bench: \(step)\n".utf8))
+}
+
+/// With EVQ_BENCH_PERF_CTL=FIFO, tells `perf record -D -1 --control fifo:FIFO` to sample only
+/// evq's queries, not the generator or the load.
+func profilerControl(_ command: String) {
+    guard let fifo = ProcessInfo.processInfo.environment["EVQ_BENCH_PERF_CTL"], let f = fopen(fifo, "w") else { return }
+    fputs(command + "\n", f)
+    fclose(f)
 }

@@ -35,6 +35,9 @@ let usageText = """
       --only IDS          run only these queries (ids as printed: Q1..Q10, W1..W5)
       --explain           print evq's plan of each query (also EVQ_BENCH_EXPLAIN=1)
       --duckdb-script P   the DuckDB helper (default: duckdb_bench.py next to this source)
+    Profiling evq's queries alone (not the generator or the load), e.g. W1:
+      mkfifo /tmp/ctl; EVQ_BENCH_PERF_CTL=/tmp/ctl perf record -g -D -1 --control fifo:/tmp/ctl \\
+        .build-bench/release/evq-bench --only W1 --no-duckdb
     """
 
 func usage() -> Never {

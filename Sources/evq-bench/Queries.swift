@@ -28,7 +28,7 @@ struct Target {
     func text(rows: Int) -> String {
         var parts: [String] = []
         if let r = ratio { parts.append("≤\(String(format: "%.1f", r))x") }
-        if let m = milliseconds(rows: rows) { parts.append("≤\(ms(m)) ms") }
+        if let m = milliseconds(rows: rows) { parts.append("≤\(String(format: "%g", m)) ms") }
         return parts.isEmpty ? "-" : parts.joined(separator: ", ")
     }
 }

@@ -218,3 +218,9 @@ func printTable(_ header: [String], _ rows: [[String]], rightAlign: Set<Int>) {
         print(line(r))
     }
 }
+
+/// The report goes straight to file descriptor 1, a line at a time, so a long run redirected to
+/// a file shows its progress (Swift's `print` is block-buffered there). Shadows `Swift.print`.
+func print(_ line: String = "") {
+    FileHandle.standardOutput.write(Data((line + "\n").utf8))
+}

@@ -124,6 +124,7 @@ def main():
     con = duckdb.connect(":memory:")
     con.execute("SET threads = %d" % threads[0])
 
+    print("evq-bench: duckdb load", file=sys.stderr, flush=True)
     reset_peak()
     before, _ = memory()
     t0 = time.perf_counter()
@@ -138,6 +139,7 @@ def main():
         con.execute("SET threads = %d" % n)
         queries = []
         for q in spec["queries"]:
+            print("evq-bench: duckdb %dt %s" % (n, q["name"]), file=sys.stderr, flush=True)
             r = time_query(con, q["sql"], repeat, budget_ms)
             r["name"] = q["name"]
             queries.append(r)
