@@ -24,12 +24,67 @@ public struct DataSource: Sendable, Equatable {
     }
 }
 
+/// How `DataLoader.load` reads files; the command line's input flags.
+public struct LoadOptions: Sendable {
+    /// `types[table][column]` forces a column's type; a column no file has is an error.
+    public var types: [String: [String: DataType]] = [:]
+    public var nullTokens = IngestOptions.defaultNullTokens
+    public var trim = false
+    /// Stop at the first rejected row (exit 65) instead of loading the rest.
+    public var strict = false
+    /// Keep rejected rows' bytes in each report's `rejectedRows`.
+    public var keepsRejectedRows = false
+
+    public init(types: [String: [String: DataType]] = [:]) { self.types = types }
+}
+
 public struct LoadReport: Sendable {
     public var table: String
     public var files: [String]
+    /// Rows loaded.
     public var rows: Int
+    public var rowsRead: Int
     public var rowsRejected: Int
+    public var cellsNulled: Int
+    /// The first issues, in full.
     public var issues: [IngestIssue]
+    /// The issues not shown in full, counted.
+    public var omitted: [IngestIssue.Count]
+    public var rejections: [IngestIssue.Count]
+    public var rejectedRows: [UInt8]
+
+    /// What a load reports on stderr: the issues kept in full, a count of the rest by reason
+    /// and column, and one summary line. Nothing for a clean load.
+    public var diagnosticLines: [String] {
+        guard !issues.isEmpty || rowsRejected > 0 || !omitted.isEmpty else { return [] }
+        var lines = issues.map(\.description)
+        if !omitted.isEmpty {
+            let total = omitted.reduce(0) { $0 + $1.count }
+            let parts = omitted.map { c in
+                "\(Self.grouped(c.count)) \(c.severity.rawValue)\(c.count == 1 ? "" : "s") (\(c.reason.rawValue)"
+                    + (c.column.map { " in column '\($0)'" } ?? "") + ")"
+            }
+            lines.append("evq: table \(table): \(Self.grouped(total)) more issue\(total == 1 ? "" : "s") not shown: " + parts.joined(separator: ", "))
+        }
+        var summary = "evq: table \(table): \(Self.grouped(rowsRead)) row\(rowsRead == 1 ? "" : "s") read, \(Self.grouped(rows)) loaded"
+        if rowsRejected > 0 {
+            summary += ", \(Self.grouped(rowsRejected)) rejected ("
+                + rejections.map { "\(Self.grouped($0.count)) \($0.reason.rawValue)" }.joined(separator: ", ") + ")"
+        }
+        if cellsNulled > 0 { summary += "; \(Self.grouped(cellsNulled)) cell\(cellsNulled == 1 ? "" : "s") stored as null" }
+        lines.append(summary)
+        return lines
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return out
+    }
 }
 
 public enum DataLoader {
@@ -58,9 +113,16 @@ public enum DataLoader {
     }
 
     /// Loads each table's files (several files for one table are concatenated) into `session`.
-    @discardableResult
     /// `types[table][column]` forces a column's type; a column no file has is an error.
+    @discardableResult
     public static func load(_ sources: [DataSource], into session: Session, types: [String: [String: DataType]] = [:]) throws(EVQError) -> [LoadReport] {
+        try load(sources, into: session, options: LoadOptions(types: types))
+    }
+
+    /// Loads each table's files with the command line's input options.
+    @discardableResult
+    public static func load(_ sources: [DataSource], into session: Session, options: LoadOptions) throws(EVQError) -> [LoadReport] {
+        let types = options.types
         var order: [String] = []
         var paths: [String: [String]] = [:]
         for s in sources {
@@ -74,7 +136,10 @@ public enum DataLoader {
         for name in order {
             let result: IngestResult
             do {
-                result = try Ingest.load(paths: paths[name]!, tableName: name, options: IngestOptions(types: types[name] ?? [:]))
+                var ingest = IngestOptions(types: types[name] ?? [:], nullTokens: options.nullTokens, trim: options.trim)
+                ingest.strict = options.strict
+                ingest.keepsRejectedRows = options.keepsRejectedRows
+                result = try Ingest.load(paths: paths[name]!, tableName: name, options: ingest)
             } catch {
                 switch error {
                 case .fileNotFound(let path): throw EVQError(.missingInput(path))
@@ -86,8 +151,9 @@ public enum DataLoader {
             session.addTable(result.table)
             var issues = result.issues
             if let warning = almostTimeColumn(result.table, files: result.files) { issues.append(warning) }
-            reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount,
-                                      rowsRejected: result.rowsRejected, issues: issues))
+            reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount, rowsRead: result.rowsRead,
+                                      rowsRejected: result.rowsRejected, cellsNulled: result.cellsNulled, issues: issues,
+                                      omitted: result.omitted, rejections: result.rejections, rejectedRows: result.rejectedRows))
         }
         return reports
     }

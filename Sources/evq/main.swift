@@ -16,11 +16,23 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("type"), help: ArgumentHelp("Force a column's type instead of inferring it (repeatable).", valueName: "[TABLE.]COLUMN=TYPE"))
     var types: [String] = []
 
-    @Flag(help: "Fail (exit 65) when any input row is malformed, instead of loading the rest.")
+    @Flag(help: "Stop at the first malformed input row (exit 65), instead of loading the rest.")
     var strict = false
 
     @Flag(name: .customLong("quiet"), help: "Do not report malformed input rows.")
     var quiet = false
+
+    @Option(name: .customLong("null"), help: ArgumentHelp("Read cells that are exactly TOKEN as null, besides NA, N/A, NULL, null, NaN and empty (repeatable).", valueName: "TOKEN"))
+    var nullTokens: [String] = []
+
+    @Flag(name: .customLong("no-null-tokens"), help: "Only empty cells are null (NA, NULL, … stay text).")
+    var noNullTokens = false
+
+    @Flag(help: "Drop spaces and tabs around every CSV field (kept as written by default).")
+    var trim = false
+
+    @Option(name: .customLong("rejects"), help: ArgumentHelp("Write the rejected input rows, unchanged, to FILE.", valueName: "FILE"))
+    var rejects: String?
 
     @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
     var ascii = false
@@ -35,23 +47,22 @@ struct DataOptions: ParsableArguments {
     func makeSession() throws(EVQError) -> Session {
         let session = Session()
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
-        var forced: [String: [String: DataType]] = [:]
+        var load = LoadOptions()
         for text in types {
             let o = try DataLoader.parseTypeOverride(text)
-            forced[o.table, default: [:]][o.column] = o.type
+            load.types[o.table, default: [:]][o.column] = o.type
         }
-        let reports = try DataLoader.load(sources, into: session, types: forced)
-        var rejected = 0
-        for report in reports {
-            rejected += report.rowsRejected
-            if !quiet {
-                for issue in report.issues { FileSink.standardError.write(issue.description + "\n") }
-                if report.rowsRejected > 0 {
-                    FileSink.standardError.write("evq: table \(report.table): \(report.rowsRejected) malformed row\(report.rowsRejected == 1 ? "" : "s") skipped, \(report.rows) loaded\n")
-                }
-            }
+        load.nullTokens = (noNullTokens ? [] : IngestOptions.defaultNullTokens) + nullTokens
+        load.trim = trim
+        load.strict = strict
+        load.keepsRejectedRows = rejects != nil
+        let reports = try DataLoader.load(sources, into: session, options: load)
+        for report in reports where !quiet {
+            for line in report.diagnosticLines { FileSink.standardError.write(line + "\n") }
         }
-        if strict && rejected > 0 { throw EVQError(.data("\(rejected) malformed input rows (--strict)")) }
+        if let rejects, !FileManager.default.createFile(atPath: rejects, contents: Data(reports.flatMap(\.rejectedRows))) {
+            throw EVQError(.data("--rejects \(rejects): cannot write the file"))
+        }
         return session
     }
 }

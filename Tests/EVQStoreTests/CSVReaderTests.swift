@@ -98,12 +98,21 @@ import Testing
         #expect(r.rowsRead == 2)
     }
 
-    @Test func unquotedFieldsAreTrimmedQuotedAreNot() throws {
+    @Test func blanksAreKeptQuotedOrNotAndNumbersStillRead() throws {
         let r = try load("a,b,c\n 1 , x y ,  \" q \"  \n")
         #expect(r.table.values("a") == [.int(1)])
-        #expect(r.table.values("b") == [.string("x y")])
+        #expect(r.table.values("b") == [.string(" x y ")])
         #expect(r.table.values("c") == [.string(" q ")])
         #expect(r.issues.isEmpty)
+    }
+
+    @Test func trimDropsBlanksAroundEveryField() throws {
+        var options = IngestOptions()
+        options.trim = true
+        let r = try load("a,b,c\n 1 , x y ,  \" q \"  \n", options: options)
+        #expect(r.table.values("a") == [.int(1)])
+        #expect(r.table.values("b") == [.string("x y")])
+        #expect(r.table.values("c") == [.string("q")])
     }
 
     @Test func emptyFieldsQuotedOrNotAreNull() throws {

@@ -4,10 +4,13 @@
 /// CSV rules, beyond RFC 4180:
 /// - Line ends are LF or CRLF; a lone CR is an ordinary character. A UTF-8 BOM at the start
 ///   is skipped. Empty lines are skipped (they are not rows).
-/// - Spaces and tabs (unless the tab is the delimiter) around an unquoted field are trimmed,
-///   and are allowed between a delimiter and an opening quote or a closing quote and a
-///   delimiter. Nothing inside quotes is trimmed.
-/// - An empty field, quoted (`""`) or not, is null.
+/// - Spaces and tabs in a field are kept as written, quoted or not (as Python's csv and DuckDB
+///   do), unless `trim` is set. They are allowed between a delimiter and an opening quote or a
+///   closing quote and a delimiter, and are not part of the field there.
+/// - An empty field, quoted (`""`) or not, is null; so is a field that is exactly one of the
+///   null tokens (`NA`, `NULL`, …).
+/// - Lines before the header that hold nothing but blanks and delimiters are skipped, with a
+///   warning, so that a blank first line does not become the header.
 ///
 /// Tolerated, loaded, reported as a warning:
 /// - a `"` inside an unquoted field (`12" pipe`): kept as a character;
@@ -26,6 +29,8 @@
 struct CSVReader {
     let delimiter: UInt8
     let hasHeader: Bool
+    var trims = false
+    var nullTokens = NullTokens(IngestOptions.defaultNullTokens)
 
     struct Counts {
         var rowsRead = 0
@@ -35,7 +40,7 @@ struct CSVReader {
     func read(
         _ bytes: UnsafeBufferPointer<UInt8>, file: String, into table: inout TableAccumulator, log: inout IssueLog
     ) -> Counts {
-        var scanner = CSVScanner(bytes, delimiter: delimiter)
+        var scanner = CSVScanner(bytes, delimiter: delimiter, trims: trims)
         var counts = Counts()
         var columnOf: [Int] = []
         var unescaped: [UInt8] = []
@@ -50,7 +55,7 @@ struct CSVReader {
         func reportQuotes() {
             for (pos, inQuotes) in scanner.strayQuotes {
                 log.add(
-                    file, at(pos), .warning,
+                    file, at(pos), .warning, .strayQuote,
                     inQuotes
                         ? "unescaped quote inside a quoted field; kept as a character (write \"\" for a quote)"
                         : "quote inside an unquoted field; kept as a character")
@@ -64,9 +69,13 @@ struct CSVReader {
             case .end:
                 return counts
             case .unterminated(let quote):
-                log.add(file, at(quote), .error, "unterminated quoted field in the header; file skipped")
+                log.add(file, at(quote), .error, .unterminatedQuote, "unterminated quoted field in the header; file skipped")
                 return counts
             case .fields:
+                if hasHeader && scanner.rowIsBlank {
+                    log.add(file, (scanner.rowLine, 1), .warning, .header, "blank line before the header; skipped")
+                    continue header
+                }
                 expected = scanner.fieldCount
                 if hasHeader {
                     reportQuotes()
@@ -74,7 +83,7 @@ struct CSVReader {
                     for k in 0..<expected { raw.append(scanner.withField(k, &unescaped) { String(decoding: $0, as: UTF8.self) }) }
                     for (k, entry) in HeaderNames.unique(raw).enumerated() {
                         columnOf.append(table.column(named: entry.name))
-                        if let message = entry.renameMessage { log.add(file, at(scanner.fields[k].spot), .warning, message) }
+                        if let message = entry.renameMessage { log.add(file, at(scanner.fields[k].spot), .warning, .header, message) }
                     }
                     break header
                 }
@@ -92,19 +101,24 @@ struct CSVReader {
                 counts.rowsRead += 1
                 counts.rowsRejected += 1
                 log.add(
-                    file, at(quote), .error,
+                    file, at(quote), .error, .unterminatedQuote,
                     "unterminated quoted field; row skipped, reading resumes at line \(scanner.line)" + rowNote(quote))
+                log.reject(.unterminatedQuote, row: scanner.rowBytes)
+                if log.stopped { return counts }
             case .fields:
                 counts.rowsRead += 1
                 let found = scanner.fieldCount
                 if found != expected {
                     counts.rowsRejected += 1
                     let spot = found < expected ? scanner.rowEnd : scanner.fields[expected].spot
-                    log.add(file, at(spot), .error, "expected \(expected) fields, found \(found)" + rowNote(spot))
+                    log.add(file, at(spot), .error, .fieldCount, "expected \(expected) fields, found \(found)" + rowNote(spot))
+                    log.reject(.fieldCount, row: scanner.rowBytes)
+                    if log.stopped { return counts }
                     continue
                 }
                 if !scanner.strayQuotes.isEmpty { reportQuotes() }
                 for k in 0..<found where scanner.fields[k].start != scanner.fields[k].end {
+                    if !scanner.fields[k].escaped && nullTokens.matches(scanner.rawField(k)) { continue }
                     let column = columnOf[k]
                     let note = scanner.withField(k, &unescaped) { table.set(column, $0) }
                     if case .none = note { continue }

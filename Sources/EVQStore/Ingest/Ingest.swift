@@ -31,6 +31,7 @@ public enum Ingest {
                 throw .unreadable(path, error.localizedDescription)
             }
             data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: path, format: format) }
+            if run.log.stopped { break }
         }
         return try run.finish(tableName: tableName, files: paths)
     }
@@ -67,6 +68,8 @@ private struct IngestRun {
         }
         self.options = options
         table = TableAccumulator(forcedTypes: forced)
+        log.stopsAtFirstError = options.strict
+        log.keepsRejectedRows = options.keepsRejectedRows
     }
 
     mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, format: FileFormat) {
@@ -74,23 +77,25 @@ private struct IngestRun {
         switch format {
         case .csv, .tsv:
             let delimiter = options.delimiter ?? (format == .tsv ? 0x09 : 0x2C)
-            counts = CSVReader(delimiter: delimiter, hasHeader: options.hasHeader)
+            counts = CSVReader(delimiter: delimiter, hasHeader: options.hasHeader, trims: options.trim,
+                               nullTokens: NullTokens(options.nullTokens))
                 .read(bytes, file: file, into: &table, log: &log)
         case .jsonl:
             counts = JSONLReader().read(bytes, file: file, into: &table, log: &log)
         }
-        if bytes.allSatisfy({ JSONLineParser.isSpace($0) }) { log.add(file, (1, 1), .warning, "empty file") }
+        if bytes.allSatisfy({ JSONLineParser.isSpace($0) }) { log.add(file, (1, 1), .warning, .layout, "empty file") }
         rowsRead += counts.rowsRead
         rowsRejected += counts.rowsRejected
     }
 
     func finish(tableName: String, files: [String]) throws(IngestError) -> IngestResult {
+        if log.stopped, let first = log.firstError { throw .strict(first) }
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }
         if let t = options.timeColumn, !names.contains(t) { throw .unknownColumn(t) }
         return IngestResult(
             table: TableAssembly.build(table, name: tableName, timeColumn: options.timeColumn),
-            issues: log.issues, rowsRead: rowsRead, rowsRejected: rowsRejected, cellsNulled: log.cellsNulled,
-            files: files)
+            issues: log.issues, omitted: log.omitted, rejections: log.rejections, rejectedRows: log.rejectedRows,
+            rowsRead: rowsRead, rowsRejected: rowsRejected, cellsNulled: log.cellsNulled, files: files)
     }
 }

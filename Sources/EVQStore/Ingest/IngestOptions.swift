@@ -20,17 +20,34 @@ public struct IngestOptions: Sendable {
     /// Whether the first row of a CSV/TSV file names the columns. Without a header, columns
     /// are `column_1`, `column_2`, … and the first row sets the field count.
     public var hasHeader: Bool
+    /// CSV cells that are exactly one of these are null, like empty cells (JSON has its own
+    /// `null`). `--null TOKEN` adds one; `--no-null-tokens` empties the list.
+    public var nullTokens: [String]
+    /// Drops spaces and tabs around every CSV field, quoted or not. Off: fields are kept as
+    /// written (a number or date still reads as one with blanks around it).
+    public var trim: Bool
+    /// Stops the load at the first error (a rejected row), throwing `IngestError.strict`.
+    public var strict: Bool
+    /// Keeps the bytes of rejected rows in `IngestResult.rejectedRows` (for `--rejects FILE`).
+    public var keepsRejectedRows = false
 
     public init(
         types: [String: DataType] = [:], timeColumn: String? = nil, format: FileFormat? = nil,
-        delimiter: UInt8? = nil, hasHeader: Bool = true
+        delimiter: UInt8? = nil, hasHeader: Bool = true, nullTokens: [String] = IngestOptions.defaultNullTokens,
+        trim: Bool = false, strict: Bool = false
     ) {
         self.types = types
         self.timeColumn = timeColumn
         self.format = format
         self.delimiter = delimiter
         self.hasHeader = hasHeader
+        self.nullTokens = nullTokens
+        self.trim = trim
+        self.strict = strict
     }
+
+    /// The cell texts read as null by default.
+    public static let defaultNullTokens = ["NA", "N/A", "NULL", "null", "NaN"]
 
     /// Column names tried, in order, when `timeColumn` is nil.
     public static let timeColumnCandidates = ["date", "time", "timestamp", "event_date"]

@@ -85,14 +85,18 @@ struct TableAccumulator {
         return false
     }
 
-    static func converts(_ text: UnsafeBufferPointer<UInt8>, to type: DataType) -> Bool {
+    /// Whether a cell reads as `type`; blanks around it are ignored, and a blank cell is
+    /// null without complaint.
+    static func converts(_ raw: UnsafeBufferPointer<UInt8>, to type: DataType) -> Bool {
+        let text = CellText.trim(raw)
+        if text.isEmpty { return true }
         switch type {
-        case .bool: CellText.bool(text) != nil
-        case .int: CellText.int(text) != nil
-        case .float: CellText.float(text) != nil
-        case .time: CellText.time(text) != nil
-        case .duration: CellText.duration(text) != nil
-        case .string, .list, .null: true
+        case .bool: return CellText.bool(text) != nil
+        case .int: return CellText.int(text) != nil
+        case .float: return CellText.float(text) != nil
+        case .time: return CellText.time(text) != nil
+        case .duration: return CellText.duration(text) != nil
+        case .string, .list, .null: return true
         }
     }
 

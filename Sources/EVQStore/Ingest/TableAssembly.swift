@@ -57,9 +57,9 @@ enum TableAssembly {
         return keyed.map(\.row) + nulls
     }
 
-    /// Converts each distinct text once; nil where it does not convert.
+    /// Converts each distinct text once, ignoring blanks around it; nil where it does not convert.
     static func perText<T>(_ texts: ByteInterner, _ convert: (UnsafeBufferPointer<UInt8>) -> T?) -> [T?] {
-        (0..<texts.count).map { texts.withValue($0, convert) }
+        (0..<texts.count).map { texts.withValue($0) { convert(CellText.trim($0)) } }
     }
 
     static func makeColumn(_ c: TableAccumulator.PendingColumn, type: DataType, order: [UInt32]?) -> Column {
