@@ -28,6 +28,8 @@ public struct DataSource: Sendable, Equatable {
 public struct LoadOptions: Sendable {
     /// `types[table][column]` forces a column's type; a column no file has is an error.
     public var types: [String: [String: DataType]] = [:]
+    /// `timeColumns[table]`: the column that orders the table in time, and how it is written.
+    public var timeColumns: [String: (column: String, layout: TimeLayout?)] = [:]
     public var nullTokens = IngestOptions.defaultNullTokens
     public var trim = false
     /// Stop at the first rejected row (exit 65) instead of loading the rest.
@@ -129,14 +131,21 @@ public enum DataLoader {
             if paths[s.table] == nil { order.append(s.table) }
             paths[s.table, default: []].append(s.path)
         }
-        for table in types.keys where paths[table] == nil {
+        for table in types.keys.sorted() where paths[table] == nil {
             throw EVQError(.usage("--type names table '\(table)', which no --data loads"))
+        }
+        for table in options.timeColumns.keys.sorted() where paths[table] == nil {
+            throw EVQError(.usage("--time names table '\(table)', which no --data loads"))
         }
         var reports: [LoadReport] = []
         for name in order {
             let result: IngestResult
             do {
                 var ingest = IngestOptions(types: types[name] ?? [:], nullTokens: options.nullTokens, trim: options.trim)
+                if let time = options.timeColumns[name] {
+                    ingest.timeColumn = time.column
+                    if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
+                }
                 ingest.strict = options.strict
                 ingest.keepsRejectedRows = options.keepsRejectedRows
                 result = try Ingest.load(paths: paths[name]!, tableName: name, options: ingest)
@@ -144,7 +153,8 @@ public enum DataLoader {
                 switch error {
                 case .fileNotFound(let path): throw EVQError(.missingInput(path))
                 case .unknownColumn(let column):
-                    throw EVQError(.usage("--type \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))
+                    let flag = options.timeColumns[name]?.column == column ? "--time" : "--type"
+                    throw EVQError(.usage("\(flag) \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))
                 default: throw EVQError(.data(error.description))
                 }
             }
@@ -183,6 +193,32 @@ extension DataLoader {
         return nil
     }
 
+    /// Parses `--time [TABLE.]COLUMN[=LAYOUT]` (table `events` when none is named).
+    public static func parseTimeColumn(_ text: String) throws(EVQError) -> (table: String, column: String, layout: TimeLayout?) {
+        var name = text
+        var layout: TimeLayout? = nil
+        if let eq = text.lastIndex(of: "=") {
+            let layoutName = String(text[text.index(after: eq)...])
+            guard let l = TimeLayout(name: layoutName) else {
+                throw EVQError(.usage("--time \(text): unknown layout '\(layoutName)'; layouts: "
+                                      + TimeLayout.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+            layout = l
+            name = String(text[..<eq])
+        }
+        guard !name.isEmpty else { throw EVQError(.usage("--time needs [TABLE.]COLUMN[=LAYOUT], found '\(text)'")) }
+        let (table, column) = splitTable(name)
+        return (table, column, layout)
+    }
+
+    /// `actors.name` -> (actors, name); `name` -> (events, name).
+    static func splitTable(_ name: String) -> (String, String) {
+        if let dot = name.firstIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex {
+            return (String(name[..<dot]), String(name[name.index(after: dot)...]))
+        }
+        return ("events", name)
+    }
+
     /// Parses `--type [TABLE.]COLUMN=TYPE` (table `events` when none is named).
     public static func parseTypeOverride(_ text: String) throws(EVQError) -> (table: String, column: String, type: DataType) {
         guard let eq = text.lastIndex(of: "="), eq != text.startIndex else {
@@ -193,9 +229,7 @@ extension DataLoader {
         guard let type = DataType(rawValue: typeName), allowed.contains(type) else {
             throw EVQError(.usage("--type \(text): unknown type '\(typeName)'; types: " + allowed.map(\.rawValue).joined(separator: ", ")))
         }
-        if let dot = name.firstIndex(of: "."), dot != name.startIndex {
-            return (String(name[..<dot]), String(name[name.index(after: dot)...]), type)
-        }
-        return ("events", name, type)
+        let (table, column) = splitTable(name)
+        return (table, column, type)
     }
 }

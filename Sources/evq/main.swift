@@ -7,31 +7,34 @@ import EVQShell
 import Foundation
 
 struct DataOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp("Load a CSV, TSV or JSONL file into table events, or NAME=PATH into table NAME (repeatable). Default: the bundled samples.", valueName: "[NAME=]PATH"))
+    @Option(name: .customLong("data"), help: ArgumentHelp("Load files, globs or folders into events; NAME=PATH into NAME. Default: the samples.", valueName: "[NAME=]PATH"))
     var data: [String] = []
 
     @Option(name: [.short, .long], help: "How results are printed.")
     var format: OutputFormat = .table
 
-    @Option(name: .customLong("type"), help: ArgumentHelp("Force a column's type instead of inferring it (repeatable).", valueName: "[TABLE.]COLUMN=TYPE"))
+    @Option(name: .customLong("type"), help: ArgumentHelp("Force a column's type; COL may be TABLE.COL.", valueName: "COL=TYPE"))
     var types: [String] = []
 
-    @Flag(help: "Stop at the first malformed input row (exit 65), instead of loading the rest.")
+    @Option(name: .customLong("time"), help: ArgumentHelp("Order rows by COL (layout: iso, unix, dd/mm/yyyy, …).", valueName: "COL[=LAYOUT]"))
+    var timeColumns: [String] = []
+
+    @Flag(help: "Stop at the first malformed input row (exit 65).")
     var strict = false
 
     @Flag(name: .customLong("quiet"), help: "Do not report malformed input rows.")
     var quiet = false
 
-    @Option(name: .customLong("null"), help: ArgumentHelp("Read cells that are exactly TOKEN as null, besides NA, N/A, NULL, null, NaN and empty (repeatable).", valueName: "TOKEN"))
+    @Option(name: .customLong("null"), help: ArgumentHelp("Also read TOKEN as null (NA, NULL, NaN… already are).", valueName: "TOKEN"))
     var nullTokens: [String] = []
 
-    @Flag(name: .customLong("no-null-tokens"), help: "Only empty cells are null (NA, NULL, … stay text).")
+    @Flag(name: .customLong("no-null-tokens"), help: "Read only empty cells as null.")
     var noNullTokens = false
 
-    @Flag(help: "Drop spaces and tabs around every CSV field (kept as written by default).")
+    @Flag(help: "Drop blanks around every CSV field.")
     var trim = false
 
-    @Option(name: .customLong("rejects"), help: ArgumentHelp("Write the rejected input rows, unchanged, to FILE.", valueName: "FILE"))
+    @Option(name: .customLong("rejects"), help: ArgumentHelp("Write rejected rows, unchanged, to FILE.", valueName: "FILE"))
     var rejects: String?
 
     @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
@@ -51,6 +54,10 @@ struct DataOptions: ParsableArguments {
         for text in types {
             let o = try DataLoader.parseTypeOverride(text)
             load.types[o.table, default: [:]][o.column] = o.type
+        }
+        for text in timeColumns {
+            let t = try DataLoader.parseTimeColumn(text)
+            load.timeColumns[t.table] = (t.column, t.layout)
         }
         load.nullTokens = (noNullTokens ? [] : IngestOptions.defaultNullTokens) + nullTokens
         load.trim = trim

@@ -78,6 +78,11 @@ enum CellText {
         return TimeFormat.parse(Substring(String(decoding: b, as: UTF8.self)))
     }
 
+    /// A time column's cell: in `layout`, or in any automatic layout when none is stated.
+    static func time(_ b: UnsafeBufferPointer<UInt8>, layout: TimeLayout?) -> Int64? {
+        layout?.parse(b) ?? (layout == nil ? TimeLayout.parseAutomatic(b) : nil)
+    }
+
     /// Plain seconds (`90`) or a count and a unit as `DurationFormat` prints them (`3d`, `-2h`).
     /// Only reached through a type override: inference never guesses durations.
     static func duration(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {

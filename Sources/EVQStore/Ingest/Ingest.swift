@@ -62,12 +62,12 @@ private struct IngestRun {
         for (name, type) in forced.sorted(by: { $0.key < $1.key }) where type == .list || type == .null {
             throw .unsupportedType(column: name, type)
         }
-        if let t = options.timeColumn {
+        for t in ([options.timeColumn].compactMap { $0 } + options.timeLayouts.keys.sorted()) {
             if let type = forced[t], type != .time { throw .timeColumnNotTime(column: t, type) }
             forced[t] = .time
         }
         self.options = options
-        table = TableAccumulator(forcedTypes: forced)
+        table = TableAccumulator(forcedTypes: forced, layouts: options.timeLayouts)
         log.stopsAtFirstError = options.strict
         log.keepsRejectedRows = options.keepsRejectedRows
     }
@@ -93,6 +93,7 @@ private struct IngestRun {
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }
         if let t = options.timeColumn, !names.contains(t) { throw .unknownColumn(t) }
+        for t in options.timeLayouts.keys.sorted() where !names.contains(t) { throw .unknownColumn(t) }
         return IngestResult(
             table: TableAssembly.build(table, name: tableName, timeColumn: options.timeColumn),
             issues: log.issues, omitted: log.omitted, rejections: log.rejections, rejectedRows: log.rejectedRows,

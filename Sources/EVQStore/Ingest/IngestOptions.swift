@@ -11,8 +11,11 @@ public struct IngestOptions: Sendable {
     /// null and is reported. Allowed: bool, int, float, string, time, duration.
     public var types: [String: DataType]
     /// The column the rows are sorted by. nil picks the first of `IngestOptions.timeColumnCandidates`
-    /// that infers as time. Naming a column forces it to `.time` (unless `types` already says `.time`).
+    /// that reads as time. Naming a column forces it to `.time` (unless `types` already says `.time`).
     public var timeColumn: String?
+    /// How a time column's text is written, by column; a time column without one reads
+    /// `TimeLayout.automatic` (ISO, `YYYYMMDD`, `YYYYMMDDHHMMSS`).
+    public var timeLayouts: [String: TimeLayout] = [:]
     /// nil chooses by file extension (`FileFormat.init(path:)`).
     public var format: FileFormat?
     /// The CSV field separator; nil means `,` for csv and a tab for tsv.
@@ -49,8 +52,12 @@ public struct IngestOptions: Sendable {
     /// The cell texts read as null by default.
     public static let defaultNullTokens = ["NA", "N/A", "NULL", "null", "NaN"]
 
-    /// Column names tried, in order, when `timeColumn` is nil.
-    public static let timeColumnCandidates = ["date", "time", "timestamp", "event_date"]
+    /// Column names tried, in order and ignoring letter case, when `timeColumn` is nil. A column
+    /// so named is the time order when its cells all read as time: ISO dates and timestamps
+    /// for any column, and also `YYYYMMDD` and `YYYYMMDDHHMMSS` for these names (GDELT's SQLDATE).
+    public static let timeColumnCandidates = [
+        "date", "time", "timestamp", "datetime", "event_date", "date_start", "SQLDATE", "Event Date",
+    ]
 }
 
 /// The formats ingest reads.
