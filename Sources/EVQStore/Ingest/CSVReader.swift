@@ -17,6 +17,9 @@
 /// - a `"` inside a quoted field that is neither doubled nor followed by a delimiter or line
 ///   end (`"say "hi" now"`): kept as a character, the field stays open.
 ///
+/// A header one name short of the first row's fields is R's `write.csv` convention: the first
+/// field of every row is a row name, loaded as column `row_name`, with one warning.
+///
 /// Errors; the row is rejected (not loaded), reported and counted, and reading goes on:
 /// - a row whose field count differs from the header's (`expected 15 fields, found 14`),
 ///   located at the end of the row (too few) or at the first extra field (too many);
@@ -81,6 +84,17 @@ struct CSVReader {
                     reportQuotes()
                     var raw: [String] = []
                     for k in 0..<expected { raw.append(scanner.withField(k, &unescaped) { String(decoding: $0, as: UTF8.self) }) }
+                    // R's write.csv: a header one name short of its rows, whose first field is a row name.
+                    var peek = scanner
+                    if case .fields = peek.nextRow(), peek.fieldCount == expected + 1 {
+                        let name = HeaderNames.unique(raw + ["row_name"]).last!.name
+                        log.add(
+                            file, (scanner.rowLine, 1), .warning, .header,
+                            "the header has \(expected) names for rows of \(expected + 1) fields (R's row names); "
+                                + "the first field is loaded as column '\(name)'")
+                        columnOf.append(table.column(named: name))
+                        expected += 1
+                    }
                     for (k, entry) in HeaderNames.unique(raw).enumerated() {
                         columnOf.append(table.column(named: entry.name))
                         if let message = entry.renameMessage { log.add(file, at(scanner.fields[k].spot), .warning, .header, message) }
