@@ -30,12 +30,18 @@ public struct LoadOptions: Sendable {
     public var types: [String: [String: DataType]] = [:]
     /// `timeColumns[table]`: the column that orders the table in time, and how it is written.
     public var timeColumns: [String: (column: String, layout: TimeLayout?)] = [:]
+    /// `--input-format`: a named export layout, or nil to detect it from each file.
+    public var eventFormat: EventFormat?
+    /// `--input-format csv|tsv|jsonl`: the plain format, whatever the extension.
+    public var fileFormat: FileFormat?
     public var nullTokens = IngestOptions.defaultNullTokens
     public var trim = false
     /// Stop at the first rejected row (exit 65) instead of loading the rest.
     public var strict = false
     /// Keep rejected rows' bytes in each report's `rejectedRows`.
     public var keepsRejectedRows = false
+    /// Whether to say which files lack or add columns (the bundled samples do, on purpose).
+    public var reportsColumnDifferences = true
 
     public init(types: [String: [String: DataType]] = [:]) { self.types = types }
 }
@@ -146,6 +152,8 @@ public enum DataLoader {
                     ingest.timeColumn = time.column
                     if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
                 }
+                ingest.eventFormat = options.eventFormat
+                ingest.format = options.fileFormat
                 ingest.strict = options.strict
                 ingest.keepsRejectedRows = options.keepsRejectedRows
                 result = try Ingest.load(paths: paths[name]!, tableName: name, options: ingest)
@@ -159,7 +167,7 @@ public enum DataLoader {
                 }
             }
             session.addTable(result.table)
-            var issues = result.issues
+            var issues = result.issues.filter { options.reportsColumnDifferences || $0.reason != .columnsDiffer }
             if let warning = almostTimeColumn(result.table, files: result.files) { issues.append(warning) }
             reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount, rowsRead: result.rowsRead,
                                       rowsRejected: result.rowsRejected, cellsNulled: result.cellsNulled, issues: issues,
@@ -191,6 +199,14 @@ extension DataLoader {
                                severity: .warning)
         }
         return nil
+    }
+
+    /// Parses `--input-format NAME`: a named export (`gdelt2-events`, `acled`, …) or a plain format.
+    public static func parseInputFormat(_ name: String) throws(EVQError) -> (EventFormat?, FileFormat?) {
+        if let e = EventFormat(rawValue: name.lowercased()) { return (e, nil) }
+        if let f = FileFormat(rawValue: name.lowercased()) { return (nil, f) }
+        let all = EventFormat.allCases.map(\.rawValue) + FileFormat.allCases.map(\.rawValue)
+        throw EVQError(.usage("--input-format: unknown format '\(name)'; formats: " + all.joined(separator: ", ")))
     }
 
     /// Parses `--time [TABLE.]COLUMN[=LAYOUT]` (table `events` when none is named).

@@ -19,6 +19,9 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("time"), help: ArgumentHelp("Order rows by COL (layout: iso, unix, dd/mm/yyyy, …).", valueName: "COL[=LAYOUT]"))
     var timeColumns: [String] = []
 
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("Input layout: gdelt2-events, ucdp-ged, acled, …", valueName: "NAME"))
+    var inputFormat: String?
+
     @Flag(help: "Stop at the first malformed input row (exit 65).")
     var strict = false
 
@@ -59,10 +62,12 @@ struct DataOptions: ParsableArguments {
             let t = try DataLoader.parseTimeColumn(text)
             load.timeColumns[t.table] = (t.column, t.layout)
         }
+        if let inputFormat { (load.eventFormat, load.fileFormat) = try DataLoader.parseInputFormat(inputFormat) }
         load.nullTokens = (noNullTokens ? [] : IngestOptions.defaultNullTokens) + nullTokens
         load.trim = trim
         load.strict = strict
         load.keepsRejectedRows = rejects != nil
+        load.reportsColumnDifferences = !data.isEmpty
         let reports = try DataLoader.load(sources, into: session, options: load)
         for report in reports where !quiet {
             for line in report.diagnosticLines { FileSink.standardError.write(line + "\n") }

@@ -34,10 +34,17 @@ struct CSVReader {
     let hasHeader: Bool
     var trims = false
     var nullTokens = NullTokens(IngestOptions.defaultNullTokens)
+    /// Column names for a file without a header (a named format's); nil = from the header, or
+    /// `column_N` without one.
+    var columnNames: [String]? = nil
+    /// Rows of at least this many fields (and at most the header's) load, the rest null.
+    var minimumFields: Int? = nil
 
     struct Counts {
         var rowsRead = 0
         var rowsRejected = 0
+        /// The accumulator columns the file's header named (CSV only).
+        var columns: [Int] = []
     }
 
     func read(
@@ -101,12 +108,19 @@ struct CSVReader {
                     }
                     break header
                 }
-                columnOf = (1...expected).map { table.column(named: "column_\($0)") }
+                if let names = columnNames {
+                    expected = names.count
+                    columnOf = names.map { table.column(named: $0) }
+                } else {
+                    columnOf = (1...expected).map { table.column(named: "column_\($0)") }
+                }
                 scanner.rewindRow()
                 break header
             }
         }
 
+        counts.columns = columnOf
+        let shortest = minimumFields ?? expected
         while true {
             switch scanner.nextRow() {
             case .end:
@@ -122,7 +136,7 @@ struct CSVReader {
             case .fields:
                 counts.rowsRead += 1
                 let found = scanner.fieldCount
-                if found != expected {
+                if found != expected && !(found >= shortest && found < expected) {
                     counts.rowsRejected += 1
                     let spot = found < expected ? scanner.rowEnd : scanner.fields[expected].spot
                     log.add(file, at(spot), .error, .fieldCount, "expected \(expected) fields, found \(found)" + rowNote(spot))

@@ -17,6 +17,7 @@ public struct IngestIssue: Sendable, CustomStringConvertible, Equatable {
         case duplicateKey = "duplicate key"
         case header = "header repaired"
         case layout = "file layout"
+        case columnsDiffer = "files with other columns"
     }
 
     /// How many issues of one kind were not shown in full.
@@ -86,6 +87,8 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
 /// A loaded table and what happened on the way.
 public struct IngestResult: Sendable {
     public let table: Table
+    /// The named format every file had (detected or stated); nil for plain tables.
+    public let eventFormat: EventFormat?
     /// The first `IssueLog.fullIssueLimit` issues, in file order, then position order.
     public let issues: [IngestIssue]
     /// The issues after those, counted by severity, reason and column.

@@ -16,8 +16,10 @@ public struct IngestOptions: Sendable {
     /// How a time column's text is written, by column; a time column without one reads
     /// `TimeLayout.automatic` (ISO, `YYYYMMDD`, `YYYYMMDDHHMMSS`).
     public var timeLayouts: [String: TimeLayout] = [:]
-    /// nil chooses by file extension (`FileFormat.init(path:)`).
+    /// nil chooses by file extension (`FileFormat.init(path:)`), else by content.
     public var format: FileFormat?
+    /// A named export layout (`--input-format`); nil detects it from each file's first line.
+    public var eventFormat: EventFormat?
     /// The CSV field separator; nil means `,` for csv and a tab for tsv.
     public var delimiter: UInt8?
     /// Whether the first row of a CSV/TSV file names the columns. Without a header, columns
