@@ -37,7 +37,9 @@ struct JSONLReader {
             if let failure = parser.parse(bytes, from: first, to: contentEnd) {
                 counts.rowsRejected += 1
                 let at = IssueLog.location(of: failure.pos, in: bytes, anchor: lineStart, anchorLine: line)
-                log.add(file, at, .error, failure.message + "; line skipped")
+                log.add(file, at, .error, .badJSON, failure.message + "; line skipped")
+                log.reject(.badJSON, row: UnsafeBufferPointer(rebasing: bytes[lineStart..<min(lineEnd + 1, n)]))
+                if log.stopped { return counts }
                 continue
             }
             func columnOf(_ k: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {
