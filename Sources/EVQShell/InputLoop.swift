@@ -84,7 +84,11 @@ public final class EditorLineSource: LineSource {
         return editor.readLine()
     }
 
-    public func addHistory(_ entry: String) { editor.addHistory(entry) }
+    /// Each entry is written to the history file at once, so that a crash or `kill -9` loses none.
+    public func addHistory(_ entry: String) {
+        editor.addHistory(entry)
+        editor.saveHistory()
+    }
 }
 
 /// Lines given up front, for tests: each `readLine` takes the next; then end of input.

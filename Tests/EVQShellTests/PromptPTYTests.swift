@@ -168,6 +168,48 @@ struct PromptPTYTests {
         #expect(history.output == ["1  events | take 1 | project id", "2  .history"])
     }
 
+    // 7b
+    @Test func historySurvivesAKillOfTheSession() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        do {
+            let a = try EVQTerminal(home: home)
+            defer { a.stop() }
+            try a.waitForPrompt()
+            try a.enter("events | take 1 | project id")
+            try a.enter("events |")
+            try a.enter("count")
+            try a.enter(".mode csv")
+            // No clean exit: SIGKILL, as a crash or a closed laptop would end it.
+            kill(a.pid, SIGKILL)
+        }
+        let saved = try String(contentsOfFile: home + "/history", encoding: .utf8)
+        #expect(saved == "_HiStOrY_V2_\nevents\\040|\\040take\\0401\\040|\\040project\\040id\nevents\\040|\\012count\n.mode\\040csv\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: home + "/history")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    // 7c
+    @Test func aMissingHistoryFolderIsReportedOnceAndNotCreated() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let evq = try EVQTerminal(environment: ["EVQ_HISTORY": home + "/typo/history"], home: home)
+        defer { evq.stop() }
+        let shown = try evq.waitForPrompt()
+        #expect(shown.lines.dropFirst() == [
+            "evq: not saving history: the folder \(home)/typo does not exist (create it, or set EVQ_HISTORY to another file)",
+            "evq> ",
+        ])
+        let run = try evq.enter("events | count")
+        #expect(run.output == countTable(16585))
+        try evq.waitForRawMode()
+        evq.type(".quit\r")
+        #expect(try evq.waitForExit() == 0)
+        #expect(!evq.screen.text.contains("cannot save"))
+        #expect(evq.screen.text.components(separatedBy: "not saving history").count == 2)
+        #expect(!FileManager.default.fileExists(atPath: home + "/typo"))
+    }
+
     // 8
     @Test func ctrlCStopsALongQueryAndKeepsTheSession() throws {
         // 400 ms per batch of 2,048 rows: a scan of the 16,585 events takes about 3.6 s.
