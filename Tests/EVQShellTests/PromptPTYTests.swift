@@ -135,11 +135,18 @@ struct PromptPTYTests {
         #expect(second.output == countTable(16585))
         #expect(second.nextPrompt == "evq> ")
         let history = try evq.enter(".history")
-        #expect(history.output == ["1  events |", "   count", "2  .history"])
+        #expect(history.output == ["1  events | count", "2  .history"])
+        // Up recalls it as one line, edited as a whole: the cursor goes back into the first line's part.
+        evq.type("\u{1b}[A\u{1b}[A")
+        try evq.waitUntil("the recalled statement") { $0.lastLine == "evq> events | count" }
+        evq.type("\u{01}\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[Cwhere country == \"Lebanon\" | ")
+        let edited = try evq.enter("")
+        #expect(edited.echo == "evq> events | where country == \"Lebanon\" | count")
+        #expect(edited.output == countTable(3))
         evq.type("\u{04}")
         #expect(try evq.waitForExit() == 0)
         let saved = try String(contentsOfFile: evq.historyFile, encoding: .utf8)
-        #expect(saved == "_HiStOrY_V2_\nevents\\040|\\012count\n.history\n")
+        #expect(saved.hasPrefix("_HiStOrY_V2_\nevents\\040|\\040count\n.history\n"))
     }
 
     // 7
@@ -168,6 +175,28 @@ struct PromptPTYTests {
         #expect(history.output == ["1  events | take 1 | project id", "2  .history"])
     }
 
+    // 6b
+    @Test func ctrlDAtTheContinuationPromptDropsThePendingStatement() throws {
+        let evq = try EVQTerminal()
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        let first = try evq.enter("events | where country == \"Iraq\" |")
+        #expect(first.nextPrompt == "...> ")
+        try evq.waitForRawMode()
+        evq.type("\u{04}")
+        let shown = try evq.waitForPrompt(after: evq.screen.lines.count - 1)
+        #expect(Array(shown.lines.suffix(3)) == [
+            "...> ^D", "(Ctrl-D: the unfinished statement was not run; Up recalls it, Ctrl-D again leaves)", "evq> ",
+        ])
+        let top = try evq.enter("events | top 5")
+        #expect(top.output.first == "<prompt>:1:15: error: expected 'by' after the number of rows, found the end of the input")
+        #expect(top.nextPrompt == "evq> ")
+        evq.type("\u{1b}[A\u{1b}[A")
+        try evq.waitUntil("the dropped statement, recalled") { $0.lastLine == "evq> events | where country == \"Iraq\" |" }
+        let run = try evq.enter(" count")
+        #expect(run.output == countTable(6))
+    }
+
     // 7b
     @Test func historySurvivesAKillOfTheSession() throws {
         let home = try EVQTerminal.makeHome()
@@ -184,7 +213,7 @@ struct PromptPTYTests {
             kill(a.pid, SIGKILL)
         }
         let saved = try String(contentsOfFile: home + "/history", encoding: .utf8)
-        #expect(saved == "_HiStOrY_V2_\nevents\\040|\\040take\\0401\\040|\\040project\\040id\nevents\\040|\\012count\n.mode\\040csv\n")
+        #expect(saved == "_HiStOrY_V2_\nevents\\040|\\040take\\0401\\040|\\040project\\040id\nevents\\040|\\040count\n.mode\\040csv\n")
         let mode = try FileManager.default.attributesOfItem(atPath: home + "/history")[.posixPermissions] as? Int
         #expect(mode == 0o600)
     }
