@@ -298,6 +298,7 @@ enum DotCommands {
         }
         guard let n = Int(text), n >= 0 else { throw DotCommandError("usage: .maxrows N (a whole number; 0 shows all rows)") }
         state.maxRows = n == 0 ? nil : n
+        state.maxRowsFollowsTerminal = false
     }
 
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {

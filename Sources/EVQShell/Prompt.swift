@@ -42,8 +42,10 @@ public enum Prompt {
         session.isCancelled = { Interrupt.requested }
         let color = Terminal.colorAllowed(fd: 1)
         let state = ShellState(session: session, output: FileSink.standardOutput, errors: FileSink.standardError,
-                               color: color, chartStyle: chartStyle, maxRows: max(10, Terminal.height() - 6))
+                               color: color, chartStyle: chartStyle, maxRows: ShellState.rowsShown(terminalRows: Terminal.height()))
         state.maxLineWidth = Terminal.width()
+        // Asked again for each result: the kernel keeps the size current (SIGWINCH), so a resized window is followed.
+        state.terminalSize = { (Terminal.width(), Terminal.height()) }
         let historyFile = historyPath()
         let editor = LineEditor(program: "evq", historyFile: historyFile)
         state.historyEntries = { editor.historyEntries }

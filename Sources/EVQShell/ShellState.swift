@@ -32,6 +32,12 @@ public final class ShellState {
     var readDepth = 0
     /// The name of the file `.output` writes to, for messages.
     var outputPath: String?
+    /// The terminal's size, read again before each result (so a resize between two results is
+    /// followed): it sets the line width, the chart width and, unless `.maxrows` was given, the rows
+    /// shown. Nil outside the prompt.
+    public var terminalSize: (() -> (columns: Int, rows: Int))?
+    /// Whether `maxRows` follows the terminal's height (until `.maxrows` sets it).
+    var maxRowsFollowsTerminal = true
     /// `.output FILE.svg`: charts are drawn as SVG into this file (each replaces the last).
     var chartFile: String?
 
@@ -85,6 +91,7 @@ public final class ShellState {
             output.write(text)
         case .rows(let result, let plan):
             last = result
+            fitToTerminal()
             if let chart = plan?.chart, let chartFile {
                 writeSVG(result.table, kind: chart, to: chartFile)
             } else if format == .table, let chart = plan?.chart {
@@ -98,6 +105,16 @@ public final class ShellState {
             if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }
         }
     }
+
+    private func fitToTerminal() {
+        guard let size = terminalSize?() else { return }
+        maxLineWidth = size.columns
+        chartStyle.width = max(40, size.columns)
+        if maxRowsFollowsTerminal { maxRows = Self.rowsShown(terminalRows: size.rows) }
+    }
+
+    /// Rows of a result shown on a terminal of `terminalRows`: a screenful, less the header and footer.
+    public static func rowsShown(terminalRows: Int) -> Int { max(10, terminalRows - 6) }
 
     /// A chart while `.output` names an SVG file: it goes to the file, not between the results on screen.
     private func drawsToChartFile(_ outcome: StatementOutcome) -> Bool {

@@ -197,6 +197,24 @@ struct PromptPTYTests {
         #expect(run.output == countTable(6))
     }
 
+    // 6c
+    @Test func aResizeBetweenTwoResultsIsFollowed() throws {
+        let evq = try EVQTerminal()
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        let query = "events | take 1 | project id, date, type, actor1, country"
+        let wide = try evq.enter(query)
+        #expect(wide.output.first == " id          | date       | type                 | actor1              | country")
+        evq.resize(columns: 50, rows: 20)
+        let narrow = try evq.enter(query)
+        #expect(narrow.output.first == " id          | date       | type")
+        #expect(narrow.output.last == "(2 more columns not shown: ...; use project)")
+        #expect(narrow.output.allSatisfy { $0.count <= 50 })
+        // The height too: a screenful less header and footer (20 - 6 = 14 rows, at least 10).
+        let rows = try evq.enter("events | project id")
+        #expect(rows.output.last == "(16585 rows; 16571 not shown: raise .maxrows or use .last to see them all)")
+    }
+
     // 7b
     @Test func historySurvivesAKillOfTheSession() throws {
         let home = try EVQTerminal.makeHome()
