@@ -97,7 +97,8 @@ public struct Parser {
                 let s = try statement()
                 if !atStatementEnd {
                     throw error("expected '|' or the end of the statement, found \(current.kind.display)",
-                                hint: current.identifier.flatMap { StageName(rawValue: $0) != nil ? "add '|' before '\($0)'" : nil })
+                                hint: current.isSymbol(.assign) ? "to compare, write '==' (a single '=' names a column or a value)"
+                                    : current.identifier.flatMap { StageName(rawValue: $0) != nil ? "add '|' before '\($0)'" : nil })
                 }
                 statements.append(s)
             } catch {
@@ -217,7 +218,10 @@ public struct Parser {
         case .top:
             // top -> 'top' expr 'by' sortKey (',' sortKey)*   (default descending)
             let n = try expression()
-            guard current.isKeyword("by") else { throw unexpected("'by' after the number of rows") }
+            guard current.isKeyword("by") else {
+                throw error("expected 'by' after the number of rows, found \(current.kind.display)",
+                            hint: "top needs what to rank by, for example: top 5 by fatalities (or 'take 5' for any five rows)")
+            }
             _ = advance()
             kind = .top(count: n, by: try sortKeys(defaultDescending: true))
         case .distinct:
