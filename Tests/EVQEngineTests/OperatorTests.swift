@@ -174,7 +174,7 @@ private func value(_ expr: String) throws -> Value {
         #expect(e.message == "'contains' searches text, found a value of type int")
         #expect(e.hint == "convert it first: tostring(fatalities)")
         let r = failure("events | where notes matches 1️⃣\"(unclosed\"")
-        #expect(r.message == "bad regular expression \"(unclosed\"")
+        #expect(r.message == "bad regular expression \"(unclosed\": missing ')'")
         let h = failure("events | where notes has_any 1️⃣\"threat\"")
         #expect(h.message == "'has_any' needs a list of words")
         let w = failure("events | where notes has 1️⃣\"--\"")
