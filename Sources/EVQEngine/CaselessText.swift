@@ -3,12 +3,15 @@
 // compared code point by code point, without normalization. ASCII values, the common case, are
 // folded byte by byte in place; any other value is lower-cased once, which gives the same answer.
 
+import CRegex
+
 /// A needle or glob, lower-cased once when the query is checked.
 public struct CaselessText: Sendable {
     public enum Test: Sendable { case contains, prefix, suffix }
 
-    /// ASCII lower case of every byte; bytes of 0x80 and above map to themselves.
-    static let lower: [UInt8] = (0...255).map { b in (65...90).contains(b) ? UInt8(b + 32) : UInt8(b) }
+    /// ASCII lower case of a byte; bytes of 0x80 and above stay as they are.
+    @inline(__always)
+    static func lower(_ b: UInt8) -> UInt8 { b &- 65 < 26 ? b | 0x20 : b }
 
     /// Runs `body` on the value's bytes, lower-cased: in place of the ASCII bytes themselves
     /// (`folded` false: the caller folds), or on the Unicode lower case of a non-ASCII value.
@@ -41,7 +44,7 @@ public struct CaselessText: Sendable {
     @inline(__always)
     static func equal(_ hay: UnsafeBufferPointer<UInt8>, at: Int, _ needle: UnsafeBufferPointer<UInt8>, fold: Bool) -> Bool {
         if fold {
-            for j in 0..<needle.count where lower[Int(hay[at + j])] != needle[j] { return false }
+            for j in 0..<needle.count where lower(hay[at + j]) != needle[j] { return false }
         } else {
             for j in 0..<needle.count where hay[at + j] != needle[j] { return false }
         }
@@ -58,7 +61,7 @@ public struct CaselessText: Sendable {
         var i = from
         if fold {
             while i <= last {
-                if lower[Int(hay[i])] == first, equal(hay, at: i, needle, fold: true) { return i }
+                if lower(hay[i]) == first, equal(hay, at: i, needle, fold: true) { return i }
                 i += 1
             }
         } else {
@@ -70,6 +73,20 @@ public struct CaselessText: Sendable {
         return nil
     }
 
+    /// How many values ahead a scan asks for bytes: enough to overlap a few cache misses.
+    static let lookahead = 24
+
+    /// Asks for the bytes of a native heap string without touching it (reading the string the
+    /// safe way would retain it, which is the very cache miss we try to hide). The address comes
+    /// from the string's second word as laid out on 64-bit platforms (object pointer under a
+    /// 4-bit discriminator, bytes 32 past it); a prefetch never faults, so a small or bridged
+    /// string, whose word is no such pointer, costs nothing but a useless hint.
+    @inline(__always)
+    static func prefetch(_ values: UnsafeBufferPointer<String>, _ i: Int) {
+        let word = UnsafeRawPointer(values.baseAddress! + i).load(fromByteOffset: 8, as: UInt.self)
+        evq_prefetch(UnsafeRawPointer(bitPattern: (word & 0x0FFF_FFFF_FFFF_FFFF) &+ 32))
+    }
+
     let needle: [UInt8]
     let test: Test
 
@@ -79,14 +96,34 @@ public struct CaselessText: Sendable {
     }
 
     func matches(_ value: String) -> Bool {
+        needle.withUnsafeBufferPointer { matches(value, $0) }
+    }
+
+    @inline(__always)
+    func matches(_ value: String, _ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        Self.withLowered(value) { hay, fold in
+            switch test {
+            case .contains: Self.find(n, in: hay, from: 0, fold: fold) != nil
+            case .prefix: hay.count >= n.count && Self.equal(hay, at: 0, n, fold: fold)
+            case .suffix: hay.count >= n.count && Self.equal(hay, at: hay.count - n.count, n, fold: fold)
+            }
+        }
+    }
+
+    /// `matches` for every value, the needle pinned once; stops early (leaving false) when cancelled.
+    func matchEach(_ values: [String], _ cancelled: () -> Bool) -> [Bool] {
+        var member = [Bool](repeating: false, count: values.count)
         needle.withUnsafeBufferPointer { n in
-            Self.withLowered(value) { hay, fold in
-                switch test {
-                case .contains: Self.find(n, in: hay, from: 0, fold: fold) != nil
-                case .prefix: hay.count >= n.count && Self.equal(hay, at: 0, n, fold: fold)
-                case .suffix: hay.count >= n.count && Self.equal(hay, at: hay.count - n.count, n, fold: fold)
+            member.withUnsafeMutableBufferPointer { out in
+                values.withUnsafeBufferPointer { vs in
+                    for i in vs.indices {
+                        if i & 1023 == 0, cancelled() { break }
+                        if i + Self.lookahead < vs.count { Self.prefetch(vs, i + Self.lookahead) }
+                        out[i] = matches(vs[i], n)
+                    }
                 }
             }
         }
+        return member
     }
 }

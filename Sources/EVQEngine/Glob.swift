@@ -23,7 +23,7 @@ public struct Glob: Sendable {
 
     func matches(_ value: String) -> Bool {
         CaselessText.withLowered(value) { bytes, ascii in
-            if ascii { return match(bytes.lazy.map { UInt32(CaselessText.lower[Int($0)]) }) }
+            if ascii { return match(bytes.lazy.map { UInt32(CaselessText.lower($0)) }) }
             return match(Array(String(decoding: bytes, as: UTF8.self).unicodeScalars.lazy.map(\.value)))
         }
     }

@@ -27,6 +27,18 @@ public enum TextPattern: Sendable {
             }(WordIndex.words(in: value))
         }
     }
+
+    /// `matches` for each distinct value of a dictionary; stops early (leaving false) when
+    /// cancelled, and the executor then throws before using the answer.
+    func matchEach(_ values: [String], _ cancelled: () -> Bool) -> [Bool] {
+        if case .caseless(let c, _) = self { return c.matchEach(values, cancelled) }
+        var member = [Bool](repeating: false, count: values.count)
+        for (id, value) in values.enumerated() {
+            if id % 64 == 0, cancelled() { break }
+            member[id] = matches(value)
+        }
+        return member
+    }
 }
 
 extension Checker {

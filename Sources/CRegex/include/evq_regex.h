@@ -4,6 +4,7 @@
 #ifndef EVQ_REGEX_H
 #define EVQ_REGEX_H
 #include <stddef.h>
+#include "evq_prefetch.h"
 
 #ifdef __cplusplus
 extern "C" {
