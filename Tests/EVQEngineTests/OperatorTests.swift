@@ -306,7 +306,7 @@ private func value(_ expr: String) throws -> Value {
     @Test func deepExpressionsAreRefusedNotCrashed() {
         let many = (0..<300).map { "id == \"x\($0)\"" }.joined(separator: " or ")
         let e = failure("events | where " + many)
-        #expect(e.message == "expression nested too deeply (more than 256 levels)")
+        #expect(e.message == "256 terms joined by 'or' nest too deeply (more than 256 levels)")
         #expect(e.hint == "for many alternatives use 'in [...]'")
         #expect(failure(String(repeating: "(", count: 400) + "1" + String(repeating: ")", count: 400)).message
             == "expression nested too deeply (more than 256 levels)")
