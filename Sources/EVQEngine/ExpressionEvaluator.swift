@@ -151,11 +151,7 @@ enum ExpressionEvaluator {
             }
             return member
         }
-        for (id, value) in dictionary.values.enumerated() {
-            if id % 64 == 0, cancelled() { break }
-            member[id] = pattern.matches(value)
-        }
-        return member
+        return pattern.matchEach(dictionary.values, cancelled)
     }
 
     /// Rows whose value is marked in `member` (indexed by dictionary id); nulls never are.

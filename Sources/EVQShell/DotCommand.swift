@@ -287,7 +287,7 @@ enum DotCommands {
         }
         guard let handle = FileHandle(forWritingAtPath: expanded) else { throw DotCommandError("cannot write to \(path)") }
         handle.seekToEndOfFile()
-        state.output = FileSink(handle)
+        state.output = FileSink(handle, name: path)
         state.outputPath = expanded
     }
 
