@@ -3,6 +3,7 @@
 // obviously correct reference on random text.
 
 import EVQ
+import EVQTestSupport
 import EVQStore
 import Testing
 
