@@ -108,7 +108,7 @@ extension Aggregation {
             }
         } else if let (column, values, bucket) = int64Key(e, r.table) {
             let mask = column.isNull
-            var map: [Int64: Int32] = [:]
+            var map = GroupIDTable()
             var nullGroup: Int32 = -1
             var hasPrevious = false
             var previousRaw: Int64 = 0, previousKey: Int64 = 0, previousGroup: Int32 = 0
@@ -182,20 +182,28 @@ extension Aggregation {
         return g
     }
 
+    /// The group of an integer key, through the typed table.
+    @inline(__always)
+    private static func group(of key: Int64, _ map: inout GroupIDTable, _ first: inout [Int], _ p: Int) -> Int32 {
+        let g = map.group(of: key, newGroup: Int32(first.count))
+        if g == Int32(first.count) { first.append(p) }
+        return g
+    }
+
     /// Groups of the pairs (a, b), in order of first appearance.
     private func combine(_ a: Grouping, _ b: Grouping) throws(EngineError) -> Grouping {
         let n = a.ids.count
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
         var first: [Int] = []
         let width = b.count
-        if a.count * width <= 1 << 22 {
+        if a.count * width <= 1 << 18 {
             var slot = [Int32](repeating: -1, count: a.count * width)
             for p in 0..<n {
                 if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
                 ids[p] = Self.group(inSlot: Int(a.ids[p]) * width + Int(b.ids[p]), &slot, &first, p)
             }
         } else {
-            var map: [Int64: Int32] = [:]
+            var map = GroupIDTable(expected: max(a.count, width))
             for p in 0..<n {
                 if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
                 ids[p] = Self.group(of: Int64(a.ids[p]) << 32 | Int64(b.ids[p]), &map, &first, p)
