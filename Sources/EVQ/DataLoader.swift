@@ -40,6 +40,8 @@ public struct LoadOptions: Sendable {
     public var strict = false
     /// Keep rejected rows' bytes in each report's `rejectedRows`.
     public var keepsRejectedRows = false
+    /// Told the progress of loads that run over a second, with the table's name.
+    public var progress: (@Sendable (String, LoadProgress) -> Void)? = nil
     /// Whether to say which files lack or add columns (the bundled samples do, on purpose).
     public var reportsColumnDifferences = true
 
@@ -152,6 +154,7 @@ public enum DataLoader {
                     ingest.timeColumn = time.column
                     if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
                 }
+                if let progress = options.progress { ingest.progress = { progress(name, $0) } }
                 ingest.eventFormat = options.eventFormat
                 ingest.format = options.fileFormat
                 ingest.strict = options.strict

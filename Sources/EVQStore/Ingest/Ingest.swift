@@ -37,10 +37,12 @@ public enum Ingest {
             layouts.append(try layout.get())
         }
         var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat))
+        run.meter = options.progress.map { ProgressMeter(bytesTotal: contents.reduce(0) { $0 + $1.count }, report: $0) }
         for (k, data) in contents.enumerated() {
             data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: files[k], layout: layouts[k]) }
             if run.log.stopped { break }
         }
+        defer { run.meter?.finish() }
         return try run.finish(tableName: tableName, files: files)
     }
 
@@ -74,6 +76,7 @@ private struct IngestRun {
     var log = IssueLog()
     var rowsRead = 0
     var rowsRejected = 0
+    var meter: ProgressMeter?
     /// The columns of the first CSV file, to report files that lack or add some.
     private var firstColumns: (file: String, columns: Set<Int>)?
 
@@ -105,15 +108,16 @@ private struct IngestRun {
         case .csv, .tsv:
             counts = CSVReader(delimiter: layout.delimiter, hasHeader: layout.hasHeader, trims: options.trim,
                                nullTokens: NullTokens(options.nullTokens), columnNames: layout.eventFormat?.columnNames,
-                               minimumFields: layout.eventFormat?.minimumFields)
+                               minimumFields: layout.eventFormat?.minimumFields, progress: meter)
                 .read(bytes, file: file, into: &table, log: &log)
             compareColumns(Set(counts.columns), file: file)
         case .jsonl:
-            counts = JSONLReader().read(bytes, file: file, into: &table, log: &log)
+            counts = JSONLReader(progress: meter).read(bytes, file: file, into: &table, log: &log)
         }
         if bytes.allSatisfy({ JSONLineParser.isSpace($0) }) { log.add(file, (1, 1), .warning, .layout, "empty file") }
         rowsRead += counts.rowsRead
         rowsRejected += counts.rowsRejected
+        meter?.endFile(rows: counts.rowsRead, bytes: bytes.count)
     }
 
     /// Says once per file which columns it lacks or adds, against the first file.
