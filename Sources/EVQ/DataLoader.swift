@@ -155,6 +155,7 @@ public enum DataLoader {
                     if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
                 }
                 if let progress = options.progress { ingest.progress = { progress(name, $0) } }
+                ingest.isCancelled = session.isCancelled
                 ingest.eventFormat = options.eventFormat
                 ingest.format = options.fileFormat
                 ingest.strict = options.strict
@@ -163,6 +164,7 @@ public enum DataLoader {
             } catch {
                 switch error {
                 case .fileNotFound(let path): throw EVQError(.missingInput(path))
+                case .cancelled: throw EVQError(.cancelled)
                 case .unknownColumn(let column):
                     let flag = options.timeColumns[name]?.column == column ? "--time" : "--type"
                     throw EVQError(.usage("\(flag) \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))

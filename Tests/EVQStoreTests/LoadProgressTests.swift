@@ -36,3 +36,15 @@ private final class Reports: @unchecked Sendable {
         #expect(p.description == "1000 rows, 100 of 300 MB, 50 MB/s, 4 s left")
     }
 }
+
+@Suite struct LoadCancellationTests {
+    @Test func aCancelledLoadStopsWithinABatchOfRows() throws {
+        var options = IngestOptions()
+        options.isCancelled = { true }
+        var text = "id\n"
+        for i in 0..<70_000 { text += "\(i)\n" }
+        #expect(throws: IngestError.cancelled) { try load(text, options: options) }
+        // Fewer rows than one batch are never polled.
+        #expect(try load("id\n1\n", options: options).table.rowCount == 1)
+    }
+}

@@ -136,7 +136,11 @@ struct CSVReader {
                 if log.stopped { return counts }
             case .fields:
                 counts.rowsRead += 1
-                if counts.rowsRead & (ProgressMeter.rowsPerTick - 1) == 0 { progress?.tick(rows: counts.rowsRead, position: scanner.pos) }
+                if counts.rowsRead & (ProgressMeter.rowsPerTick - 1) == 0 {
+                    progress?.tick(rows: counts.rowsRead, position: scanner.pos)
+                    log.checkCancellation()
+                    if log.stopped { return counts }
+                }
                 let found = scanner.fieldCount
                 if found != expected && !(found >= shortest && found < expected) {
                     counts.rowsRejected += 1

@@ -96,6 +96,7 @@ private struct IngestRun {
         table = TableAccumulator(forcedTypes: forced, layouts: options.timeLayouts)
         log.stopsAtFirstError = options.strict
         log.keepsRejectedRows = options.keepsRejectedRows
+        log.isCancelled = options.isCancelled
         if shared.count > 1, let named = formats.compactMap({ $0 }).first {
             log.add("", (1, 1), .warning, .layout,
                     "files of different formats in one table (such as \(named.rawValue)); evq's canonical columns are not added")
@@ -138,6 +139,7 @@ private struct IngestRun {
     }
 
     func finish(tableName: String, files: [String]) throws(IngestError) -> IngestResult {
+        if log.cancelled { throw .cancelled }
         if log.stopped, let first = log.firstError { throw .strict(first) }
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }

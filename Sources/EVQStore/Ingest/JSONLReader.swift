@@ -36,7 +36,11 @@ struct JSONLReader {
             if first == contentEnd { continue }
 
             counts.rowsRead += 1
-            if counts.rowsRead & (ProgressMeter.rowsPerTick - 1) == 0 { progress?.tick(rows: counts.rowsRead, position: lineStart) }
+            if counts.rowsRead & (ProgressMeter.rowsPerTick - 1) == 0 {
+                progress?.tick(rows: counts.rowsRead, position: lineStart)
+                log.checkCancellation()
+                if log.stopped { return counts }
+            }
             if let failure = parser.parse(bytes, from: first, to: contentEnd) {
                 counts.rowsRejected += 1
                 let at = IssueLog.location(of: failure.pos, in: bytes, anchor: lineStart, anchorLine: line)
