@@ -44,6 +44,13 @@ import Testing
         #expect(forced.table.values("d") == [.time(1_424_217_600), .time(1_424_304_000)])
     }
 
+    @Test func droppedFractionsOfASecondAreSaidNotSilent() throws {
+        let r = try load("id,ts,note\n1,2024-10-01T14:30:05.250Z,12:00:01.5\n2,2024-10-01T14:30:06Z,x\n")
+        #expect(r.table.values("ts") == [.time(1_727_793_005), .time(1_727_793_006)])
+        #expect(r.issueTexts == ["t.csv:1:1: warning: column 'ts': fractions of a second are dropped (times are kept to the second)"])
+        #expect(try load("ts\n2024-10-01T14:30:05Z\n").issues.isEmpty)
+    }
+
     @Test func layouts() {
         #expect(TimeLayout.yyyymmdd.parse("20240229") == 1_709_164_800)
         #expect(TimeLayout.yyyymmdd.parse("20230229") == nil)

@@ -148,6 +148,11 @@ private struct IngestRun {
         var timeColumn = options.timeColumn
         if timeColumn == nil, let e = eventFormat, names.contains(e.timeColumn) { timeColumn = e.timeColumn }
         var built = TableAssembly.build(table, name: tableName, timeColumn: timeColumn)
+        var log = log
+        for c in table.columns where built.column(named: c.name)?.type == .time && TableAssembly.hasFractionalSeconds(c.texts) {
+            log.add(files.first ?? tableName, (1, 1), .warning, .layout,
+                    "column '\(c.name)': fractions of a second are dropped (times are kept to the second)")
+        }
         if let e = eventFormat { built = CanonicalColumns.add(to: built, format: e) }
         return IngestResult(
             table: built, eventFormat: eventFormat,
