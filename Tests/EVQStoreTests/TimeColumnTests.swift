@@ -27,6 +27,12 @@ import Testing
         #expect(mixed.table.timeColumnIndex == nil)
     }
 
+    @Test func acledsWrittenOutDatesOrderTheRows() throws {
+        let r = try load("event_date,fatalities\n26 October 2024,4\n2 November 2024,0\n5 March 2024,1\n")
+        #expect(r.table.type(of: "event_date") == .time)
+        #expect(r.table.values("fatalities") == [.int(1), .int(4), .int(0)])
+    }
+
     @Test func theFirstDocumentedNameThatReadsAsTimeWins() throws {
         let r = try load("date_start,date,x\n2024-01-02,soon,1\n2024-01-01,later,2\n")
         #expect(r.table.columns[r.table.timeColumnIndex ?? 0].name == "date_start")
@@ -68,6 +74,12 @@ import Testing
         #expect(TimeLayout.dayFirst.parse("18/02/2015 23:00:05") == 1_424_300_405)
         #expect(TimeLayout.iso.parse("2015-02-18T23:00:00Z") == 1_424_300_400)
         #expect(TimeLayout(name: "DD/MM/YYYY") == .dayFirst)
+        #expect(TimeLayout.dayMonthName.parse("26 October 2024") == 1_729_900_800)
+        #expect(TimeLayout.dayMonthName.parse("3 jan 2024") == 1_704_240_000)
+        #expect(TimeLayout.dayMonthName.parse("26-OCT-2024") == 1_729_900_800)
+        #expect(TimeLayout.dayMonthName.parse("26 Octo 2024") == nil)
+        #expect(TimeLayout.dayMonthName.parse("31 June 2024") == nil)
+        #expect(TimeLayout.dayMonthName.parse("26 October-2024") == nil)
         #expect(TimeFormat.make([2024, 2, 29]) == 1_709_164_800)
         #expect(TimeFormat.make([2024, 2, 29, 24]) == nil)
     }

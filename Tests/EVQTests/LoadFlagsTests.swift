@@ -24,7 +24,7 @@ import Testing
         #expect(off.stdout == "count\n1\n")
         let badLayout = try runEVQ(base + ["events | count", "--time", "when=dd.mm"])
         #expect(badLayout.status == 64)
-        #expect(badLayout.stderr == "error: --time when=dd.mm: unknown layout 'dd.mm'; layouts: iso, yyyymmdd, yyyymmddhhmmss, unix, dd/mm/yyyy, mm/dd/yyyy\n")
+        #expect(badLayout.stderr == "error: --time when=dd.mm: unknown layout 'dd.mm'; layouts: iso, yyyymmdd, yyyymmddhhmmss, unix, dd/mm/yyyy, mm/dd/yyyy, d month yyyy\n")
         let badColumn = try runEVQ(["--data", dir + "/e.csv", "--time", "wen", "-c", "events | count"])
         #expect(badColumn.status == 64)
         #expect(badColumn.stderr == "error: --time wen: table events has no column 'wen'\n")
