@@ -1,5 +1,6 @@
-// The entry points: check the options and paths, read each file with its format's reader
-// into one accumulator, then assemble the table. File reading is the only Foundation use.
+// The entry points: expand the paths (globs, folders), decide each file's layout (format,
+// delimiter, named export), read every file into one accumulator, then assemble the table
+// and add the canonical columns of a named format.
 import Foundation
 
 /// Loads CSV, TSV and JSON Lines files into one `Table`.
