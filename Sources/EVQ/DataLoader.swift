@@ -40,6 +40,8 @@ public struct LoadOptions: Sendable {
     public var strict = false
     /// Keep rejected rows' bytes in each report's `rejectedRows`.
     public var keepsRejectedRows = false
+    /// Told the progress of loads that run over a second, with the table's name.
+    public var progress: (@Sendable (String, LoadProgress) -> Void)? = nil
     /// Whether to say which files lack or add columns (the bundled samples do, on purpose).
     public var reportsColumnDifferences = true
 
@@ -152,6 +154,8 @@ public enum DataLoader {
                     ingest.timeColumn = time.column
                     if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
                 }
+                if let progress = options.progress { ingest.progress = { progress(name, $0) } }
+                ingest.isCancelled = session.isCancelled
                 ingest.eventFormat = options.eventFormat
                 ingest.format = options.fileFormat
                 ingest.strict = options.strict
@@ -160,6 +164,7 @@ public enum DataLoader {
             } catch {
                 switch error {
                 case .fileNotFound(let path): throw EVQError(.missingInput(path))
+                case .cancelled: throw EVQError(.cancelled)
                 case .unknownColumn(let column):
                     let flag = options.timeColumns[name]?.column == column ? "--time" : "--type"
                     throw EVQError(.usage("\(flag) \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))

@@ -48,7 +48,7 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         case .latest: "latest(): the newest time in the events table"
         case .now: "now(): the current time"
         case .todatetime:
-            "todatetime(s) or todatetime(s, layout): text as a time (null when it is not one); layouts: iso, yyyymmdd, yyyymmddhhmmss, unix, dd/mm/yyyy, mm/dd/yyyy"
+            "todatetime(s) or todatetime(s, layout): text as a time (null when it is not one); layouts: iso, yyyymmdd, yyyymmddhhmmss, unix, dd/mm/yyyy, mm/dd/yyyy, d month yyyy"
         case .make_datetime: "make_datetime(year, month, day [, hour, minute, second]): a UTC time (null when invalid)"
         case .isnull: "isnull(x): true when x is null"
         case .isnotnull: "isnotnull(x): true when x is not null"

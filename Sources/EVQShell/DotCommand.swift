@@ -167,8 +167,7 @@ enum DotCommands {
         do throws(EVQError) {
             let reports = try DataLoader.load([DataSource(table: name, path: expanded)], into: state.session)
             for report in reports {
-                for issue in report.issues.prefix(20) { state.errors.write(issue.description + "\n") }
-                if report.issues.count > 20 { state.errors.write("... \(report.issues.count - 20) more issues\n") }
+                for line in report.diagnosticLines { state.errors.write(line + "\n") }
                 var line = "loaded \(ShellState.grouped(report.rows)) rows into \(report.table)"
                 if report.rowsRejected > 0 { line += "; \(report.rowsRejected) malformed row\(report.rowsRejected == 1 ? "" : "s") skipped" }
                 state.output.write(line + "\n")

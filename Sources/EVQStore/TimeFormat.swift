@@ -186,9 +186,12 @@ public enum TimeLayout: String, CaseIterable, Sendable {
     case dayFirst = "dd/mm/yyyy"
     /// `02/18/2015` and the same variants, month first.
     case monthFirst = "mm/dd/yyyy"
+    /// `26 October 2024`, `3 Jan 2024`, `26-October-2024` (English month names or their first
+    /// three letters, any case), as ACLED's older exports write `event_date`.
+    case dayMonthName = "d month yyyy"
 
     /// The layouts read when none is stated, in the order tried.
-    public static let automatic: [TimeLayout] = [.iso, .yyyymmdd, .yyyymmddhhmmss]
+    public static let automatic: [TimeLayout] = [.iso, .yyyymmdd, .yyyymmddhhmmss, .dayMonthName]
 
     /// A layout by name, any letter case.
     public init?(name: String) { self.init(rawValue: name.lowercased()) }
@@ -214,7 +217,30 @@ public enum TimeLayout: String, CaseIterable, Sendable {
             return Self.unixSeconds(b)
         case .dayFirst, .monthFirst:
             return Self.slashed(b, dayFirst: self == .dayFirst)
+        case .dayMonthName:
+            return Self.monthNamed(b)
         }
+    }
+
+    private static let monthNames = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ]
+
+    /// `D[D] Month YYYY`, separated by one space or one `-`.
+    private static func monthNamed(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count >= 10, b.count <= 20 else { return nil }
+        var i = 0
+        while i < b.count, b[i] &- 0x30 < 10 { i += 1 }
+        guard i == 1 || i == 2, let d = number(b, 0..<i), b[i] == 0x20 || b[i] == 0x2D else { return nil }
+        let separator = b[i]
+        let nameStart = i + 1
+        i = nameStart
+        while i < b.count, b[i] | 0x20 >= 0x61, b[i] | 0x20 <= 0x7A { i += 1 }
+        guard i < b.count, b[i] == separator, b.count - i == 5, let y = number(b, (i + 1)..<b.count) else { return nil }
+        let name = String(decoding: b[nameStart..<i].map { $0 | 0x20 }, as: UTF8.self)
+        guard let m = monthNames.firstIndex(where: { $0 == name || (name.count == 3 && $0.hasPrefix(name)) }) else { return nil }
+        return seconds(y, Int64(m + 1), d, 0, 0, 0)
     }
 
     /// The first automatic layout that reads the text.

@@ -76,6 +76,11 @@ struct DataOptions: ParsableArguments {
         load.strict = strict
         load.keepsRejectedRows = rejects != nil
         load.reportsColumnDifferences = !data.isEmpty
+        if !quiet && isatty(2) != 0 {
+            load.progress = { table, p in
+                FileSink.standardError.write(p.finished ? "\r\u{1B}[K" : "\revq: loading \(table): \(p.description)\u{1B}[K")
+            }
+        }
         let reports = try DataLoader.load(sources, into: session, options: load)
         for report in reports where !quiet {
             for line in report.diagnosticLines { FileSink.standardError.write(line + "\n") }

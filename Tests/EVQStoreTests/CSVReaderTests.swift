@@ -182,6 +182,13 @@ import Testing
         #expect(r.rowsRejected == 2)
     }
 
+    @Test func writeCSVsEmptyFirstNameIsTheRowNameColumn() throws {
+        // R's write.csv heads the row names with "".
+        let r = try load("\"\",\"city\",\"n\"\n\"1\",\"Aleppo\",2\n")
+        #expect(r.table.schema.map(\.name) == ["row_name", "city", "n"])
+        #expect(r.issueTexts == ["t.csv:1:1: warning: empty first column name (R's row names); using 'row_name'"])
+    }
+
     @Test func aHeaderThatAlreadyHasRowNameGetsAnotherName() throws {
         let r = try load("row_name\n1,a\n")
         #expect(r.table.schema.map(\.name) == ["row_name_2", "row_name"])

@@ -27,6 +27,12 @@ import Testing
         #expect(mixed.table.timeColumnIndex == nil)
     }
 
+    @Test func acledsWrittenOutDatesOrderTheRows() throws {
+        let r = try load("event_date,fatalities\n26 October 2024,4\n2 November 2024,0\n5 March 2024,1\n")
+        #expect(r.table.type(of: "event_date") == .time)
+        #expect(r.table.values("fatalities") == [.int(1), .int(4), .int(0)])
+    }
+
     @Test func theFirstDocumentedNameThatReadsAsTimeWins() throws {
         let r = try load("date_start,date,x\n2024-01-02,soon,1\n2024-01-01,later,2\n")
         #expect(r.table.columns[r.table.timeColumnIndex ?? 0].name == "date_start")
@@ -42,6 +48,13 @@ import Testing
         // A forced time type without a layout reads every automatic layout.
         let forced = try load("d\n20150218\n2015-02-19\n", options: IngestOptions(types: ["d": .time]))
         #expect(forced.table.values("d") == [.time(1_424_217_600), .time(1_424_304_000)])
+    }
+
+    @Test func droppedFractionsOfASecondAreSaidNotSilent() throws {
+        let r = try load("id,ts,note\n1,2024-10-01T14:30:05.250Z,12:00:01.5\n2,2024-10-01T14:30:06Z,x\n")
+        #expect(r.table.values("ts") == [.time(1_727_793_005), .time(1_727_793_006)])
+        #expect(r.issueTexts == ["t.csv:1:1: warning: column 'ts': fractions of a second are dropped (times are kept to the second)"])
+        #expect(try load("ts\n2024-10-01T14:30:05Z\n").issues.isEmpty)
     }
 
     @Test func layouts() {
@@ -61,6 +74,12 @@ import Testing
         #expect(TimeLayout.dayFirst.parse("18/02/2015 23:00:05") == 1_424_300_405)
         #expect(TimeLayout.iso.parse("2015-02-18T23:00:00Z") == 1_424_300_400)
         #expect(TimeLayout(name: "DD/MM/YYYY") == .dayFirst)
+        #expect(TimeLayout.dayMonthName.parse("26 October 2024") == 1_729_900_800)
+        #expect(TimeLayout.dayMonthName.parse("3 jan 2024") == 1_704_240_000)
+        #expect(TimeLayout.dayMonthName.parse("26-OCT-2024") == 1_729_900_800)
+        #expect(TimeLayout.dayMonthName.parse("26 Octo 2024") == nil)
+        #expect(TimeLayout.dayMonthName.parse("31 June 2024") == nil)
+        #expect(TimeLayout.dayMonthName.parse("26 October-2024") == nil)
         #expect(TimeFormat.make([2024, 2, 29]) == 1_709_164_800)
         #expect(TimeFormat.make([2024, 2, 29, 24]) == nil)
     }

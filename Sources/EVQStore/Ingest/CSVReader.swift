@@ -39,6 +39,7 @@ struct CSVReader {
     var columnNames: [String]? = nil
     /// Rows of at least this many fields (and at most the header's) load, the rest null.
     var minimumFields: Int? = nil
+    var progress: ProgressMeter? = nil
 
     struct Counts {
         var rowsRead = 0
@@ -135,6 +136,11 @@ struct CSVReader {
                 if log.stopped { return counts }
             case .fields:
                 counts.rowsRead += 1
+                if counts.rowsRead & (ProgressMeter.rowsPerTick - 1) == 0 {
+                    progress?.tick(rows: counts.rowsRead, position: scanner.pos)
+                    log.checkCancellation()
+                    if log.stopped { return counts }
+                }
                 let found = scanner.fieldCount
                 if found != expected && !(found >= shortest && found < expected) {
                     counts.rowsRejected += 1

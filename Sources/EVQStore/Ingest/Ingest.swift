@@ -1,5 +1,6 @@
-// The entry points: check the options and paths, read each file with its format's reader
-// into one accumulator, then assemble the table. File reading is the only Foundation use.
+// The entry points: expand the paths (globs, folders), decide each file's layout (format,
+// delimiter, named export), read every file into one accumulator, then assemble the table
+// and add the canonical columns of a named format.
 import Foundation
 
 /// Loads CSV, TSV and JSON Lines files into one `Table`.
@@ -37,10 +38,12 @@ public enum Ingest {
             layouts.append(try layout.get())
         }
         var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat))
+        run.meter = options.progress.map { ProgressMeter(bytesTotal: contents.reduce(0) { $0 + $1.count }, report: $0) }
         for (k, data) in contents.enumerated() {
             data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: files[k], layout: layouts[k]) }
             if run.log.stopped { break }
         }
+        defer { run.meter?.finish() }
         return try run.finish(tableName: tableName, files: files)
     }
 
@@ -74,6 +77,7 @@ private struct IngestRun {
     var log = IssueLog()
     var rowsRead = 0
     var rowsRejected = 0
+    var meter: ProgressMeter?
     /// The columns of the first CSV file, to report files that lack or add some.
     private var firstColumns: (file: String, columns: Set<Int>)?
 
@@ -93,6 +97,7 @@ private struct IngestRun {
         table = TableAccumulator(forcedTypes: forced, layouts: options.timeLayouts)
         log.stopsAtFirstError = options.strict
         log.keepsRejectedRows = options.keepsRejectedRows
+        log.isCancelled = options.isCancelled
         if shared.count > 1, let named = formats.compactMap({ $0 }).first {
             log.add("", (1, 1), .warning, .layout,
                     "files of different formats in one table (such as \(named.rawValue)); evq's canonical columns are not added")
@@ -105,15 +110,16 @@ private struct IngestRun {
         case .csv, .tsv:
             counts = CSVReader(delimiter: layout.delimiter, hasHeader: layout.hasHeader, trims: options.trim,
                                nullTokens: NullTokens(options.nullTokens), columnNames: layout.eventFormat?.columnNames,
-                               minimumFields: layout.eventFormat?.minimumFields)
+                               minimumFields: layout.eventFormat?.minimumFields, progress: meter)
                 .read(bytes, file: file, into: &table, log: &log)
             compareColumns(Set(counts.columns), file: file)
         case .jsonl:
-            counts = JSONLReader().read(bytes, file: file, into: &table, log: &log)
+            counts = JSONLReader(progress: meter).read(bytes, file: file, into: &table, log: &log)
         }
         if bytes.allSatisfy({ JSONLineParser.isSpace($0) }) { log.add(file, (1, 1), .warning, .layout, "empty file") }
         rowsRead += counts.rowsRead
         rowsRejected += counts.rowsRejected
+        meter?.endFile(rows: counts.rowsRead, bytes: bytes.count)
     }
 
     /// Says once per file which columns it lacks or adds, against the first file.
@@ -134,6 +140,7 @@ private struct IngestRun {
     }
 
     func finish(tableName: String, files: [String]) throws(IngestError) -> IngestResult {
+        if log.cancelled { throw .cancelled }
         if log.stopped, let first = log.firstError { throw .strict(first) }
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }
@@ -142,6 +149,11 @@ private struct IngestRun {
         var timeColumn = options.timeColumn
         if timeColumn == nil, let e = eventFormat, names.contains(e.timeColumn) { timeColumn = e.timeColumn }
         var built = TableAssembly.build(table, name: tableName, timeColumn: timeColumn)
+        var log = log
+        for c in table.columns where built.column(named: c.name)?.type == .time && TableAssembly.hasFractionalSeconds(c.texts) {
+            log.add(files.first ?? tableName, (1, 1), .warning, .layout,
+                    "column '\(c.name)': fractions of a second are dropped (times are kept to the second)")
+        }
         if let e = eventFormat { built = CanonicalColumns.add(to: built, format: e) }
         return IngestResult(
             table: built, eventFormat: eventFormat,

@@ -67,6 +67,8 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
     case timeColumnNotTime(column: String, DataType)
     /// `IngestOptions.strict`: the first error in the input stopped the load.
     case strict(IngestIssue)
+    /// `IngestOptions.isCancelled` said stop.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -78,6 +80,7 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unsupportedType(let column, let type): "column '\(column)': cannot load values as \(type.rawValue)"
         case .timeColumnNotTime(let column, let type):
             "time column '\(column)' is forced to \(type.rawValue); it must be time"
+        case .cancelled: "load interrupted"
         case .strict(let issue):
             "\(issue.file):\(issue.line):\(issue.column): \(issue.message) (--strict stops at the first error)"
         }

@@ -33,6 +33,11 @@ public struct IngestOptions: Sendable {
     public var trim: Bool
     /// Stops the load at the first error (a rejected row), throwing `IngestError.strict`.
     public var strict: Bool
+    /// Called with the progress of a load that has run for over a second (a few times a
+    /// second, then once with `finished`); nil reports nothing.
+    public var progress: (@Sendable (LoadProgress) -> Void)? = nil
+    /// Polled every 65,536 rows; true stops the load with `IngestError.cancelled` (Ctrl-C at the prompt).
+    public var isCancelled: (@Sendable () -> Bool)? = nil
     /// Keeps the bytes of rejected rows in `IngestResult.rejectedRows` (for `--rejects FILE`).
     public var keepsRejectedRows = false
 

@@ -17,6 +17,18 @@ struct IssueLog {
     /// `--strict`: the first error sets `stopped`, and readers return at the end of that row.
     var stopsAtFirstError = false
     private(set) var stopped = false
+    /// Set when the load was cancelled; readers return as they do under `--strict`.
+    private(set) var cancelled = false
+    var isCancelled: (@Sendable () -> Bool)?
+
+    /// Polls `isCancelled` (readers call this every `ProgressMeter.rowsPerTick` rows).
+    mutating func checkCancellation() {
+        if isCancelled?() == true {
+            cancelled = true
+            stopped = true
+        }
+    }
+
     /// The first error, kept in full even past `fullIssueLimit` (for `--strict`).
     private(set) var firstError: IngestIssue?
     /// `--rejects`: the bytes of every rejected row, line end included, in input order.

@@ -31,6 +31,18 @@ enum TableAssembly {
         return nil
     }
 
+    /// Whether some text is a timestamp with a fraction of a second (`14:30:05.250`), which a
+    /// time column stores to the second.
+    static func hasFractionalSeconds(_ texts: ByteInterner) -> Bool {
+        (0..<texts.count).contains { id in
+            texts.withValue(id) { b in
+                b.count > 9 && (3..<b.count).contains { i in
+                    b[i] == 0x2E && b[i - 3] == 0x3A && b[i - 1] &- 0x30 < 10 && i + 1 < b.count && b[i + 1] &- 0x30 < 10
+                }
+            }
+        }
+    }
+
     /// Whether every distinct text reads as time in an automatic layout, blanks aside.
     static func readsAsTime(_ texts: ByteInterner) -> Bool {
         (0..<texts.count).allSatisfy { id in
