@@ -96,7 +96,8 @@ public struct Plan: Sendable {
         }
         switch node {
         case .scan(let table, let access):
-            return "Scan \(table.name): \(access.candidateCount(tableRows: table.rowCount)) of \(table.rowCount) rows"
+            let order = table.timeColumnIndex.map { ", in \(table.columns[$0].name) order" } ?? ""
+            return "Scan \(table.name): \(access.candidateCount(tableRows: table.rowCount)) of \(table.rowCount) rows\(order)"
         case .filter(_, let e): return "Filter \(text(e))"
         case .project(_, let items):
             // `extend`: every input column kept in place, then the new ones; name only what it adds or replaces.

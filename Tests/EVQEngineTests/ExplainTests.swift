@@ -24,7 +24,7 @@ private func analyzed(_ text: String) throws -> String {
         let text = try explain("explain events | where country == \"Lebanon\" | count", cancelled: true)
         #expect(text == """
             Count  (~1 row)
-              Scan events: 4 of 10 rows  (~4 rows)
+              Scan events: 4 of 10 rows, in date order  (~4 rows)
                 posting lists: country == "Lebanon" (4 rows)
             optimizer: rewritten by indexSelection
 
@@ -35,7 +35,7 @@ private func analyzed(_ text: String) throws -> String {
         #expect(try analyzed("events | where country == \"Lebanon\" and fatalities > 5 | count") == """
             Count  (~1 row) -> 1 row in T
               Filter fatalities > 5  (~1 row) -> 3 rows in T
-                Scan events: 4 of 10 rows  (~4 rows) -> 4 rows in T
+                Scan events: 4 of 10 rows, in date order  (~4 rows) -> 4 rows in T
                   posting lists: country == "Lebanon" (4 rows)
             optimizer: rewritten by indexSelection in T
 
@@ -46,7 +46,7 @@ private func analyzed(_ text: String) throws -> String {
         let s = Session(tables: [Fixture.events().renamedForTest("analyze")])
         var out = ""
         try s.run("explain analyze") { outcome in if case .text(let t) = outcome { out = t } }
-        #expect(out.hasPrefix("Scan analyze: 10 of 10 rows"))
+        #expect(out.hasPrefix("Scan analyze: 10 of 10 rows, in date order"))
     }
 
     @Test func explainNeedsATableQuery() {
@@ -60,7 +60,7 @@ private func analyzed(_ text: String) throws -> String {
             Sort date asc  (~1 row)
               Extend k = fatalities  (~1 row)
                 Filter k > 5  (~1 row)
-                  Scan events: 4 of 10 rows  (~4 rows)
+                  Scan events: 4 of 10 rows, in date order  (~4 rows)
                     posting lists: country == "Lebanon" (4 rows)
             optimizer: rewritten by filterPushdown, indexSelection
 
@@ -69,7 +69,7 @@ private func analyzed(_ text: String) throws -> String {
             Filter country == "Lebanon" and k > 5  (~3 rows)
               Sort date asc  (~10 rows)
                 Extend k = fatalities  (~10 rows)
-                  Scan events: 10 of 10 rows  (~10 rows)
+                  Scan events: 10 of 10 rows, in date order  (~10 rows)
                     every row (no index applies)
             optimizer: no pass changed the plan
 
@@ -80,7 +80,7 @@ private func analyzed(_ text: String) throws -> String {
         #expect(try explain("explain events | extend k = fatalities * 2 | where k > 5") == """
             Filter k > 5  (~3 rows)
               Extend k = fatalities * 2  (~10 rows)
-                Scan events: 10 of 10 rows  (~10 rows)
+                Scan events: 10 of 10 rows, in date order  (~10 rows)
                   every row (no index applies)
             optimizer: no pass changed the plan
 
@@ -91,7 +91,7 @@ private func analyzed(_ text: String) throws -> String {
         #expect(try explain("explain events | lookup actors on actor1 = name | where country == \"Iran\" and backer == \"Iran\"") == """
             Filter backer == "Iran"  (~1 row)
               Lookup actors on name: adds backer  (~3 rows)
-                Scan events: 3 of 10 rows  (~3 rows)
+                Scan events: 3 of 10 rows, in date order  (~3 rows)
                   posting lists: country == "Iran" (3 rows)
             optimizer: rewritten by filterPushdown, indexSelection
 
@@ -101,7 +101,7 @@ private func analyzed(_ text: String) throws -> String {
     @Test func sortThenTakeBecomesTop() throws {
         #expect(try explain("explain events | sort by fatalities desc | take 2") == """
             Top 2 by fatalities desc  (~2 rows)
-              Scan events: 10 of 10 rows  (~10 rows)
+              Scan events: 10 of 10 rows, in date order  (~10 rows)
                 every row (no index applies)
             optimizer: rewritten by topN
 
@@ -113,7 +113,7 @@ private func analyzed(_ text: String) throws -> String {
         #expect(try explain("explain events | project id, f = fatalities + 1 | take 3 | take 5") == """
             Project id, f = fatalities + 1  (~3 rows)
               Limit 3  (~3 rows)
-                Scan events: 10 of 10 rows  (~10 rows)
+                Scan events: 10 of 10 rows, in date order  (~10 rows)
                   every row (no index applies)
             optimizer: rewritten by limitPushdown
 

@@ -164,7 +164,7 @@ private func value(_ expr: String) throws -> Value {
         }
         #expect(plan == """
             Filter fatalities > 10  (~1 row)
-              Scan events: 2 of 10 rows  (~2 rows)
+              Scan events: 2 of 10 rows, in date order  (~2 rows)
                 word index: notes has "strike" (2 rows)
             """)
     }

@@ -148,7 +148,7 @@ import Testing
         let out = r.out.replacing(/in \d+\.\d\d ms/, with: "in T")
         #expect(out.hasSuffix("""
             Count  (~1 row) -> 1 row in T
-              Scan events: 1 of 4 rows  (~1 row) -> 1 row in T
+              Scan events: 1 of 4 rows, in date order  (~1 row) -> 1 row in T
                 posting lists: country == "Iran" (1 rows)
 
             """))
