@@ -111,7 +111,7 @@ public struct CaselessText: Sendable {
     }
 
     /// `matches` for every value, the needle pinned once; stops early (leaving false) when cancelled.
-    func matchEach(_ values: [String], _ cancelled: () -> Bool) -> [Bool] {
+    func matchEach(_ values: ArraySlice<String>, _ cancelled: () -> Bool) -> [Bool] {
         var member = [Bool](repeating: false, count: values.count)
         needle.withUnsafeBufferPointer { n in
             member.withUnsafeMutableBufferPointer { out in

@@ -153,24 +153,32 @@ enum ExpressionEvaluator {
     /// stops early when the query is cancelled: the executor then throws before using it.
     static func dictionaryMatches(_ pattern: TextPattern, _ dictionary: StringDictionary,
                                   _ cancelled: @Sendable () -> Bool = { false }) -> [Bool] {
-        var member = [Bool](repeating: false, count: dictionary.count)
         if case .words(let phrases, let all) = pattern {
-            let index = dictionary.wordIndex
-            if all {
-                var result: Set<UInt32>? = nil
-                for phrase in phrases {
-                    let ids = Set(index.dictionaryIDs(matching: phrase, in: dictionary))
-                    result = result.map { $0.intersection(ids) } ?? ids
-                }
-                for id in result ?? [] { member[Int(id)] = true }
-            } else {
-                for phrase in phrases {
-                    for id in index.dictionaryIDs(matching: phrase, in: dictionary) { member[Int(id)] = true }
-                }
-            }
+            var member = [Bool](repeating: false, count: dictionary.count)
+            for id in wordMatches(phrases, all: all, dictionary) { member[Int(id)] = true }
             return member
         }
-        return pattern.matchEach(dictionary.values, cancelled)
+        // Distinct values are matched in contiguous chunks on separate cores.
+        let values = dictionary.values
+        let parts = Parallel.chunks(values.count, minimum: 50_000)
+        if parts.count <= 1 { return pattern.matchEach(values[...], cancelled) }
+        return Parallel.map(parts.count) { k in pattern.matchEach(values[parts[k]], cancelled) }.flatMap { $0 }
+    }
+
+    /// The ascending dictionary ids of the values holding the phrases (`all`: every phrase,
+    /// else any), from the word index.
+    static func wordMatches(_ phrases: [[String]], all: Bool, _ dictionary: StringDictionary) -> [UInt32] {
+        let index = dictionary.wordIndex
+        var result: [UInt32]? = nil
+        for phrase in phrases {
+            let ids = index.dictionaryIDs(matching: phrase, in: dictionary)
+            guard let soFar = result else {
+                result = ids
+                continue
+            }
+            result = all ? IndexSelector.intersect(soFar, ids) : IndexSelector.union(soFar, ids)
+        }
+        return result ?? []
     }
 
     /// Rows whose value is marked in `member` (indexed by dictionary id); nulls never are.

@@ -65,6 +65,7 @@ struct IndexSelector {
         var postingSets: [[UInt32]] = []
         var uses: [String] = []
         var rest: [TypedExpr] = []
+        var wordSearches: [(column: Int, phrases: [[String]], all: Bool, text: String)] = []
         for c in conjuncts {
             if let (lo, hi) = timeBounds(c, table) {
                 if let lo { lower = max(lower ?? lo, lo) }
@@ -78,18 +79,28 @@ struct IndexSelector {
                 if values.count > 1 { rows.sort() }
                 postingSets.append(rows)
                 uses.append("posting lists: \(source.text(of: c.span)) (\(rows.count) rows)")
-            } else if case .text(let pattern, let e, false) = c.kind, case .words = pattern, let i = e.columnIndex,
-                      case .string(let s) = table.columns[i].data
+            } else if case .text(.words(let phrases, let all), let e, false) = c.kind, let i = e.columnIndex,
+                      case .string = table.columns[i].data
             {
-                let member = ExpressionEvaluator.dictionaryMatches(pattern, s.dictionary)
-                var rows: [UInt32] = []
-                for (id, hit) in member.enumerated() where hit { rows.append(contentsOf: s.postings.rows(of: UInt32(id))) }
-                rows.sort()
-                postingSets.append(rows)
-                uses.append("word index: \(source.text(of: c.span)) (\(rows.count) rows)")
+                // Word searches on one column that must all hold are intersected as dictionary
+                // ids, before any row is read: `has "a" and has "b"` is `has_all ["a", "b"]`.
+                if all, let k = wordSearches.firstIndex(where: { $0.column == i && $0.all }) {
+                    wordSearches[k].phrases += phrases
+                    wordSearches[k].text += " and " + source.text(of: c.span)
+                } else {
+                    wordSearches.append((i, phrases, all, source.text(of: c.span)))
+                }
             } else {
                 rest.append(c)
             }
+        }
+        for search in wordSearches {
+            guard case .string(let s) = table.columns[search.column].data else { continue }
+            var rows: [UInt32] = []
+            for id in ExpressionEvaluator.wordMatches(search.phrases, all: search.all, s.dictionary) { rows.append(contentsOf: s.postings.rows(of: id)) }
+            rows.sort()
+            postingSets.append(rows)
+            uses.append("word index: \(search.text) (\(rows.count) rows)")
         }
         var access = ScanAccess(timeRange: nil, rows: nil, uses: uses)
         if lower != nil || upper != nil, let range = table.rowRange(timeFrom: lower, before: upper) {
@@ -154,6 +165,23 @@ struct IndexSelector {
         default:
             return nil
         }
+    }
+
+    /// Union of two ascending lists, without duplicates.
+    static func union(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
+        var out: [UInt32] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count || j < b.count {
+            if j == b.count || (i < a.count && a[i] < b[j]) {
+                out.append(a[i]); i += 1
+            } else if i == a.count || b[j] < a[i] {
+                out.append(b[j]); j += 1
+            } else {
+                out.append(a[i]); i += 1; j += 1
+            }
+        }
+        return out
     }
 
     /// Intersection of two ascending lists.

@@ -30,7 +30,7 @@ public enum TextPattern: Sendable {
 
     /// `matches` for each distinct value of a dictionary; stops early (leaving false) when
     /// cancelled, and the executor then throws before using the answer.
-    func matchEach(_ values: [String], _ cancelled: () -> Bool) -> [Bool] {
+    func matchEach(_ values: ArraySlice<String>, _ cancelled: () -> Bool) -> [Bool] {
         if case .caseless(let c, _) = self { return c.matchEach(values, cancelled) }
         var member = [Bool](repeating: false, count: values.count)
         for (id, value) in values.enumerated() {

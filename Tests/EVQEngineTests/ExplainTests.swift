@@ -120,6 +120,20 @@ private func analyzed(_ text: String) throws -> String {
             """)
     }
 
+    @Test func wordSearchesOnOneColumnIntersectBeforeReadingRows() throws {
+        #expect(try explain("explain events | where notes has \"strike\" and fatalities > 0 and notes has \"near\"") == """
+            Filter fatalities > 0  (~1 row)
+              Scan events: 1 of 10 rows, in date order  (~1 row)
+                word index: notes has "strike" and notes has "near" (1 rows)
+            optimizer: rewritten by indexSelection
+
+            """)
+        let s = Fixture.session()
+        let both = try s.query("events | where notes has \"strike\" and notes has \"near\" | project id")
+        #expect(both.values(of: "id") == [.string("e6")])
+        #expect(try s.query("events | where notes has_any [\"tyre\", \"us\"] and notes has \"near\" | project id").values(of: "id") == [.string("e6")])
+    }
+
     @Test func explainAfterExtendNamesOnlyTheNewColumns() throws {
         let text = try explain("explain events | extend fatalities = fatalities + 1, k = 2")
         #expect(text.hasPrefix("Extend fatalities = fatalities + 1, k = 2  (~10 rows)\n"))
