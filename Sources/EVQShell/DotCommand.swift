@@ -40,7 +40,7 @@ enum DotCommands {
                    takesPath: false, run: stats),
         DotCommand(name: "mode", usage: ".mode " + OutputFormat.allCases.map(\.rawValue).joined(separator: "|"),
                    help: "how results are printed", takesPath: false, run: mode),
-        DotCommand(name: "output", usage: ".output [FILE]", help: "send results to FILE (appended), or back to the screen",
+        DotCommand(name: "output", usage: ".output [FILE]", help: "send results to FILE (appended), or back to the screen; FILE.svg takes charts as SVG",
                    takesPath: true, run: output),
         DotCommand(name: "timer", usage: ".timer on|off", help: "show the time each query took and the rows it examined",
                    takesPath: false, run: { args, state throws(DotCommandError) in state.timer = try onOff(args, ".timer on|off") }),
@@ -167,8 +167,7 @@ enum DotCommands {
         do throws(EVQError) {
             let reports = try DataLoader.load([DataSource(table: name, path: expanded)], into: state.session)
             for report in reports {
-                for issue in report.issues.prefix(20) { state.errors.write(issue.description + "\n") }
-                if report.issues.count > 20 { state.errors.write("... \(report.issues.count - 20) more issues\n") }
+                for line in report.diagnosticLines { state.errors.write(line + "\n") }
                 var line = "loaded \(ShellState.grouped(report.rows)) rows into \(report.table)"
                 if report.rowsRejected > 0 { line += "; \(report.rowsRejected) malformed row\(report.rowsRejected == 1 ? "" : "s") skipped" }
                 state.output.write(line + "\n")
@@ -267,9 +266,19 @@ enum DotCommands {
             if let previous = state.outputPath { state.errors.write("results go to the screen again (they went to \(previous))\n") }
             state.output = state.standardOutput
             state.outputPath = nil
+            state.chartFile = nil
             return
         }
         let expanded = (path as NSString).expandingTildeInPath
+        if expanded.lowercased().hasSuffix(".svg") {
+            // An SVG file holds one picture: each chart replaces it; other results stay on the screen.
+            guard FileManager.default.createFile(atPath: expanded, contents: nil) else { throw DotCommandError("cannot write to \(path)") }
+            state.output = state.standardOutput
+            state.outputPath = expanded
+            state.chartFile = expanded
+            return
+        }
+        state.chartFile = nil
         if !FileManager.default.fileExists(atPath: expanded) {
             guard FileManager.default.createFile(atPath: expanded, contents: nil) else {
                 throw DotCommandError("cannot write to \(path)")
@@ -277,7 +286,7 @@ enum DotCommands {
         }
         guard let handle = FileHandle(forWritingAtPath: expanded) else { throw DotCommandError("cannot write to \(path)") }
         handle.seekToEndOfFile()
-        state.output = FileSink(handle)
+        state.output = FileSink(handle, name: path)
         state.outputPath = expanded
     }
 
@@ -288,6 +297,7 @@ enum DotCommands {
         }
         guard let n = Int(text), n >= 0 else { throw DotCommandError("usage: .maxrows N (a whole number; 0 shows all rows)") }
         state.maxRows = n == 0 ? nil : n
+        state.maxRowsFollowsTerminal = false
     }
 
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {

@@ -33,8 +33,11 @@ public final class InputLoop {
         while !state.quitRequested {
             switch source.readLine(prompt: pending.isEmpty ? prompt : continuationPrompt) {
             case .eof:
-                if !pending.isEmpty { submit(pending) }
-                return 0
+                guard !pending.isEmpty else { return 0 }
+                // Ctrl-D at `...>`: the statement was not finished, so it is not run; Up brings it back.
+                source.addHistory(Continuation.historyEntry(pending))
+                state.errors.write("(Ctrl-D: the unfinished statement was not run; Up recalls it, Ctrl-D again leaves)\n")
+                pending = []
             case .interrupted:
                 pending = []  // Ctrl-C at the prompt drops what was typed
             case .line(var line):
@@ -56,7 +59,7 @@ public final class InputLoop {
                 }
                 if !blank || explicitContinuation { pending.append(line) }
                 let text = pending.joined(separator: "\n")
-                if explicitContinuation || (!blank && Session.needsMoreInput(text)) { continue }
+                if explicitContinuation || (!blank && Continuation.needsMoreInput(text)) { continue }
                 submit(pending)
                 pending = []
             }
@@ -67,7 +70,7 @@ public final class InputLoop {
     private func submit(_ lines: [String]) {
         let text = lines.joined(separator: "\n")
         guard text.contains(where: { !$0.isWhitespace }) else { return }
-        source.addHistory(text)
+        source.addHistory(Continuation.historyEntry(lines))
         beforeStatement()
         state.execute(text, name: "<prompt>")
     }
@@ -84,7 +87,11 @@ public final class EditorLineSource: LineSource {
         return editor.readLine()
     }
 
-    public func addHistory(_ entry: String) { editor.addHistory(entry) }
+    /// Each entry is written to the history file at once, so that a crash or `kill -9` loses none.
+    public func addHistory(_ entry: String) {
+        editor.addHistory(entry)
+        editor.saveHistory()
+    }
 }
 
 /// Lines given up front, for tests: each `readLine` takes the next; then end of input.

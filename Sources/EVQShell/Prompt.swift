@@ -7,13 +7,23 @@ import Foundation
 import LineEditor
 
 public enum Prompt {
-    /// Where history is kept: `$EVQ_HISTORY`, else `$XDG_STATE_HOME/evq/history`, else
-    /// `~/.evq_history`. A file of its own, so no other program's history is touched.
-    public static func historyPath(_ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+    /// Where history is kept: `$EVQ_HISTORY`, else `$XDG_STATE_HOME/evq/history` when that folder
+    /// exists, else `~/.evq_history`. A file of its own, so no other program's history is touched.
+    /// No folder is ever created for it: one that is missing is reported instead.
+    public static func historyPath(_ env: [String: String] = ProcessInfo.processInfo.environment,
+                                   folderExists: (String) -> Bool = { FileManager.default.fileExists(atPath: $0) }) -> String?
+    {
         if let p = env["EVQ_HISTORY"] { return p.isEmpty ? nil : p }
-        if let state = env["XDG_STATE_HOME"], !state.isEmpty { return state + "/evq/history" }
-        guard let home = env["HOME"], !home.isEmpty else { return nil }
+        let state = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 + "/evq" }
+        if let state, folderExists(state) { return state + "/history" }
+        guard let home = env["HOME"], !home.isEmpty else { return state.map { $0 + "/history" } }
         return home + "/.evq_history"
+    }
+
+    /// Why there is no history file at all: no HOME to put it in (an empty EVQ_HISTORY turns it off on purpose).
+    static func historyPathProblem(_ env: [String: String] = ProcessInfo.processInfo.environment) -> String? {
+        guard historyPath(env) == nil, env["EVQ_HISTORY"] == nil else { return nil }
+        return "HOME is not set (set EVQ_HISTORY to a file, or to nothing to keep no history)"
     }
 
     /// The startup file: `$XDG_CONFIG_HOME/evq/evqrc` (or `~/.config/evq/evqrc`) if it exists,
@@ -32,9 +42,12 @@ public enum Prompt {
         session.isCancelled = { Interrupt.requested }
         let color = Terminal.colorAllowed(fd: 1)
         let state = ShellState(session: session, output: FileSink.standardOutput, errors: FileSink.standardError,
-                               color: color, chartStyle: chartStyle, maxRows: max(10, Terminal.height() - 6))
+                               color: color, chartStyle: chartStyle, maxRows: ShellState.rowsShown(terminalRows: Terminal.height()))
         state.maxLineWidth = Terminal.width()
-        let editor = LineEditor(program: "evq", historyFile: historyPath())
+        // Asked again for each result: the kernel keeps the size current (SIGWINCH), so a resized window is followed.
+        state.terminalSize = { (Terminal.width(), Terminal.height()) }
+        let historyFile = historyPath()
+        let editor = LineEditor(program: "evq", historyFile: historyFile)
         state.historyEntries = { editor.historyEntries }
         let completer = Completer(state: state)
         let source = EditorLineSource(editor: editor)
@@ -47,6 +60,8 @@ public enum Prompt {
         loop.beforeStatement = { Interrupt.reset() }
 
         FileSink.standardOutput.write(banner(session))
+        if let problem = historyPathProblem() { FileSink.standardError.write("evq: not saving history: \(problem)\n") }
+        editor.reportHistoryProblem()
         if loadInit, let rc = startupFile() {
             Interrupt.reset()
             _ = ScriptRunner(state: state).run((try? String(contentsOfFile: rc, encoding: .utf8)) ?? "", name: rc)

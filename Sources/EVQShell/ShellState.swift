@@ -32,6 +32,14 @@ public final class ShellState {
     var readDepth = 0
     /// The name of the file `.output` writes to, for messages.
     var outputPath: String?
+    /// The terminal's size, read again before each result (so a resize between two results is
+    /// followed): it sets the line width, the chart width and, unless `.maxrows` was given, the rows
+    /// shown. Nil outside the prompt.
+    public var terminalSize: (() -> (columns: Int, rows: Int))?
+    /// Whether `maxRows` follows the terminal's height (until `.maxrows` sets it).
+    var maxRowsFollowsTerminal = true
+    /// `.output FILE.svg`: charts are drawn as SVG into this file (each replaces the last).
+    var chartFile: String?
 
     public init(session: Session, format: OutputFormat = .table, output: TextSink, errors: TextSink,
                 color: Bool = false, chartStyle: ChartStyle = ChartStyle(), maxRows: Int? = nil)
@@ -62,8 +70,9 @@ public final class ShellState {
         do throws(EVQError) {
             try session.run(text, name: name, firstLine: firstLine) { outcome in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - mark.uptimeNanoseconds) / 1e6
-                if shownBefore, format == .table || format == .markdown, outcome.isShown { output.write("\n") }
-                if outcome.isShown { shownBefore = true }
+                let onScreen = outcome.isShown && !drawsToChartFile(outcome)
+                if shownBefore, format == .table || format == .markdown, onScreen { output.write("\n") }
+                if onScreen { shownBefore = true }
                 show(outcome, elapsedMilliseconds: elapsed)
                 mark = DispatchTime.now()
             }
@@ -82,15 +91,47 @@ public final class ShellState {
             output.write(text)
         case .rows(let result, let plan):
             last = result
-            if format == .table, let chart = plan?.chart {
+            fitToTerminal()
+            if let chart = plan?.chart, let chartFile {
+                writeSVG(result.table, kind: chart, to: chartFile)
+            } else if format == .table, let chart = plan?.chart {
                 output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
             } else {
                 let cut = format == .table || format == .markdown ? maxRows : nil
                 output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil,
                                                                                                maxLineWidth: maxLineWidth)))
             }
-            if explain, let plan { output.write(plan.explain(actualRows: result.stats.operatorRows) + "\n") }
+            if explain, let plan { output.write(plan.explain(stats: result.stats) + "\n") }
             if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }
+        }
+    }
+
+    private func fitToTerminal() {
+        guard let size = terminalSize?() else { return }
+        maxLineWidth = size.columns
+        chartStyle.width = max(40, size.columns)
+        if maxRowsFollowsTerminal { maxRows = Self.rowsShown(terminalRows: size.rows) }
+    }
+
+    /// Rows of a result shown on a terminal of `terminalRows`: a screenful, less the header and footer.
+    public static func rowsShown(terminalRows: Int) -> Int { max(10, terminalRows - 6) }
+
+    /// A chart while `.output` names an SVG file: it goes to the file, not between the results on screen.
+    private func drawsToChartFile(_ outcome: StatementOutcome) -> Bool {
+        if chartFile != nil, case .rows(_, let plan) = outcome, plan?.chart != nil { return true }
+        return false
+    }
+
+    private func writeSVG(_ table: Table, kind: ChartKind, to path: String) {
+        switch ChartSVG.render(table, kind: kind) {
+        case .success(let svg):
+            if FileManager.default.createFile(atPath: path, contents: Data(svg.utf8)) {
+                errors.write("chart written to \(path)\n")
+            } else {
+                errors.write("error: cannot write the chart to \(path)\n")
+            }
+        case .failure(let problem):
+            errors.write(problem.message + "\n")
         }
     }
 

@@ -35,16 +35,14 @@ extension LineEditor {
         return entries
     }
 
-    /// Writes the history file (mode 0600, parent directories created) if entries were added since the
-    /// last save. The file is replaced atomically, so a crash mid-save cannot truncate it. Also runs on deinit.
+    /// Writes the history file (mode 0600) if entries were added since the last save. The file is replaced
+    /// atomically, so a crash mid-save cannot truncate it. Also runs on deinit. A folder that does not exist is
+    /// not created (a typo'd path would silently grow one): the history is then not saved, and that is said once.
     public func saveHistory() {
         guard let historyPath, historyChanged else { return }
         historyChanged = false
-        if let problem = historyProblem {
-            if !historyProblemReported {
-                fputs("\(program): not saving history: \(problem)\n", errorOutput)
-                historyProblemReported = true
-            }
+        if historyProblem != nil {
+            reportHistoryProblem()
             return
         }
         if let error = writeHistory(to: historyPath) {
@@ -52,10 +50,23 @@ extension LineEditor {
         }
     }
 
+    /// Says, once, why the history will not be saved (nothing when it will be). The prompt calls it at startup.
+    public func reportHistoryProblem() {
+        guard let problem = historyProblem, !historyProblemReported else { return }
+        fputs("\(program): not saving history: \(problem)\n", errorOutput)
+        historyProblemReported = true
+    }
+
     /// Loads `path` if it is a libedit history file. Returns why the file must not be written, or nil if it may.
     func loadHistory(from path: String) -> String? {
         guard let file = fopen(path, "r") else {
-            return errno == ENOENT ? nil : "\(path): \(String(cString: strerror(errno)))"
+            guard errno == ENOENT else { return "\(path): \(String(cString: strerror(errno)))" }
+            let directory = (path as NSString).deletingLastPathComponent
+            var isDirectory: ObjCBool = false
+            if !directory.isEmpty, !FileManager.default.fileExists(atPath: directory, isDirectory: &isDirectory) || !isDirectory.boolValue {
+                return "the folder \(directory) does not exist (create it, or set EVQ_HISTORY to another file)"
+            }
+            return nil
         }
         var head = [UInt8](repeating: 0, count: Self.historyCookie.utf8.count)
         let n = fread(&head, 1, head.count, file)
@@ -69,15 +80,6 @@ extension LineEditor {
 
     /// Writes the history to a temporary file beside `path` and renames it over `path`. Returns an error text.
     private func writeHistory(to path: String) -> String? {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(
-                    atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                return "cannot create \(directory)"
-            }
-        }
         var template = Array((path + ".XXXXXX").utf8CString)
         let fd = mkstemp(&template)  // mode 0600
         guard fd >= 0 else { return String(cString: strerror(errno)) }

@@ -26,7 +26,8 @@ import Testing
         let r = run([.line("events |"), .line("where country in [\"Iran\","), .line("\"Iraq\"]"), .line("| count")])
         // After `"Iraq"]` the statement is complete, so it runs; `| count` alone is then an error.
         #expect(r.source.prompts == ["evq> ", "...> ", "...> ", "evq> ", "evq> "])
-        #expect(r.source.history.first == "events |\nwhere country in [\"Iran\",\n\"Iraq\"]")
+        // One history line, so Up recalls the statement as a whole that can be edited.
+        #expect(r.source.history.first == "events | where country in [\"Iran\", \"Iraq\"]")
         #expect(r.out.contains("Government of Iran"))
         #expect(r.err.contains("<prompt>:1:1: error: expected an expression, found '|'"))
     }
@@ -37,6 +38,39 @@ import Testing
         // The string now holds a line break, so nothing matches: the count is 0, not an error.
         #expect(r.out == " count\n-------\n     0\n(1 row)\n")
         #expect(r.source.history == ["events \n| where country == \"Leb\nanon\" | count"])
+    }
+
+    @Test func aStageThatNeedsMoreWordsIsAnErrorWithAHintNotAWait() {
+        let r = run([.line("events | top 5"), .line("events | count")])
+        #expect(r.source.prompts == ["evq> ", "evq> ", "evq> "])
+        #expect(r.err == """
+            <prompt>:1:15: error: expected 'by' after the number of rows, found the end of the input
+             1 | events | top 5
+               |               ^ top needs what to rank by, for example: top 5 by fatalities (or 'take 5' for any five rows)
+
+            """)
+        #expect(r.out == " count\n-------\n     4\n(1 row)\n")
+    }
+
+    @Test(arguments: ["events |", "events | where fatalities > 1 and", "events | where country ==", "events | summarize n = count() by",
+                      "events | where country in [\"Iran\",", "events | where", "let x =", "events | project date,"])
+    func aLineThatVisiblyGoesOnAsksForMore(line: String) {
+        let r = run([.line(line)])
+        #expect(r.source.prompts == ["evq> ", "...> ", "evq> "])
+    }
+
+    @Test func ctrlDAtTheContinuationPromptDropsTheStatementAndSaysSo() {
+        let r = run([.line("events |"), .line("where country == \"Iran\" |"), .eof, .line("actors | count")])
+        #expect(r.err == "(Ctrl-D: the unfinished statement was not run; Up recalls it, Ctrl-D again leaves)\n")
+        #expect(r.out == " count\n-------\n     2\n(1 row)\n")
+        #expect(r.source.prompts == ["evq> ", "...> ", "...> ", "evq> ", "evq> "])
+        #expect(r.source.history == ["events | where country == \"Iran\" |", "actors | count"])
+    }
+
+    @Test func aStatementWithACommentKeepsItsLinesInHistory() {
+        let r = run([.line("events | # the pipe goes on"), .line("count")])
+        #expect(r.source.history == ["events | # the pipe goes on\ncount"])
+        #expect(r.out.contains("     4\n"))
     }
 
     @Test func anEmptyLineSubmitsAnUnfinishedStatement() {
@@ -110,9 +144,11 @@ import Testing
 
     @Test func explainOnPrintsThePlanAfterTheResult() {
         let r = run([.line(".explain on"), .line("events | where country == \"Iran\" | count")])
-        #expect(r.out.hasSuffix("""
-            Count  -> 1 row
-              Scan events: 1 of 4 rows  -> 1 row
+        // Times vary from run to run; the rest is exact.
+        let out = r.out.replacing(/in \d+\.\d\d ms/, with: "in T")
+        #expect(out.hasSuffix("""
+            Count  (~1 row) -> 1 row in T
+              Scan events: 1 of 4 rows  (~1 row) -> 1 row in T
                 posting lists: country == "Iran" (1 rows)
 
             """))

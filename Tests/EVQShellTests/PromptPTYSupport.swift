@@ -230,6 +230,12 @@ final class EVQTerminal {
         }
     }
 
+    /// Resizes the terminal, as a window manager would: the kernel then sends SIGWINCH to evq.
+    func resize(columns: Int, rows: Int) {
+        var size = winsize(ws_row: UInt16(rows), ws_col: UInt16(columns), ws_xpixel: 0, ws_ypixel: 0)
+        _ = ioctl(master, UInt(TIOCSWINSZ), &size)
+    }
+
     // MARK: what the terminal shows
 
     var screen: RenderedScreen { RenderedScreen(transcript) }

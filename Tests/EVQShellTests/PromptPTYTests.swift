@@ -135,11 +135,18 @@ struct PromptPTYTests {
         #expect(second.output == countTable(16585))
         #expect(second.nextPrompt == "evq> ")
         let history = try evq.enter(".history")
-        #expect(history.output == ["1  events |", "   count", "2  .history"])
+        #expect(history.output == ["1  events | count", "2  .history"])
+        // Up recalls it as one line, edited as a whole: the cursor goes back into the first line's part.
+        evq.type("\u{1b}[A\u{1b}[A")
+        try evq.waitUntil("the recalled statement") { $0.lastLine == "evq> events | count" }
+        evq.type("\u{01}\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[C\u{1b}[Cwhere country == \"Lebanon\" | ")
+        let edited = try evq.enter("")
+        #expect(edited.echo == "evq> events | where country == \"Lebanon\" | count")
+        #expect(edited.output == countTable(3))
         evq.type("\u{04}")
         #expect(try evq.waitForExit() == 0)
         let saved = try String(contentsOfFile: evq.historyFile, encoding: .utf8)
-        #expect(saved == "_HiStOrY_V2_\nevents\\040|\\012count\n.history\n")
+        #expect(saved.hasPrefix("_HiStOrY_V2_\nevents\\040|\\040count\n.history\n"))
     }
 
     // 7
@@ -166,6 +173,88 @@ struct PromptPTYTests {
         #expect(run.output == [" id", "-------------", " ucdp-214797", "(1 row)"])
         let history = try b.enter(".history")
         #expect(history.output == ["1  events | take 1 | project id", "2  .history"])
+    }
+
+    // 6b
+    @Test func ctrlDAtTheContinuationPromptDropsThePendingStatement() throws {
+        let evq = try EVQTerminal()
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        let first = try evq.enter("events | where country == \"Iraq\" |")
+        #expect(first.nextPrompt == "...> ")
+        try evq.waitForRawMode()
+        evq.type("\u{04}")
+        let shown = try evq.waitForPrompt(after: evq.screen.lines.count - 1)
+        #expect(Array(shown.lines.suffix(3)) == [
+            "...> ^D", "(Ctrl-D: the unfinished statement was not run; Up recalls it, Ctrl-D again leaves)", "evq> ",
+        ])
+        let top = try evq.enter("events | top 5")
+        #expect(top.output.first == "<prompt>:1:15: error: expected 'by' after the number of rows, found the end of the input")
+        #expect(top.nextPrompt == "evq> ")
+        evq.type("\u{1b}[A\u{1b}[A")
+        try evq.waitUntil("the dropped statement, recalled") { $0.lastLine == "evq> events | where country == \"Iraq\" |" }
+        let run = try evq.enter(" count")
+        #expect(run.output == countTable(6))
+    }
+
+    // 6c
+    @Test func aResizeBetweenTwoResultsIsFollowed() throws {
+        let evq = try EVQTerminal()
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        let query = "events | take 1 | project id, date, type, actor1, country"
+        let wide = try evq.enter(query)
+        #expect(wide.output.first == " id          | date       | type                 | actor1              | country")
+        evq.resize(columns: 50, rows: 20)
+        let narrow = try evq.enter(query)
+        #expect(narrow.output.first == " id          | date       | type")
+        #expect(narrow.output.last == "(2 more columns not shown: ...; use project)")
+        #expect(narrow.output.allSatisfy { $0.count <= 50 })
+        // The height too: a screenful less header and footer (20 - 6 = 14 rows, at least 10).
+        let rows = try evq.enter("events | project id")
+        #expect(rows.output.last == "(16585 rows; 16571 not shown: raise .maxrows or use .last to see them all)")
+    }
+
+    // 7b
+    @Test func historySurvivesAKillOfTheSession() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        do {
+            let a = try EVQTerminal(home: home)
+            defer { a.stop() }
+            try a.waitForPrompt()
+            try a.enter("events | take 1 | project id")
+            try a.enter("events |")
+            try a.enter("count")
+            try a.enter(".mode csv")
+            // No clean exit: SIGKILL, as a crash or a closed laptop would end it.
+            kill(a.pid, SIGKILL)
+        }
+        let saved = try String(contentsOfFile: home + "/history", encoding: .utf8)
+        #expect(saved == "_HiStOrY_V2_\nevents\\040|\\040take\\0401\\040|\\040project\\040id\nevents\\040|\\040count\n.mode\\040csv\n")
+        let mode = try FileManager.default.attributesOfItem(atPath: home + "/history")[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    // 7c
+    @Test func aMissingHistoryFolderIsReportedOnceAndNotCreated() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        let evq = try EVQTerminal(environment: ["EVQ_HISTORY": home + "/typo/history"], home: home)
+        defer { evq.stop() }
+        let shown = try evq.waitForPrompt()
+        #expect(shown.lines.dropFirst() == [
+            "evq: not saving history: the folder \(home)/typo does not exist (create it, or set EVQ_HISTORY to another file)",
+            "evq> ",
+        ])
+        let run = try evq.enter("events | count")
+        #expect(run.output == countTable(16585))
+        try evq.waitForRawMode()
+        evq.type(".quit\r")
+        #expect(try evq.waitForExit() == 0)
+        #expect(!evq.screen.text.contains("cannot save"))
+        #expect(evq.screen.text.components(separatedBy: "not saving history").count == 2)
+        #expect(!FileManager.default.fileExists(atPath: home + "/typo"))
     }
 
     // 8

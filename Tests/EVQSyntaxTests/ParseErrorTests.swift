@@ -36,7 +36,8 @@ private let stageList = "(where, project, extend, sort, order, take, ...)"
         ErrorCase(input: "events | 1️⃣52️⃣", message: "expected a stage name after '|' \(stageList), found a number"),
         ErrorCase(input: "events | 1️⃣`where`2️⃣", message: "expected a stage name after '|' \(stageList), found `where`"),
         ErrorCase(input: "events | 1️⃣|2️⃣ count", message: "expected a stage name after '|' \(stageList), found '|'"),
-        ErrorCase(input: "events | top 5 1️⃣|2️⃣ count", message: "expected 'by' after the number of rows, found '|'"),
+        ErrorCase(input: "events | top 5 1️⃣|2️⃣ count", message: "expected 'by' after the number of rows, found '|'",
+                  hint: "top needs what to rank by, for example: top 5 by fatalities (or 'take 5' for any five rows)"),
         ErrorCase(input: "events | where 1️⃣)2️⃣", message: "expected an expression, found ')'"),
         ErrorCase(input: "f(a, 1️⃣)2️⃣", message: "expected an expression, found ')'"),
         ErrorCase(input: "[1, 1️⃣,2️⃣ 2]", message: "expected an expression, found ','"),
@@ -46,7 +47,10 @@ private let stageList = "(where, project, extend, sort, order, take, ...)"
         ErrorCase(input: "events | lookup 1️⃣52️⃣", message: "expected a table name, found a number"),
         ErrorCase(input: "events | lookup actors 1️⃣by2️⃣ x", message: "expected 'on' and the key after the table name, found 'by'"),
         ErrorCase(input: "events | project 1️⃣by2️⃣", message: "expected a column to project, found 'by'"),
-        ErrorCase(input: "events | project 1 1️⃣=2️⃣ 1", message: "expected '|' or the end of the statement, found '='"),
+        ErrorCase(input: "events | project 1 1️⃣=2️⃣ 1", message: "expected '|' or the end of the statement, found '='",
+                  hint: "to compare, write '==' (a single '=' names a column or a value)"),
+        ErrorCase(input: "events | where actor1 1️⃣=2️⃣ \"IS\"", message: "expected '|' or the end of the statement, found '='",
+                  hint: "to compare, write '==' (a single '=' names a column or a value)"),
     ])
     func midInputErrors(_ c: ErrorCase) {
         let m = Marked(c.input)

@@ -104,7 +104,7 @@ struct LineEditorTests {
 
     @Test func historyIsSavedAndRecalledWithUpByANewEditor() throws {
         let directory = try TemporaryDirectory()
-        let path = directory.path + "/not/yet/there/history"
+        let path = directory.path + "/history"
         let statements = ["select 1", "where place == \"Zürich ✓\"", "events\n| count"]
         do {
             let first = try PseudoTerminal(historyFile: path)
@@ -126,6 +126,25 @@ struct LineEditorTests {
         let (results, failures) = tty.play(keys) { [tty.editor.readLine(), tty.editor.readLine()] }
         #expect(failures == [])
         #expect(results == [.line("where place == \"Zürich ✓\""), .line("events\n| count")])
+    }
+
+    @Test func aMissingFolderIsReportedOnceAndNeverCreated() throws {
+        let directory = try TemporaryDirectory()
+        let path = directory.path + "/not/yet/there/history"
+        let errors = try CapturedFile()
+        do {
+            let tty = try PseudoTerminal(historyFile: path, errorOutput: errors.file)
+            tty.editor.reportHistoryProblem()
+            tty.editor.addHistory("count")
+            tty.editor.saveHistory()
+            tty.editor.addHistory("limit 1")
+            tty.editor.saveHistory()
+            #expect(tty.editor.historyEntries == ["count", "limit 1"])
+        }
+        #expect(!FileManager.default.fileExists(atPath: directory.path + "/not"))
+        #expect(
+            errors.contents.split(separator: "\n").filter { $0.contains("history") }
+                == ["evq-test: not saving history: the folder \(directory.path)/not/yet/there does not exist (create it, or set EVQ_HISTORY to another file)"])
     }
 
     @Test func ctrlRSearchesHistoryBackwards() throws {
