@@ -25,9 +25,12 @@ func duckdbScriptPath(_ o: Options) -> String {
     return URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("duckdb_bench.py").path
 }
 
-/// Query names sent to DuckDB: the query's id, or "id/label" for an alternative formulation.
-func duckdbQueries(_ queries: [BenchQuery]) -> [(name: String, sql: String)] {
-    queries.flatMap { q in [(q.id, q.sql)] + q.alternatives.map { ("\(q.id)/\($0.label)", $0.sql) } }
+/// Queries sent to DuckDB, named by the query's id, or "id/label" for an alternative
+/// formulation; alternatives run with the first thread count only.
+func duckdbQueries(_ queries: [BenchQuery]) -> [[String: Any]] {
+    queries.flatMap { q in
+        [["name": q.id, "sql": q.sql]] + q.alternatives.map { ["name": "\(q.id)/\($0.label)", "sql": $0.sql, "first_threads_only": true] }
+    }
 }
 
 func runDuckDB(_ o: Options, csv: String, queries: [BenchQuery]) -> DuckOutcome {
@@ -37,7 +40,7 @@ func runDuckDB(_ o: Options, csv: String, queries: [BenchQuery]) -> DuckOutcome 
     }
     let spec: [String: Any] = [
         "csv": csv, "repeat": o.repeats, "budget_ms": o.budgetSeconds * 1000, "threads": o.duckdbThreads,
-        "queries": duckdbQueries(queries).map { ["name": $0.name, "sql": $0.sql] },
+        "queries": duckdbQueries(queries),
     ]
     let specPath = NSTemporaryDirectory() + "evq-bench-duckdb-spec-\(getpid()).json"
     defer { try? FileManager.default.removeItem(atPath: specPath) }

@@ -5,7 +5,7 @@ Usage: python3 duckdb_bench.py SPEC.json
 
 SPEC.json (written by evq-bench):
   {"csv": PATH, "repeat": K, "budget_ms": B, "threads": [2, 1],
-   "queries": [{"name": ..., "sql": ...}, ...]}
+   "queries": [{"name": ..., "sql": ..., "first_threads_only": false}, ...]}
 
 The CSV is loaded once (timed, with the first thread count) with read_csv_auto into an
 in-memory table `events`. Then, for each thread count, each query runs once cold and up to K
@@ -139,6 +139,8 @@ def main():
         con.execute("SET threads = %d" % n)
         queries = []
         for q in spec["queries"]:
+            if q.get("first_threads_only") and n != threads[0]:
+                continue
             print("evq-bench: duckdb %dt %s" % (n, q["name"]), file=sys.stderr, flush=True)
             r = time_query(con, q["sql"], repeat, budget_ms)
             r["name"] = q["name"]
