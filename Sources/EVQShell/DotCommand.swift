@@ -165,7 +165,10 @@ enum DotCommands {
         let expanded = (path as NSString).expandingTildeInPath
         let name = args.count == 3 ? args[2] : defaultTableName(for: expanded)
         do throws(EVQError) {
-            let reports = try DataLoader.load([DataSource(table: name, path: expanded)], into: state.session)
+            guard let reports = try loadInterruptibly(DataSource(table: name, path: expanded), into: state) else {
+                state.errors.write("Interrupted: nothing was loaded\n")
+                return
+            }
             for report in reports {
                 for issue in report.issues.prefix(20) { state.errors.write(issue.description + "\n") }
                 if report.issues.count > 20 { state.errors.write("... \(report.issues.count - 20) more issues\n") }
@@ -176,6 +179,25 @@ enum DotCommands {
         } catch {
             throw DotCommandError(error.render().trimmingCharacters(in: .newlines).replacingOccurrences(of: "error: ", with: ""))
         }
+    }
+
+    /// Loads into a scratch session on a worker thread, so that Ctrl-C stops it at once and leaves the
+    /// session as it was; the table moves into the real session only when the load completed. Nil: interrupted.
+    private static func loadInterruptibly(_ source: DataSource, into state: ShellState) throws(EVQError) -> [LoadReport]? {
+        let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int64) ?? nil
+        let progress = ProgressLine.onTerminal("loading \((source.path as NSString).lastPathComponent)" + (size.map { " (\(ProgressLine.bytes($0)))" } ?? ""))
+        let outcome = Interruptible.run(progress: progress, interrupted: state.isInterrupted) { () -> Result<(Session, [LoadReport]), EVQError> in
+            let scratch = Session()
+            do throws(EVQError) {
+                return .success((scratch, try DataLoader.load([source], into: scratch)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard let outcome else { return nil }
+        let (scratch, reports) = try outcome.get()
+        for report in reports { state.session.addTable(scratch.catalog.tables[report.table]!) }
+        return reports
     }
 
     /// `Samples/ucdp-syria.csv` -> `ucdp_syria`: a name that can be typed without backticks.
@@ -311,6 +333,7 @@ enum DotCommands {
         let status = ScriptRunner(state: state).run(String(decoding: data, as: UTF8.self), name: path)
         // `.quit` in a file ends that file, not the session that read it (as in sqlite3).
         state.quitRequested = false
+        if status == 130 { throw DotCommandError("", exitCode: status, reported: true) }
         if status != 0 {
             state.errors.write("error: \(path) stopped at its first error\n")
             throw DotCommandError("", exitCode: status, reported: true)

@@ -36,6 +36,9 @@ public final class ShellState {
     /// followed): it sets the line width, the chart width and, unless `.maxrows` was given, the rows
     /// shown. Nil outside the prompt.
     public var terminalSize: (() -> (columns: Int, rows: Int))?
+    /// True once Ctrl-C was pressed during the current statement (the prompt's flag; never in tests
+    /// unless they say so). Printing, `.last`, `.load` and `.read` check it.
+    public var isInterrupted: () -> Bool = { false }
     /// Whether `maxRows` follows the terminal's height (until `.maxrows` sets it).
     var maxRowsFollowsTerminal = true
     /// `.output FILE.svg`: charts are drawn as SVG into this file (each replaces the last).
@@ -98,8 +101,8 @@ public final class ShellState {
                 output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
             } else {
                 let cut = format == .table || format == .markdown ? maxRows : nil
-                output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil,
-                                                                                               maxLineWidth: maxLineWidth)))
+                let options = RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil, maxLineWidth: maxLineWidth)
+                guard print(result.table, options) else { return }
             }
             if explain, let plan { output.write(plan.explain(actualRows: result.stats.operatorRows) + "\n") }
             if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }
@@ -159,7 +162,44 @@ public final class ShellState {
             errors.write("no result yet\n")
             return
         }
-        output.write(Renderer.render(last.table, as: format, options: RenderOptions(maxRows: nil, maxCellWidth: format == .table ? 60 : nil)))
+        print(last.table, RenderOptions(maxRows: nil, maxCellWidth: format == .table ? 60 : nil))
+    }
+
+    /// Rows past which formatting runs on a worker thread, so that Ctrl-C can stop it at once.
+    static let rowsFormattedInline = 20_000
+    /// Bytes written to the output between two looks at Ctrl-C.
+    static let chunkBytes = 64 * 1024
+
+    /// Formats and writes `table`, stopping within a chunk when Ctrl-C comes. Returns false if it did.
+    @discardableResult
+    func print(_ table: Table, _ options: RenderOptions) -> Bool {
+        let format = self.format
+        let text: String
+        if table.rowCount <= Self.rowsFormattedInline {
+            text = Renderer.render(table, as: format, options: options)
+        } else {
+            let rows = min(table.rowCount, options.maxRows ?? table.rowCount)
+            let progress = ProgressLine.onTerminal("formatting \(Self.grouped(rows)) rows")
+            guard let formatted = Interruptible.run(progress: progress, interrupted: isInterrupted, { Renderer.render(table, as: format, options: options) })
+            else { return reportInterrupted() }
+            text = formatted
+        }
+        var start = text.utf8.startIndex
+        let end = text.utf8.endIndex
+        while start < end {
+            if isInterrupted() { return reportInterrupted() }
+            var stop = text.utf8.index(start, offsetBy: Self.chunkBytes, limitedBy: end) ?? end
+            // Whole lines, so that "Interrupted" starts on a line of its own.
+            if stop < end { stop = text.utf8[stop...].firstIndex(of: UInt8(ascii: "\n")).map { text.utf8.index(after: $0) } ?? end }
+            output.write(String(decoding: text.utf8[start..<stop], as: UTF8.self))
+            start = stop
+        }
+        return true
+    }
+
+    private func reportInterrupted() -> Bool {
+        errors.write("Interrupted\n")
+        return false
     }
 }
 
