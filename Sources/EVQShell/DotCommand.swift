@@ -48,6 +48,10 @@ enum DotCommands {
                    takesPath: false, run: { args, state throws(DotCommandError) in state.explain = try onOff(args, ".explain on|off") }),
         DotCommand(name: "maxrows", usage: ".maxrows N", help: "rows shown before a result is cut (0 = all); .last shows the rest",
                    takesPath: false, run: maxrows),
+        DotCommand(name: "width", usage: ".width N", help: "longest cell shown in table and box modes before it is cut (0 = never cut)",
+                   takesPath: false, run: width),
+        DotCommand(name: "pager", usage: ".pager on|off", help: "show results taller than the screen through $PAGER (else less -S)",
+                   takesPath: false, run: { args, state throws(DotCommandError) in state.pager = try onOff(args, ".pager on|off") }),
         DotCommand(name: "last", usage: ".last", help: "the last result in full", takesPath: false, run: { _, state in state.showLast() }),
         DotCommand(name: "read", usage: ".read FILE", help: "run the statements and dot-commands of a file", takesPath: true, run: read),
         DotCommand(name: "history", usage: ".history", help: "the statements entered so far", takesPath: false, run: history),
@@ -321,6 +325,15 @@ enum DotCommands {
         guard let n = Int(text), n >= 0 else { throw DotCommandError("usage: .maxrows N (a whole number; 0 shows all rows)") }
         state.maxRows = n == 0 ? nil : n
         state.maxRowsFollowsTerminal = false
+    }
+
+    private static func width(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let text = args.first else {
+            state.output.write("width: \(state.cellWidth.map(String.init) ?? "0 (cells are never cut)")\n")
+            return
+        }
+        guard let n = Int(text), n == 0 || n >= 2 else { throw DotCommandError("usage: .width N (a whole number of at least 2; 0 never cuts cells)") }
+        state.cellWidth = n == 0 ? nil : n
     }
 
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {

@@ -16,6 +16,12 @@ public final class ShellState {
     public var maxRows: Int?
     /// Table results wider than this (the terminal) leave out columns, named in a footer.
     public var maxLineWidth: Int?
+    /// `.width N`: the longest cell in table and box modes before it is cut with '…'; nil (`.width 0`) never cuts.
+    public var cellWidth: Int? = 60
+    /// `.pager on`: results taller than the terminal go through the pager (at the prompt only).
+    public var pager = false
+    /// The command `.pager on` runs ($PAGER, else `less -S`).
+    public var pagerCommand = Pager.command()
     /// `.timer on`: after each result, the time it took and the rows it examined.
     public var timer = false
     /// `.explain on`: after each result, its plan.
@@ -74,7 +80,7 @@ public final class ShellState {
             try session.run(text, name: name, firstLine: firstLine) { outcome in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - mark.uptimeNanoseconds) / 1e6
                 let onScreen = outcome.isShown && !drawsToChartFile(outcome)
-                if shownBefore, format == .table || format == .markdown, onScreen { output.write("\n") }
+                if shownBefore, format.isForReading, onScreen { output.write("\n") }
                 if onScreen { shownBefore = true }
                 show(outcome, elapsedMilliseconds: elapsed)
                 mark = DispatchTime.now()
@@ -97,11 +103,11 @@ public final class ShellState {
             fitToTerminal()
             if let chart = plan?.chart, let chartFile {
                 writeSVG(result.table, kind: chart, to: chartFile)
-            } else if format == .table, let chart = plan?.chart {
+            } else if format == .table || format == .box, let chart = plan?.chart {
                 output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
             } else {
-                let cut = format == .table || format == .markdown ? maxRows : nil
-                let options = RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil, maxLineWidth: maxLineWidth)
+                let cut = format.isForReading ? maxRows : nil
+                let options = RenderOptions(maxRows: cut, maxCellWidth: format.cutsCells ? cellWidth : nil, maxLineWidth: maxLineWidth)
                 guard print(result.table, options) else { return }
             }
             if explain, let plan { output.write(plan.explain(actualRows: result.stats.operatorRows) + "\n") }
@@ -162,7 +168,7 @@ public final class ShellState {
             errors.write("no result yet\n")
             return
         }
-        print(last.table, RenderOptions(maxRows: nil, maxCellWidth: format == .table ? 60 : nil))
+        print(last.table, RenderOptions(maxRows: nil, maxCellWidth: format.cutsCells ? cellWidth : nil))
     }
 
     /// Rows past which formatting runs on a worker thread, so that Ctrl-C can stop it at once.
@@ -184,6 +190,9 @@ public final class ShellState {
             else { return reportInterrupted() }
             text = formatted
         }
+        if pager, output === standardOutput, let size = terminalSize?(), text.utf8.lazy.filter({ $0 == 10 }).count > size.rows - 1 {
+            if let problem = Pager.show(text, command: pagerCommand) { errors.write("error: \(problem)\n") } else { return true }
+        }
         var start = text.utf8.startIndex
         let end = text.utf8.endIndex
         while start < end {
@@ -201,6 +210,13 @@ public final class ShellState {
         errors.write("Interrupted\n")
         return false
     }
+}
+
+extension OutputFormat {
+    /// Modes for reading on a screen: long results are cut (.maxrows) and results are separated by a blank line.
+    var isForReading: Bool { self == .table || self == .markdown || self == .box || self == .line }
+    /// Modes whose cells are cut at `.width`.
+    var cutsCells: Bool { self == .table || self == .box }
 }
 
 extension StatementOutcome {

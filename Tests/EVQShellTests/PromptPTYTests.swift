@@ -215,6 +215,24 @@ struct PromptPTYTests {
         #expect(rows.output.last == "(16585 rows; 16571 not shown: raise .maxrows or use .last to see them all)")
     }
 
+    // 6d
+    @Test func boxAndLineModesAndTheWidthSetting() throws {
+        let evq = try EVQTerminal()
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        try evq.enter(".mode box")
+        let box = try evq.enter("events | take 1 | project id, fatalities")
+        #expect(box.output == ["┌─────────────┬────────────┐", "│ id          │ fatalities │", "├─────────────┼────────────┤",
+                               "│ ucdp-214797 │          4 │", "└─────────────┴────────────┘", "(1 row)"])
+        try evq.enter(".mode line")
+        let line = try evq.enter("events | take 1 | project id, fatalities")
+        #expect(line.output == ["        id = ucdp-214797", "fatalities = 4"])
+        try evq.enter(".mode table")
+        try evq.enter(".width 6")
+        let cut = try evq.enter("events | take 1 | project id")
+        #expect(cut.output == [" id", "--------", " ucdp-…", "(1 row)"])
+    }
+
     // 7b
     @Test func historySurvivesAKillOfTheSession() throws {
         let home = try EVQTerminal.makeHome()
