@@ -166,7 +166,7 @@ enum DotCommands {
         guard let path = args.first, args.count == 1 || (args.count == 3 && args[1] == "as") else {
             throw DotCommandError("usage: .load PATH [as NAME]")
         }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathExpansion.expand(path)
         let name = args.count == 3 ? args[2] : defaultTableName(for: expanded)
         do throws(EVQError) {
             guard let reports = try loadInterruptibly(DataSource(table: name, path: expanded), into: state) else {
@@ -296,7 +296,7 @@ enum DotCommands {
             state.chartFile = nil
             return
         }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathExpansion.expand(path)
         if expanded.lowercased().hasSuffix(".svg") {
             // An SVG file holds one picture: each chart replaces it; other results stay on the screen.
             guard FileManager.default.createFile(atPath: expanded, contents: nil) else { throw DotCommandError("cannot write to \(path)") }
@@ -338,7 +338,7 @@ enum DotCommands {
 
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         guard let path = args.first, args.count == 1 else { throw DotCommandError("usage: .read FILE") }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathExpansion.expand(path)
         guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("no such file: \(path)", exitCode: 66) }
         guard state.readDepth < 16 else { throw DotCommandError(".read nested too deeply (16 levels): does \(path) read itself?") }
         state.readDepth += 1

@@ -38,6 +38,8 @@ public final class LineEditor {
     var historyProblem: String?
     var historyProblemReported = false
     var historyChanged = false
+    /// The text before the cursor when Tab last listed candidates (a second Tab there does not list them again).
+    var lastListing: String?
 
     // What libedit's prompt callback returns; owned here, replaced whenever `prompt` changes.
     private var promptC: UnsafeMutablePointer<CChar>

@@ -106,16 +106,17 @@ struct PromptPTYTests {
         let evq = try EVQTerminal()
         defer { evq.stop() }
         try evq.waitForPrompt()
-        evq.type("events | where actor\t\t")
-        // Each Tab lists the candidates and redraws the prompt and the line below the list.
-        let shown = try evq.waitUntil("the candidates, twice") { screen in
-            screen.lines.filter { $0 == "actor1  actor2  actors" }.count == 2 && screen.lastLine == "evq> events | where actor"
+        evq.type("events | where actor\t")
+        // The first Tab lists the candidates and redraws the prompt and the line below the list.
+        try evq.waitUntil("the candidates") { screen in
+            screen.lines.filter { $0 == "actor1  actor2  actors" }.count == 1 && screen.lastLine == "evq> events | where actor"
         }
-        #expect(Array(shown.lines.suffix(5)) == [
-            "evq> events | where actor", "actor1  actor2  actors",
-            "evq> events | where actor", "actor1  actor2  actors",
-            "evq> events | where actor",
-        ])
+        // A second Tab on the same text only beeps: the list is on the screen already.
+        evq.type("\t1")
+        let shown = try evq.waitUntil("the typed digit") { $0.lastLine == "evq> events | where actor1" }
+        #expect(Array(shown.lines.suffix(3)) == ["evq> events | where actor", "actor1  actor2  actors", "evq> events | where actor1"])
+        evq.type("\u{7f}")
+        try evq.waitUntil("the deleted digit") { $0.lastLine == "evq> events | where actor" }
         // The line was kept: finish it.
         let run = try evq.enter("1 == \"IS\" | count")
         #expect(run.echo == "evq> events | where actor1 == \"IS\" | count")
