@@ -137,9 +137,7 @@ public struct Completer {
         case "mode": return Completion(replaceLength: word.count, candidates: OutputFormat.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
         case "timer", "explain": return Completion(replaceLength: word.count, candidates: ["on", "off"].filter { $0.hasPrefix(word) })
         case "help":
-            let topics = DotCommands.all.map(\.name) + StageName.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue)
-                + AggregateFunction.allCases.map(\.rawValue) + ["stages", "functions"]
-            return Completion(replaceLength: word.count, candidates: Array(Set(topics)).sorted().filter { $0.hasPrefix(word) })
+            return Completion(replaceLength: word.count, candidates: HelpTopics.all.sorted().filter { $0.hasPrefix(word) })
         default: return Completion(replaceLength: 0, candidates: [])
         }
     }

@@ -29,7 +29,7 @@ struct DotCommandError: Error {
 
 enum DotCommands {
     static let all: [DotCommand] = [
-        DotCommand(name: "help", usage: ".help [TOPIC]", help: "this list, or help on a dot-command, stage, function or aggregate",
+        DotCommand(name: "help", usage: ".help [TOPIC]", help: "this list, or help on a dot-command, stage, function, operator or key",
                    takesPath: false, run: help),
         DotCommand(name: "load", usage: ".load PATH [as NAME]", help: "load a CSV, TSV or JSONL file as a table (named after the file)",
                    takesPath: true, run: load),
@@ -59,6 +59,15 @@ enum DotCommands {
         DotCommand(name: "exit", usage: ".exit", help: "leave evq", takesPath: false, run: { _, state in state.quitRequested = true }),
     ]
 
+    /// Commands of other shells (sqlite3, psql, DuckDB) and what evq does instead.
+    static let habits: [String: String] = [
+        "import": "evq loads a file with .load PATH [as NAME]",
+        "open": "evq loads a file with .load PATH [as NAME]",
+        "headers": "headers are always shown in table, box and csv modes",
+        "dump": "evq writes a result to a file with .output FILE and .mode csv",
+        "indexes": ".stats shows the dictionaries and posting lists evq keeps",
+    ]
+
     /// Whether `line` is a dot-command (`.` then a letter).
     static func isDotCommand(_ line: String) -> Bool {
         let t = line.drop(while: { $0 == " " || $0 == "\t" })
@@ -75,7 +84,11 @@ enum DotCommands {
             return .failure(DotCommandError("ambiguous command '.\(word)': " + matches.map { "." + $0.name }.joined(separator: ", ")))
         }
         var message = "unknown command '.\(word)'"
-        if let s = Suggest.closest(to: word, in: all.map(\.name)) { message += "; did you mean '.\(s)'?" }
+        if let habit = habits[word] {
+            message += "; \(habit)"
+        } else if let s = Suggest.closest(to: word, in: all.map(\.name)) {
+            message += "; did you mean '.\(s)'?"
+        }
         return .failure(DotCommandError(message + " (.help lists them)"))
     }
 
@@ -135,31 +148,18 @@ enum DotCommands {
                 out += c.usage + String(repeating: " ", count: width - c.usage.count + 2) + c.help + "\n"
             }
             out += "\nA query: a table, then stages after '|'. Try: events | where country == \"Syria\" | count\n"
-            out += ".help TOPIC explains a dot-command, stage, function or aggregate; .help stages lists the stages.\n"
+            out += ".help TOPIC explains a dot-command, stage, function, aggregate, operator or key;\n"
+            out += ".help stages, .help functions, .help operators and .help keys list them.\n"
             state.output.write(out)
             return
         }
-        let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
-        if name == "stages" {
-            state.output.write(StageName.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n") + "\n")
-        } else if name == "functions" {
-            state.output.write((ScalarFunction.allCases.map(\.signature) + AggregateFunction.allCases.map(\.signature)).joined(separator: "\n") + "\n")
-        } else if topic.hasPrefix("."), case .success(let c) = find(name) {
-            state.output.write("\(c.usage)\n  \(c.help)\n")
-        } else if let stage = StageName(rawValue: name) {
-            state.output.write("\(stage.rawValue): \(stage.summary)\n")
-        } else if let f = ScalarFunction(rawValue: name) {
-            state.output.write(f.signature + "\n")
-        } else if let a = AggregateFunction(rawValue: name) {
-            state.output.write(a.signature + " (in summarize)\n")
-        } else if case .success(let c) = find(name) {
-            state.output.write("\(c.usage)\n  \(c.help)\n")
-        } else {
-            let topics = all.map(\.name) + StageName.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue) + AggregateFunction.allCases.map(\.rawValue)
+        guard let text = HelpTopics.text(for: topic) else {
+            let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
             var message = "no help on '\(topic)'"
-            if let s = Suggest.closest(to: name, in: topics) { message += "; did you mean '\(s)'?" }
-            throw DotCommandError(message)
+            if let s = Suggest.closest(to: name, in: HelpTopics.all) { message += "; did you mean '\(s)'?" }
+            throw DotCommandError(message + " (.help lists the topics)")
         }
+        state.output.write(text)
     }
 
     private static func load(_ args: [String], _ state: ShellState) throws(DotCommandError) {

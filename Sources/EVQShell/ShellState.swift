@@ -87,8 +87,9 @@ public final class ShellState {
             }
             return nil
         } catch {
-            errors.write(error.render(color: color))
-            return error
+            let hinted = SQLHabits.withHints(error, session: session)
+            errors.write(hinted.render(color: color))
+            return hinted
         }
     }
 

@@ -23,7 +23,7 @@ import Testing
         #expect(run([".help top"]).out == "top: the first N rows by a key, largest first: top 5 by fatalities\n")
         #expect(run([".help bin"]).out == "bin(t, 3d): t rounded down to a multiple of the duration (from 1970-01-01); bin(x, 10) for numbers\n")
         #expect(run([".help dcount"]).out == "dcount(x): number of distinct non-null values (in summarize)\n")
-        #expect(run([".help summarise"]).err == "error: no help on 'summarise'; did you mean 'summarize'?\n")
+        #expect(run([".help summarise"]).err == "error: no help on 'summarise'; did you mean 'summarize'? (.help lists the topics)\n")
     }
 
     @Test func tablesAndSchema() {
