@@ -234,6 +234,31 @@ struct PromptPTYTests {
         #expect(cut.output == [" id", "--------", " ucdp-…", "(1 row)"])
     }
 
+    // 6e
+    @Test func ctrlCStopsALoadThatShowsItsProgress() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        var csv = "id,date,country,fatalities\n"
+        for i in 0..<400_000 { csv += "e\(i),2016-01-\(1 + i % 28),C\(i % 50),\(i % 17)\n" }
+        try csv.write(toFile: home + "/big.csv", atomically: true, encoding: .utf8)
+        let evq = try EVQTerminal(home: home)
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        try evq.waitForRawMode()
+        evq.type(".load \(home)/big.csv\r")
+        // After a second, a progress line on stderr, redrawn in place.
+        try evq.waitUntil("the progress line") { $0.lastLine.hasPrefix("loading big.csv (") && $0.lastLine.hasSuffix(" s (Ctrl-C stops it)") }
+        let pressed = ContinuousClock.now
+        evq.type("\u{03}")
+        let shown = try evq.waitUntil("the interrupted load") { $0.lines.suffix(2) == ["Interrupted: nothing was loaded", "evq> "] }
+        let took = ContinuousClock.now - pressed
+        #expect(took < .milliseconds(1000), "Ctrl-C took \(took)")
+        #expect(!shown.text.contains("loading big.csv ("), "the progress line was erased")
+        let tables = try evq.enter(".tables")
+        #expect(tables.output.count == 5)
+        #expect(!tables.output.joined().contains("big"))
+    }
+
     // 7b
     @Test func historySurvivesAKillOfTheSession() throws {
         let home = try EVQTerminal.makeHome()
