@@ -57,15 +57,7 @@ public enum Renderer {
     private static func aligned(_ t: Table, _ o: RenderOptions) -> String {
         let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
         let allHeaders = t.columns.map(\.name)
-        var cells: [[String]] = []
-        cells.reserveCapacity(shown)
-        for r in 0..<shown {
-            cells.append(t.columns.map { c in
-                let text = cellText(c.value(at: r))
-                guard let limit = o.maxCellWidth else { return text }
-                return text.truncated(columns: limit)
-            })
-        }
+        var cells = cellTexts(t, rows: shown, maxCellWidth: o.maxCellWidth)
         var widths = allHeaders.map(\.displayWidth)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.displayWidth) } }
         // Keep the columns that fit the line, from the left (at least one).

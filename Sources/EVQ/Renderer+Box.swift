@@ -8,15 +8,7 @@ extension Renderer {
     static func box(_ t: Table, _ o: RenderOptions) -> String {
         let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
         let headers = t.columns.map(\.name)
-        var cells: [[String]] = []
-        cells.reserveCapacity(shown)
-        for r in 0..<shown {
-            cells.append(t.columns.map { c in
-                let text = cellText(c.value(at: r))
-                guard let limit = o.maxCellWidth else { return text }
-                return text.truncated(columns: limit)
-            })
-        }
+        let cells = cellTexts(t, rows: shown, maxCellWidth: o.maxCellWidth)
         var widths = headers.map(\.displayWidth)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.displayWidth) } }
         let rightAligned = t.columns.map { $0.type.isNumeric || $0.type == .duration }
@@ -31,5 +23,19 @@ extension Renderer {
         for row in cells { out += line(row, aligned: true) }
         out += rule("└", "┴", "┘")
         return out + footer(t.rowCount, shown)
+    }
+
+    /// The first `rows` rows as cell texts for reading (null as `null`), cut at `maxCellWidth` terminal columns.
+    static func cellTexts(_ t: Table, rows: Int, maxCellWidth: Int?) -> [[String]] {
+        var cells: [[String]] = []
+        cells.reserveCapacity(rows)
+        for r in 0..<rows {
+            cells.append(t.columns.map { c in
+                let text = cellText(c.value(at: r))
+                guard let limit = maxCellWidth else { return text }
+                return text.truncated(columns: limit)
+            })
+        }
+        return cells
     }
 }

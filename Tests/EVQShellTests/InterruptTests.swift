@@ -78,9 +78,7 @@ import Testing
     @Test func ctrlCStopsALoadAndNothingIsLoaded() throws {
         let dir = try ShellFixture.temporaryDirectory()
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        var csv = "id,date,country,fatalities\n"
-        for i in 0..<200_000 { csv += "e\(i),2016-01-\(1 + i % 28),C\(i % 50),\(i % 17)\n" }
-        try csv.write(toFile: dir + "/big.csv", atomically: true, encoding: .utf8)
+        try ShellFixture.writeBigCSV(rows: 200_000, to: dir + "/big.csv")
         let (state, out, err) = ShellFixture.state()
         let flag = LateInterrupt(after: .milliseconds(100))
         state.isInterrupted = flag.check

@@ -238,9 +238,7 @@ struct PromptPTYTests {
     @Test func ctrlCStopsALoadThatShowsItsProgress() throws {
         let home = try EVQTerminal.makeHome()
         defer { try? FileManager.default.removeItem(atPath: home) }
-        var csv = "id,date,country,fatalities\n"
-        for i in 0..<400_000 { csv += "e\(i),2016-01-\(1 + i % 28),C\(i % 50),\(i % 17)\n" }
-        try csv.write(toFile: home + "/big.csv", atomically: true, encoding: .utf8)
+        try ShellFixture.writeBigCSV(rows: 400_000, to: home + "/big.csv")
         let evq = try EVQTerminal(home: home)
         defer { evq.stop() }
         try evq.waitForPrompt()
