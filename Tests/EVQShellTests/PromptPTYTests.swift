@@ -5,6 +5,7 @@
 // Synchronisation is by what the terminal shows and by libedit's raw mode, never by fixed sleeps; the one
 // measured pause (Ctrl-C during a query) only has to land inside a query that runs for seconds.
 #if os(Linux)  // /proc, glibc's posix_spawn extensions, Linux pty semantics
+import EVQ
 import Foundation
 import Testing
 
@@ -255,6 +256,21 @@ struct PromptPTYTests {
         let tables = try evq.enter(".tables")
         #expect(tables.output.count == 5)
         #expect(!tables.output.joined().contains("big"))
+    }
+
+    // 6f
+    @Test func wideCharactersKeepTableColumnsAligned() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try "city,n\n東京都,1\nDamascus,22\n🇸🇾 Aleppo,3\n".write(toFile: home + "/cities.csv", atomically: true, encoding: .utf8)
+        let evq = try EVQTerminal(arguments: ["--no-init", "--data", home + "/cities.csv"], home: home)
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        let run = try evq.enter("events")
+        #expect(run.output == [" city      |  n", "-----------+----", " 東京都    |  1", " Damascus  | 22", " 🇸🇾 Aleppo |  3", "(3 rows)"])
+        // The column bar is at the same terminal column on every row.
+        let bars = run.output.dropFirst(2).prefix(3).map { line in line[..<line.firstIndex(of: "|")!].displayWidth }
+        #expect(Set(bars).count == 1)
     }
 
     // 7b
