@@ -118,7 +118,7 @@ struct TimelineLayout {
         case year, month, step(Int64), seconds
 
         func name(_ count: Double) -> String {
-            let n = ChartNumber.format(count, step: 0.1)
+            let n = String(format: "%.1f", count)
             switch self {
             case .year: return n + " years"
             case .month: return n + " months"

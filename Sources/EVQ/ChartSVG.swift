@@ -13,7 +13,7 @@ public enum ChartSVG {
         case .bars:
             return BarsLayout.make(table).map { bars($0, width: width) }.mapError { ChartDrawingError(message: $0.message) }
         case .timeline:
-            return TimelineLayout.make(table, maxColumns: max(1, (width - 80) / 2), ticks: 5)
+            return TimelineLayout.make(table, maxColumns: max(1, width - 80), ticks: 5)
                 .map { timeline($0, width: width, height: height) }.mapError { ChartDrawingError(message: $0.message) }
         }
     }
@@ -51,8 +51,15 @@ public enum ChartSVG {
             body += rect(x: left + Double(c) * columnWidth, y: min(y0, y1), width: max(1, columnWidth * 0.9), height: max(1, abs(y1 - y0)))
         }
         body += line(left, top, left, top + plotHeight, colour: "#333")
+        // The layout spaces labels for text columns; in pixels columns may be narrower than a character,
+        // so keep only the labels that do not run into the one before, and none past the right edge.
+        var end = -Double.infinity
         for (column, label) in layout.xLabels {
-            body += text(label, x: left + Double(column) * columnWidth, y: Double(height) - 12, anchor: "start")
+            let labelWidth = 7.0 * Double(label.count)
+            let x = min(left + Double(column) * columnWidth, Double(width) - right - labelWidth)
+            guard x >= end + 12 else { continue }
+            body += text(label, x: x, y: Double(height) - 12, anchor: "start")
+            end = x + labelWidth
         }
         return document(width, height, body)
     }

@@ -6,7 +6,7 @@ import Foundation
 import EVQStore
 
 public enum OutputFormat: String, CaseIterable, Sendable {
-    case table, csv, tsv, json, jsonl, markdown
+    case table, csv, tsv, json, jsonl, markdown, line, box
 
     public var summary: String {
         switch self {
@@ -16,6 +16,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
         case .json: "one JSON array of objects"
         case .jsonl: "one JSON object per line"
         case .markdown: "a GitHub-flavoured Markdown table"
+        case .line: "one field per line (name = value), whole values, a blank line between rows"
+        case .box: "aligned columns in Unicode box lines"
         }
     }
 }
@@ -45,6 +47,8 @@ public enum Renderer {
         case .json: json(table, lines: false)
         case .jsonl: json(table, lines: true)
         case .markdown: markdown(table, options)
+        case .line: lines(table, options)
+        case .box: box(table, options)
         }
     }
 
@@ -53,17 +57,9 @@ public enum Renderer {
     private static func aligned(_ t: Table, _ o: RenderOptions) -> String {
         let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
         let allHeaders = t.columns.map(\.name)
-        var cells: [[String]] = []
-        cells.reserveCapacity(shown)
-        for r in 0..<shown {
-            cells.append(t.columns.map { c in
-                let text = cellText(c.value(at: r))
-                guard let limit = o.maxCellWidth, text.count > limit else { return text }
-                return String(text.prefix(limit - 1)) + "…"
-            })
-        }
-        var widths = allHeaders.map(\.count)
-        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.count) } }
+        var cells = cellTexts(t, rows: shown, maxCellWidth: o.maxCellWidth)
+        var widths = allHeaders.map(\.displayWidth)
+        for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.displayWidth) } }
         // Keep the columns that fit the line, from the left (at least one).
         var kept = widths.count
         if let limit = o.maxLineWidth {
@@ -84,7 +80,7 @@ public enum Renderer {
         let headers = Array(allHeaders[..<kept])
         let rightAligned = t.columns.prefix(kept).map { $0.type.isNumeric || $0.type == .duration }
         func pad(_ s: String, _ i: Int) -> String {
-            let fill = String(repeating: " ", count: widths[i] - s.count)
+            let fill = String(repeating: " ", count: widths[i] - s.displayWidth)
             return rightAligned[i] ? fill + s : s + fill
         }
         func line(_ row: [String]) -> String {

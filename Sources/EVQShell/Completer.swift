@@ -12,6 +12,9 @@ public struct Completer {
     /// Most values offered at once after `==`; more would fill the screen.
     static let maxValues = 200
 
+    /// For `~` and `$HOME` in paths.
+    var environment = ProcessInfo.processInfo.environment
+
     public init(state: ShellState) { self.state = state }
 
     /// `before`: the current line up to the cursor; `pending`: earlier lines of the statement.
@@ -28,17 +31,22 @@ public struct Completer {
         if let m = statement.firstMatch(of: Self.valueContext) {
             let field = String(m.output.field).trimmingCharacters(in: CharacterSet(charactersIn: "`"))
             let partial = String(m.output.partial ?? "")
-            if let values = values(of: field, in: statement, matching: partial) {
-                return Completion(replaceLength: partial.count, candidates: values)
+            if let (values, total) = values(of: field, in: statement, matching: partial) {
+                let more = total - values.count
+                return Completion(replaceLength: partial.count, candidates: values,
+                                  note: more > 0 ? "(\(more) more value\(more == 1 ? "" : "s") not listed: type more letters)" : nil)
             }
         }
-        let word = String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+        let word = Self.wordBeforeCursor(before)
         // What precedes the word, across the statement's earlier lines too (`|` may end one).
         let beforeWord = statement.dropLast(word.count).reversed().drop { $0 == " " || $0 == "\t" || $0 == "\n" }
         if beforeWord.first == "|" {
             return Completion(replaceLength: word.count, candidates: StageName.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
         }
         let previousWord = String(beforeWord.prefix { $0.isLetter }.reversed())
+        if Self.isKeyPosition(statement, beforeWord: beforeWord) {
+            return Completion(replaceLength: word.count, candidates: keyNames(in: statement).filter { $0.hasPrefix(word) && $0 != word })
+        }
         if previousWord == "lookup" || statementStart(statement, word: word) {
             let keywords = previousWord == "lookup" ? [] : ["let", "param", "explain"]
             return Completion(replaceLength: word.count, candidates: (state.session.tableNames + keywords).filter { $0.hasPrefix(word) })
@@ -46,20 +54,53 @@ public struct Completer {
         return Completion(replaceLength: word.count, candidates: names(in: statement).filter { $0.hasPrefix(word) && $0 != word || $0 == word + "(" })
     }
 
+    /// The name being typed: letters, digits and `_`, or everything since an unclosed backtick.
+    static func wordBeforeCursor(_ before: String) -> String {
+        if before.filter({ $0 == "`" }).count % 2 == 1, let open = before.lastIndex(of: "`") { return String(before[open...]) }
+        return String(before.reversed().prefix { $0.isLetter || $0.isNumber || $0 == "_" }.reversed())
+    }
+
+    /// After `by` (or a comma in its list) in the stage being typed: a group or sort key goes here.
+    static func isKeyPosition(_ statement: String, beforeWord: ReversedCollection<Substring>.SubSequence) -> Bool {
+        let stage = statement.split(separator: "|", omittingEmptySubsequences: false).last ?? ""
+        guard stage.firstMatch(of: /\bby\b/) != nil else { return false }
+        if beforeWord.first == "," { return stage.firstMatch(of: /\bby\b[^=]*$/) != nil }
+        return String(beforeWord.prefix { $0.isLetter }.reversed()) == "by"
+    }
+
+    /// What a key can be: the table's columns, names bound earlier, scalar functions. Not aggregates or keywords.
+    private func keyNames(in statement: String) -> [String] {
+        var out = columnNames(in: statement)
+        out += ScalarFunction.allCases.map { $0.rawValue + "(" } + state.session.catalog.scalars.keys.sorted()
+        var seen = Set<String>()
+        return out.filter { seen.insert($0).inserted }
+    }
+
+    /// Columns of the statement's table (backticked when they need it) and those it names with `name =`.
+    private func columnNames(in statement: String) -> [String] {
+        var out: [String] = []
+        if let table = sourceTable(statement) {
+            out += table.columns.map { c in c.name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? c.name : "`\(c.name)`" }
+        }
+        return out + statement.matches(of: /(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=[^=~]/).map { String($0.output.name) }
+    }
+
     /// `field ==`, `field !=`, `field =~`, `field in [` (after earlier items too), then an open quote.
     nonisolated(unsafe) static let valueContext =
         /(?<field>[A-Za-z_][A-Za-z0-9_]*|`[^`]+`)\s*(?:==|!=|=~|!~|!?in~?\s*\[(?:[^\]]*,)?)\s*(?<partial>"[^"]*)?$/
 
     /// The quoted values of a text column of the statement's table that start with `partial`.
-    private func values(of field: String, in statement: String, matching partial: String) -> [String]? {
+    /// With how many there are in all (only the first `maxValues` are returned).
+    private func values(of field: String, in statement: String, matching partial: String) -> ([String], Int)? {
         guard let table = sourceTable(statement), let column = table.column(named: field), case .string(let s) = column.data else { return nil }
         let prefix = partial.hasPrefix("\"") ? String(partial.dropFirst()).lowercased() : partial.lowercased()
         var out: [String] = []
+        var total = 0
         for value in s.dictionary.values where value.lowercased().hasPrefix(prefix) {
-            out.append(ValueFormat.literal(.string(value)))
-            if out.count == Self.maxValues { break }
+            total += 1
+            if out.count < Self.maxValues { out.append(ValueFormat.literal(.string(value))) }
         }
-        return out
+        return (out, total)
     }
 
     /// The table the statement reads: its first name, after `let x =` or `explain`.
@@ -79,11 +120,7 @@ public struct Completer {
     /// Columns of the statement's table and columns it names with `name =`, functions (with
     /// their parenthesis), bindings, tables and keywords.
     private func names(in statement: String) -> [String] {
-        var out: [String] = []
-        if let table = sourceTable(statement) {
-            out += table.columns.map { c in c.name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? c.name : "`\(c.name)`" }
-        }
-        out += statement.matches(of: /(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=[^=~]/).map { String($0.output.name) }
+        var out = columnNames(in: statement)
         out += (ScalarFunction.allCases.map(\.rawValue) + AggregateFunction.allCases.map(\.rawValue)).map { $0 + "(" }
         out += state.session.catalog.scalars.keys.sorted() + state.session.tableNames
         out += ["and", "or", "not", "in", "by", "asc", "desc", "true", "false", "null"] + BinaryOperator.textOperators.keys.filter { !$0.hasPrefix("!") }.sorted()
@@ -100,16 +137,14 @@ public struct Completer {
         case "mode": return Completion(replaceLength: word.count, candidates: OutputFormat.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
         case "timer", "explain": return Completion(replaceLength: word.count, candidates: ["on", "off"].filter { $0.hasPrefix(word) })
         case "help":
-            let topics = DotCommands.all.map(\.name) + StageName.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue)
-                + AggregateFunction.allCases.map(\.rawValue) + ["stages", "functions"]
-            return Completion(replaceLength: word.count, candidates: Array(Set(topics)).sorted().filter { $0.hasPrefix(word) })
+            return Completion(replaceLength: word.count, candidates: HelpTopics.all.sorted().filter { $0.hasPrefix(word) })
         default: return Completion(replaceLength: 0, candidates: [])
         }
     }
 
     /// Files and folders starting with the typed path; folders end in `/` and take no space.
     func pathCompletion(_ typed: String) -> Completion {
-        let expanded = (typed as NSString).expandingTildeInPath
+        let expanded = PathExpansion.expand(typed, environment: environment)
         let dirPart = typed.hasSuffix("/") ? typed : (typed as NSString).deletingLastPathComponent
         let directory = expanded.hasSuffix("/") ? expanded : (expanded as NSString).deletingLastPathComponent
         let prefix = typed.hasSuffix("/") ? "" : (typed as NSString).lastPathComponent

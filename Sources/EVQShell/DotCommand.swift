@@ -29,7 +29,7 @@ struct DotCommandError: Error {
 
 enum DotCommands {
     static let all: [DotCommand] = [
-        DotCommand(name: "help", usage: ".help [TOPIC]", help: "this list, or help on a dot-command, stage, function or aggregate",
+        DotCommand(name: "help", usage: ".help [TOPIC]", help: "this list, or help on a dot-command, stage, function, operator or key",
                    takesPath: false, run: help),
         DotCommand(name: "load", usage: ".load PATH [as NAME]", help: "load a CSV, TSV or JSONL file as a table (named after the file)",
                    takesPath: true, run: load),
@@ -48,11 +48,24 @@ enum DotCommands {
                    takesPath: false, run: { args, state throws(DotCommandError) in state.explain = try onOff(args, ".explain on|off") }),
         DotCommand(name: "maxrows", usage: ".maxrows N", help: "rows shown before a result is cut (0 = all); .last shows the rest",
                    takesPath: false, run: maxrows),
+        DotCommand(name: "width", usage: ".width N", help: "longest cell shown in table and box modes before it is cut (0 = never cut)",
+                   takesPath: false, run: width),
+        DotCommand(name: "pager", usage: ".pager on|off", help: "show results taller than the screen through $PAGER (else less -S)",
+                   takesPath: false, run: { args, state throws(DotCommandError) in state.pager = try onOff(args, ".pager on|off") }),
         DotCommand(name: "last", usage: ".last", help: "the last result in full", takesPath: false, run: { _, state in state.showLast() }),
         DotCommand(name: "read", usage: ".read FILE", help: "run the statements and dot-commands of a file", takesPath: true, run: read),
         DotCommand(name: "history", usage: ".history", help: "the statements entered so far", takesPath: false, run: history),
         DotCommand(name: "quit", usage: ".quit", help: "leave evq (also .exit, or Ctrl-D)", takesPath: false, run: { _, state in state.quitRequested = true }),
         DotCommand(name: "exit", usage: ".exit", help: "leave evq", takesPath: false, run: { _, state in state.quitRequested = true }),
+    ]
+
+    /// Commands of other shells (sqlite3, psql, DuckDB) and what evq does instead.
+    static let habits: [String: String] = [
+        "import": "evq loads a file with .load PATH [as NAME]",
+        "open": "evq loads a file with .load PATH [as NAME]",
+        "headers": "headers are always shown in table, box and csv modes",
+        "dump": "evq writes a result to a file with .output FILE and .mode csv",
+        "indexes": ".stats shows the dictionaries and posting lists evq keeps",
     ]
 
     /// Whether `line` is a dot-command (`.` then a letter).
@@ -71,7 +84,11 @@ enum DotCommands {
             return .failure(DotCommandError("ambiguous command '.\(word)': " + matches.map { "." + $0.name }.joined(separator: ", ")))
         }
         var message = "unknown command '.\(word)'"
-        if let s = Suggest.closest(to: word, in: all.map(\.name)) { message += "; did you mean '.\(s)'?" }
+        if let habit = habits[word] {
+            message += "; \(habit)"
+        } else if let s = Suggest.closest(to: word, in: all.map(\.name)) {
+            message += "; did you mean '.\(s)'?"
+        }
         return .failure(DotCommandError(message + " (.help lists them)"))
     }
 
@@ -131,41 +148,31 @@ enum DotCommands {
                 out += c.usage + String(repeating: " ", count: width - c.usage.count + 2) + c.help + "\n"
             }
             out += "\nA query: a table, then stages after '|'. Try: events | where country == \"Syria\" | count\n"
-            out += ".help TOPIC explains a dot-command, stage, function or aggregate; .help stages lists the stages.\n"
+            out += ".help TOPIC explains a dot-command, stage, function, aggregate, operator or key;\n"
+            out += ".help stages, .help functions, .help operators and .help keys list them.\n"
             state.output.write(out)
             return
         }
-        let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
-        if name == "stages" {
-            state.output.write(StageName.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n") + "\n")
-        } else if name == "functions" {
-            state.output.write((ScalarFunction.allCases.map(\.signature) + AggregateFunction.allCases.map(\.signature)).joined(separator: "\n") + "\n")
-        } else if topic.hasPrefix("."), case .success(let c) = find(name) {
-            state.output.write("\(c.usage)\n  \(c.help)\n")
-        } else if let stage = StageName(rawValue: name) {
-            state.output.write("\(stage.rawValue): \(stage.summary)\n")
-        } else if let f = ScalarFunction(rawValue: name) {
-            state.output.write(f.signature + "\n")
-        } else if let a = AggregateFunction(rawValue: name) {
-            state.output.write(a.signature + " (in summarize)\n")
-        } else if case .success(let c) = find(name) {
-            state.output.write("\(c.usage)\n  \(c.help)\n")
-        } else {
-            let topics = all.map(\.name) + StageName.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue) + AggregateFunction.allCases.map(\.rawValue)
+        guard let text = HelpTopics.text(for: topic) else {
+            let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
             var message = "no help on '\(topic)'"
-            if let s = Suggest.closest(to: name, in: topics) { message += "; did you mean '\(s)'?" }
-            throw DotCommandError(message)
+            if let s = Suggest.closest(to: name, in: HelpTopics.all) { message += "; did you mean '\(s)'?" }
+            throw DotCommandError(message + " (.help lists the topics)")
         }
+        state.output.write(text)
     }
 
     private static func load(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         guard let path = args.first, args.count == 1 || (args.count == 3 && args[1] == "as") else {
             throw DotCommandError("usage: .load PATH [as NAME]")
         }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathExpansion.expand(path)
         let name = args.count == 3 ? args[2] : defaultTableName(for: expanded)
         do throws(EVQError) {
-            let reports = try DataLoader.load([DataSource(table: name, path: expanded)], into: state.session)
+            guard let reports = try loadInterruptibly(DataSource(table: name, path: expanded), into: state) else {
+                state.errors.write("Interrupted: nothing was loaded\n")
+                return
+            }
             for report in reports {
                 for line in report.diagnosticLines { state.errors.write(line + "\n") }
                 var line = "loaded \(ShellState.grouped(report.rows)) rows into \(report.table)"
@@ -175,6 +182,25 @@ enum DotCommands {
         } catch {
             throw DotCommandError(error.render().trimmingCharacters(in: .newlines).replacingOccurrences(of: "error: ", with: ""))
         }
+    }
+
+    /// Loads into a scratch session on a worker thread, so that Ctrl-C stops it at once and leaves the
+    /// session as it was; the table moves into the real session only when the load completed. Nil: interrupted.
+    private static func loadInterruptibly(_ source: DataSource, into state: ShellState) throws(EVQError) -> [LoadReport]? {
+        let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int64) ?? nil
+        let progress = ProgressLine.onTerminal("loading \((source.path as NSString).lastPathComponent)" + (size.map { " (\(ProgressLine.bytes($0)))" } ?? ""))
+        let outcome = Interruptible.run(progress: progress, interrupted: state.isInterrupted) { () -> Result<(Session, [LoadReport]), EVQError> in
+            let scratch = Session()
+            do throws(EVQError) {
+                return .success((scratch, try DataLoader.load([source], into: scratch)))
+            } catch {
+                return .failure(error)
+            }
+        }
+        guard let outcome else { return nil }
+        let (scratch, reports) = try outcome.get()
+        for report in reports { state.session.addTable(scratch.catalog.tables[report.table]!) }
+        return reports
     }
 
     /// `Samples/ucdp-syria.csv` -> `ucdp_syria`: a name that can be typed without backticks.
@@ -269,7 +295,7 @@ enum DotCommands {
             state.chartFile = nil
             return
         }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathExpansion.expand(path)
         if expanded.lowercased().hasSuffix(".svg") {
             // An SVG file holds one picture: each chart replaces it; other results stay on the screen.
             guard FileManager.default.createFile(atPath: expanded, contents: nil) else { throw DotCommandError("cannot write to \(path)") }
@@ -300,9 +326,18 @@ enum DotCommands {
         state.maxRowsFollowsTerminal = false
     }
 
+    private static func width(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard let text = args.first else {
+            state.output.write("width: \(state.cellWidth.map(String.init) ?? "0 (cells are never cut)")\n")
+            return
+        }
+        guard let n = Int(text), n == 0 || n >= 2 else { throw DotCommandError("usage: .width N (a whole number of at least 2; 0 never cuts cells)") }
+        state.cellWidth = n == 0 ? nil : n
+    }
+
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         guard let path = args.first, args.count == 1 else { throw DotCommandError("usage: .read FILE") }
-        let expanded = (path as NSString).expandingTildeInPath
+        let expanded = PathExpansion.expand(path)
         guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("no such file: \(path)", exitCode: 66) }
         guard state.readDepth < 16 else { throw DotCommandError(".read nested too deeply (16 levels): does \(path) read itself?") }
         state.readDepth += 1
@@ -310,6 +345,7 @@ enum DotCommands {
         let status = ScriptRunner(state: state).run(String(decoding: data, as: UTF8.self), name: path)
         // `.quit` in a file ends that file, not the session that read it (as in sqlite3).
         state.quitRequested = false
+        if status == 130 { throw DotCommandError("", exitCode: status, reported: true) }
         if status != 0 {
             state.errors.write("error: \(path) stopped at its first error\n")
             throw DotCommandError("", exitCode: status, reported: true)

@@ -17,7 +17,7 @@ public final class InputLoop {
     let source: LineSource
     public var prompt = "evq> "
     public var continuationPrompt = "...> "
-    /// Called before each statement runs (the prompt clears the Ctrl-C flag here).
+    /// Called before each statement and dot-command runs (the prompt clears the Ctrl-C flag here).
     public var beforeStatement: () -> Void = {}
     /// Lines of the statement being typed, before the current one (completion reads them).
     public private(set) var pending: [String] = []
@@ -53,6 +53,7 @@ public final class InputLoop {
                     if blank { continue }
                     if DotCommands.isDotCommand(line) {
                         source.addHistory(line)
+                        beforeStatement()
                         _ = DotCommands.run(line, state)
                         continue
                     }

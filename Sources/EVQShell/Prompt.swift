@@ -46,6 +46,7 @@ public enum Prompt {
         state.maxLineWidth = Terminal.width()
         // Asked again for each result: the kernel keeps the size current (SIGWINCH), so a resized window is followed.
         state.terminalSize = { (Terminal.width(), Terminal.height()) }
+        state.isInterrupted = { Interrupt.requested }
         let historyFile = historyPath()
         let editor = LineEditor(program: "evq", historyFile: historyFile)
         state.historyEntries = { editor.historyEntries }

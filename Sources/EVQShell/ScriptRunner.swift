@@ -96,6 +96,11 @@ public struct ScriptRunner {
         var shownBefore = false
         for block in blocks {
             if state.quitRequested { break }
+            // Ctrl-C between two statements (or during a dot-command) stops the script there.
+            if state.isInterrupted() {
+                state.errors.write("Interrupted: \(name) stopped\n")
+                return 130
+            }
             if block.isDotCommand {
                 if let failure = DotCommands.run(block.text, state) { return failure }
                 continue

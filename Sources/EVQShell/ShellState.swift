@@ -16,6 +16,12 @@ public final class ShellState {
     public var maxRows: Int?
     /// Table results wider than this (the terminal) leave out columns, named in a footer.
     public var maxLineWidth: Int?
+    /// `.width N`: the longest cell in table and box modes before it is cut with '…'; nil (`.width 0`) never cuts.
+    public var cellWidth: Int? = 60
+    /// `.pager on`: results taller than the terminal go through the pager (at the prompt only).
+    public var pager = false
+    /// The command `.pager on` runs ($PAGER, else `less -S`).
+    public var pagerCommand = Pager.command()
     /// `.timer on`: after each result, the time it took and the rows it examined.
     public var timer = false
     /// `.explain on`: after each result, its plan.
@@ -36,6 +42,9 @@ public final class ShellState {
     /// followed): it sets the line width, the chart width and, unless `.maxrows` was given, the rows
     /// shown. Nil outside the prompt.
     public var terminalSize: (() -> (columns: Int, rows: Int))?
+    /// True once Ctrl-C was pressed during the current statement (the prompt's flag; never in tests
+    /// unless they say so). Printing, `.last`, `.load` and `.read` check it.
+    public var isInterrupted: () -> Bool = { false }
     /// Whether `maxRows` follows the terminal's height (until `.maxrows` sets it).
     var maxRowsFollowsTerminal = true
     /// `.output FILE.svg`: charts are drawn as SVG into this file (each replaces the last).
@@ -71,15 +80,16 @@ public final class ShellState {
             try session.run(text, name: name, firstLine: firstLine) { outcome in
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - mark.uptimeNanoseconds) / 1e6
                 let onScreen = outcome.isShown && !drawsToChartFile(outcome)
-                if shownBefore, format == .table || format == .markdown, onScreen { output.write("\n") }
+                if shownBefore, format.isForReading, onScreen { output.write("\n") }
                 if onScreen { shownBefore = true }
                 show(outcome, elapsedMilliseconds: elapsed)
                 mark = DispatchTime.now()
             }
             return nil
         } catch {
-            errors.write(error.render(color: color))
-            return error
+            let hinted = SQLHabits.withHints(error, session: session)
+            errors.write(hinted.render(color: color))
+            return hinted
         }
     }
 
@@ -94,12 +104,12 @@ public final class ShellState {
             fitToTerminal()
             if let chart = plan?.chart, let chartFile {
                 writeSVG(result.table, kind: chart, to: chartFile)
-            } else if format == .table, let chart = plan?.chart {
+            } else if format == .table || format == .box, let chart = plan?.chart {
                 output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
             } else {
-                let cut = format == .table || format == .markdown ? maxRows : nil
-                output.write(Renderer.render(result.table, as: format, options: RenderOptions(maxRows: cut, maxCellWidth: format == .table ? 60 : nil,
-                                                                                               maxLineWidth: maxLineWidth)))
+                let cut = format.isForReading ? maxRows : nil
+                let options = RenderOptions(maxRows: cut, maxCellWidth: format.cutsCells ? cellWidth : nil, maxLineWidth: maxLineWidth)
+                guard print(result.table, options) else { return }
             }
             if explain, let plan { output.write(plan.explain(stats: result.stats) + "\n") }
             if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }
@@ -159,8 +169,55 @@ public final class ShellState {
             errors.write("no result yet\n")
             return
         }
-        output.write(Renderer.render(last.table, as: format, options: RenderOptions(maxRows: nil, maxCellWidth: format == .table ? 60 : nil)))
+        print(last.table, RenderOptions(maxRows: nil, maxCellWidth: format.cutsCells ? cellWidth : nil))
     }
+
+    /// Rows past which formatting runs on a worker thread, so that Ctrl-C can stop it at once.
+    static let rowsFormattedInline = 20_000
+    /// Bytes written to the output between two looks at Ctrl-C.
+    static let chunkBytes = 64 * 1024
+
+    /// Formats and writes `table`, stopping within a chunk when Ctrl-C comes. Returns false if it did.
+    @discardableResult
+    func print(_ table: Table, _ options: RenderOptions) -> Bool {
+        let format = self.format
+        let text: String
+        if table.rowCount <= Self.rowsFormattedInline {
+            text = Renderer.render(table, as: format, options: options)
+        } else {
+            let rows = min(table.rowCount, options.maxRows ?? table.rowCount)
+            let progress = ProgressLine.onTerminal("formatting \(Self.grouped(rows)) rows")
+            guard let formatted = Interruptible.run(progress: progress, interrupted: isInterrupted, { Renderer.render(table, as: format, options: options) })
+            else { return reportInterrupted() }
+            text = formatted
+        }
+        if pager, output === standardOutput, let size = terminalSize?(), text.utf8.lazy.filter({ $0 == 10 }).count > size.rows - 1 {
+            if let problem = Pager.show(text, command: pagerCommand) { errors.write("error: \(problem)\n") } else { return true }
+        }
+        var start = text.utf8.startIndex
+        let end = text.utf8.endIndex
+        while start < end {
+            if isInterrupted() { return reportInterrupted() }
+            var stop = text.utf8.index(start, offsetBy: Self.chunkBytes, limitedBy: end) ?? end
+            // Whole lines, so that "Interrupted" starts on a line of its own.
+            if stop < end { stop = text.utf8[stop...].firstIndex(of: UInt8(ascii: "\n")).map { text.utf8.index(after: $0) } ?? end }
+            output.write(String(decoding: text.utf8[start..<stop], as: UTF8.self))
+            start = stop
+        }
+        return true
+    }
+
+    private func reportInterrupted() -> Bool {
+        errors.write("Interrupted\n")
+        return false
+    }
+}
+
+extension OutputFormat {
+    /// Modes for reading on a screen: long results are cut (.maxrows) and results are separated by a blank line.
+    var isForReading: Bool { self == .table || self == .markdown || self == .box || self == .line }
+    /// Modes whose cells are cut at `.width`.
+    var cutsCells: Bool { self == .table || self == .box }
 }
 
 extension StatementOutcome {

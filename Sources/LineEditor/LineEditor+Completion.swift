@@ -21,11 +21,14 @@ public struct Completion: Sendable, Equatable {
     /// Whether a unique candidate is followed by a space, ready for the next word. Set it to false for a
     /// candidate that is only a prefix of more to type (`table.`, a directory).
     public var appendsSpace: Bool
+    /// A line shown under the list (`(1,204 more values not listed: type more letters)`).
+    public var note: String?
 
-    public init(replaceLength: Int, candidates: [String], appendsSpace: Bool = true) {
+    public init(replaceLength: Int, candidates: [String], appendsSpace: Bool = true, note: String? = nil) {
         self.replaceLength = replaceLength
         self.candidates = candidates
         self.appendsSpace = appendsSpace
+        self.note = note
     }
 }
 
@@ -54,7 +57,10 @@ extension LineEditor {
                 replace(word, with: prefix)
                 return UInt8(CC_REFRESH)
             }
-            write("\n" + Self.columns(candidates, width: Int(cle_columns(el))) + "\n")
+            // A second Tab on the same text would print the same list again: beep instead.
+            if lastListing == before { return UInt8(CC_REFRESH_BEEP) }
+            lastListing = before
+            write("\n" + Self.columns(candidates, width: Int(cle_columns(el))) + (completion.note.map { "\n" + $0 } ?? "") + "\n")
             return UInt8(CC_REDISPLAY)  // redraws prompt and line below the list
         }
     }

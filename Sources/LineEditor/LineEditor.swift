@@ -38,6 +38,8 @@ public final class LineEditor {
     var historyProblem: String?
     var historyProblemReported = false
     var historyChanged = false
+    /// The text before the cursor when Tab last listed candidates (a second Tab there does not list them again).
+    var lastListing: String?
 
     // What libedit's prompt callback returns; owned here, replaced whenever `prompt` changes.
     private var promptC: UnsafeMutablePointer<CChar>
@@ -97,9 +99,8 @@ public final class LineEditor {
         cle_add_fn(el, "evq-complete", "Complete the word before the cursor", { el, _ in
             LineEditor.from(el)?.complete() ?? UInt8(CC_REFRESH_BEEP)
         })
-        cle_bind(el, "^I", "evq-complete")
-        // libedit's emacs map binds ^R to ed-redisplay; make it reverse incremental search as in bash.
-        cle_bind(el, "^R", "em-inc-search-prev")
+        // Tab completes; libedit's emacs map binds ^R to ed-redisplay: make it reverse incremental search as in bash.
+        for case let (key, function)? in Self.keyBindings.map(\.binding) { cle_bind(el, key, function) }
     }
 
     deinit {

@@ -66,4 +66,50 @@ import Testing
         #expect(completer.complete(".mode cs").candidates == ["csv"])
         #expect(completer.complete(".schema ac").candidates == ["actors"])
     }
+
+    @Test func afterByOnlyColumnsAndFunctionsFit() {
+        let keys = completer.complete("events | summarize n = count() by ").candidates
+        #expect(keys.contains("country") && keys.contains("week("))
+        #expect(!keys.contains("count(") && !keys.contains("asc") && !keys.contains("and") && !keys.contains("events"))
+        #expect(completer.complete("events | summarize n = count() by country, da").candidates == ["date", "day(", "dayofweek("])
+        #expect(completer.complete("events | top 2 by fat").candidates == ["fatalities"])
+        // Outside a key list everything fits again.
+        #expect(completer.complete("events | summarize n = co").candidates.contains("count("))
+    }
+
+    @Test func backtickNamesComplete() {
+        var b = TableBuilder(name: "gdelt")
+        b.addColumn("Source Country", [Value.string("SY")])
+        b.addColumn("n", [Value.int(1)])
+        let (state, _, _) = ShellFixture.state()
+        state.session.addTable(b.build())
+        let c = Completer(state: state)
+        #expect(c.complete("gdelt | where `Sou") == Completion(replaceLength: 4, candidates: ["`Source Country`"]))
+        #expect(c.complete("gdelt | where `Source Country` == \"S").candidates == ["\"SY\""])
+    }
+
+    @Test func valueListsPast200SayHowManyMore() {
+        var b = TableBuilder(name: "many")
+        b.addColumn("place", (0..<250).map { .string("Place \($0)") })
+        let (state, _, _) = ShellFixture.state()
+        state.session.addTable(b.build())
+        let c = Completer(state: state).complete("many | where place == ")
+        #expect(c.candidates.count == 200)
+        #expect(c.note == "(50 more values not listed: type more letters)")
+        #expect(Completer(state: state).complete("many | where place == \"Place 24").note == nil)
+    }
+
+    @Test func tildeAndHomeInPaths() throws {
+        let home = try ShellFixture.temporaryDirectory()
+        try "x".write(toFile: home + "/events.csv", atomically: true, encoding: .utf8)
+        var c = completer
+        c.environment = ["HOME": home]
+        #expect(c.complete(".load ~/").candidates == ["~/events.csv"])
+        #expect(c.complete(".load ~/ev").candidates == ["~/events.csv"])
+        #expect(c.complete(".load $HOME/ev").candidates == ["$HOME/events.csv"])
+        #expect(c.complete(".load ${HOME}/").candidates == ["${HOME}/events.csv"])
+        #expect(PathExpansion.expand("$HOME/a.csv", environment: ["HOME": "/h"]) == "/h/a.csv")
+        #expect(PathExpansion.expand("$NOPE/a.csv", environment: [:]) == "$NOPE/a.csv")
+        #expect(PathExpansion.expand("~", environment: ["HOME": "/h"]) == "/h")
+    }
 }

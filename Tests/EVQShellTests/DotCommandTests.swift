@@ -19,11 +19,11 @@ import Testing
             #expect(r.out.contains(".\(name)"), "missing .\(name)")
         }
         #expect(r.out.split(separator: "\n").count <= 24)
-        #expect(run([".help .mode"]).out == ".mode table|csv|tsv|json|jsonl|markdown\n  how results are printed\n")
+        #expect(run([".help .mode"]).out == ".mode table|csv|tsv|json|jsonl|markdown|line|box\n  how results are printed\n")
         #expect(run([".help top"]).out == "top: the first N rows by a key, largest first: top 5 by fatalities\n")
         #expect(run([".help bin"]).out == "bin(t, 3d): t rounded down to a multiple of the duration (from 1970-01-01); bin(x, 10) for numbers\n")
         #expect(run([".help dcount"]).out == "dcount(x): number of distinct non-null values (in summarize)\n")
-        #expect(run([".help summarise"]).err == "error: no help on 'summarise'; did you mean 'summarize'?\n")
+        #expect(run([".help summarise"]).err == "error: no help on 'summarise'; did you mean 'summarize'? (.help lists the topics)\n")
     }
 
     @Test func tablesAndSchema() {
@@ -61,7 +61,7 @@ import Testing
     @Test func modeSwitchesFormatsAndRejectsUnknownOnes() {
         let r = run([".mode json", "events | project country | take 1", ".mode jsonl", "events | project country | take 1", ".mode yaml", ".mode"])
         #expect(r.out == "[\n  {\"country\":\"Iran\"}\n]\n{\"country\":\"Iran\"}\ncurrent mode: jsonl\n")
-        #expect(r.err == "error: unknown mode 'yaml'; modes: table, csv, tsv, json, jsonl, markdown\n")
+        #expect(r.err == "error: unknown mode 'yaml'; modes: table, csv, tsv, json, jsonl, markdown, line, box\n")
     }
 
     @Test func loadAddsATableNamedAfterTheFile() throws {

@@ -5,6 +5,7 @@
 // Synchronisation is by what the terminal shows and by libedit's raw mode, never by fixed sleeps; the one
 // measured pause (Ctrl-C during a query) only has to land inside a query that runs for seconds.
 #if os(Linux)  // /proc, glibc's posix_spawn extensions, Linux pty semantics
+import EVQ
 import Foundation
 import Testing
 
@@ -106,16 +107,17 @@ struct PromptPTYTests {
         let evq = try EVQTerminal()
         defer { evq.stop() }
         try evq.waitForPrompt()
-        evq.type("events | where actor\t\t")
-        // Each Tab lists the candidates and redraws the prompt and the line below the list.
-        let shown = try evq.waitUntil("the candidates, twice") { screen in
-            screen.lines.filter { $0 == "actor1  actor2  actors" }.count == 2 && screen.lastLine == "evq> events | where actor"
+        evq.type("events | where actor\t")
+        // The first Tab lists the candidates and redraws the prompt and the line below the list.
+        try evq.waitUntil("the candidates") { screen in
+            screen.lines.filter { $0 == "actor1  actor2  actors" }.count == 1 && screen.lastLine == "evq> events | where actor"
         }
-        #expect(Array(shown.lines.suffix(5)) == [
-            "evq> events | where actor", "actor1  actor2  actors",
-            "evq> events | where actor", "actor1  actor2  actors",
-            "evq> events | where actor",
-        ])
+        // A second Tab on the same text only beeps: the list is on the screen already.
+        evq.type("\t1")
+        let shown = try evq.waitUntil("the typed digit") { $0.lastLine == "evq> events | where actor1" }
+        #expect(Array(shown.lines.suffix(3)) == ["evq> events | where actor", "actor1  actor2  actors", "evq> events | where actor1"])
+        evq.type("\u{7f}")
+        try evq.waitUntil("the deleted digit") { $0.lastLine == "evq> events | where actor" }
         // The line was kept: finish it.
         let run = try evq.enter("1 == \"IS\" | count")
         #expect(run.echo == "evq> events | where actor1 == \"IS\" | count")
@@ -213,6 +215,62 @@ struct PromptPTYTests {
         // The height too: a screenful less header and footer (20 - 6 = 14 rows, at least 10).
         let rows = try evq.enter("events | project id")
         #expect(rows.output.last == "(16585 rows; 16571 not shown: raise .maxrows or use .last to see them all)")
+    }
+
+    // 6d
+    @Test func boxAndLineModesAndTheWidthSetting() throws {
+        let evq = try EVQTerminal()
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        try evq.enter(".mode box")
+        let box = try evq.enter("events | take 1 | project id, fatalities")
+        #expect(box.output == ["┌─────────────┬────────────┐", "│ id          │ fatalities │", "├─────────────┼────────────┤",
+                               "│ ucdp-214797 │          4 │", "└─────────────┴────────────┘", "(1 row)"])
+        try evq.enter(".mode line")
+        let line = try evq.enter("events | take 1 | project id, fatalities")
+        #expect(line.output == ["        id = ucdp-214797", "fatalities = 4"])
+        try evq.enter(".mode table")
+        try evq.enter(".width 6")
+        let cut = try evq.enter("events | take 1 | project id")
+        #expect(cut.output == [" id", "--------", " ucdp-…", "(1 row)"])
+    }
+
+    // 6e
+    @Test func ctrlCStopsALoadThatShowsItsProgress() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try ShellFixture.writeBigCSV(rows: 400_000, to: home + "/big.csv")
+        let evq = try EVQTerminal(home: home)
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        try evq.waitForRawMode()
+        evq.type(".load \(home)/big.csv\r")
+        // After a second, a progress line on stderr, redrawn in place.
+        try evq.waitUntil("the progress line") { $0.lastLine.hasPrefix("loading big.csv (") && $0.lastLine.hasSuffix(" s (Ctrl-C stops it)") }
+        let pressed = ContinuousClock.now
+        evq.type("\u{03}")
+        let shown = try evq.waitUntil("the interrupted load") { $0.lines.suffix(2) == ["Interrupted: nothing was loaded", "evq> "] }
+        let took = ContinuousClock.now - pressed
+        #expect(took < .milliseconds(1000), "Ctrl-C took \(took)")
+        #expect(!shown.text.contains("loading big.csv ("), "the progress line was erased")
+        let tables = try evq.enter(".tables")
+        #expect(tables.output.count == 5)
+        #expect(!tables.output.joined().contains("big"))
+    }
+
+    // 6f
+    @Test func wideCharactersKeepTableColumnsAligned() throws {
+        let home = try EVQTerminal.makeHome()
+        defer { try? FileManager.default.removeItem(atPath: home) }
+        try "city,n\n東京都,1\nDamascus,22\n🇸🇾 Aleppo,3\n".write(toFile: home + "/cities.csv", atomically: true, encoding: .utf8)
+        let evq = try EVQTerminal(arguments: ["--no-init", "--data", home + "/cities.csv"], home: home)
+        defer { evq.stop() }
+        try evq.waitForPrompt()
+        let run = try evq.enter("events")
+        #expect(run.output == [" city      |  n", "-----------+----", " 東京都    |  1", " Damascus  | 22", " 🇸🇾 Aleppo |  3", "(3 rows)"])
+        // The column bar is at the same terminal column on every row.
+        let bars = run.output.dropFirst(2).prefix(3).map { line in line[..<line.firstIndex(of: "|")!].displayWidth }
+        #expect(Set(bars).count == 1)
     }
 
     // 7b

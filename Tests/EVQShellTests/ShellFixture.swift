@@ -30,4 +30,11 @@ enum ShellFixture {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         return dir
     }
+
+    /// A CSV of `rows` generated events at `path`, big enough that loading it takes seconds in a debug build.
+    static func writeBigCSV(rows: Int, to path: String) throws {
+        var csv = "id,date,country,fatalities\n"
+        for i in 0..<rows { csv += "e\(i),2016-01-\(1 + i % 28),C\(i % 50),\(i % 17)\n" }
+        try csv.write(toFile: path, atomically: true, encoding: .utf8)
+    }
 }

@@ -27,6 +27,19 @@ import Testing
         #expect(svg.hasSuffix("</svg>\n"))
     }
 
+    @Test func dateLabelsUnderManyColumnsDoNotOverlap() throws {
+        var b = TableBuilder(name: "t")
+        b.addColumn("day", (0..<366).map { .time(TimeFormat.parse("2016-01-01")! + Int64($0) * 86_400) })
+        b.addColumn("n", (0..<366).map { .int(Int64($0 % 30)) })
+        let svg = try ChartSVG.render(b.build(), kind: .timeline).get()
+        let xs = svg.matches(of: /<text x="(?<x>[0-9.]+)" y="388.0"[^>]*>2016-[0-9-]+<\/text>/).map { Double($0.output.x)! }
+        #expect(xs.count >= 4)
+        for (a, b) in zip(xs, xs.dropFirst()) { #expect(b - a >= 7 * 10 + 12) }
+        #expect(xs.allSatisfy { $0 + 70 <= 800 })
+        // One column per day: nothing is averaged, so the title has no note.
+        #expect(svg.contains(">n by day</text>"))
+    }
+
     @Test func nothingToDrawIsAnError() {
         var b = TableBuilder(name: "t")
         b.addColumn("k", [Value.string("a")])

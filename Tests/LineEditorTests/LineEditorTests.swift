@@ -86,6 +86,20 @@ struct LineEditorTests {
         #expect(completer.asked == ["ac", "act", "acto"])
     }
 
+    @Test func aSecondTabOnTheSameTextDoesNotPrintTheListAgain() throws {
+        let tty = try PseudoTerminal()
+        tty.editor.completer = { before in
+            Completion(replaceLength: before.count, candidates: ["actor1", "actor2"], note: "(3 more values not listed: type more letters)")
+        }
+        tty.editor.prompt = "evq> "
+        let listing = "\r\nactor1  actor2\r\n(3 more values not listed: type more letters)\r\n"
+        let keys: [Key] = [.waitForRawMode, .type("ac\t\t"), .waitForOutput(listing), .type("\t"), .type(String(repeating: "\u{7f}", count: 5) + "x\r")]
+        let (result, failures) = tty.play(keys) { tty.editor.readLine() }
+        #expect(failures == [])
+        #expect(result == .line("x"))
+        #expect(tty.screen.text.components(separatedBy: listing).count == 2, "\(tty.screen.text.debugDescription)")
+    }
+
     @Test func longCandidateListsAreLaidOutInColumnsDownThenAcross() throws {
         let tty = try PseudoTerminal()  // 80 columns
         let fields = (1...13).map { "field\($0)" }  // widest is 7 → cells of 9 → 9 columns, 2 rows

@@ -1,0 +1,53 @@
+// One line on stderr that says how a long operation is going (what, how much, how long),
+// redrawn in place and erased when done. Shown only on a terminal, and only
+// for work that has taken over a second, so quick commands and pipes never see it.
+
+import Foundation
+
+final class ProgressLine {
+    private let sink: TextSink
+    private let start = DispatchTime.now()
+    private var lastDraw: UInt64 = 0
+    private var shown = false
+    /// What is being done: `loading big.csv (44.0 MB)`.
+    let label: String
+
+    init(_ label: String, sink: TextSink) {
+        self.label = label
+        self.sink = sink
+    }
+
+    /// A progress line on stderr when it is a terminal, else nil.
+    static func onTerminal(_ label: String) -> ProgressLine? {
+        isatty(2) != 0 ? ProgressLine(label, sink: FileSink.standardError) : nil
+    }
+
+    var elapsedSeconds: Double { Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9 }
+
+    /// Redraws the line, at most every 100 ms, once a second has passed.
+    func tick() {
+        let now = DispatchTime.now().uptimeNanoseconds
+        guard elapsedSeconds >= 1, now - lastDraw >= 100_000_000 else { return }
+        lastDraw = now
+        sink.write("\r\u{1b}[K" + text())
+        shown = true
+    }
+
+    /// `loading big.csv (44.0 MB): 3.2 s (Ctrl-C stops it)`.
+    func text() -> String { label + ": " + Self.seconds(elapsedSeconds) + " (Ctrl-C stops it)" }
+
+    static func seconds(_ s: Double) -> String { String(format: "%.1f s", s) }
+
+    /// `44.0 MB`, `812 kB`, `96 B`.
+    static func bytes(_ n: Int64) -> String {
+        if n >= 1_000_000 { return String(format: "%.1f MB", Double(n) / 1e6) }
+        if n >= 1_000 { return "\(n / 1000) kB" }
+        return "\(n) B"
+    }
+
+    /// Removes the line, if it was drawn, so that what follows starts on a clean line.
+    func erase() {
+        if shown { sink.write("\r\u{1b}[K") }
+        shown = false
+    }
+}
