@@ -293,7 +293,10 @@ enum DotCommands {
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         guard let path = args.first, args.count == 1 else { throw DotCommandError("usage: .read FILE") }
         let expanded = (path as NSString).expandingTildeInPath
-        guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("no such file: \(path)", exitCode: 66) }
+        if let problem = InputFile.problem(expanded) {
+            throw DotCommandError(InputFile.isMissing(expanded) ? "no such file: \(path)" : "\(path): \(problem)", exitCode: 66)
+        }
+        guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("cannot read \(path)", exitCode: 66) }
         guard state.readDepth < 16 else { throw DotCommandError(".read nested too deeply (16 levels): does \(path) read itself?") }
         state.readDepth += 1
         defer { state.readDepth -= 1 }

@@ -109,8 +109,12 @@ struct Run: ParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() throws {
+        if let problem = InputFile.problem(file) {
+            FileSink.standardError.write(InputFile.isMissing(file) ? "error: no such file: \(file)\n" : "error: \(file): \(problem)\n")
+            throw ExitCode(66)
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
-            FileSink.standardError.write("error: no such file: \(file)\n")
+            FileSink.standardError.write("error: cannot read \(file)\n")
             throw ExitCode(66)
         }
         var overrides: [String: String] = [:]

@@ -60,6 +60,35 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
                            |                              ^^^^^^^^ evq's regular expressions (RE2 syntax) run in time linear in the text, which rules this out
 
                         """, status: 65),
+        HostileCase("empty pattern matches every text", "evq -c 'events | where notes matches \"\" | count' --format csv",
+                    stdout: "count\n3\n", status: 0),
+        HostileCase("glob with many stars", "evq -c 'events | where notes like \"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*!\" | count' --format csv",
+                    stdout: "count\n1\n", status: 0),
+        // Messages that name the real cause.
+        HostileCase("data from a FIFO", "mkfifo fifo.csv 2>/dev/null; evq --data fifo.csv -c 'events | count'",
+                    stderr: "error: fifo.csv: cannot read: not a regular file (a FIFO)\n", status: 65),
+        HostileCase("data from a link to /dev/zero", "ln -sf /dev/zero zero.csv; evq --data zero.csv -c 'events | count'",
+                    stderr: "error: zero.csv: cannot read: not a regular file (a device)\n", status: 65),
+        HostileCase("data from a folder", "mkdir -p folder.csv; evq --data folder.csv -c 'events | count'",
+                    stderr: "error: folder.csv: cannot read: is a directory\n", status: 65),
+        HostileCase(".read of a folder", "mkdir -p folder; echo '.read folder' | evq",
+                    stderr: "error: folder: is a directory\n", status: 66),
+        HostileCase("run a FIFO", "mkfifo script.evq 2>/dev/null; evq run script.evq",
+                    stderr: "error: script.evq: not a regular file (a FIFO)\n", status: 66),
+        HostileCase("year past 9999", "evq -c 'events | where date > 99999-01-01'",
+                    stderr: """
+                        <command>:1:23: error: date out of range '99999-01-01'
+                         1 | events | where date > 99999-01-01
+                           |                       ^^^^^^^^^^^ years run from 0000 to 9999
+
+                        """, status: 65),
+        HostileCase("smallest Int64 literal", "evq -c ' -9223372036854775808' --format csv",
+                    stdout: "value\n-9223372036854775808\n", status: 0),
+        HostileCase("its negation overflows to null", "evq -c ' - -9223372036854775808' --format csv", stdout: "value\n\n", status: 0),
+        HostileCase("2^63 without a minus", "evq -c '9223372036854775808' 2>&1 | head -1",
+                    stdout: "<command>:1:1: error: number is too large\n", status: 0),
+        HostileCase("a 1 MB name", "{ printf 'events | where '; head -c 1000000 /dev/zero | tr '\\0' x; echo ' == 1'; } | evq 2>&1 | head -1",
+                    stdout: "<stdin>:1:16: error: name too long (1000000 bytes; at most 1000): 'xxxxxxxxxxxxxxxxxxxx…'\n", status: 0),
     ]
 
     @Test(arguments: cases) func hostileInput(_ c: HostileCase) throws {

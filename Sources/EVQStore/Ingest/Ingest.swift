@@ -17,9 +17,8 @@ public enum Ingest {
         var run = try IngestRun(options: options)
         var formats: [FileFormat] = []
         for path in paths {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path) }
-            if isDirectory.boolValue { throw .unreadable(path, "is a directory") }
+            if InputFile.isMissing(path) { throw .fileNotFound(path) }
+            if let problem = InputFile.problem(path) { throw .unreadable(path, problem) }
             guard let format = options.format ?? FileFormat(path: path) else { throw .unknownFormat(path) }
             formats.append(format)
         }
