@@ -24,6 +24,8 @@ public final class Session: @unchecked Sendable {
     public var isCancelled: @Sendable () -> Bool = { false }
     /// Optimizer passes to skip (for explain tests and debugging).
     public var disabledPasses: Set<OptimizerPass> = []
+    /// `--timeout`, `--max-memory`, `.timeout`, `.max_memory`: each query's budget.
+    public var limits = QueryLimits()
     /// Makes every query slow on purpose (a pause per batch of rows), for cancellation tests.
     public var testBatchDelayMilliseconds = 0
 
@@ -141,11 +143,19 @@ public final class Session: @unchecked Sendable {
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
         let checked = try checker(file).check(q)
         let plan = Planner(source: file, disabledPasses: disabledPasses).plan(checked)
+        let watch = LimitWatch(limits)
+        let interrupted = isCancelled
+        var stop = interrupted
+        if watch.isActive { stop = { interrupted() || watch.exceeded() } }
         do {
-            return (try Executor(context: ExecutionContext(isCancelled: isCancelled, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
+            return (try Executor(context: ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
         } catch {
             switch error {
-            case .cancelled: throw Diagnostic.cancelled
+            case .cancelled:
+                if let reason = watch.reason {
+                    throw Diagnostic(reason, at: q.span, hint: "raise it with --timeout / --max-memory, or .timeout / .max_memory at the prompt")
+                }
+                throw Diagnostic.cancelled
             case .diagnostic(let d): throw d
             }
         }

@@ -25,6 +25,12 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
     var ascii = false
 
+    @Option(help: ArgumentHelp("Stop any query that runs longer than TIME (30s, 2m, 500ms).", valueName: "TIME"))
+    var timeout: String?
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Stop a query once evq's memory passes SIZE (512M, 2G).", valueName: "SIZE"))
+    var maxMemory: String?
+
     func runner(_ session: Session) -> ScriptRunner {
         ScriptRunner(session: session, format: format, output: FileSink.standardOutput, errors: FileSink.standardError,
                      color: Terminal.colorAllowed(fd: 2),
@@ -34,6 +40,14 @@ struct DataOptions: ParsableArguments {
     /// Loads the data into a new session, reporting malformed rows on stderr.
     func makeSession() throws(EVQError) -> Session {
         let session = Session()
+        if let timeout {
+            guard let v = QueryLimits.parseSeconds(timeout) else { throw EVQError(.usage("--timeout needs a time such as 30s or 2m, found '\(timeout)'")) }
+            session.limits.seconds = v
+        }
+        if let maxMemory {
+            guard let v = QueryLimits.parseBytes(maxMemory) else { throw EVQError(.usage("--max-memory needs a size such as 512M or 2G, found '\(maxMemory)'")) }
+            session.limits.memoryBytes = v
+        }
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
         var forced: [String: [String: DataType]] = [:]
         for text in types {

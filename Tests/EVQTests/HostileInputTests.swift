@@ -50,6 +50,16 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         // Hangs: a long script splits in linear time (100,000 lines took minutes when quadratic).
         HostileCase("100,000-statement script", "for i in {1..100000}; do echo \"let x$i = $i\"; done | evq; echo ok",
                     stdout: "ok\n", status: 0),
+        // Limits: a time budget and a memory ceiling per query, and bad values for them.
+        HostileCase("query past --timeout", "EVQ_TEST_BATCH_DELAY_MS=200 evq --timeout 50ms -c 'events | where n > 0' 2>&1 | head -1",
+                    stdout: "<command>:1:1: error: query stopped: it ran longer than its time limit of 50 ms\n", status: 0),
+        HostileCase("query past --max-memory", "evq --max-memory 1K -c 'events | where n > 0' 2>&1 | head -1 | sed 's/reached [^,]*/reached N/'",
+                    stdout: "<command>:1:1: error: query stopped: evq's memory reached N, over its limit of 1.0 KB\n", status: 0),
+        HostileCase("bad --timeout", "evq --timeout soon -c 'events'",
+                    stderr: "error: --timeout needs a time such as 30s or 2m, found 'soon'\n", status: 64),
+        HostileCase(".timeout in a script", "printf '.timeout 2m\\n.timeout\\n.max_memory 1.5G\\n.max_memory\\n.timeout later\\n' | evq",
+                    stdout: "timeout: 120.0 s\nmax_memory: 1.5 GB\n",
+                    stderr: "error: usage: .timeout TIME (30s, 2m, 500ms; 0 or off for none)\n", status: 64),
         // Regular expressions: exact answers in linear time, refusals that say why.
         HostileCase("catastrophic backtracking pattern", "evq -c 'events | where notes matches \"^(?:(a+)+b|a*!X)\" | count' --format csv",
                     stdout: "count\n0\n", status: 0),
