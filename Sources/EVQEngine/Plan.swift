@@ -53,14 +53,15 @@ public struct Plan: Sendable {
         func names(_ items: [(name: String, expr: TypedExpr)]) -> String {
             items.map { item in
                 let t = text(item.expr)
-                return t == item.name ? t : "\(item.name) = \(t)"
+                return t == item.name || t.isEmpty ? item.name : "\(item.name) = \(t)"
             }.joined(separator: ", ")
         }
         func keys(_ ks: [CheckedSortKey]) -> String {
             ks.map { text($0.expr) + ($0.descending ? " desc" : " asc") }.joined(separator: ", ")
         }
         func walk(_ node: PlanNode, _ depth: Int) {
-            let pad = String(repeating: "  ", count: depth)
+            // Indentation stops growing at 16 levels, so a long chain prints in linear size.
+            let pad = String(repeating: "  ", count: min(depth, 16))
             switch node {
             case .scan(let table, let access):
                 let n = access.candidateCount(tableRows: table.rowCount)

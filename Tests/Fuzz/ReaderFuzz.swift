@@ -12,7 +12,7 @@ public func readerFuzz(_ data: UnsafePointer<UInt8>, _ size: Int) -> CInt {
     guard size > 0 else { return 0 }
     let format = FileFormat.allCases[Int(data[0]) % FileFormat.allCases.count]
     let file = path + "." + format.rawValue
-    FileManager.default.createFile(atPath: file, contents: Data(bytes: data + 1, count: size - 1))
+    _ = FileManager.default.createFile(atPath: file, contents: Data(bytes: data + 1, count: size - 1))
     if let result = try? Ingest.load(paths: [file], tableName: "t") {
         let table = result.table
         for c in table.columns { for r in 0..<min(table.rowCount, 50) { _ = c.value(at: r) } }
