@@ -10,8 +10,8 @@ public enum OutputFormat: String, CaseIterable, Sendable {
 
     public var summary: String {
         switch self {
-        case .table: "aligned columns for reading; null shown as null, cells over 60 characters end in '…'"
-        case .csv: "RFC 4180 comma-separated values with a header row"
+        case .table: "aligned columns for reading; null shown as null, control characters escaped, cells over 60 characters end in '…'"
+        case .csv: "RFC 4180 comma-separated values with a header row; null is an empty field, empty text \"\""
         case .tsv: "tab-separated values; tabs and newlines in cells written as \\t and \\n"
         case .json: "one JSON array of objects"
         case .jsonl: "one JSON object per line"
@@ -56,7 +56,7 @@ public enum Renderer {
 
     private static func aligned(_ t: Table, _ o: RenderOptions) -> String {
         let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
-        let allHeaders = t.columns.map(\.name)
+        let allHeaders = t.columns.map { visible($0.name) }
         var cells = cellTexts(t, rows: shown, maxCellWidth: o.maxCellWidth)
         var widths = allHeaders.map(\.displayWidth)
         for row in cells { for (i, c) in row.enumerated() { widths[i] = max(widths[i], c.displayWidth) } }
@@ -119,24 +119,49 @@ public enum Renderer {
         return "(\(total) row\(total == 1 ? "" : "s"))\n"
     }
 
-    /// A cell for reading: null is shown as `null`, so it cannot be mistaken for empty text.
+    /// A cell for reading: null is shown as `null`, and the text "null" as `"null"`, so neither
+    /// can be mistaken for the other or for empty text.
     static func cellText(_ v: Value) -> String {
-        v.isNull ? "null" : oneLine(ValueFormat.plain(v))
+        if case .string("null") = v { return "\"null\"" }
+        return v.isNull ? "null" : visible(ValueFormat.plain(v))
     }
 
-    /// Newlines and tabs inside a cell would break the layout: show them escaped.
-    private static func oneLine(_ s: String) -> String {
-        guard s.contains(where: { $0 == "\n" || $0 == "\t" || $0 == "\r" || $0 == "\r\n" }) else { return s }
-        return s.replacingOccurrences(of: "\r\n", with: "\\n").replacingOccurrences(of: "\n", with: "\\n")
-            .replacingOccurrences(of: "\r", with: "\\r").replacingOccurrences(of: "\t", with: "\\t")
+    /// Control characters would break the layout or drive the terminal (ESC can set its title
+    /// or clear the screen): they are shown escaped, `\n`, `\t`, `\r`, `\x1b`, `\u0085`.
+    static func visible(_ s: String) -> String {
+        guard s.unicodeScalars.contains(where: isControl) else { return s }
+        var out = ""
+        for u in s.unicodeScalars {
+            guard isControl(u) else { out.unicodeScalars.append(u); continue }
+            switch u {
+            case "\n": out += "\\n"
+            case "\t": out += "\\t"
+            case "\r": out += "\\r"
+            default:
+                let hex = String(u.value, radix: 16)
+                out += u.value < 0x80 ? "\\x" + (hex.count < 2 ? "0" : "") + hex : "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+            }
+        }
+        return out
+    }
+
+    /// C0 controls, DEL, C1 controls, and the line and paragraph separators.
+    private static func isControl(_ u: Unicode.Scalar) -> Bool {
+        u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
     }
 
     // MARK: csv, tsv
 
+    /// Null is an empty field; in csv, empty text is `""`, so the two read back apart.
     private static func delimited(_ t: Table, separator: String, quote: (String) -> String) -> String {
         var out = t.columns.map { quote($0.name) }.joined(separator: separator) + "\n"
+        let emptyText = separator == "," ? "\"\"" : ""
         for r in 0..<t.rowCount {
-            out += t.columns.map { quote(ValueFormat.plain($0.value(at: r))) }.joined(separator: separator) + "\n"
+            out += t.columns.map { c in
+                let v = c.value(at: r)
+                if case .string("") = v { return emptyText }
+                return quote(ValueFormat.plain(v))
+            }.joined(separator: separator) + "\n"
         }
         return out
     }
@@ -171,7 +196,8 @@ public enum Renderer {
         case .null: "null"
         case .bool(let b): b ? "true" : "false"
         case .int(let i): String(i)
-        case .float(let d): d.isFinite ? "\(d)" : "null"
+        // JSON has no infinity or NaN: they are written as the text the other formats show.
+        case .float(let d): d.isFinite ? "\(d)" : jsonString(ValueFormat.plain(v))
         case .string(let s): jsonString(s)
         case .time, .duration: jsonString(ValueFormat.plain(v))
         case .list(let items): "[" + items.map(jsonValue).joined(separator: ",") + "]"
@@ -203,8 +229,8 @@ public enum Renderer {
 
     private static func markdown(_ t: Table, _ o: RenderOptions) -> String {
         let shown = min(t.rowCount, o.maxRows ?? t.rowCount)
-        func cell(_ s: String) -> String { oneLine(s).replacingOccurrences(of: "|", with: "\\|") }
-        var out = "| " + t.columns.map { cell($0.name) }.joined(separator: " | ") + " |\n"
+        func cell(_ s: String) -> String { s.replacingOccurrences(of: "|", with: "\\|") }
+        var out = "| " + t.columns.map { cell(visible($0.name)) }.joined(separator: " | ") + " |\n"
         out += "|" + t.columns.map { $0.type.isNumeric ? " ---: |" : " --- |" }.joined() + "\n"
         for r in 0..<shown {
             out += "| " + t.columns.map { cell(cellText($0.value(at: r))) }.joined(separator: " | ") + " |\n"

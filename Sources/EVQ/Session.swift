@@ -24,6 +24,8 @@ public final class Session: @unchecked Sendable {
     public var isCancelled: @Sendable () -> Bool = { false }
     /// Optimizer passes to skip (for explain tests and debugging).
     public var disabledPasses: Set<OptimizerPass> = []
+    /// `--timeout`, `--max-memory`, `.timeout`, `.max_memory`: each query's budget.
+    public var limits = QueryLimits()
     /// Makes every query slow on purpose (a pause per batch of rows), for cancellation tests.
     public var testBatchDelayMilliseconds = 0
 
@@ -149,11 +151,19 @@ public final class Session: @unchecked Sendable {
 
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
         let plan = try planQuery(q, file)
+        let watch = LimitWatch(limits)
+        let interrupted = isCancelled
+        var stop = interrupted
+        if watch.isActive { stop = { interrupted() || watch.exceeded() } }
         do {
-            return (try Executor(context: ExecutionContext(isCancelled: isCancelled, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
+            return (try Executor(context: ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
         } catch {
             switch error {
-            case .cancelled: throw Diagnostic.cancelled
+            case .cancelled:
+                if let reason = watch.reason {
+                    throw Diagnostic(reason, at: q.span, hint: "raise it with --timeout / --max-memory, or .timeout / .max_memory at the prompt")
+                }
+                throw Diagnostic.cancelled
             case .diagnostic(let d): throw d
             }
         }

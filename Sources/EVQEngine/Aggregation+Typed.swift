@@ -274,7 +274,7 @@ extension Aggregation {
             switch column.data {
             case .int(let v) where column.type == .int || column.type == .duration:
                 if a.function == .avg {
-                    var sums = [Double](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
+                    var sums = [FloatSum](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
                     try each(r, groups) { g, row in
                         if mask?[row] == true { return }
                         sums[g] += Double(v[row])
@@ -294,7 +294,7 @@ extension Aggregation {
                 }
                 return (0..<groupCount).map { Self.result(.sumInt(sums[$0], overflow: overflow[$0], seen: seen[$0]), a) }
             case .float(let v):
-                var sums = [Double](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
+                var sums = [FloatSum](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
                 try each(r, groups) { g, row in
                     if mask?[row] == true { return }
                     sums[g] += v[row]

@@ -12,8 +12,8 @@ struct Aggregation {
     enum State {
         case count(Int64)
         case sumInt(Int64, overflow: Bool, seen: Bool)
-        case sumFloat(Double, seen: Bool)
-        case avg(Double, Int64)
+        case sumFloat(FloatSum, seen: Bool)
+        case avg(FloatSum, Int64)
         case extreme(Value)
         case distinct(Set<Value>)
         /// first/last: the value, and whether a row was seen.
@@ -149,10 +149,12 @@ struct Aggregation {
         case .sumInt(let s, let overflow, let seen):
             guard seen, !overflow else { return .null }
             return type == .duration ? .duration(s) : .int(s)
-        case .sumFloat(let s, let seen): return seen ? .float(s) : .null
+        case .sumFloat(let s, let seen): return seen && s.total.isFinite ? .float(s.total) : .null
         case .avg(let s, let n):
-            guard n > 0 else { return .null }
-            return type == .duration ? .duration(Int64((s / Double(n)).rounded())) : .float(s / Double(n))
+            let mean = s / Double(n)
+            guard n > 0, mean.isFinite else { return .null }
+            guard type == .duration else { return .float(mean) }
+            return Int64(exactly: mean.rounded()).map(Value.duration) ?? .null
         case .extreme(let v): return v
         case .distinct(let set): return .int(Int64(set.count))
         case .edge(let v, _): return v

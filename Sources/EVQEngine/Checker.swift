@@ -68,7 +68,8 @@ public struct Checker {
         case .extend(let items):
             let named = try namedExprs(items, &scope, checkDuplicates: false)
             var projection: [(name: String, expr: TypedExpr)] = input.enumerated().map { i, f in
-                (f.name, TypedExpr(.column(i), f.type, stage.span))
+                // An empty span: a passed-through column has no text of its own (explain shows its name).
+                (f.name, TypedExpr(.column(i), f.type, Span(stage.span.start, stage.span.start)))
             }
             for n in named {
                 if let i = projection.firstIndex(where: { $0.name == n.name }) {

@@ -56,7 +56,8 @@ public struct Plan: Sendable {
         var depth = 0
         var node: PlanNode? = root
         while let n = node {
-            let pad = String(repeating: "  ", count: depth)
+            // Indentation stops growing at 16 levels, so a long chain prints in linear size.
+            let pad = String(repeating: "  ", count: min(depth, 16))
             var line = pad + describe(n)
             let estimate = Self.estimatedRows(n)
             line += "  (~\(estimate) row\(estimate == 1 ? "" : "s"))"
@@ -88,7 +89,7 @@ public struct Plan: Sendable {
         func names(_ items: some Collection<(name: String, expr: TypedExpr)>) -> String {
             items.map { item in
                 let t = text(item.expr)
-                return t == item.name ? t : "\(item.name) = \(t)"
+                return t == item.name || t.isEmpty ? item.name : "\(item.name) = \(t)"
             }.joined(separator: ", ")
         }
         func keys(_ ks: [CheckedSortKey]) -> String {

@@ -111,7 +111,7 @@ enum ScalarFunctions {
                 switch v {
                 case .int(let i): return .float(Double(i))
                 case .float: return v
-                case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces)).map(Value.float) ?? .null
+                case .string(let s): return Double(s.trimmingCharacters(in: .whitespaces)).map(finite) ?? .null
                 default: return .null
                 }
             }
@@ -119,7 +119,7 @@ enum ScalarFunctions {
             return unary { v in
                 switch v {
                 case .int(let i): return i == .min ? .null : .int(Swift.abs(i))
-                case .float(let d): return .float(Swift.abs(d))
+                case .float(let d): return finite(Swift.abs(d))
                 case .duration(let d): return .duration(Swift.abs(d))
                 default: return .null
                 }
@@ -142,8 +142,14 @@ enum ScalarFunctions {
                     let (out, overflow) = (q + away).multipliedReportingOverflow(by: p)
                     return overflow ? .null : .int(out)
                 case .float(let d):
-                    let scale = pow(10.0, Double(n))
-                    return .float((d * scale).rounded(.toNearestOrAwayFromZero) / scale)
+                    // Past 10^±308 the scale itself overflows: a double has no digits that far
+                    // right (it is unchanged) and none that far left (it rounds to 0).
+                    guard d.isFinite else { return .null }
+                    if n > 308 { return v }
+                    if n < -308 { return .float(0) }
+                    let scale = pow(10.0, Double(n)), scaled = d * scale
+                    guard scaled.isFinite else { return v }
+                    return finite(scaled.rounded(.toNearestOrAwayFromZero) / scale)
                 default: return .null
                 }
             }
@@ -161,19 +167,22 @@ enum ScalarFunctions {
             return { row in
                 let vs = args.map { $0(row).asDouble }
                 guard let la1 = vs[0], let lo1 = vs[1], let la2 = vs[2], let lo2 = vs[3] else { return .null }
-                return .float(greatCircleKilometres(la1, lo1, la2, lo2))
+                return finite(greatCircleKilometres(la1, lo1, la2, lo2))
             }
         case .floor, .ceil:
             let rule: FloatingPointRoundingRule = fn == .floor ? .down : .up
             return unary { v in
                 switch v {
                 case .int: return v
-                case .float(let d): return .float(d.rounded(rule))
+                case .float(let d): return finite(d.rounded(rule))
                 default: return .null
                 }
             }
         }
     }
+
+    /// A float result, or null when it is not a number or not finite: "undefined" is null.
+    static func finite(_ d: Double) -> Value { d.isFinite ? .float(d) : .null }
 
     /// Haversine distance on a sphere of the mean Earth radius (6,371.0088 km); good to
     /// about 0.5% anywhere, which is far finer than event geocoding.
@@ -207,7 +216,7 @@ enum ScalarFunctions {
             return overflow ? .null : .int(r)
         default:
             guard let x = v.asDouble, let k = size.asDouble, k > 0 else { return .null }
-            return .float((x / k).rounded(.down) * k)
+            return finite((x / k).rounded(.down) * k)
         }
     }
 }

@@ -52,6 +52,10 @@ enum DotCommands {
                    takesPath: false, run: width),
         DotCommand(name: "pager", usage: ".pager on|off", help: "show results taller than the screen through $PAGER (else less -S)",
                    takesPath: false, run: { args, state throws(DotCommandError) in state.pager = try onOff(args, ".pager on|off") }),
+        DotCommand(name: "timeout", usage: ".timeout [TIME]", help: "stop any query that runs longer than TIME (30s, 2m; off for none)",
+                   takesPath: false, run: LimitCommands.timeout),
+        DotCommand(name: "max_memory", usage: ".max_memory [SIZE]", help: "stop a query once evq's memory passes SIZE (512M, 2G; off for none)",
+                   takesPath: false, run: LimitCommands.maxMemory),
         DotCommand(name: "last", usage: ".last", help: "the last result in full", takesPath: false, run: { _, state in state.showLast() }),
         DotCommand(name: "read", usage: ".read FILE", help: "run the statements and dot-commands of a file", takesPath: true, run: read),
         DotCommand(name: "history", usage: ".history", help: "the statements entered so far", takesPath: false, run: history),
@@ -338,7 +342,10 @@ enum DotCommands {
     private static func read(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         guard let path = args.first, args.count == 1 else { throw DotCommandError("usage: .read FILE") }
         let expanded = PathExpansion.expand(path)
-        guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("no such file: \(path)", exitCode: 66) }
+        if let problem = InputFile.problem(expanded) {
+            throw DotCommandError(InputFile.isMissing(expanded) ? "no such file: \(path)" : "\(path): \(problem)", exitCode: 66)
+        }
+        guard let data = FileManager.default.contents(atPath: expanded) else { throw DotCommandError("cannot read \(path)", exitCode: 66) }
         guard state.readDepth < 16 else { throw DotCommandError(".read nested too deeply (16 levels): does \(path) read itself?") }
         state.readDepth += 1
         defer { state.readDepth -= 1 }

@@ -121,6 +121,7 @@ public struct Lexer {
         if Self.isDigit(c) { return try number(start) }
         if nameCharLength(at: i, first: true) > 0 {
             while case let n = nameCharLength(at: i, first: false), n > 0 { i += n }
+            try checkNameLength(start, i)
             var word = String(decoding: b[start..<i], as: UTF8.self)
             if word == "in", peek() == 126 {  // in~
                 i += 1
@@ -194,17 +195,30 @@ public struct Lexer {
         if isFloat {
             return Token(.float(Double(text) ?? .nan), Span(start, i))
         }
+        // 2^63 has no Int64, but -2^63 does: the token carries Int64.min, which the parser
+        // accepts only right after a unary minus (and refuses anywhere else).
+        if text == Self.twoToThe63 { return Token(.int(.min), Span(start, i)) }
         guard let v = Int64(text) else {
             throw Diagnostic("number is too large", at: Span(start, i), hint: "integers are 64-bit")
         }
         return Token(.int(v), Span(start, i))
     }
 
+    static let twoToThe63 = "9223372036854775808"
+
     static let durationUnits: [String: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
 
     /// `YYYY-MM-DD[THH:MM[:SS][Z|±HH:MM]]`, `YYYY-MM` or `YYYY-Www`; nil when the digits are a plain number.
     private mutating func timeLiteral(_ start: Int) throws(Diagnostic) -> Token? {
         func digitsAt(_ k: Int, _ n: Int) -> Bool { (0..<n).allSatisfy { Self.isDigit(peek(k + $0)) } }
+        // 99999-01-01 is a date with a year past 9999, not a subtraction.
+        var run = 0
+        while Self.isDigit(peek(run)) { run += 1 }
+        if run > 4, peek(run) == 45, digitsAt(run + 1, 2), peek(run + 3) == 45, digitsAt(run + 4, 2) {
+            let end = i + run + 6
+            throw Diagnostic("date out of range '\(file.text(of: Span(start, end)))'", at: Span(start, end),
+                             hint: "years run from 0000 to 9999")
+        }
         guard digitsAt(0, 4), peek(4) == 45 else { return nil }
         let year = Int64(String(decoding: b[i..<i + 4], as: UTF8.self))!
         if peek(5) == 87, digitsAt(6, 2), !Self.isIdentChar(peek(8)) {  // 2024-W44
@@ -310,6 +324,16 @@ public struct Lexer {
                          atEndOfInput: i >= b.count)
     }
 
+    /// Longest name accepted, in bytes: far above any real column name, and it keeps messages
+    /// (which echo names) short and suggestions (edit distance) fast.
+    public static let maxNameLength = 1000
+
+    private func checkNameLength(_ start: Int, _ end: Int) throws(Diagnostic) {
+        guard end - start > Self.maxNameLength else { return }
+        let head = String(decoding: b[start..<start + 20], as: UTF8.self)
+        throw Diagnostic("name too long (\(end - start) bytes; at most \(Self.maxNameLength)): '\(head)…'", at: Span(start, start + 20))
+    }
+
     private mutating func backtick(_ start: Int) throws(Diagnostic) -> Token {
         i += 1
         let nameStart = i
@@ -317,6 +341,7 @@ public struct Lexer {
         guard i < b.count, b[i] == 96 else {
             throw Diagnostic("unterminated quoted name", at: Span(start, i), hint: "close it with `", atEndOfInput: i >= b.count)
         }
+        try checkNameLength(nameStart, i)
         let name = String(decoding: b[nameStart..<i], as: UTF8.self)
         i += 1
         guard !name.isEmpty else { throw Diagnostic("empty quoted name", at: Span(start, i)) }

@@ -450,10 +450,14 @@ public struct Parser {
             nesting += 1
             defer { nesting -= 1 }
             let start = advance().span
+            if case .int(.min) = current.kind {  // -9223372036854775808, the smallest Int64
+                let t = advance()
+                return Expr(.int(.min), start.to(t.span))
+            }
             let operand = try unary()
             // Fold negative literals so that -5 is a literal, which `take` and ranges need.
             switch operand.kind {
-            case .int(let v): return Expr(.int(-v), start.to(operand.span))
+            case .int(let v) where v != .min: return Expr(.int(-v), start.to(operand.span))
             case .float(let v): return Expr(.float(-v), start.to(operand.span))
             case .duration(let v): return Expr(.duration(-v), start.to(operand.span))
             default: return Expr(.unary(.negate, operand), start.to(operand.span))
@@ -466,7 +470,10 @@ public struct Parser {
     private mutating func primary() throws(Diagnostic) -> Expr {
         let t = current
         switch t.kind {
-        case .int(let v): _ = advance(); return Expr(.int(v), t.span)
+        case .int(let v):
+            guard v != .min else { throw Diagnostic("number is too large", at: t.span, hint: "integers are 64-bit") }
+            _ = advance()
+            return Expr(.int(v), t.span)
         case .float(let v): _ = advance(); return Expr(.float(v), t.span)
         case .string(let s): _ = advance(); return Expr(.string(s), t.span)
         case .time(let v, let unit): _ = advance(); return Expr(.time(v, unit), t.span)

@@ -43,6 +43,12 @@ struct DataOptions: ParsableArguments {
     @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
     var ascii = false
 
+    @Option(help: ArgumentHelp("Stop any query that runs longer than TIME (30s, 2m, 500ms).", valueName: "TIME"))
+    var timeout: String?
+
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Stop a query once evq's memory passes SIZE (512M, 2G).", valueName: "SIZE"))
+    var maxMemory: String?
+
     @Option(help: ArgumentHelp("Cores a query or a load may use (default: all).", valueName: "N"))
     var threads: Int?
 
@@ -60,6 +66,14 @@ struct DataOptions: ParsableArguments {
     func makeSession() throws(EVQError) -> Session {
         if let threads { Parallel.threads = threads }
         let session = Session()
+        if let timeout {
+            guard let v = QueryLimits.parseSeconds(timeout) else { throw EVQError(.usage("--timeout needs a time such as 30s or 2m, found '\(timeout)'")) }
+            session.limits.seconds = v
+        }
+        if let maxMemory {
+            guard let v = QueryLimits.parseBytes(maxMemory) else { throw EVQError(.usage("--max-memory needs a size such as 512M or 2G, found '\(maxMemory)'")) }
+            session.limits.memoryBytes = v
+        }
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
         var load = LoadOptions()
         for text in types {
@@ -145,8 +159,12 @@ struct Run: ParsableCommand {
     @OptionGroup var options: DataOptions
 
     func run() throws {
+        if let problem = InputFile.problem(file) {
+            FileSink.standardError.write(InputFile.isMissing(file) ? "error: no such file: \(file)\n" : "error: \(file): \(problem)\n")
+            throw ExitCode(66)
+        }
         guard let data = FileManager.default.contents(atPath: file) else {
-            FileSink.standardError.write("error: no such file: \(file)\n")
+            FileSink.standardError.write("error: cannot read \(file)\n")
             throw ExitCode(66)
         }
         var overrides: [String: String] = [:]

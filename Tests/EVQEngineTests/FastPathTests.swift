@@ -278,23 +278,23 @@ private func weekStart(_ t: Int64) -> Int64 {
         }
         func sumFloat(_ c: [Value]) -> ([Int]) -> Value {
             { rows in
-                var total = 0.0, seen = false
-                for r in rows { if let x = c[r].asDouble { total += x; seen = true } }
-                return seen ? .float(total) : .null
+                var total = Compensated(), seen = false
+                for r in rows { if let x = c[r].asDouble { total.add(x); seen = true } }
+                return seen ? .float(total.value) : .null
             }
         }
         func avg(_ c: [Value], duration: Bool = false) -> ([Int]) -> Value {
             { rows in
-                var total = 0.0, n: Int64 = 0
+                var total = Compensated(), n: Int64 = 0
                 for r in rows {
                     switch c[r] {
-                    case .int(let x), .duration(let x): total += Double(x); n += 1
-                    case .float(let x): total += x; n += 1
+                    case .int(let x), .duration(let x): total.add(Double(x)); n += 1
+                    case .float(let x): total.add(x); n += 1
                     default: break
                     }
                 }
                 guard n > 0 else { return .null }
-                return duration ? .duration(Int64((total / Double(n)).rounded())) : .float(total / Double(n))
+                return duration ? .duration(Int64((total.value / Double(n)).rounded())) : .float(total.value / Double(n))
             }
         }
         func extreme(_ c: [Value], max: Bool) -> ([Int]) -> Value {
@@ -502,4 +502,16 @@ extension FastPathEquivalenceTests {
         #expect(index.dictionaryIDs(matching: ["drone", "strike"], in: dictionary)
                     == dictionary.values.indices.filter { WordIndex.containsPhrase(Self.referenceWords(dictionary.values[$0]), ["drone", "strike"]) }.map(UInt32.init))
     }
+}
+
+/// Float sums as the engine documents them: compensated (Neumaier), so the low-order bits
+/// that plain addition drops are kept. (The engine also rescales on overflow; these sums fit.)
+private struct Compensated {
+    private var sum = 0.0, compensation = 0.0
+    mutating func add(_ x: Double) {
+        let t = sum + x
+        compensation += abs(sum) >= abs(x) ? (sum - t) + x : (x - t) + sum
+        sum = t
+    }
+    var value: Double { sum + compensation }
 }

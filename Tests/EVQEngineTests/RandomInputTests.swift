@@ -18,6 +18,32 @@ import Testing
         "matches", "\"(\"", "\"*\"", "\"[a-\"", "#", "//", "\\", "`", "asc", "desc", "desc,", "1 / 0", "7 % 0",
     ]
 
+    /// A failed statement is a query error (never internal, never a stray cancellation) whose
+    /// every diagnostic has a message and a span inside the text, rendered as `<query>:L:C:`.
+    static func checkError(_ error: EVQError, in text: String) {
+        guard case .query(let diagnostics, _) = error.kind else {
+            Issue.record("not a query error: \(error.render()) from: \(text)")
+            return
+        }
+        #expect(!diagnostics.isEmpty, "no diagnostic for: \(text)")
+        let length = text.utf8.count
+        for d in diagnostics {
+            #expect(!d.message.isEmpty && d.hint != "__cancelled__", "empty or internal message for: \(text)")
+            #expect(d.span.start >= 0 && d.span.start <= d.span.end && d.span.end <= length,
+                    "span \(d.span) outside the \(length) bytes of: \(text)")
+        }
+        #expect(error.render().hasPrefix("<query>:"), "unpositioned: \(error.render())")
+    }
+
+    /// A result is a well-formed table: every column as long as the table, names unique.
+    static func checkOutcome(_ outcome: StatementOutcome) {
+        guard case .rows(let r, _) = outcome else { return }
+        let t = r.table
+        for c in t.columns where c.count != t.rowCount { Issue.record("column \(c.name) has \(c.count) of \(t.rowCount) rows") }
+        #expect(Set(t.columns.map(\.name)).count == t.columns.count, "duplicate column names \(t.columns.map(\.name))")
+        for format in OutputFormat.allCases { _ = Renderer.render(t, as: format) }
+    }
+
     @Test func randomTokenSoupsNeverCrash() {
         var g = SplitMix(state: 20_241_105)
         let session = Fixture.session()
@@ -26,12 +52,11 @@ import Testing
             let n = Int.random(in: 1...14, using: &g)
             let text = (0..<n).map { _ in Self.vocabulary.randomElement(using: &g)! }.joined(separator: " ")
             do {
-                try session.run(text) { _ in }
+                try session.run(text) { Self.checkOutcome($0) }
                 results += 1
             } catch {
                 errors += 1
-                // Every error renders with a position inside the text.
-                #expect(!error.render().isEmpty)
+                Self.checkError(error, in: text)
             }
         }
         #expect(results + errors == 4000)
@@ -58,7 +83,8 @@ import Testing
                 }
                 if chars.isEmpty { chars = ["x"] }
             }
-            do { try session.run(String(chars)) { _ in } } catch { #expect(!error.render().isEmpty) }
+            let text = String(chars)
+            do { try session.run(text) { Self.checkOutcome($0) } } catch { Self.checkError(error, in: text) }
         }
     }
 }

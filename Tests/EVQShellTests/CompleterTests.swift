@@ -11,7 +11,7 @@ import Testing
 
     @Test func dotCommandsAtTheStartOfALine() {
         #expect(completer.complete(".sc") == Completion(replaceLength: 3, candidates: [".schema"]))
-        #expect(completer.complete(".t").candidates == [".tables", ".timer"])
+        #expect(completer.complete(".t").candidates == [".tables", ".timer", ".timeout"])
         #expect(completer.complete(".sc", pending: "events |").candidates != [".schema"])
     }
 

@@ -100,13 +100,13 @@ import Testing
     }
 
     @Test func unknownAndAmbiguousDotCommands() {
-        let r = run([.line(".tabels"), .line(".e on"), .line(".ti on")])
+        let r = run([.line(".tabels"), .line(".e on"), .line(".expl on")])
         #expect(r.err == """
             error: unknown command '.tabels'; did you mean '.tables'? (.help lists them)
             error: ambiguous command '.e': .explain, .exit
 
             """)
-        #expect(r.state.timer)
+        #expect(r.state.explain)
     }
 
     @Test func longResultsAreCutWithAFooterAndLastShowsThemAll() {

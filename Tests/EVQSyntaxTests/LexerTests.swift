@@ -147,7 +147,7 @@ import Testing
     }
 
     @Test func numberErrors() {
-        let big = lexError("x > 9223372036854775808")
+        let big = parseError("x > 9223372036854775808")
         #expect(big?.message == "number is too large")
         #expect(big?.span == Span(4, 23))
         #expect(big?.hint == "integers are 64-bit")
@@ -158,12 +158,27 @@ import Testing
         #expect(e?.span == Span(0, 2))
     }
 
-    /// Literals are 64-bit and the minus is not part of the number, so Int64.min cannot be
-    /// written as a literal (as in Swift); `-9223372036854775807 - 1` computes it.
-    @Test func smallestIntegerLiteralIsOutOfRange() {
-        let (_, diagnostics) = parse("-9223372036854775808")
-        #expect(diagnostics.map(\.message) == ["number is too large"])
-        #expect(diagnostics.first?.span == Span(1, 20))
+    /// Literals are 64-bit and the minus is not part of the number, yet Int64.min can be
+    /// written: 2^63 is accepted right after a unary minus, and refused anywhere else.
+    @Test func smallestIntegerLiteralIsAccepted() {
+        #expect(sexp("-9223372036854775808") == "-9223372036854775808")
+        #expect(sexp("- 9223372036854775808") == "-9223372036854775808")
+        #expect(parseError("1 - 9223372036854775808")?.span == Span(4, 23))
+        #expect(parseError("-(9223372036854775808)")?.message == "number is too large")
+    }
+
+    @Test func yearsPast9999AreDatesOutOfRangeNotSubtractions() {
+        let e = lexError("date > 99999-01-01")
+        #expect(e?.message == "date out of range '99999-01-01'")
+        #expect(e?.span == Span(7, 18))
+        #expect(e?.hint == "years run from 0000 to 9999")
+    }
+
+    @Test func namesHaveALengthCap() {
+        let e = lexError(String(repeating: "y", count: 1001))
+        #expect(e?.message == "name too long (1001 bytes; at most 1000): 'yyyyyyyyyyyyyyyyyyyy…'")
+        #expect(e?.span == Span(0, 20))
+        #expect(lexError("`" + String(repeating: "q", count: 2000) + "`")?.span == Span(1, 21))
     }
 
     // MARK: Durations

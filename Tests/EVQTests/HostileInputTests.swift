@@ -50,6 +50,16 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         // Hangs: a long script splits in linear time (100,000 lines took minutes when quadratic).
         HostileCase("100,000-statement script", "for i in {1..100000}; do echo \"let x$i = $i\"; done | evq; echo ok",
                     stdout: "ok\n", status: 0),
+        // Limits: a time budget and a memory ceiling per query, and bad values for them.
+        HostileCase("query past --timeout", "EVQ_TEST_BATCH_DELAY_MS=200 evq --timeout 50ms -c 'events | where n > 0' 2>&1 | head -1",
+                    stdout: "<command>:1:1: error: query stopped: it ran longer than its time limit of 50 ms\n", status: 0),
+        HostileCase("query past --max-memory", "evq --max-memory 1K -c 'events | where n > 0' 2>&1 | head -1 | sed 's/reached [^,]*/reached N/'",
+                    stdout: "<command>:1:1: error: query stopped: evq's memory reached N, over its limit of 1.0 KB\n", status: 0),
+        HostileCase("bad --timeout", "evq --timeout soon -c 'events'",
+                    stderr: "error: --timeout needs a time such as 30s or 2m, found 'soon'\n", status: 64),
+        HostileCase(".timeout in a script", "printf '.timeout 2m\\n.timeout\\n.max_memory 1.5G\\n.max_memory\\n.timeout later\\n' | evq",
+                    stdout: "timeout: 120.0 s\nmax_memory: 1.5 GB\n",
+                    stderr: "error: usage: .timeout TIME (30s, 2m, 500ms; 0 or off for none)\n", status: 64),
         // Regular expressions: exact answers in linear time, refusals that say why.
         HostileCase("catastrophic backtracking pattern", "evq -c 'events | where notes matches \"^(?:(a+)+b|a*!X)\" | count' --format csv",
                     stdout: "count\n0\n", status: 0),
@@ -60,6 +70,35 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
                            |                              ^^^^^^^^ evq's regular expressions (RE2 syntax) run in time linear in the text, which rules this out
 
                         """, status: 65),
+        HostileCase("empty pattern matches every text", "evq -c 'events | where notes matches \"\" | count' --format csv",
+                    stdout: "count\n3\n", status: 0),
+        HostileCase("glob with many stars", "evq -c 'events | where notes like \"*a*a*a*a*a*a*a*a*a*a*a*a*a*a*!\" | count' --format csv",
+                    stdout: "count\n1\n", status: 0),
+        // Messages that name the real cause.
+        HostileCase("data from a FIFO", "mkfifo fifo.csv 2>/dev/null; evq --data fifo.csv -c 'events | count'",
+                    stderr: "error: fifo.csv: cannot read: not a regular file (a FIFO)\n", status: 65),
+        HostileCase("data from a link to /dev/zero", "ln -sf /dev/zero zero.csv; evq --data zero.csv -c 'events | count'",
+                    stderr: "error: zero.csv: cannot read: not a regular file (a device)\n", status: 65),
+        HostileCase("data from a folder", "mkdir -p folder.csv; evq --data folder.csv -c 'events | count'",
+                    stderr: "error: folder.csv: cannot read: is a directory\n", status: 65),
+        HostileCase(".read of a folder", "mkdir -p folder; echo '.read folder' | evq",
+                    stderr: "error: folder: is a directory\n", status: 66),
+        HostileCase("run a FIFO", "mkfifo script.evq 2>/dev/null; evq run script.evq",
+                    stderr: "error: script.evq: not a regular file (a FIFO)\n", status: 66),
+        HostileCase("year past 9999", "evq -c 'events | where date > 99999-01-01'",
+                    stderr: """
+                        <command>:1:23: error: date out of range '99999-01-01'
+                         1 | events | where date > 99999-01-01
+                           |                       ^^^^^^^^^^^ years run from 0000 to 9999
+
+                        """, status: 65),
+        HostileCase("smallest Int64 literal", "evq -c ' -9223372036854775808' --format csv",
+                    stdout: "value\n-9223372036854775808\n", status: 0),
+        HostileCase("its negation overflows to null", "evq -c ' - -9223372036854775808' --format csv", stdout: "value\n\n", status: 0),
+        HostileCase("2^63 without a minus", "evq -c '9223372036854775808' 2>&1 | head -1",
+                    stdout: "<command>:1:1: error: number is too large\n", status: 0),
+        HostileCase("a 1 MB name", "{ printf 'events | where '; head -c 1000000 /dev/zero | tr '\\0' x; echo ' == 1'; } | evq 2>&1 | head -1",
+                    stdout: "<stdin>:1:16: error: name too long (1000000 bytes; at most 1000): 'xxxxxxxxxxxxxxxxxxxx…'\n", status: 0),
     ]
 
     @Test(arguments: cases) func hostileInput(_ c: HostileCase) throws {

@@ -19,9 +19,8 @@ public enum Ingest {
         let files = try InputPaths.expand(paths)
         var contents: [Data] = []
         for path in files {
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path) }
-            if isDirectory.boolValue { throw .unreadable(path, "is a directory") }
+            if InputFile.isMissing(path) { throw .fileNotFound(path) }
+            if let problem = InputFile.problem(path) { throw .unreadable(path, problem) }
             do {
                 contents.append(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
             } catch {

@@ -1,0 +1,46 @@
+#!/usr/bin/env bash
+# Builds evq's libFuzzer targets (query: text -> parse, check, plan, run, render; readers: bytes
+# -> CSV/TSV/JSONL ingest) with AddressSanitizer and runs each for a bounded time.
+#   bash Tests/Fuzz/run.sh [SECONDS_PER_TARGET=60] [TARGET...]
+# Seeds come from Queries/, the language reference's examples and the bundled samples; what a
+# run adds is kept in .build-fuzz/corpus. A crash leaves crash-* in .build-fuzz; turn it into a
+# regression test. Not run by CI: a fuzz run is open-ended by nature.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+seconds="${1:-60}"
+shift || true
+targets=("${@:-query readers}")
+targets=(${targets[@]})
+build=.build-fuzz
+# SwiftPM's --sanitize fuzzer instruments executables only: ask for coverage in the libraries too.
+swift build -j 2 --build-path "$build" --sanitize address --target EVQ \
+    -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address >&2
+debug="$build/debug"
+objects=$(ls "$debug"/{EVQ,EVQEngine,EVQStore,EVQSyntax,CRegex}.build/*.o)
+for t in "${targets[@]}"; do
+    case "$t" in
+        query) source=Tests/Fuzz/QueryFuzz.swift ;;
+        readers) source=Tests/Fuzz/ReaderFuzz.swift ;;
+        *) echo "unknown target '$t' (query, readers)" >&2; exit 64 ;;
+    esac
+    swiftc -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_$t" -I "$debug/Modules" \
+        -Xcc -fmodule-map-file="$debug/CRegex.build/module.modulemap" -I Sources/CRegex/include \
+        "$source" $objects -lre2 -lstdc++ -o "$build/fuzz-$t"
+    seeds="$build/seeds/$t"
+    rm -rf "$seeds"
+    mkdir -p "$seeds" "$build/corpus/$t"
+    if [ "$t" = query ]; then
+        cp Queries/*.evq "$seeds/"
+        awk '/^```evq$/{n++; f=sprintf("'"$seeds"'/ref-%03d.evq", n); next} /^```/{f=""} f{print > f}' Sources/EVQ/EVQ.docc/Language.md
+    else
+        # The first byte picks the reader: 0 csv, 1 tsv, 2 jsonl.
+        { printf '\x00'; head -c 4000 Samples/seed-events.csv; } > "$seeds/seed.csv"
+        { printf '\x00'; head -c 4000 Samples/actors.csv; } > "$seeds/actors.csv"
+        { printf '\x01'; head -c 4000 Samples/seed-events.csv | tr ',' '\t'; } > "$seeds/seed.tsv"
+        { printf '\x02'; printf '{"id": "a", "n": 1, "t": "2024-10-01"}\n{"id": "b\\u00e9", "n": 2.5, "x": [1, {"y": null}]}\n'; } > "$seeds/seed.jsonl"
+    fi
+    echo "fuzzing $t for $seconds s" >&2
+    # Leak reports are off: lazily built, cached indexes live as long as the process on purpose.
+    (cd "$build" && ASAN_OPTIONS="detect_leaks=0:${ASAN_OPTIONS:-}" nice -n 10 "./fuzz-$t" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=4096 \
+        -print_final_stats=1 "corpus/$t" "seeds/$t")
+done
