@@ -80,7 +80,7 @@ struct HostileCase: CustomTestStringConvertible, Sendable {
         HostileCase("data from a link to /dev/zero", "ln -sf /dev/zero zero.csv; evq --data zero.csv -c 'events | count'",
                     stderr: "error: zero.csv: cannot read: not a regular file (a device)\n", status: 65),
         HostileCase("data from a folder", "mkdir -p folder.csv; evq --data folder.csv -c 'events | count'",
-                    stderr: "error: folder.csv: cannot read: is a directory\n", status: 65),
+                    stderr: "error: folder.csv: cannot read: is a directory with no .csv, .tsv or .jsonl files\n", status: 65),
         HostileCase(".read of a folder", "mkdir -p folder; echo '.read folder' | evq",
                     stderr: "error: folder: is a directory\n", status: 66),
         HostileCase("run a FIFO", "mkfifo script.evq 2>/dev/null; evq run script.evq",
