@@ -18,8 +18,10 @@ let package = Package(
         .target(name: "EVQStore"),
         // Source text, spans, tokens, lexer, parser, AST, diagnostics (calendar math from the store).
         .target(name: "EVQSyntax", dependencies: ["EVQStore"]),
+        // RE2 (Debian libre2-dev) behind a small C interface: regular expressions in linear time.
+        .target(name: "CRegex", linkerSettings: [.linkedLibrary("re2")]),
         // Name/type checking, planning over the store's indexes, execution.
-        .target(name: "EVQEngine", dependencies: ["EVQSyntax", "EVQStore"]),
+        .target(name: "EVQEngine", dependencies: ["EVQSyntax", "EVQStore", "CRegex"]),
         // Public façade: Session (tables + let bindings), results, output formats, bundled samples.
         .target(name: "EVQ", dependencies: ["EVQEngine", "EVQSyntax", "EVQStore"]),
         // libedit, linked as a system library; only LineEditor imports it.
@@ -34,10 +36,12 @@ let package = Package(
             dependencies: ["EVQShell", "EVQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py"]),
 
+        // Helpers shared by the test targets (a seeded random generator).
+        .target(name: "EVQTestSupport", path: "Tests/EVQTestSupport"),
         .testTarget(name: "EVQStoreTests", dependencies: ["EVQStore"]),
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
-        .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ"]),
-        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq"], exclude: ["Errors"]),
+        .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ", "EVQTestSupport"]),
+        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
         .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
     ]

@@ -24,12 +24,77 @@ public struct DataSource: Sendable, Equatable {
     }
 }
 
+/// How `DataLoader.load` reads files; the command line's input flags.
+public struct LoadOptions: Sendable {
+    /// `types[table][column]` forces a column's type; a column no file has is an error.
+    public var types: [String: [String: DataType]] = [:]
+    /// `timeColumns[table]`: the column that orders the table in time, and how it is written.
+    public var timeColumns: [String: (column: String, layout: TimeLayout?)] = [:]
+    /// `--input-format`: a named export layout, or nil to detect it from each file.
+    public var eventFormat: EventFormat?
+    /// `--input-format csv|tsv|jsonl`: the plain format, whatever the extension.
+    public var fileFormat: FileFormat?
+    public var nullTokens = IngestOptions.defaultNullTokens
+    public var trim = false
+    /// Stop at the first rejected row (exit 65) instead of loading the rest.
+    public var strict = false
+    /// Keep rejected rows' bytes in each report's `rejectedRows`.
+    public var keepsRejectedRows = false
+    /// Told the progress of loads that run over a second, with the table's name.
+    public var progress: (@Sendable (String, LoadProgress) -> Void)? = nil
+    /// Whether to say which files lack or add columns (the bundled samples do, on purpose).
+    public var reportsColumnDifferences = true
+
+    public init(types: [String: [String: DataType]] = [:]) { self.types = types }
+}
+
 public struct LoadReport: Sendable {
     public var table: String
     public var files: [String]
+    /// Rows loaded.
     public var rows: Int
+    public var rowsRead: Int
     public var rowsRejected: Int
+    public var cellsNulled: Int
+    /// The first issues, in full.
     public var issues: [IngestIssue]
+    /// The issues not shown in full, counted.
+    public var omitted: [IngestIssue.Count]
+    public var rejections: [IngestIssue.Count]
+    public var rejectedRows: [UInt8]
+
+    /// What a load reports on stderr: the issues kept in full, a count of the rest by reason
+    /// and column, and one summary line. Nothing for a clean load.
+    public var diagnosticLines: [String] {
+        guard !issues.isEmpty || rowsRejected > 0 || !omitted.isEmpty else { return [] }
+        var lines = issues.map(\.description)
+        if !omitted.isEmpty {
+            let total = omitted.reduce(0) { $0 + $1.count }
+            let parts = omitted.map { c in
+                "\(Self.grouped(c.count)) \(c.severity.rawValue)\(c.count == 1 ? "" : "s") (\(c.reason.rawValue)"
+                    + (c.column.map { " in column '\($0)'" } ?? "") + ")"
+            }
+            lines.append("evq: table \(table): \(Self.grouped(total)) more issue\(total == 1 ? "" : "s") not shown: " + parts.joined(separator: ", "))
+        }
+        var summary = "evq: table \(table): \(Self.grouped(rowsRead)) row\(rowsRead == 1 ? "" : "s") read, \(Self.grouped(rows)) loaded"
+        if rowsRejected > 0 {
+            summary += ", \(Self.grouped(rowsRejected)) rejected ("
+                + rejections.map { "\(Self.grouped($0.count)) \($0.reason.rawValue)" }.joined(separator: ", ") + ")"
+        }
+        if cellsNulled > 0 { summary += "; \(Self.grouped(cellsNulled)) cell\(cellsNulled == 1 ? "" : "s") stored as null" }
+        lines.append(summary)
+        return lines
+    }
+
+    static func grouped(_ n: Int) -> String {
+        let digits = String(n)
+        var out = ""
+        for (i, c) in digits.enumerated() {
+            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
+            out.append(c)
+        }
+        return out
+    }
 }
 
 public enum DataLoader {
@@ -58,36 +123,60 @@ public enum DataLoader {
     }
 
     /// Loads each table's files (several files for one table are concatenated) into `session`.
-    @discardableResult
     /// `types[table][column]` forces a column's type; a column no file has is an error.
+    @discardableResult
     public static func load(_ sources: [DataSource], into session: Session, types: [String: [String: DataType]] = [:]) throws(EVQError) -> [LoadReport] {
+        try load(sources, into: session, options: LoadOptions(types: types))
+    }
+
+    /// Loads each table's files with the command line's input options.
+    @discardableResult
+    public static func load(_ sources: [DataSource], into session: Session, options: LoadOptions) throws(EVQError) -> [LoadReport] {
+        let types = options.types
         var order: [String] = []
         var paths: [String: [String]] = [:]
         for s in sources {
             if paths[s.table] == nil { order.append(s.table) }
             paths[s.table, default: []].append(s.path)
         }
-        for table in types.keys where paths[table] == nil {
+        for table in types.keys.sorted() where paths[table] == nil {
             throw EVQError(.usage("--type names table '\(table)', which no --data loads"))
+        }
+        for table in options.timeColumns.keys.sorted() where paths[table] == nil {
+            throw EVQError(.usage("--time names table '\(table)', which no --data loads"))
         }
         var reports: [LoadReport] = []
         for name in order {
             let result: IngestResult
             do {
-                result = try Ingest.load(paths: paths[name]!, tableName: name, options: IngestOptions(types: types[name] ?? [:]))
+                var ingest = IngestOptions(types: types[name] ?? [:], nullTokens: options.nullTokens, trim: options.trim)
+                if let time = options.timeColumns[name] {
+                    ingest.timeColumn = time.column
+                    if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
+                }
+                if let progress = options.progress { ingest.progress = { progress(name, $0) } }
+                ingest.isCancelled = session.isCancelled
+                ingest.eventFormat = options.eventFormat
+                ingest.format = options.fileFormat
+                ingest.strict = options.strict
+                ingest.keepsRejectedRows = options.keepsRejectedRows
+                result = try Ingest.load(paths: paths[name]!, tableName: name, options: ingest)
             } catch {
                 switch error {
                 case .fileNotFound(let path): throw EVQError(.missingInput(path))
+                case .cancelled: throw EVQError(.cancelled)
                 case .unknownColumn(let column):
-                    throw EVQError(.usage("--type \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))
+                    let flag = options.timeColumns[name]?.column == column ? "--time" : "--type"
+                    throw EVQError(.usage("\(flag) \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))
                 default: throw EVQError(.data(error.description))
                 }
             }
             session.addTable(result.table)
-            var issues = result.issues
+            var issues = result.issues.filter { options.reportsColumnDifferences || $0.reason != .columnsDiffer }
             if let warning = almostTimeColumn(result.table, files: result.files) { issues.append(warning) }
-            reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount,
-                                      rowsRejected: result.rowsRejected, issues: issues))
+            reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount, rowsRead: result.rowsRead,
+                                      rowsRejected: result.rowsRejected, cellsNulled: result.cellsNulled, issues: issues,
+                                      omitted: result.omitted, rejections: result.rejections, rejectedRows: result.rejectedRows))
         }
         return reports
     }
@@ -117,6 +206,40 @@ extension DataLoader {
         return nil
     }
 
+    /// Parses `--input-format NAME`: a named export (`gdelt2-events`, `acled`, …) or a plain format.
+    public static func parseInputFormat(_ name: String) throws(EVQError) -> (EventFormat?, FileFormat?) {
+        if let e = EventFormat(rawValue: name.lowercased()) { return (e, nil) }
+        if let f = FileFormat(rawValue: name.lowercased()) { return (nil, f) }
+        let all = EventFormat.allCases.map(\.rawValue) + FileFormat.allCases.map(\.rawValue)
+        throw EVQError(.usage("--input-format: unknown format '\(name)'; formats: " + all.joined(separator: ", ")))
+    }
+
+    /// Parses `--time [TABLE.]COLUMN[=LAYOUT]` (table `events` when none is named).
+    public static func parseTimeColumn(_ text: String) throws(EVQError) -> (table: String, column: String, layout: TimeLayout?) {
+        var name = text
+        var layout: TimeLayout? = nil
+        if let eq = text.lastIndex(of: "=") {
+            let layoutName = String(text[text.index(after: eq)...])
+            guard let l = TimeLayout(name: layoutName) else {
+                throw EVQError(.usage("--time \(text): unknown layout '\(layoutName)'; layouts: "
+                                      + TimeLayout.allCases.map(\.rawValue).joined(separator: ", ")))
+            }
+            layout = l
+            name = String(text[..<eq])
+        }
+        guard !name.isEmpty else { throw EVQError(.usage("--time needs [TABLE.]COLUMN[=LAYOUT], found '\(text)'")) }
+        let (table, column) = splitTable(name)
+        return (table, column, layout)
+    }
+
+    /// `actors.name` -> (actors, name); `name` -> (events, name).
+    static func splitTable(_ name: String) -> (String, String) {
+        if let dot = name.firstIndex(of: "."), dot != name.startIndex, name.index(after: dot) != name.endIndex {
+            return (String(name[..<dot]), String(name[name.index(after: dot)...]))
+        }
+        return ("events", name)
+    }
+
     /// Parses `--type [TABLE.]COLUMN=TYPE` (table `events` when none is named).
     public static func parseTypeOverride(_ text: String) throws(EVQError) -> (table: String, column: String, type: DataType) {
         guard let eq = text.lastIndex(of: "="), eq != text.startIndex else {
@@ -127,9 +250,7 @@ extension DataLoader {
         guard let type = DataType(rawValue: typeName), allowed.contains(type) else {
             throw EVQError(.usage("--type \(text): unknown type '\(typeName)'; types: " + allowed.map(\.rawValue).joined(separator: ", ")))
         }
-        if let dot = name.firstIndex(of: "."), dot != name.startIndex {
-            return (String(name[..<dot]), String(name[name.index(after: dot)...]), type)
-        }
-        return ("events", name, type)
+        let (table, column) = splitTable(name)
+        return (table, column, type)
     }
 }

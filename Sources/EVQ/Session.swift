@@ -32,10 +32,12 @@ public final class Session: @unchecked Sendable {
     /// A session over in-memory tables: `Session(tables: [table])`.
     public convenience init(tables: [Table]) {
         self.init()
-        for t in tables { catalog.tables[t.name] = t }
+        for t in tables { addTable(t) }
     }
 
+    /// Makes `table` queryable under its name (or `name`), with its indexes built now.
     public func addTable(_ table: Table, as name: String? = nil) {
+        table.prepareIndexes()
         catalog.tables[name ?? table.name] = table
     }
 
@@ -108,8 +110,11 @@ public final class Session: @unchecked Sendable {
             return .bound(name.name)
         case .explain(let q):
             guard isTableQuery(q) else { throw Diagnostic("'explain' needs a query that reads a table", at: q.span) }
+            return .text(try planQuery(q, file).explain(showPasses: true) + "\n")
+        case .explainAnalyze(let q):
+            guard isTableQuery(q) else { throw Diagnostic("'explain analyze' needs a query that reads a table", at: q.span) }
             let (result, plan) = try runQuery(q, file)
-            return .text(plan.explain(actualRows: result.stats.operatorRows) + "\n")
+            return .text(plan.explain(stats: result.stats, showPasses: true) + "\n")
         case .query(let q):
             if isTableQuery(q) {
                 let (result, plan) = try runQuery(q, file)
@@ -138,9 +143,12 @@ public final class Session: @unchecked Sendable {
         try checker(file).evaluateScalar(e)
     }
 
+    private func planQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> Plan {
+        Planner(source: file, disabledPasses: disabledPasses).plan(try checker(file).check(q))
+    }
+
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
-        let checked = try checker(file).check(q)
-        let plan = Planner(source: file, disabledPasses: disabledPasses).plan(checked)
+        let plan = try planQuery(q, file)
         do {
             return (try Executor(context: ExecutionContext(isCancelled: isCancelled, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
         } catch {

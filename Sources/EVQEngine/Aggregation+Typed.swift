@@ -6,7 +6,8 @@
 //    combine their per-key codes. Ids are given in order of first appearance.
 // 2. one loop per aggregate over the typed buffers: count, count(column), countif, sum, avg,
 //    min, max of int/float/time/duration columns, min/max of strings on dictionary ids,
-//    dcount of string and int columns, first/last. Any other aggregate folds the boxed
+//    dcount of string and int columns, first/last, percentile of int/float/time columns (by
+//    selection, not a sort). Any other aggregate folds the boxed
 //    `State` of Aggregation.swift over the same group ids.
 // Results are built through `Aggregation.result` from the same states, so values and types
 // are those of the general path.
@@ -107,7 +108,7 @@ extension Aggregation {
             }
         } else if let (column, values, bucket) = int64Key(e, r.table) {
             let mask = column.isNull
-            var map: [Int64: Int32] = [:]
+            var map = GroupIDTable()
             var nullGroup: Int32 = -1
             var hasPrevious = false
             var previousRaw: Int64 = 0, previousKey: Int64 = 0, previousGroup: Int32 = 0
@@ -133,6 +134,22 @@ extension Aggregation {
                 previousKey = key
                 previousGroup = g
                 ids[p] = g
+            }
+        } else if let (values, perID) = ExpressionEvaluator.perDictionaryValue(e, r.table, maxDistinct: n) {
+            // One evaluation per distinct value; equal results share a code, and each row
+            // finds its group through its value's code.
+            var codeOfValue: [Value: Int] = [:]
+            let codes = perID.map { v in
+                if let k = codeOfValue[v] { return k }
+                codeOfValue[v] = codeOfValue.count
+                return codeOfValue.count - 1
+            }
+            let nullCode = codes[codes.count - 1]
+            var slot = [Int32](repeating: -1, count: codeOfValue.count)
+            try r.forEachRow(context) { row in
+                let id = values[row]
+                ids[p] = Self.group(inSlot: id == StringColumn.nullID ? nullCode : codes[Int(id)], &slot, &first, p)
+                p += 1
             }
         } else {
             var map: [Value: Int32] = [:]
@@ -165,20 +182,28 @@ extension Aggregation {
         return g
     }
 
+    /// The group of an integer key, through the typed table.
+    @inline(__always)
+    private static func group(of key: Int64, _ map: inout GroupIDTable, _ first: inout [Int], _ p: Int) -> Int32 {
+        let g = map.group(of: key, newGroup: Int32(first.count))
+        if g == Int32(first.count) { first.append(p) }
+        return g
+    }
+
     /// Groups of the pairs (a, b), in order of first appearance.
     private func combine(_ a: Grouping, _ b: Grouping) throws(EngineError) -> Grouping {
         let n = a.ids.count
         var ids = ContiguousArray<Int32>(repeating: 0, count: n)
         var first: [Int] = []
         let width = b.count
-        if a.count * width <= 1 << 22 {
+        if a.count * width <= 1 << 18 {
             var slot = [Int32](repeating: -1, count: a.count * width)
             for p in 0..<n {
                 if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
                 ids[p] = Self.group(inSlot: Int(a.ids[p]) * width + Int(b.ids[p]), &slot, &first, p)
             }
         } else {
-            var map: [Int64: Int32] = [:]
+            var map = GroupIDTable(expected: max(a.count, width))
             for p in 0..<n {
                 if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
                 ids[p] = Self.group(of: Int64(a.ids[p]) << 32 | Int64(b.ids[p]), &map, &first, p)
@@ -372,8 +397,60 @@ extension Aggregation {
             try each(r, groups) { g, row in last[g] = row }
             return last.map { Self.result($0 < 0 ? .edge(.null, seen: false) : .edge(eval($0), seen: true), a) }
 
-        case .percentile, .values:
+        case .percentile:
+            guard let column, let p = a.arguments[1].constantValue?.asDouble else { return nil }
+            let mask = column.isNull
+            switch column.data {
+            case .int(let v):
+                var groupsValues = [ContiguousArray<Int64>](repeating: [], count: groupCount)
+                try each(r, groups) { g, row in if mask?[row] != true { groupsValues[g].append(v[row]) } }
+                return groupsValues.map { values in
+                    var values = values
+                    guard let x = Self.nearestRank(&values, p) else { return .null }
+                    return column.type == .time ? .time(x) : column.type == .duration ? .duration(x) : .int(x)
+                }
+            case .float(let v):
+                // NaN has no place in `<`; the boxed path orders it as Value.compare does.
+                if v.contains(where: { $0.isNaN }) { return nil }
+                var groupsValues = [ContiguousArray<Double>](repeating: [], count: groupCount)
+                try each(r, groups) { g, row in if mask?[row] != true { groupsValues[g].append(v[row]) } }
+                return groupsValues.map { values in
+                    var values = values
+                    return Self.nearestRank(&values, p).map(Value.float) ?? .null
+                }
+            default:
+                return nil
+            }
+
+        case .values:
             return nil
         }
+    }
+
+    /// The nearest-rank percentile (the smallest value with at least p% of the values at or
+    /// below it), as `Aggregation.result` defines it, found by selection in linear expected
+    /// time instead of a sort. Reorders `values`; nil when there are none.
+    static func nearestRank<T: Comparable>(_ values: inout ContiguousArray<T>, _ p: Double) -> T? {
+        guard !values.isEmpty else { return nil }
+        let rank = max(1, Int((p / 100 * Double(values.count)).rounded(.up)))
+        let k = min(rank, values.count) - 1
+        var lo = 0, hi = values.count - 1
+        while lo < hi {
+            // Median of three as the pivot keeps sorted and reversed input linear.
+            let mid = lo + (hi - lo) / 2
+            let pivot = Swift.max(Swift.min(values[lo], values[mid]), Swift.min(Swift.max(values[lo], values[mid]), values[hi]))
+            var i = lo, j = hi
+            while i <= j {
+                while values[i] < pivot { i += 1 }
+                while pivot < values[j] { j -= 1 }
+                if i <= j {
+                    values.swapAt(i, j)
+                    i += 1
+                    j -= 1
+                }
+            }
+            if k <= j { hi = j } else if k >= i { lo = i } else { break }
+        }
+        return values[k]
     }
 }

@@ -34,8 +34,10 @@ struct Aggregation {
         // Group ids per row (typed when the keys allow), then each aggregate's value per group
         // (typed loops, or the boxed `State` fold): Aggregation+Typed.swift.
         let groups = try self.groups(r, keys: keys, keyEvals)
-        let groupKeys: [[Value]] = groups.firstPositions.map { p in
-            keys.isEmpty ? [] : keyEvals.map { $0(r.rows.map { Int($0[p]) } ?? p) }
+        // Computed keys are evaluated at each group's first row; plain columns are gathered below.
+        let computed = keys.indices.filter { keys[$0].expr.columnIndex == nil }
+        let groupKeys: [[Value?]] = groups.firstPositions.map { p in
+            keys.isEmpty ? [] : keys.indices.map { k in computed.contains(k) ? keyEvals[k](r.rows.map { Int($0[p]) } ?? p) : nil }
         }
         var aggregateValues: [[Value]] = []  // [aggregate][group]
         for (k, agg) in aggregates.enumerated() {
@@ -52,8 +54,15 @@ struct Aggregation {
             for (o, eval) in outputEvals.enumerated() { outputValues[o].append(eval(0)) }
         }
         var columns: [Column] = []
+        // With no keys there is one group even over no rows: its first position is no row.
+        let firstRows = keys.isEmpty ? [] : groups.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
         for (k, key) in keys.enumerated() {
-            let values = groupKeys.map { $0[k] }
+            if let c = key.expr.columnIndex {
+                // A plain column key: its typed values at each group's first row, dictionary shared.
+                columns.append(table.columns[c].gather(firstRows).renamed(key.name))
+                continue
+            }
+            let values = groupKeys.map { $0[k] ?? .null }
             columns.append(TableBuilder.makeColumn(name: key.name, values: values, type: key.expr.type == .null ? TableBuilder.inferType(values) : key.expr.type))
         }
         for (o, out) in outputs.enumerated() {

@@ -118,6 +118,21 @@ extension Checker {
             return args[0].type == .int && args[1].type == .int ? .int : .float
         case .latest, .now:
             return .time
+        case .todatetime:
+            try need(0, [.string, .int, .time], "text")
+            if args.count == 2 {
+                guard case .constant(.string(let name)) = args[1].kind else {
+                    throw Diagnostic("'todatetime' needs a layout name in quotes", at: args[1].span, hint: "usage: " + fn.signature)
+                }
+                guard TimeLayout(name: name) != nil else {
+                    throw Diagnostic("unknown layout '\(name)'", at: args[1].span,
+                                     hint: "layouts: " + TimeLayout.allCases.map(\.rawValue).joined(separator: ", "))
+                }
+            }
+            return .time
+        case .make_datetime:
+            for i in args.indices { try need(i, [.int], "whole numbers") }
+            return .time
         case .isnull, .isnotnull:
             return .bool
         case .coalesce:

@@ -43,11 +43,14 @@ public struct QueryStats: Sendable {
     public var rowsInSource: Int
     /// Rows each operator produced, root first (the plan is a chain, so index = depth).
     public var operatorRows: [Int]
+    /// Time each operator took itself (its input's time excluded), root first.
+    public var operatorMilliseconds: [Double]
 
-    public init(rowsExamined: Int, rowsInSource: Int, operatorRows: [Int] = []) {
+    public init(rowsExamined: Int, rowsInSource: Int, operatorRows: [Int] = [], operatorMilliseconds: [Double] = []) {
         self.rowsExamined = rowsExamined
         self.rowsInSource = rowsInSource
         self.operatorRows = operatorRows
+        self.operatorMilliseconds = operatorMilliseconds
     }
 }
 
@@ -95,6 +98,45 @@ struct Relation {
         }
     }
 
+    /// `body(row, &out)` for every row in order, appending to `out`; the rows are cut into
+    /// contiguous chunks that run on separate cores, and the chunks' outputs are joined in
+    /// order, so the result is the single-threaded one. `body` must only read shared state.
+    func collect<T>(_ context: ExecutionContext, _ body: (Int, inout [T]) -> Void) throws(EngineError) -> [T] {
+        let n = count
+        let parts = Parallel.chunks(n, minimum: 32_768)
+        if parts.count <= 1 {
+            var out: [T] = []
+            out.reserveCapacity(n)
+            try forEachRow(context) { row in body(row, &out) }
+            return out
+        }
+        let rows = self.rows
+        let outputs = Parallel.map(parts.count) { k -> [T]? in
+            var out: [T] = []
+            out.reserveCapacity(parts[k].count)
+            var start = parts[k].lowerBound
+            while start < parts[k].upperBound {
+                if context.batchDelayMilliseconds > 0, (try? context.delay()) == nil { return nil }
+                if context.isCancelled() { return nil }
+                let end = min(parts[k].upperBound, start + ExecutionContext.batchSize)
+                if let rows {
+                    for p in start..<end { body(Int(rows[p]), &out) }
+                } else {
+                    for p in start..<end { body(p, &out) }
+                }
+                start = end
+            }
+            return out
+        }
+        var joined: [T] = []
+        joined.reserveCapacity(n)
+        for part in outputs {
+            guard let part else { throw .cancelled }
+            joined.append(contentsOf: part)
+        }
+        return joined
+    }
+
     /// The relation as a standalone table (rows gathered when needed).
     func materialize() -> Table {
         guard let rows else { return table }
@@ -110,13 +152,22 @@ public struct Executor {
     public func run(_ plan: Plan) throws(EngineError) -> QueryResult {
         var stats = QueryStats(rowsExamined: 0, rowsInSource: 0)
         let r = try run(plan.root, 0, &stats)
+        // Each operator's time included its input's: keep only its own.
+        for d in stats.operatorMilliseconds.indices.dropLast() {
+            stats.operatorMilliseconds[d] = max(0, stats.operatorMilliseconds[d] - stats.operatorMilliseconds[d + 1])
+        }
         return QueryResult(table: r.materialize(), stats: stats)
     }
 
     private func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+        let start = DispatchTime.now().uptimeNanoseconds
         let r = try runOperator(node, depth, &stats)
-        if stats.operatorRows.count <= depth { stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count) }
+        if stats.operatorRows.count <= depth {
+            stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count)
+            stats.operatorMilliseconds += Array(repeating: 0, count: depth + 1 - stats.operatorMilliseconds.count)
+        }
         stats.operatorRows[depth] = r.count
+        stats.operatorMilliseconds[depth] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
         return r
     }
 
@@ -131,9 +182,7 @@ public struct Executor {
         case .filter(let input, let p):
             var r = try run(input, depth + 1, &stats)
             let test = ExpressionEvaluator.predicate(p, r.table, nil, context.isCancelled)
-            var kept: [UInt32] = []
-            try r.forEachRow(context) { row in if test(row) { kept.append(UInt32(row)) } }
-            r.rows = kept
+            r.rows = try r.collect(context) { row, kept in if test(row) { kept.append(UInt32(row)) } }
             return r
         case .project(let input, let items):
             let r = try run(input, depth + 1, &stats)
@@ -167,15 +216,13 @@ public struct Executor {
             let r = try run(input, depth + 1, &stats)
             return try lookup(r, right, leftKey, rightKey, columns)
         case .distinct(let input, let items):
+            // The first row of each group of equal values, in order of first appearance: the
+            // typed grouping of `summarize`, then the items computed for those rows only.
             let r = try run(input, depth + 1, &stats)
-            let projected = try project(r, items)
-            let t = projected.table
-            var seen = Set<[Value]>()
-            var keep: [UInt32] = []
-            try projected.forEachRow(context) { row in
-                if seen.insert(t.row(row)).inserted { keep.append(UInt32(row)) }
-            }
-            return Relation(table: t.gather(keep, keepsTimeOrder: false), rows: nil, inTimeOrder: false)
+            let groups = try Aggregation(context: context).groups(r, keys: items, items.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
+            let firstRows = groups.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
+            let t = try project(Relation(table: r.table, rows: firstRows, inTimeOrder: false), items).table
+            return Relation(table: Table(name: t.name, columns: t.columns, rowCount: t.rowCount), rows: nil, inTimeOrder: false)
         }
     }
 
@@ -193,9 +240,7 @@ public struct Executor {
                 continue
             }
             let eval = ExpressionEvaluator.compile(item.expr, r.table, nil)
-            var values: [Value] = []
-            values.reserveCapacity(rowIDs.count)
-            try r.forEachRow(context) { row in values.append(eval(row)) }
+            let values: [Value] = try r.collect(context) { row, out in out.append(eval(row)) }
             let type = item.expr.type == .null ? TableBuilder.inferType(values) : item.expr.type
             columns.append(TableBuilder.makeColumn(name: item.name, values: values, type: type))
         }

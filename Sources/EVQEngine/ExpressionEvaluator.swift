@@ -51,9 +51,11 @@ enum ExpressionEvaluator {
                 }
             }
         case .arithmetic(let op, let a, let b):
+            if aggregates == nil, let typed = compileFloat(e, table) { return { row in typed(row).map(Value.float) ?? .null } }
             let f = compile(a, table, aggregates, cancel), g = compile(b, table, aggregates, cancel)
             return { row in Arithmetic.apply(op, f(row), g(row)) }
         case .call(let fn, let args):
+            if fn == .distance, aggregates == nil, let typed = compileFloat(e, table) { return { row in typed(row).map(Value.float) ?? .null } }
             let fs = args.map { compile($0, table, aggregates) }
             return ScalarFunctions.compile(fn, fs, args)
         }
@@ -79,6 +81,7 @@ enum ExpressionEvaluator {
         case .compare(let op, let a, let b):
             if let i = a.columnIndex, let v = b.constantValue, let fast = columnCompare(table.columns[i], op, v) { return fast }
             if let i = b.columnIndex, let v = a.constantValue, let fast = columnCompare(table.columns[i], op.flipped, v) { return fast }
+            if let fast = floatCompare(op, a, b, table) { return fast }
             let f = compile(a, table, aggregates, cancel), g = compile(b, table, aggregates, cancel)
             return { row in Comparison.holds(op, f(row), g(row)) }
         case .inRange(let a, let lower, let upper, let inclusive, let negated):
@@ -123,6 +126,22 @@ enum ExpressionEvaluator {
                 }
             }
             return negated ? nonNullNegation(inner, a, table, aggregates) : inner
+        case .call(let fn, let args) where (fn == .isnull || fn == .isnotnull) && args.count == 1 && args[0].columnIndex != nil:
+            // A null test on a column reads its null mask (or its ids), not boxed values.
+            let c = table.columns[args[0].columnIndex!]
+            let wantNull = fn == .isnull
+            switch (c.data, c.isNull) {
+            case (.string(let s), _):
+                let ids = s.ids
+                return { (ids[$0] == StringColumn.nullID) == wantNull }
+            case (.boxed, _):
+                let f = compile(e, table, aggregates, cancel)
+                return { f($0) == .bool(true) }
+            case (_, let mask?):
+                return { mask[$0] == wantNull }
+            case (_, nil):
+                return { _ in !wantNull }
+            }
         default:
             let f = compile(e, table, aggregates, cancel)
             return { f($0) == .bool(true) }
@@ -151,11 +170,7 @@ enum ExpressionEvaluator {
             }
             return member
         }
-        for (id, value) in dictionary.values.enumerated() {
-            if id % 64 == 0, cancelled() { break }
-            member[id] = pattern.matches(value)
-        }
-        return member
+        return pattern.matchEach(dictionary.values, cancelled)
     }
 
     /// Rows whose value is marked in `member` (indexed by dictionary id); nulls never are.

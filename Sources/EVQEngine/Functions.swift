@@ -32,7 +32,7 @@ public enum AggregateFunction: String, CaseIterable, Sendable {
 }
 
 public enum ScalarFunction: String, CaseIterable, Sendable {
-    case day, week, month, year, dayofweek, bin, latest, now
+    case day, week, month, year, dayofweek, bin, latest, now, todatetime, make_datetime
     case isnull, isnotnull, coalesce
     case tolower, toupper, strlen, substring, replace, trim, strcat, tostring, toint, tofloat
     case abs, round, floor, ceil, sqrt, pow, log, distance
@@ -47,6 +47,9 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         case .bin: "bin(t, 3d): t rounded down to a multiple of the duration (from 1970-01-01); bin(x, 10) for numbers"
         case .latest: "latest(): the newest time in the events table"
         case .now: "now(): the current time"
+        case .todatetime:
+            "todatetime(s) or todatetime(s, layout): text as a time (null when it is not one); layouts: iso, yyyymmdd, yyyymmddhhmmss, unix, dd/mm/yyyy, mm/dd/yyyy, d month yyyy"
+        case .make_datetime: "make_datetime(year, month, day [, hour, minute, second]): a UTC time (null when invalid)"
         case .isnull: "isnull(x): true when x is null"
         case .isnotnull: "isnotnull(x): true when x is not null"
         case .coalesce: "coalesce(a, b, ...): the first argument that is not null"
@@ -75,7 +78,8 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         switch self {
         case .latest, .now: 0...0
         case .bin, .pow: 2...2
-        case .round: 1...2
+        case .round, .todatetime: 1...2
+        case .make_datetime: 3...6
         case .substring: 2...3
         case .replace: 3...3
         case .strcat: 1...16

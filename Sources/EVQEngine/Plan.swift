@@ -3,6 +3,7 @@
 
 import EVQStore
 import EVQSyntax
+import Foundation
 
 /// How a scan finds its rows. Invariant: `rows`, when not nil, is ascending and lies inside
 /// `timeRange` when that is set.
@@ -44,13 +45,47 @@ public struct Plan: Sendable {
     public var chart: ChartKind? = nil
     /// The query's source text, for printing expressions in `explain`.
     public var source: SourceFile
+    /// The optimizer passes that ran, in order.
+    public var passes: [PassReport] = []
 
-    /// The plan, one operator per line, innermost (the scan) last. With `actualRows` (from
-    /// `QueryStats.operatorRows`), each operator line ends with the rows it produced.
-    public func explain(actualRows: [Int]? = nil) -> String {
+    /// The plan, one operator per line, innermost (the scan) last, each with its estimated
+    /// rows. With `stats` (from running it: `explain analyze`), each operator line also gives
+    /// the rows it produced and its own time; then a line names the passes that rewrote it.
+    public func explain(stats: QueryStats? = nil, showPasses: Bool = false) -> String {
         var lines: [String] = []
-        func text(_ e: TypedExpr) -> String { source.text(of: e.span) }
-        func names(_ items: [(name: String, expr: TypedExpr)]) -> String {
+        var depth = 0
+        var node: PlanNode? = root
+        while let n = node {
+            let pad = String(repeating: "  ", count: depth)
+            var line = pad + describe(n)
+            let estimate = Self.estimatedRows(n)
+            line += "  (~\(estimate) row\(estimate == 1 ? "" : "s"))"
+            if let stats, depth < stats.operatorRows.count {
+                let rows = stats.operatorRows[depth]
+                line += " -> \(rows) row\(rows == 1 ? "" : "s")"
+                if depth < stats.operatorMilliseconds.count { line += " in " + Self.milliseconds(stats.operatorMilliseconds[depth]) }
+            }
+            lines.append(line)
+            if case .scan(_, let access) = n {
+                for use in access.uses { lines.append("\(pad)  \(use)") }
+                if access.uses.isEmpty { lines.append("\(pad)  every row (no index applies)") }
+            }
+            node = n.input
+            depth += 1
+        }
+        if showPasses {
+            let rewrote = passes.filter(\.changedPlan).map(\.pass.rawValue)
+            let total = passes.reduce(0) { $0 + $1.milliseconds }
+            lines.append("optimizer: " + (rewrote.isEmpty ? "no pass changed the plan" : "rewritten by " + rewrote.joined(separator: ", "))
+                         + (stats != nil ? " in " + Self.milliseconds(total) : ""))
+        }
+        return lines.joined(separator: "\n")
+    }
+
+    private func describe(_ node: PlanNode) -> String {
+        let inputNames = node.input?.columnNames ?? []
+        func text(_ e: TypedExpr) -> String { self.text(e, inputNames) }
+        func names(_ items: some Collection<(name: String, expr: TypedExpr)>) -> String {
             items.map { item in
                 let t = text(item.expr)
                 return t == item.name ? t : "\(item.name) = \(t)"
@@ -59,58 +94,93 @@ public struct Plan: Sendable {
         func keys(_ ks: [CheckedSortKey]) -> String {
             ks.map { text($0.expr) + ($0.descending ? " desc" : " asc") }.joined(separator: ", ")
         }
-        func walk(_ node: PlanNode, _ depth: Int) {
-            let pad = String(repeating: "  ", count: depth)
-            switch node {
-            case .scan(let table, let access):
-                let n = access.candidateCount(tableRows: table.rowCount)
-                lines.append("\(pad)Scan \(table.name): \(n) of \(table.rowCount) rows")
-                for use in access.uses { lines.append("\(pad)  \(use)") }
-                if access.uses.isEmpty { lines.append("\(pad)  every row (no index applies)") }
-            case .filter(let input, let e):
-                lines.append("\(pad)Filter \(text(e))")
-                walk(input, depth + 1)
-            case .project(let input, let items):
-                lines.append("\(pad)Project \(names(items))")
-                walk(input, depth + 1)
-            case .sort(let input, let ks):
-                lines.append("\(pad)Sort \(keys(ks))")
-                walk(input, depth + 1)
-            case .limit(let input, let n):
-                lines.append("\(pad)Limit \(n)")
-                walk(input, depth + 1)
-            case .top(let input, let n, let ks):
-                lines.append("\(pad)Top \(n) by \(keys(ks))")
-                walk(input, depth + 1)
-            case .aggregate(let input, let ks, _, let outputs):
-                lines.append("\(pad)Aggregate \(names(outputs))" + (ks.isEmpty ? "" : " by \(names(ks))"))
-                walk(input, depth + 1)
-            case .count(let input):
-                lines.append("\(pad)Count")
-                walk(input, depth + 1)
-            case .distinct(let input, let items):
-                lines.append("\(pad)Distinct \(names(items))")
-                walk(input, depth + 1)
-            case .tail(let input, let n):
-                lines.append("\(pad)Tail \(n)")
-                walk(input, depth + 1)
-            case .lookup(let input, let right, _, let rightKey, let columns):
-                lines.append("\(pad)Lookup \(right.name) on \(right.columns[rightKey].name): adds \(columns.map(\.name).joined(separator: ", "))")
-                walk(input, depth + 1)
+        switch node {
+        case .scan(let table, let access):
+            let order = table.timeColumnIndex.map { ", in \(table.columns[$0].name) order" } ?? ""
+            return "Scan \(table.name): \(access.candidateCount(tableRows: table.rowCount)) of \(table.rowCount) rows\(order)"
+        case .filter(_, let e): return "Filter \(text(e))"
+        case .project(_, let items):
+            // `extend`: every input column kept in place, then the new ones; name only what it adds or replaces.
+            if items.count >= inputNames.count, zip(items, inputNames).allSatisfy({ $0.0.name == $0.1 }) {
+                let changed = items.enumerated().filter { i, item in i >= inputNames.count || item.expr.columnIndex != i }.map(\.element)
+                return "Extend \(names(changed))"
             }
+            return "Project \(names(items))"
+        case .sort(_, let ks): return "Sort \(keys(ks))"
+        case .limit(_, let n): return "Limit \(n)"
+        case .top(_, let n, let ks): return "Top \(n) by \(keys(ks))"
+        case .aggregate(_, let ks, _, let outputs):
+            return "Aggregate \(names(outputs))" + (ks.isEmpty ? "" : " by \(names(ks))")
+        case .count: return "Count"
+        case .distinct(_, let items): return "Distinct \(names(items))"
+        case .tail(_, let n): return "Tail \(n)"
+        case .lookup(_, let right, _, let rightKey, let columns):
+            return "Lookup \(right.name) on \(right.columns[rightKey].name): adds \(columns.map(\.name).joined(separator: ", "))"
         }
-        walk(root, 0)
-        guard let actualRows else { return lines.joined(separator: "\n") }
-        // Operator lines start with a capital after their indent; index lines (lower case) do not.
-        var depth = 0
-        let annotated = lines.map { line -> String in
-            let trimmed = line.drop(while: { $0 == " " })
-            guard let first = trimmed.first, first.isUppercase else { return line }
-            defer { depth += 1 }
-            guard depth < actualRows.count else { return line }
-            let n = actualRows[depth]
-            return line + "  -> \(n) row\(n == 1 ? "" : "s")"
+    }
+
+    /// An expression as the user wrote it. A bare column is printed by its input name (the
+    /// columns `extend` passes through have no text of their own); conjunctions the optimizer
+    /// merged from several stages are printed part by part.
+    private func text(_ e: TypedExpr, _ inputNames: [String]) -> String {
+        if case .column(let i) = e.kind, i < inputNames.count {
+            let name = inputNames[i]
+            return name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? name : "`\(name)`"
         }
-        return annotated.joined(separator: "\n")
+        if case .and(let a, let b) = e.kind, source.text(of: e.span).contains("|") {
+            return text(a, inputNames) + " and " + text(b, inputNames)
+        }
+        return source.text(of: e.span)
+    }
+
+    /// Rows the operator is expected to produce, from what the plan knows before running:
+    /// index candidates are exact; a residual filter is assumed to keep a quarter.
+    static func estimatedRows(_ node: PlanNode) -> Int {
+        switch node {
+        case .scan(let table, let access): return access.candidateCount(tableRows: table.rowCount)
+        case .filter(let input, _): return (estimatedRows(input) + 3) / 4
+        case .limit(let input, let n), .top(let input, let n, _), .tail(let input, let n): return min(n, estimatedRows(input))
+        case .count: return 1
+        case .aggregate(let input, let keys, _, _):
+            guard !keys.isEmpty else { return 1 }
+            var groups = 1
+            for k in keys {
+                guard let c = k.expr.columnIndex, let t = input.scannedTableColumns, c < t.columns.count,
+                      case .string(let s) = t.columns[c].data else { return estimatedRows(input) }
+                groups = groups.multipliedReportingOverflow(by: s.dictionary.count + 1).partialValue
+            }
+            return min(groups, estimatedRows(input))
+        case .project(let input, _), .sort(let input, _), .distinct(let input, _), .lookup(let input, _, _, _, _):
+            return estimatedRows(input)
+        }
+    }
+
+    static func milliseconds(_ ms: Double) -> String {
+        ms < 10 ? String(format: "%.2f ms", ms) : String(format: "%.0f ms", ms)
+    }
+}
+
+extension PlanNode {
+    /// The names of the columns the node produces.
+    var columnNames: [String] {
+        switch self {
+        case .scan(let table, _): table.columns.map(\.name)
+        case .project(_, let items), .distinct(_, let items): items.map(\.name)
+        case .aggregate(_, let keys, _, let outputs): keys.map(\.name) + outputs.map(\.name)
+        case .count: ["count"]
+        case .lookup(let input, _, _, _, let columns): input.columnNames + columns.map(\.name)
+        case .filter(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _), .tail(let i, _): i.columnNames
+        }
+    }
+
+    /// The scanned table, when every operator down to the scan keeps its columns in place
+    /// (column i of this node is column i of the table).
+    var scannedTableColumns: Table? {
+        switch self {
+        case .scan(let t, _): t
+        case .filter(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _), .tail(let i, _), .lookup(let i, _, _, _, _):
+            i.scannedTableColumns
+        case .project, .aggregate, .count, .distinct: nil
+        }
     }
 }

@@ -1,16 +1,13 @@
-// Turns a checked query into a plan. One pass so far, `indexSelection`: the conditions of
-// the `where` stages that come straight after the source are split at `and`; those on the
-// time column become a binary search, those testing a string column against constants
-// become posting-list lookups, word searches (`has`) read the word index, and the rest stay
-// as a filter over the candidate rows.
+// Turns a checked query into a plan, and selects indexes for the filter over the scan: its
+// conditions are split at `and`; those on the time column become a binary search, those
+// testing a string column against constants become posting-list lookups, word searches
+// (`has`) read the word index, and the rest stay as a filter over the candidate rows.
 
 import EVQStore
 import EVQSyntax
 
-public enum OptimizerPass: String, CaseIterable, Sendable {
-    case indexSelection
-}
-
+/// Builds the plan of a checked query: the stages as a chain of operators over a full scan,
+/// then rewritten by the optimizer's passes (Optimizer.swift).
 public struct Planner {
     public var disabledPasses: Set<OptimizerPass> = []
     public let source: SourceFile
@@ -21,20 +18,8 @@ public struct Planner {
     }
 
     public func plan(_ q: CheckedQuery) -> Plan {
-        var stages = q.stages[...]
-        // Leading filters, split into conjuncts.
-        var conjuncts: [TypedExpr] = []
-        while let first = stages.first, case .filter(let p) = first.kind {
-            conjuncts.append(contentsOf: Self.splitAnd(p))
-            stages = stages.dropFirst()
-        }
-        var access = ScanAccess.full
-        if !disabledPasses.contains(.indexSelection) {
-            (access, conjuncts) = selectIndexes(q.source, conjuncts)
-        }
-        var node = PlanNode.scan(q.source, access)
-        if let residual = Self.joinAnd(conjuncts) { node = .filter(node, residual) }
-        for stage in stages {
+        var node = PlanNode.scan(q.source, .full)
+        for stage in q.stages {
             switch stage.kind {
             case .filter(let p): node = .filter(node, p)
             case .project(let items): node = .project(node, items)
@@ -51,18 +36,27 @@ public struct Planner {
                 break  // the checker keeps charts out of the stages
             }
         }
-        return Plan(root: node, output: q.output, chart: q.chart, source: source)
+        let (optimized, passes) = Optimizer(disabled: disabledPasses, indexes: IndexSelector(source: source)).optimize(node)
+        return Plan(root: optimized, output: q.output, chart: q.chart, source: source, passes: passes)
     }
+}
 
-    static func splitAnd(_ e: TypedExpr) -> [TypedExpr] {
-        if case .and(let a, let b) = e.kind { return splitAnd(a) + splitAnd(b) }
-        return [e]
-    }
+/// The `indexSelection` pass: answers what it can of the filter right above the scan from the
+/// table's indexes.
+struct IndexSelector {
+    let source: SourceFile
 
-    static func joinAnd(_ es: [TypedExpr]) -> TypedExpr? {
-        guard var acc = es.first else { return nil }
-        for e in es.dropFirst() { acc = TypedExpr(.and(acc, e), .bool, acc.span.to(e.span)) }
-        return acc
+    func select(_ node: PlanNode) -> PlanNode {
+        switch node {
+        case .filter(.scan(let table, let access), let p) where access.uses.isEmpty && access.rows == nil && access.timeRange == nil:
+            let (newAccess, rest) = selectIndexes(table, Optimizer.splitAnd(p))
+            let scan = PlanNode.scan(table, newAccess)
+            return Optimizer.joinAnd(rest).map { .filter(scan, $0) } ?? scan
+        case .scan:
+            return node
+        default:
+            return node.replacingInput(select(node.input!))
+        }
     }
 
     /// Answers what it can of `conjuncts` from the table's indexes; returns the rest.

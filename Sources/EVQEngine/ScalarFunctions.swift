@@ -38,6 +38,26 @@ enum ScalarFunctions {
         case .now:
             let t = Int64(Date().timeIntervalSince1970)
             return { _ in .time(t) }
+        case .todatetime:
+            var layout: TimeLayout? = nil
+            if typed.count == 2, case .constant(.string(let name)) = typed[1].kind { layout = TimeLayout(name: name) }
+            return unary { v in
+                switch v {
+                case .time: return v
+                case .string(let s): return (layout?.parse(s) ?? (layout == nil ? TimeFormat.parseAutomatic(s) : nil)).map(Value.time) ?? .null
+                case .int(let i): return (layout ?? .yyyymmdd).parse(String(i)).map(Value.time) ?? .null
+                default: return .null
+                }
+            }
+        case .make_datetime:
+            return { row in
+                var parts: [Int64] = []
+                for f in args {
+                    guard case .int(let v) = f(row) else { return .null }
+                    parts.append(v)
+                }
+                return TimeFormat.make(parts).map(Value.time) ?? .null
+            }
         case .isnull: return unary { .bool($0.isNull) }
         case .isnotnull: return unary { .bool(!$0.isNull) }
         case .coalesce:

@@ -1,45 +1,43 @@
-// Text operators, prepared once per query: a lower-cased needle, a compiled glob or regular
+// Text operators, prepared once per query: a lower-cased needle, a glob, an RE2 regular
 // expression, or the word phrases of `has`. One rule for case: `==` is exact, `matches` is
 // as the pattern says, and every other text operator ignores case.
 
 import EVQStore
 import EVQSyntax
-import Foundation
-
-/// A compiled regular expression. NSRegularExpression is immutable and documented as safe
-/// to share between threads.
-public final class CompiledRegex: @unchecked Sendable {
-    let regex: NSRegularExpression
-    init(_ regex: NSRegularExpression) { self.regex = regex }
-
-    func matches(_ s: String) -> Bool {
-        regex.firstMatch(in: s, range: NSRange(s.startIndex..., in: s)) != nil
-    }
-}
 
 public enum TextPattern: Sendable {
-    case contains(String)
-    case startsWith(String)
-    case endsWith(String)
-    /// `*` any run, `?` one character; matched against the whole value, ignoring case.
-    case glob(CompiledRegex, source: String)
+    /// `contains`, `startswith`, `endswith`: a lower-cased needle and where it must be.
+    case caseless(CaselessText, source: String)
+    /// `*` any run, `?` one code point; matched against the whole value, ignoring case.
+    case glob(Glob, source: String)
     case regex(CompiledRegex, source: String)
     /// Word phrases; `all` = every phrase must appear (`has_all`), else any (`has`, `has_any`).
     case words([[String]], all: Bool)
 
-    /// Whether `value` matches. Lower-casing happens here for the caseless forms.
+    /// Whether `value` matches; the caseless forms fold case as they compare.
     func matches(_ value: String) -> Bool {
         switch self {
-        case .contains(let n): value.lowercased().contains(n)
-        case .startsWith(let n): value.lowercased().hasPrefix(n)
-        case .endsWith(let n): value.lowercased().hasSuffix(n)
-        case .glob(let r, _), .regex(let r, _): r.matches(value)
+        case .caseless(let c, _): c.matches(value)
+        case .glob(let g, _): g.matches(value)
+        case .regex(let r, _): r.matches(value)
         case .words(let phrases, let all):
             { (words: [String]) in
                 all ? phrases.allSatisfy { WordIndex.containsPhrase(words, $0) }
                     : phrases.contains { WordIndex.containsPhrase(words, $0) }
             }(WordIndex.words(in: value))
         }
+    }
+
+    /// `matches` for each distinct value of a dictionary; stops early (leaving false) when
+    /// cancelled, and the executor then throws before using the answer.
+    func matchEach(_ values: [String], _ cancelled: () -> Bool) -> [Bool] {
+        if case .caseless(let c, _) = self { return c.matchEach(values, cancelled) }
+        var member = [Bool](repeating: false, count: values.count)
+        for (id, value) in values.enumerated() {
+            if id % 64 == 0, cancelled() { break }
+            member[id] = matches(value)
+        }
+        return member
     }
 }
 
@@ -65,19 +63,17 @@ extension Checker {
         }
         let pattern: TextPattern
         switch positive {
-        case .contains: pattern = .contains(try text().lowercased())
-        case .startswith: pattern = .startsWith(try text().lowercased())
-        case .endswith: pattern = .endsWith(try text().lowercased())
-        case .like:
-            let glob = try text()
-            pattern = .glob(CompiledRegex(try! NSRegularExpression(pattern: Self.globToRegex(glob), options: [.caseInsensitive, .dotMatchesLineSeparators])), source: glob)
+        case .contains: pattern = .caseless(CaselessText(try text(), .contains), source: try text())
+        case .startswith: pattern = .caseless(CaselessText(try text(), .prefix), source: try text())
+        case .endswith: pattern = .caseless(CaselessText(try text(), .suffix), source: try text())
+        case .like: pattern = .glob(Glob(try text()), source: try text())
         case .matches:
             let source = try text()
             do {
-                pattern = .regex(CompiledRegex(try NSRegularExpression(pattern: source)), source: source)
+                pattern = .regex(try CompiledRegex(source), source: source)
             } catch {
-                throw Diagnostic("bad regular expression \(ValueFormat.literal(value))", at: r.span,
-                                 hint: "check brackets and escapes; a literal backslash is written \"\\\\\"")
+                throw Diagnostic("bad regular expression \(ValueFormat.literal(.string(CompiledRegex.cut(source)))): \(error.message)",
+                                 at: r.span, hint: error.hint)
             }
         case .has:
             let phrase = WordIndex.words(in: try text())
@@ -106,18 +102,5 @@ extension Checker {
     private func scopeName(_ e: Expr) -> String {
         if case .name(let n, _) = e.kind { return n }
         return "x"
-    }
-
-    /// `*` -> `.*`, `?` -> `.`, everything else literal; anchored at both ends.
-    static func globToRegex(_ glob: String) -> String {
-        var out = "^"
-        for ch in glob {
-            switch ch {
-            case "*": out += ".*"
-            case "?": out += "."
-            default: out += NSRegularExpression.escapedPattern(for: String(ch))
-            }
-        }
-        return out + "$"
     }
 }

@@ -174,8 +174,7 @@ enum DotCommands {
                 return
             }
             for report in reports {
-                for issue in report.issues.prefix(20) { state.errors.write(issue.description + "\n") }
-                if report.issues.count > 20 { state.errors.write("... \(report.issues.count - 20) more issues\n") }
+                for line in report.diagnosticLines { state.errors.write(line + "\n") }
                 var line = "loaded \(ShellState.grouped(report.rows)) rows into \(report.table)"
                 if report.rowsRejected > 0 { line += "; \(report.rowsRejected) malformed row\(report.rowsRejected == 1 ? "" : "s") skipped" }
                 state.output.write(line + "\n")
@@ -313,7 +312,7 @@ enum DotCommands {
         }
         guard let handle = FileHandle(forWritingAtPath: expanded) else { throw DotCommandError("cannot write to \(path)") }
         handle.seekToEndOfFile()
-        state.output = FileSink(handle)
+        state.output = FileSink(handle, name: path)
         state.outputPath = expanded
     }
 

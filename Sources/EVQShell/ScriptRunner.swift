@@ -1,7 +1,7 @@
 // Runs a whole script (a file, `-c`, piped stdin, `.read`) without a terminal. The script is
 // checked first, so every syntax error is reported before anything runs; then its statements
 // and dot-commands run in order and the first error stops it. Exit codes: 0 ok, 65 query or
-// data error, 64 a bad dot-command, 66 a missing file, 130 interrupted.
+// data error, 64 a bad dot-command, 66 a missing file, 74 a failed write, 130 interrupted.
 
 import EVQ
 import Foundation
@@ -11,12 +11,56 @@ public protocol TextSink: AnyObject {
     func write(_ text: String)
 }
 
+/// A file descriptor written with write(2). A write error ends evq as Unix tools end: a
+/// closed pipe (EPIPE) quietly, by SIGPIPE; anything else (a full disk, a closed descriptor)
+/// with `evq: cannot write to NAME: strerror` and exit code 74 (EX_IOERR), never a crash and
+/// never a silently shortened result.
 public final class FileSink: TextSink, Sendable {
-    private let handle: FileHandle
-    public init(_ handle: FileHandle) { self.handle = handle }
-    public func write(_ text: String) { handle.write(Data(text.utf8)) }
-    public static let standardOutput = FileSink(.standardOutput)
-    public static let standardError = FileSink(.standardError)
+    private let fd: Int32
+    /// Kept open as long as the sink lives (nil for the standard streams).
+    private let handle: FileHandle?
+    /// How messages name the destination: a path, or "standard output".
+    public let name: String
+
+    public init(_ handle: FileHandle, name: String) {
+        self.fd = handle.fileDescriptor
+        self.handle = handle
+        self.name = name
+    }
+
+    private init(fd: Int32, name: String) {
+        self.fd = fd
+        self.handle = nil
+        self.name = name
+    }
+
+    public func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in
+            var done = 0
+            while done < bytes.count {
+                let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
+                if n >= 0 { done += n; continue }
+                if errno == EINTR { continue }
+                Self.fail(name, errno)
+            }
+        }
+    }
+
+    /// Ends the process for a failed write of `name` (see the type's comment).
+    static func fail(_ name: String, _ code: Int32) -> Never {
+        if code == EPIPE {
+            signal(SIGPIPE, SIG_DFL)
+            raise(SIGPIPE)
+            exit(128 + SIGPIPE)
+        }
+        let message = "evq: cannot write to \(name): \(String(cString: strerror(code)))\n"
+        _ = message.withCString { Foundation.write(2, $0, strlen($0)) }
+        exit(74)
+    }
+
+    public static let standardOutput = FileSink(fd: 1, name: "standard output")
+    public static let standardError = FileSink(fd: 2, name: "standard error")
 }
 
 public final class StringSink: TextSink {
@@ -83,9 +127,10 @@ public struct ScriptRunner {
         var currentStart = 1
         // "\r\n" is one Character in Swift: split on it too, for scripts saved on Windows.
         let lines = text.split(omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" })
+        // The pending text is joined and parsed only at a dot-command line, so a long script
+        // splits in linear time (joining it at every line was quadratic).
         for (i, line) in lines.enumerated() {
-            let pending = current.joined(separator: "\n")
-            if DotCommands.isDotCommand(String(line)), !Session.needsMoreInput(pending) {
+            if DotCommands.isDotCommand(String(line)), case let pending = current.joined(separator: "\n"), !Session.needsMoreInput(pending) {
                 if !current.isEmpty { blocks.append(Block(text: pending, firstLine: currentStart, isDotCommand: false)) }
                 blocks.append(Block(text: String(line), firstLine: i + 1, isDotCommand: true))
                 current = []

@@ -111,7 +111,7 @@ public final class ShellState {
                 let options = RenderOptions(maxRows: cut, maxCellWidth: format.cutsCells ? cellWidth : nil, maxLineWidth: maxLineWidth)
                 guard print(result.table, options) else { return }
             }
-            if explain, let plan { output.write(plan.explain(actualRows: result.stats.operatorRows) + "\n") }
+            if explain, let plan { output.write(plan.explain(stats: result.stats) + "\n") }
             if timer { output.write(Self.timerLine(elapsedMilliseconds, result.stats) + "\n") }
         }
     }

@@ -25,6 +25,14 @@ public final class Table: Sendable {
         #endif
     }
 
+    /// Builds what would otherwise be built by the first query that needs it (the word index
+    /// of each text column), so that no query pays for it. Loaders call it once per table.
+    public func prepareIndexes() {
+        for c in columns {
+            if case .string(let s) = c.data { _ = s.wordIndex }
+        }
+    }
+
     public func columnIndex(named name: String) -> Int? { indexByName[name] }
     public func column(named name: String) -> Column? { indexByName[name].map { columns[$0] } }
 

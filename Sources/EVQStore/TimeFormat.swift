@@ -102,6 +102,24 @@ public enum TimeFormat {
         return seconds - sign * (oh * 3600 + om * 60)
     }
 
+    /// Text in any automatic layout (`TimeLayout.automatic`), blanks around it ignored.
+    public static func parseAutomatic(_ text: String) -> Int64? {
+        var text = text.trimmingBlanks()
+        return text.withUTF8 { TimeLayout.parseAutomatic($0) }
+    }
+
+    /// `[year, month, day, hour?, minute?, second?]` as UTC seconds; nil when a part is out
+    /// of range (month 13, February 30, hour 24).
+    public static func make(_ parts: [Int64]) -> Int64? {
+        guard parts.count >= 3, parts.count <= 6, (-9999...9999).contains(parts[0]), (1...12).contains(parts[1]) else { return nil }
+        let time = parts.dropFirst(3) + Array(repeating: 0, count: 6 - parts.count)
+        let (h, mi, s) = (time[time.startIndex], time[time.startIndex + 1], time[time.startIndex + 2])
+        guard parts[2] >= 1, parts[2] <= daysInMonth(year: parts[0], month: parts[1]),
+            (0..<24).contains(h), (0..<60).contains(mi), (0..<61).contains(s)
+        else { return nil }
+        return days(year: parts[0], month: parts[1], day: parts[2]) * secondsPerDay + h * 3600 + mi * 60 + s
+    }
+
     /// `2024-10-01` for a midnight, `2024-10-01T14:30:00Z` otherwise.
     public static func format(_ seconds: Int64) -> String {
         let day = floorDiv(seconds, secondsPerDay)
@@ -127,6 +145,15 @@ public enum TimeFormat {
     }
 }
 
+extension String {
+    fileprivate func trimmingBlanks() -> String {
+        var s = Substring(self)
+        while let c = s.first, c == " " || c == "\t" { s.removeFirst() }
+        while let c = s.last, c == " " || c == "\t" { s.removeLast() }
+        return String(s)
+    }
+}
+
 /// Durations print in the largest whole unit: `3d`, `36h`, `90m`, `45s`.
 public enum DurationFormat {
     public static let units: [(suffix: String, seconds: Int64)] = [
@@ -139,5 +166,154 @@ public enum DurationFormat {
             return "\(seconds / size)\(suffix)"
         }
         return "\(seconds)s"
+    }
+}
+
+/// The written forms a time column or `todatetime` can read. ISO and the compact digit forms
+/// are read without being named (`auto`); Unix seconds and day/month orders only when stated,
+/// because `20150218` could be seconds and `03/04/2024` is March or April.
+public enum TimeLayout: String, CaseIterable, Sendable {
+    /// ISO 8601, what `TimeFormat.parse` reads: `2024-10-01`, `2024-10-01T14:30:00Z`, `2024-10-01 14:30+02:00`.
+    case iso
+    /// `20240218` (GDELT's SQLDATE).
+    case yyyymmdd
+    /// `20150218230000` (GDELT 2.0's DATEADDED), UTC.
+    case yyyymmddhhmmss
+    /// Seconds since 1970-01-01T00:00:00Z, optionally negative or with a fraction (dropped).
+    case unix
+    /// `18/02/2015`, `18-02-2015`, `18.02.2015`; day and month may have one digit; an optional
+    /// ` HH:MM[:SS]` follows.
+    case dayFirst = "dd/mm/yyyy"
+    /// `02/18/2015` and the same variants, month first.
+    case monthFirst = "mm/dd/yyyy"
+    /// `26 October 2024`, `3 Jan 2024`, `26-October-2024` (English month names or their first
+    /// three letters, any case), as ACLED's older exports write `event_date`.
+    case dayMonthName = "d month yyyy"
+
+    /// The layouts read when none is stated, in the order tried.
+    public static let automatic: [TimeLayout] = [.iso, .yyyymmdd, .yyyymmddhhmmss, .dayMonthName]
+
+    /// A layout by name, any letter case.
+    public init?(name: String) { self.init(rawValue: name.lowercased()) }
+
+    public func parse(_ text: String) -> Int64? {
+        var text = text
+        return text.withUTF8 { parse($0) }
+    }
+
+    /// UTC seconds, or nil when the text is not exactly in this layout.
+    public func parse(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        switch self {
+        case .iso:
+            guard b.count >= 10, b[4] == 0x2D, b[7] == 0x2D else { return nil }
+            return TimeFormat.parse(Substring(String(decoding: b, as: UTF8.self)))
+        case .yyyymmdd:
+            guard b.count == 8 else { return nil }
+            return Self.compact(b)
+        case .yyyymmddhhmmss:
+            guard b.count == 14 else { return nil }
+            return Self.compact(b)
+        case .unix:
+            return Self.unixSeconds(b)
+        case .dayFirst, .monthFirst:
+            return Self.slashed(b, dayFirst: self == .dayFirst)
+        case .dayMonthName:
+            return Self.monthNamed(b)
+        }
+    }
+
+    private static let monthNames = [
+        "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+        "november", "december",
+    ]
+
+    /// `D[D] Month YYYY`, separated by one space or one `-`.
+    private static func monthNamed(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard b.count >= 10, b.count <= 20 else { return nil }
+        var i = 0
+        while i < b.count, b[i] &- 0x30 < 10 { i += 1 }
+        guard i == 1 || i == 2, let d = number(b, 0..<i), b[i] == 0x20 || b[i] == 0x2D else { return nil }
+        let separator = b[i]
+        let nameStart = i + 1
+        i = nameStart
+        while i < b.count, b[i] | 0x20 >= 0x61, b[i] | 0x20 <= 0x7A { i += 1 }
+        guard i < b.count, b[i] == separator, b.count - i == 5, let y = number(b, (i + 1)..<b.count) else { return nil }
+        let name = String(decoding: b[nameStart..<i].map { $0 | 0x20 }, as: UTF8.self)
+        guard let m = monthNames.firstIndex(where: { $0 == name || (name.count == 3 && $0.hasPrefix(name)) }) else { return nil }
+        return seconds(y, Int64(m + 1), d, 0, 0, 0)
+    }
+
+    /// The first automatic layout that reads the text.
+    public static func parseAutomatic(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        for layout in automatic { if let t = layout.parse(b) { return t } }
+        return nil
+    }
+
+    private static func number(_ b: UnsafeBufferPointer<UInt8>, _ range: Range<Int>) -> Int64? {
+        var v: Int64 = 0
+        for i in range {
+            let d = b[i] &- 0x30
+            guard d < 10 else { return nil }
+            v = v * 10 + Int64(d)
+        }
+        return v
+    }
+
+    private static func seconds(_ y: Int64, _ mo: Int64, _ d: Int64, _ h: Int64, _ mi: Int64, _ s: Int64) -> Int64? {
+        guard (1...12).contains(mo), d >= 1, d <= TimeFormat.daysInMonth(year: y, month: mo), h < 24, mi < 60, s < 61
+        else { return nil }
+        return TimeFormat.days(year: y, month: mo, day: d) * TimeFormat.secondsPerDay + h * 3600 + mi * 60 + s
+    }
+
+    /// `YYYYMMDD` or `YYYYMMDDHHMMSS`.
+    private static func compact(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        guard let y = number(b, 0..<4), let mo = number(b, 4..<6), let d = number(b, 6..<8) else { return nil }
+        guard b.count == 14 else { return seconds(y, mo, d, 0, 0, 0) }
+        guard let h = number(b, 8..<10), let mi = number(b, 10..<12), let s = number(b, 12..<14) else { return nil }
+        return seconds(y, mo, d, h, mi, s)
+    }
+
+    private static func unixSeconds(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
+        var end = b.count
+        if let dot = b.firstIndex(of: 0x2E) {
+            guard dot + 1 < b.count, number(b, (dot + 1)..<b.count) != nil else { return nil }
+            end = dot
+        }
+        let negative = end > 0 && b[0] == 0x2D
+        let start = negative || (end > 0 && b[0] == 0x2B) ? 1 : 0
+        guard end > start, end - start <= 15, let v = number(b, start..<end) else { return nil }
+        return negative ? -v : v
+    }
+
+    private static func slashed(_ b: UnsafeBufferPointer<UInt8>, dayFirst: Bool) -> Int64? {
+        var parts: [Int64] = []
+        var i = 0
+        var separator: UInt8 = 0
+        while parts.count < 3 {
+            let start = i
+            while i < b.count, b[i] &- 0x30 < 10 { i += 1 }
+            guard i > start, i - start <= (parts.count == 2 ? 4 : 2), let v = number(b, start..<i) else { return nil }
+            if parts.count == 2 && i - start != 4 { return nil }
+            parts.append(v)
+            if parts.count < 3 {
+                guard i < b.count, [0x2F, 0x2D, 0x2E].contains(b[i]), separator == 0 || b[i] == separator else { return nil }
+                separator = b[i]
+                i += 1
+            }
+        }
+        let (d, mo) = dayFirst ? (parts[0], parts[1]) : (parts[1], parts[0])
+        var h: Int64 = 0, mi: Int64 = 0, s: Int64 = 0
+        if i < b.count {
+            guard b[i] == 0x20 || b[i] == 0x54, b.count - i == 6 || b.count - i == 9, b[i + 3] == 0x3A,
+                let hh = number(b, (i + 1)..<(i + 3)), let mm = number(b, (i + 4)..<(i + 6))
+            else { return nil }
+            h = hh
+            mi = mm
+            if b.count - i == 9 {
+                guard b[i + 6] == 0x3A, let ss = number(b, (i + 7)..<(i + 9)) else { return nil }
+                s = ss
+            }
+        }
+        return seconds(parts[2], mo, d, h, mi, s)
     }
 }

@@ -10,6 +10,23 @@ public final class WordIndex: Sendable {
     private let idsByWord: [String: [UInt32]]
 
     public init(dictionary: StringDictionary) {
+        // Chunks of ids are indexed on separate cores; joined in id order, each word's list
+        // stays ascending.
+        let values = dictionary.values
+        let parts = Parallel.chunks(values.count, minimum: 20_000)
+        let partials = values.withUnsafeBufferPointer { buffer in
+            let shared = UncheckedSendable(buffer)
+            return Parallel.map(parts.count) { Self.index(shared.value, parts[$0]) }
+        }
+        var map = [String: [UInt32]](minimumCapacity: partials.first?.words.count ?? 0)
+        for part in partials {
+            for (word, list) in zip(part.words, part.lists) { map[word, default: []].append(contentsOf: list) }
+        }
+        self.idsByWord = map
+    }
+
+    /// The words of the values with ids in `range`, each with the ascending ids holding it.
+    private static func index(_ values: UnsafeBufferPointer<String>, _ range: Range<Int>) -> (words: [String], lists: [[UInt32]]) {
         // Each distinct word (String equality) gets a slot with its list of ids. ASCII words
         // find their slot through a table keyed by their bytes, without making a String;
         // other words (and each ASCII word once) go through the String-keyed dictionary.
@@ -24,22 +41,18 @@ public final class WordIndex: Sendable {
             lists.append([])
             return words.count - 1
         }
-        dictionary.values.withUnsafeBufferPointer { values in
-            for index in values.indices {
-                let id = UInt32(index)
-                // Ids come in ascending order, so a word seen twice in one value ends its list.
-                let done = Self.forEachASCIIWord(in: values[index]) { lowered in
-                    let s = ascii.slot(of: lowered) { slot(of: String(decoding: lowered, as: UTF8.self)) }
-                    lists[s].appendUnlessLast(id)
-                }
-                if !done {
-                    Self.forEachWordOfCharacters(in: values[index]) { word in lists[slot(of: word)].appendUnlessLast(id) }
-                }
+        for index in range {
+            let id = UInt32(index)
+            // Ids come in ascending order, so a word seen twice in one value ends its list.
+            let done = Self.forEachASCIIWord(in: values[index]) { lowered in
+                let s = ascii.slot(of: lowered) { slot(of: String(decoding: lowered, as: UTF8.self)) }
+                lists[s].appendUnlessLast(id)
+            }
+            if !done {
+                Self.forEachWordOfCharacters(in: values[index]) { word in lists[slot(of: word)].appendUnlessLast(id) }
             }
         }
-        var map = [String: [UInt32]](minimumCapacity: words.count)
-        for (word, list) in zip(words, lists) { map[word] = list }
-        self.idsByWord = map
+        return (words, lists)
     }
 
     public var wordCount: Int { idsByWord.count }

@@ -13,8 +13,11 @@ public struct Statement: Sendable {
         case param(name: Identifier, defaultValue: Expr)
         /// A query or a bare expression.
         case query(Query)
-        /// `explain QUERY`: the plan, the indexes it used, and the rows each step produced.
+        /// `explain QUERY`: the plan, the index behind each filter and the estimated rows; the
+        /// query does not run.
         case explain(Query)
+        /// `explain analyze QUERY`: runs the query and adds the rows and time of each step.
+        case explainAnalyze(Query)
     }
 
     public var kind: Kind

@@ -28,6 +28,10 @@ public struct Parser {
     /// Deepest expression accepted: far beyond what a person writes, far below what the
     /// checker and evaluator can recurse through on a thread's stack in a debug build.
     public static let maxDepth = 256
+    /// Most stages in one query and statements in one text: far above real use (a long
+    /// analysis has tens), and checked as they are read, before anything recurses over them.
+    public static let maxStages = 1000
+    public static let maxStatements = 1_000_000
 
     private let file: SourceFile
     private var tokens: [Token]
@@ -94,6 +98,11 @@ public struct Parser {
                 continue
             }
             do throws(Diagnostic) {
+                guard statements.count < Self.maxStatements else {
+                    diagnostics.append(Diagnostic("too many statements (more than \(Self.maxStatements))", at: current.span,
+                                                  hint: "split the script into several files"))
+                    break
+                }
                 let s = try statement()
                 if !atStatementEnd {
                     throw error("expected '|' or the end of the statement, found \(current.kind.display)",
@@ -114,7 +123,7 @@ public struct Parser {
         while !atStatementEnd { _ = advance() }
     }
 
-    // statement -> 'let' name '=' query | 'param' name '=' expr | 'explain' query | query
+    // statement -> 'let' name '=' query | 'param' name '=' expr | 'explain' ['analyze'] query | query
     private mutating func statement() throws(Diagnostic) -> Statement {
         let start = current.span
         if current.isKeyword("let") || current.isKeyword("param"), peek().identifier != nil || isQuotedName(peek()) {
@@ -132,11 +141,16 @@ public struct Parser {
             let value = try query()
             return Statement(kind: .binding(name: name, value: value), span: start.to(value.span))
         }
-        // explain -> 'explain' query
+        // explain -> 'explain' ['analyze'] query
         if current.isKeyword("explain"), peek().kind != .statementEnd, peek().kind != .eof, !peek().isSymbol(.pipe) {
             _ = advance()
+            var analyze = false
+            if current.isKeyword("analyze"), peek().kind != .statementEnd, peek().kind != .eof, !peek().isSymbol(.pipe) {
+                _ = advance()
+                analyze = true
+            }
             let q = try query()
-            return Statement(kind: .explain(q), span: start.to(q.span))
+            return Statement(kind: analyze ? .explainAnalyze(q) : .explain(q), span: start.to(q.span))
         }
         let q = try query()
         return Statement(kind: .query(q), span: q.span)
@@ -162,6 +176,10 @@ public struct Parser {
         let source = try expression()
         var stages: [Stage] = []
         while current.isSymbol(.pipe) {
+            guard stages.count < Self.maxStages else {
+                throw Diagnostic("too many stages in one query (more than \(Self.maxStages))", at: current.span,
+                                 hint: "name a part with 'let' and continue from it")
+            }
             _ = advance()
             stages.append(try stage())
         }
@@ -299,10 +317,20 @@ public struct Parser {
                    hint: "for many alternatives use 'in [...]'")
     }
 
-    /// Joins `left op right`, refusing chains deeper than `maxDepth` as they grow.
+    /// Joins `left op right`, refusing chains deeper than `maxDepth` as they grow. A long run of
+    /// one operator (`a or b or ...`) is named as such: nothing there looks nested to a reader.
     private func join(_ op: BinaryOperator, _ left: Expr, _ right: Expr, _ opSpan: Span) throws(Diagnostic) -> Expr {
         let e = Expr(.binary(op, left, right, operatorSpan: opSpan), left.span.to(right.span))
-        guard e.depth <= Self.maxDepth else { throw tooDeep(opSpan) }
+        guard e.depth <= Self.maxDepth else {
+            var terms = 2, leftmost = left
+            while case .binary(let inner, let l, _, _) = leftmost.kind, inner == op { terms += 1; leftmost = l }
+            if terms > Self.maxDepth / 2 {
+                throw Diagnostic("\(terms) terms joined by '\(op.rawValue)' nest too deeply (more than \(Self.maxDepth) levels)", at: opSpan,
+                                 hint: op == .or ? "for many alternatives use 'in [...]'"
+                                    : op == .and ? "split the condition over several 'where' stages" : nil)
+            }
+            throw tooDeep(opSpan)
+        }
         return e
     }
 

@@ -7,23 +7,48 @@ import EVQShell
 import Foundation
 
 struct DataOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp("Load a CSV, TSV or JSONL file into table events, or NAME=PATH into table NAME (repeatable). Default: the bundled samples.", valueName: "[NAME=]PATH"))
+    @Option(name: .customLong("data"), help: ArgumentHelp("Load files, globs or folders into events; NAME=PATH into NAME. Default: the samples.", valueName: "[NAME=]PATH"))
     var data: [String] = []
 
     @Option(name: [.short, .long], help: "How results are printed.")
     var format: OutputFormat = .table
 
-    @Option(name: .customLong("type"), help: ArgumentHelp("Force a column's type instead of inferring it (repeatable).", valueName: "[TABLE.]COLUMN=TYPE"))
+    @Option(name: .customLong("type"), help: ArgumentHelp("Force a column's type; COL may be TABLE.COL.", valueName: "COL=TYPE"))
     var types: [String] = []
 
-    @Flag(help: "Fail (exit 65) when any input row is malformed, instead of loading the rest.")
+    @Option(name: .customLong("time"), help: ArgumentHelp("Order rows by COL (layout: iso, unix, dd/mm/yyyy, …).", valueName: "COL[=LAYOUT]"))
+    var timeColumns: [String] = []
+
+    @Option(name: .customLong("input-format"), help: ArgumentHelp("Input layout: gdelt2-events, ucdp-ged, acled, …", valueName: "NAME"))
+    var inputFormat: String?
+
+    @Flag(help: "Stop at the first malformed input row (exit 65).")
     var strict = false
 
     @Flag(name: .customLong("quiet"), help: "Do not report malformed input rows.")
     var quiet = false
 
+    @Option(name: .customLong("null"), help: ArgumentHelp("Also read TOKEN as null (NA, NULL, NaN… already are).", valueName: "TOKEN"))
+    var nullTokens: [String] = []
+
+    @Flag(name: .customLong("no-null-tokens"), help: "Read only empty cells as null.")
+    var noNullTokens = false
+
+    @Flag(help: "Drop blanks around every CSV field.")
+    var trim = false
+
+    @Option(name: .customLong("rejects"), help: ArgumentHelp("Write rejected rows, unchanged, to FILE.", valueName: "FILE"))
+    var rejects: String?
+
     @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
     var ascii = false
+
+    @Option(help: ArgumentHelp("Cores a query or a load may use (default: all).", valueName: "N"))
+    var threads: Int?
+
+    func validate() throws {
+        if let threads, threads < 1 { throw ValidationError("--threads takes a whole number of 1 or more, not \(threads)") }
+    }
 
     func runner(_ session: Session) -> ScriptRunner {
         ScriptRunner(session: session, format: format, output: FileSink.standardOutput, errors: FileSink.standardError,
@@ -33,25 +58,36 @@ struct DataOptions: ParsableArguments {
 
     /// Loads the data into a new session, reporting malformed rows on stderr.
     func makeSession() throws(EVQError) -> Session {
+        if let threads { Parallel.threads = threads }
         let session = Session()
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
-        var forced: [String: [String: DataType]] = [:]
+        var load = LoadOptions()
         for text in types {
             let o = try DataLoader.parseTypeOverride(text)
-            forced[o.table, default: [:]][o.column] = o.type
+            load.types[o.table, default: [:]][o.column] = o.type
         }
-        let reports = try DataLoader.load(sources, into: session, types: forced)
-        var rejected = 0
-        for report in reports {
-            rejected += report.rowsRejected
-            if !quiet {
-                for issue in report.issues { FileSink.standardError.write(issue.description + "\n") }
-                if report.rowsRejected > 0 {
-                    FileSink.standardError.write("evq: table \(report.table): \(report.rowsRejected) malformed row\(report.rowsRejected == 1 ? "" : "s") skipped, \(report.rows) loaded\n")
-                }
+        for text in timeColumns {
+            let t = try DataLoader.parseTimeColumn(text)
+            load.timeColumns[t.table] = (t.column, t.layout)
+        }
+        if let inputFormat { (load.eventFormat, load.fileFormat) = try DataLoader.parseInputFormat(inputFormat) }
+        load.nullTokens = (noNullTokens ? [] : IngestOptions.defaultNullTokens) + nullTokens
+        load.trim = trim
+        load.strict = strict
+        load.keepsRejectedRows = rejects != nil
+        load.reportsColumnDifferences = !data.isEmpty
+        if !quiet && isatty(2) != 0 {
+            load.progress = { table, p in
+                FileSink.standardError.write(p.finished ? "\r\u{1B}[K" : "\revq: loading \(table): \(p.description)\u{1B}[K")
             }
         }
-        if strict && rejected > 0 { throw EVQError(.data("\(rejected) malformed input rows (--strict)")) }
+        let reports = try DataLoader.load(sources, into: session, options: load)
+        for report in reports where !quiet {
+            for line in report.diagnosticLines { FileSink.standardError.write(line + "\n") }
+        }
+        if let rejects, !FileManager.default.createFile(atPath: rejects, contents: Data(reports.flatMap(\.rejectedRows))) {
+            throw EVQError(.data("--rejects \(rejects): cannot write the file"))
+        }
         return session
     }
 }

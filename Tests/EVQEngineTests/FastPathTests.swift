@@ -7,6 +7,7 @@
 //   aggregates skip nulls; sum of ints is null on overflow or when no value was seen).
 
 import EVQ
+import EVQTestSupport
 import EVQStore
 import Testing
 
@@ -308,6 +309,14 @@ private func weekStart(_ t: Int64) -> Int64 {
             }
         }
         func dcount(_ c: [Value]) -> ([Int]) -> Value { { rows in .int(Int64(Set(rows.map { c[$0] }.filter { !$0.isNull }).count)) } }
+        func percentile(_ c: [Value], _ p: Double) -> ([Int]) -> Value {
+            { rows in
+                let values = rows.map { c[$0] }.filter { !$0.isNull }.sorted { Value.compare($0, $1) < 0 }
+                guard !values.isEmpty else { return .null }
+                let rank = max(1, Int((p / 100 * Double(values.count)).rounded(.up)))
+                return values[min(rank, values.count) - 1]
+            }
+        }
         return [
             ("count()", { .int(Int64($0.count)) }),
             ("count(i)", count(i)), ("count(s)", count(s)), ("count(z)", count(z)), ("count(f)", count(f)),
@@ -324,6 +333,8 @@ private func weekStart(_ t: Int64) -> Int64 {
             ("dcount(s)", dcount(s)), ("dcount(i)", dcount(i)), ("dcount(t)", dcount(t)), ("dcount(z)", dcount(z)),
             ("first(s)", { rows in rows.first.map { s[$0] } ?? .null }),
             ("last(i)", { rows in rows.last.map { i[$0] } ?? .null }),
+            ("percentile(i, 50)", percentile(i, 50)), ("percentile(f, 90)", percentile(f, 90)), ("percentile(t, 0)", percentile(t, 0)),
+            ("percentile(d, 100)", percentile(d, 100)), ("percentile(z, 37.5)", percentile(z, 37.5)), ("percentile(i, 1)", percentile(i, 1)),
         ]
     }
 
@@ -350,6 +361,9 @@ private func weekStart(_ t: Int64) -> Int64 {
             [("bin(i, 2)", { r in if case .int(let x) = i[r] { .int(TimeFormat.floorDiv(x, 2) * 2) } else { .null } })],
             [("s", { s[$0] }), ("week(t)", time(weekStart))],
             [("i", { i[$0] }), ("b", { b[$0] })],
+            // Computed from one text column: evaluated once per distinct value.
+            [("tolower(s)", { r in if case .string(let x) = s[r] { .string(x.lowercased()) } else { .null } })],
+            [("strlen(s)", { r in if case .string(let x) = s[r] { .int(Int64(x.count)) } else { .null } }), ("i", { i[$0] })],
         ]
     }
 
@@ -386,6 +400,36 @@ private func weekStart(_ t: Int64) -> Int64 {
                 }
             }
         }
+    }
+}
+
+extension FastPathEquivalenceTests {
+    @Test(arguments: [(UInt64(21), true), (UInt64(22), false)])
+    func distinctMatchesTheReference(seed: UInt64, timeOrdered: Bool) throws {
+        let table = randomTable(rows: 800, seed: seed, timeOrdered: timeOrdered)
+        let s = Session(tables: [table])
+        let ref = Reference(table: table)
+        for columns in [["s"], ["i", "s"], ["b", "f", "t"], ["d"], ["s", "z"]] {
+            var seen = Set<[Value]>(), expected: [[Value]] = []
+            for r in 0..<table.rowCount {
+                let row = columns.map { ref.column($0)[r] }
+                if seen.insert(row).inserted { expected.append(row) }
+            }
+            let q = "events | distinct " + columns.joined(separator: ", ")
+            let result = try query(s, q)
+            #expect(result.rowCount == expected.count, "\(q)")
+            for (k, c) in columns.enumerated() {
+                #expect(result.values(of: c) == expected.map { $0[k] }, "\(c) of \(q)")
+            }
+        }
+        let lower = try query(s, "events | distinct l = tolower(s)")
+        let strings = ref.column("s")
+        let expected: [Value] = (0..<table.rowCount).map { r in
+            if case .string(let x) = strings[r] { return .string(x.lowercased()) }
+            return .null
+        }
+        var seen = Set<Value>()
+        #expect(lower.values(of: "l") == expected.filter { seen.insert($0).inserted })
     }
 }
 

@@ -2,6 +2,7 @@
 // a result or a positioned error, never a crash. Seeded, so a failure reproduces.
 
 import EVQ
+import EVQTestSupport
 import Testing
 
 @Suite struct RandomInputTests {

@@ -145,7 +145,7 @@ private func strings(_ r: QueryResult, _ column: String) -> [String] {
             case .text(let t): outcomes.append(t)
             }
         }
-        #expect(outcomes == ["bound n", "rows 2", "rows 1", "Limit 1  -> 1 row\n  Scan events: 10 of 10 rows  -> 10 rows\n    every row (no index applies)\n"])
+        #expect(outcomes == ["bound n", "rows 2", "rows 1", "Limit 1  (~1 row)\n  Scan events: 10 of 10 rows, in date order  (~10 rows)\n    every row (no index applies)\noptimizer: no pass changed the plan\n"])
     }
 
     @Test func pipeAtLineStartContinuesAcrossBlankLines() throws {

@@ -27,9 +27,9 @@ import Testing
     }
 
     @Test func errorOnALaterLineOfAMultilineRowSaysWhereTheRowStarts() throws {
-        let r = try load("h1,h2\n\"a\nb\",c,d\n")
-        #expect(r.issueTexts == ["t.csv:3:6: error: expected 2 fields, found 3 (row starts at line 2)"])
-        #expect(r.table.rowCount == 0)
+        let r = try load("h1,h2\n1,2\n\"a\nb\",c,d\n")
+        #expect(r.issueTexts == ["t.csv:4:6: error: expected 2 fields, found 3 (row starts at line 3)"])
+        #expect(r.table.rowCount == 1)
     }
 
     @Test func characterColumnsCountScalarsNotBytes() throws {
@@ -98,12 +98,21 @@ import Testing
         #expect(r.rowsRead == 2)
     }
 
-    @Test func unquotedFieldsAreTrimmedQuotedAreNot() throws {
+    @Test func blanksAreKeptQuotedOrNotAndNumbersStillRead() throws {
         let r = try load("a,b,c\n 1 , x y ,  \" q \"  \n")
         #expect(r.table.values("a") == [.int(1)])
-        #expect(r.table.values("b") == [.string("x y")])
+        #expect(r.table.values("b") == [.string(" x y ")])
         #expect(r.table.values("c") == [.string(" q ")])
         #expect(r.issues.isEmpty)
+    }
+
+    @Test func trimDropsBlanksAroundEveryField() throws {
+        var options = IngestOptions()
+        options.trim = true
+        let r = try load("a,b,c\n 1 , x y ,  \" q \"  \n", options: options)
+        #expect(r.table.values("a") == [.int(1)])
+        #expect(r.table.values("b") == [.string("x y")])
+        #expect(r.table.values("c") == [.string("q")])
     }
 
     @Test func emptyFieldsQuotedOrNotAreNull() throws {
@@ -155,5 +164,33 @@ import Testing
         let r = try Ingest.load(paths: [path], tableName: "t")
         #expect(r.table.values("b") == [.string("x\u{FFFD}"), .string("x\u{FFFD}")])
         #expect(r.issueTexts == ["\(path):2:3: warning: invalid UTF-8 in column 'b'; replaced with U+FFFD"])
+    }
+}
+
+@Suite struct RowNameTests {
+    @Test func aHeaderOneNameShortLoadsRowNames() throws {
+        // As R's write.table writes a data frame: a header of N names, rows of N + 1 fields.
+        let r = try load("\"city\",\"n\"\n\"1\",\"Aleppo\",2\n\"2\",\"Homs\",4\n\"3\",\"bad\"\n\"4\",\"x\",1,2\n")
+        #expect(r.table.schema.map(\.name) == ["row_name", "city", "n"])
+        #expect(r.table.values("row_name") == [.int(1), .int(2)])
+        #expect(r.table.values("city") == [.string("Aleppo"), .string("Homs")])
+        #expect(r.issueTexts == [
+            "t.csv:1:1: warning: the header has 2 names for rows of 3 fields (R's row names); the first field is loaded as column 'row_name'",
+            "t.csv:4:10: error: expected 3 fields, found 2",
+            "t.csv:5:11: error: expected 3 fields, found 4",
+        ])
+        #expect(r.rowsRejected == 2)
+    }
+
+    @Test func writeCSVsEmptyFirstNameIsTheRowNameColumn() throws {
+        // R's write.csv heads the row names with "".
+        let r = try load("\"\",\"city\",\"n\"\n\"1\",\"Aleppo\",2\n")
+        #expect(r.table.schema.map(\.name) == ["row_name", "city", "n"])
+        #expect(r.issueTexts == ["t.csv:1:1: warning: empty first column name (R's row names); using 'row_name'"])
+    }
+
+    @Test func aHeaderThatAlreadyHasRowNameGetsAnotherName() throws {
+        let r = try load("row_name\n1,a\n")
+        #expect(r.table.schema.map(\.name) == ["row_name_2", "row_name"])
     }
 }

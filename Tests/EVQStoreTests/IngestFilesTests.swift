@@ -32,6 +32,17 @@ import Testing
         #expect(r.table.values("a") == [.int(1)])
     }
 
+    @Test func aDirectoryLoadsItsFilesInNameOrderAndReportsColumnsOnce() throws {
+        let dir = try temporaryFiles(["b.csv": "id,x\n2,y\n", "a.csv": "id,v\n1,u\n", "c.csv": "id,v\n3,w\n", "notes.txt": "skip"])
+        let r = try Ingest.load(paths: [dir.path], tableName: "t")
+        #expect(r.files == ["a.csv", "b.csv", "c.csv"].map { dir.appendingPathComponent($0).path })
+        #expect(r.table.values("id") == [.int(1), .int(2), .int(3)])
+        #expect(r.issueTexts == [
+            "\(r.files[1]):1:1: warning: lacks 1 column of \(r.files[0]): 'v'; null in its rows",
+            "\(r.files[1]):1:1: warning: adds 1 column to \(r.files[0]): 'x'; null in the rows before",
+        ])
+    }
+
     @Test func formatByExtension() {
         #expect(FileFormat(path: "x/events.CSV") == .csv)
         #expect(FileFormat(path: "events.tsv") == .tsv)
@@ -47,7 +58,9 @@ import Testing
         #expect(throws: IngestError.fileNotFound(missing)) { try Ingest.load(paths: [missing], tableName: "t") }
         let txt = dir.appendingPathComponent("notes.txt").path
         #expect(throws: IngestError.unknownFormat(txt)) { try Ingest.load(paths: [txt], tableName: "t") }
-        #expect(throws: IngestError.unreadable(dir.path, "is a directory")) { try Ingest.load(paths: [dir.path], tableName: "t") }
+        #expect(throws: IngestError.unreadable(dir.path, "is a directory with no .csv, .tsv or .jsonl files")) {
+            try Ingest.load(paths: [dir.path], tableName: "t")
+        }
         #expect(throws: IngestError.noInput) { try Ingest.load(paths: [], tableName: "t") }
         #expect(IngestError.fileNotFound("x.csv").description == "x.csv: no such file")
         let forced = try Ingest.load(paths: [txt], tableName: "t", options: IngestOptions(format: .csv))

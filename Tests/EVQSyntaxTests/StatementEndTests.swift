@@ -169,6 +169,7 @@ private func statements(_ text: String, sourceLocation: Testing.SourceLocation =
             case .param: "param"
             case .query: "query"
             case .explain: "explain"
+            case .explainAnalyze: "explain analyze"
             }
         }
         #expect(kinds == ["binding", "param", "query", "query", "explain"])

@@ -111,6 +111,7 @@ enum ASTPrinter {
         case .param(let name, let value): "(param \(name.name) \(print(value)))"
         case .query(let q): print(q)
         case .explain(let q): "(explain \(print(q)))"
+        case .explainAnalyze(let q): "(explain-analyze \(print(q)))"
         }
     }
 

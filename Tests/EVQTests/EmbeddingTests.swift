@@ -57,7 +57,7 @@ import Testing
         }
         #expect(plan.contains("time index: date in 2024"))
         #expect(plan.contains("posting lists: actor1 == \"Military Forces of Israel\""))
-        #expect(plan.hasPrefix("Filter fatalities > 0\n  Scan events: 5 of 16585 rows"))
+        #expect(plan.hasPrefix("Filter fatalities > 0  (~2 rows)\n  Scan events: 5 of 16585 rows, in date order  (~5 rows)"))
         #expect(result?.stats.rowsExamined == 5)
         #expect(result?.rowCount == 4)
     }

@@ -4,15 +4,21 @@
 /// CSV rules, beyond RFC 4180:
 /// - Line ends are LF or CRLF; a lone CR is an ordinary character. A UTF-8 BOM at the start
 ///   is skipped. Empty lines are skipped (they are not rows).
-/// - Spaces and tabs (unless the tab is the delimiter) around an unquoted field are trimmed,
-///   and are allowed between a delimiter and an opening quote or a closing quote and a
-///   delimiter. Nothing inside quotes is trimmed.
-/// - An empty field, quoted (`""`) or not, is null.
+/// - Spaces and tabs in a field are kept as written, quoted or not (as Python's csv and DuckDB
+///   do), unless `trim` is set. They are allowed between a delimiter and an opening quote or a
+///   closing quote and a delimiter, and are not part of the field there.
+/// - An empty field, quoted (`""`) or not, is null; so is a field that is exactly one of the
+///   null tokens (`NA`, `NULL`, …).
+/// - Lines before the header that hold nothing but blanks and delimiters are skipped, with a
+///   warning, so that a blank first line does not become the header.
 ///
 /// Tolerated, loaded, reported as a warning:
 /// - a `"` inside an unquoted field (`12" pipe`): kept as a character;
 /// - a `"` inside a quoted field that is neither doubled nor followed by a delimiter or line
 ///   end (`"say "hi" now"`): kept as a character, the field stays open.
+///
+/// A header one name short of the first row's fields is R's `write.csv` convention: the first
+/// field of every row is a row name, loaded as column `row_name`, with one warning.
 ///
 /// Errors; the row is rejected (not loaded), reported and counted, and reading goes on:
 /// - a row whose field count differs from the header's (`expected 15 fields, found 14`),
@@ -26,16 +32,26 @@
 struct CSVReader {
     let delimiter: UInt8
     let hasHeader: Bool
+    var trims = false
+    var nullTokens = NullTokens(IngestOptions.defaultNullTokens)
+    /// Column names for a file without a header (a named format's); nil = from the header, or
+    /// `column_N` without one.
+    var columnNames: [String]? = nil
+    /// Rows of at least this many fields (and at most the header's) load, the rest null.
+    var minimumFields: Int? = nil
+    var progress: ProgressMeter? = nil
 
     struct Counts {
         var rowsRead = 0
         var rowsRejected = 0
+        /// The accumulator columns the file's header named (CSV only).
+        var columns: [Int] = []
     }
 
     func read(
         _ bytes: UnsafeBufferPointer<UInt8>, file: String, into table: inout TableAccumulator, log: inout IssueLog
     ) -> Counts {
-        var scanner = CSVScanner(bytes, delimiter: delimiter)
+        var scanner = CSVScanner(bytes, delimiter: delimiter, trims: trims)
         var counts = Counts()
         var columnOf: [Int] = []
         var unescaped: [UInt8] = []
@@ -50,7 +66,7 @@ struct CSVReader {
         func reportQuotes() {
             for (pos, inQuotes) in scanner.strayQuotes {
                 log.add(
-                    file, at(pos), .warning,
+                    file, at(pos), .warning, .strayQuote,
                     inQuotes
                         ? "unescaped quote inside a quoted field; kept as a character (write \"\" for a quote)"
                         : "quote inside an unquoted field; kept as a character")
@@ -64,26 +80,48 @@ struct CSVReader {
             case .end:
                 return counts
             case .unterminated(let quote):
-                log.add(file, at(quote), .error, "unterminated quoted field in the header; file skipped")
+                log.add(file, at(quote), .error, .unterminatedQuote, "unterminated quoted field in the header; file skipped")
                 return counts
             case .fields:
+                if hasHeader && scanner.rowIsBlank {
+                    log.add(file, (scanner.rowLine, 1), .warning, .header, "blank line before the header; skipped")
+                    continue header
+                }
                 expected = scanner.fieldCount
                 if hasHeader {
                     reportQuotes()
                     var raw: [String] = []
                     for k in 0..<expected { raw.append(scanner.withField(k, &unescaped) { String(decoding: $0, as: UTF8.self) }) }
+                    // R's write.csv: a header one name short of its rows, whose first field is a row name.
+                    var peek = scanner
+                    if case .fields = peek.nextRow(), peek.fieldCount == expected + 1 {
+                        let name = HeaderNames.unique(raw + ["row_name"]).last!.name
+                        log.add(
+                            file, (scanner.rowLine, 1), .warning, .header,
+                            "the header has \(expected) names for rows of \(expected + 1) fields (R's row names); "
+                                + "the first field is loaded as column '\(name)'")
+                        columnOf.append(table.column(named: name))
+                        expected += 1
+                    }
                     for (k, entry) in HeaderNames.unique(raw).enumerated() {
                         columnOf.append(table.column(named: entry.name))
-                        if let message = entry.renameMessage { log.add(file, at(scanner.fields[k].spot), .warning, message) }
+                        if let message = entry.renameMessage { log.add(file, at(scanner.fields[k].spot), .warning, .header, message) }
                     }
                     break header
                 }
-                columnOf = (1...expected).map { table.column(named: "column_\($0)") }
+                if let names = columnNames {
+                    expected = names.count
+                    columnOf = names.map { table.column(named: $0) }
+                } else {
+                    columnOf = (1...expected).map { table.column(named: "column_\($0)") }
+                }
                 scanner.rewindRow()
                 break header
             }
         }
 
+        counts.columns = columnOf
+        let shortest = minimumFields ?? expected
         while true {
             switch scanner.nextRow() {
             case .end:
@@ -92,19 +130,29 @@ struct CSVReader {
                 counts.rowsRead += 1
                 counts.rowsRejected += 1
                 log.add(
-                    file, at(quote), .error,
+                    file, at(quote), .error, .unterminatedQuote,
                     "unterminated quoted field; row skipped, reading resumes at line \(scanner.line)" + rowNote(quote))
+                log.reject(.unterminatedQuote, row: scanner.rowBytes)
+                if log.stopped { return counts }
             case .fields:
                 counts.rowsRead += 1
+                if counts.rowsRead & (ProgressMeter.rowsPerTick - 1) == 0 {
+                    progress?.tick(rows: counts.rowsRead, position: scanner.pos)
+                    log.checkCancellation()
+                    if log.stopped { return counts }
+                }
                 let found = scanner.fieldCount
-                if found != expected {
+                if found != expected && !(found >= shortest && found < expected) {
                     counts.rowsRejected += 1
                     let spot = found < expected ? scanner.rowEnd : scanner.fields[expected].spot
-                    log.add(file, at(spot), .error, "expected \(expected) fields, found \(found)" + rowNote(spot))
+                    log.add(file, at(spot), .error, .fieldCount, "expected \(expected) fields, found \(found)" + rowNote(spot))
+                    log.reject(.fieldCount, row: scanner.rowBytes)
+                    if log.stopped { return counts }
                     continue
                 }
                 if !scanner.strayQuotes.isEmpty { reportQuotes() }
                 for k in 0..<found where scanner.fields[k].start != scanner.fields[k].end {
+                    if !scanner.fields[k].escaped && nullTokens.matches(scanner.rawField(k)) { continue }
                     let column = columnOf[k]
                     let note = scanner.withField(k, &unescaped) { table.set(column, $0) }
                     if case .none = note { continue }

@@ -12,7 +12,9 @@ struct CSVScanner {
 
     let bytes: UnsafeBufferPointer<UInt8>
     let delimiter: UInt8
-    /// Bytes trimmed around unquoted fields: space and tab, minus the delimiter.
+    /// Whether blanks around a field's content are dropped (`--trim`); otherwise kept as written.
+    let trims: Bool
+    /// Blanks: space and tab, minus the delimiter. Always allowed around a quoted field.
     private let blank1: UInt8, blank2: UInt8
     private(set) var pos: Int
     /// 1-based line of `pos`.
@@ -41,9 +43,10 @@ struct CSVScanner {
 
     private static let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8) {
+    init(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, trims: Bool = false) {
         self.bytes = bytes
         self.delimiter = delimiter
+        self.trims = trims
         blank1 = delimiter == 0x20 ? 0x09 : 0x20
         blank2 = delimiter == 0x09 ? 0x20 : 0x09
         let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
@@ -56,6 +59,14 @@ struct CSVScanner {
     mutating func rewindRow() {
         pos = rowStart
         line = rowLine
+    }
+
+    /// The current row as read, from its first byte to the next row (line end included).
+    var rowBytes: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: bytes[rowStart..<pos]) }
+
+    /// Field `k`'s bytes as they stand in the input (still escaped when `escaped`).
+    func rawField(_ k: Int) -> UnsafeBufferPointer<UInt8> {
+        UnsafeBufferPointer(rebasing: bytes[fields[k].start..<fields[k].end])
     }
 
     /// Calls `body` with field `k`'s text, unescaping `""` into `scratch` when needed.
@@ -103,6 +114,7 @@ struct CSVScanner {
         rowLine = line
 
         while true {
+            let fieldStart = pos
             var p = pos
             while p < n && isBlank(b[p]) { p += 1 }
             if p < n && b[p] == Self.quote {
@@ -138,7 +150,9 @@ struct CSVScanner {
                     resume(afterLineOf: open, line: openLine)
                     return .unterminated(quote: open)
                 }
-                fields.append(Field(start: open + 1, end: p, spot: open, escaped: hasEscapes))
+                var field = Field(start: open + 1, end: p, spot: open, escaped: hasEscapes)
+                if trims { trim(&field) }
+                fields.append(field)
                 p += 1
                 while p < n && isBlank(b[p]) { p += 1 }
             } else {
@@ -150,9 +164,9 @@ struct CSVScanner {
                     if c == Self.quote { strayQuotes.append((e, false)) }
                     e += 1
                 }
-                var end = e
-                while end > p && isBlank(b[end - 1]) { end -= 1 }
-                fields.append(Field(start: p, end: end, spot: p, escaped: false))
+                var field = Field(start: fieldStart, end: e, spot: fieldStart, escaped: false)
+                if trims { trim(&field) }
+                fields.append(field)
                 p = e
             }
             // At a delimiter, a line end or the end of input.
@@ -170,6 +184,17 @@ struct CSVScanner {
             line += 1
             return .fields
         }
+    }
+
+    private func trim(_ field: inout Field) {
+        while field.start < field.end && isBlank(bytes[field.start]) { field.start += 1 }
+        while field.end > field.start && isBlank(bytes[field.end - 1]) { field.end -= 1 }
+        if field.spot < field.start && bytes[field.spot] != Self.quote { field.spot = field.start }
+    }
+
+    /// Whether every field of the current row is blank (a blank line, or only delimiters).
+    var rowIsBlank: Bool {
+        fields.allSatisfy { f in (f.start..<f.end).allSatisfy { isBlank(bytes[$0]) } }
     }
 
     /// After an unterminated quote: continue on the line after the quote's line.

@@ -1,6 +1,6 @@
 // Reads one cell's UTF-8 text as bool, int, float, time or duration, strictly: a cell either
-// is exactly such a literal or it is not (no trimming, no `nan`, no `1,000`). Runs per distinct
-// cell text during inference and conversion.
+// is exactly such a literal or it is not (no `nan`, no `1,000`); callers trim blanks first.
+// Runs per distinct cell text during inference and conversion.
 
 enum CellText {
     /// `true`/`false`, any letter case.
@@ -78,6 +78,11 @@ enum CellText {
         return TimeFormat.parse(Substring(String(decoding: b, as: UTF8.self)))
     }
 
+    /// A time column's cell: in `layout`, or in any automatic layout when none is stated.
+    static func time(_ b: UnsafeBufferPointer<UInt8>, layout: TimeLayout?) -> Int64? {
+        layout?.parse(b) ?? (layout == nil ? TimeLayout.parseAutomatic(b) : nil)
+    }
+
     /// Plain seconds (`90`) or a count and a unit as `DurationFormat` prints them (`3d`, `-2h`).
     /// Only reached through a type override: inference never guesses durations.
     static func duration(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
@@ -89,16 +94,48 @@ enum CellText {
         return overflow ? nil : v
     }
 
-    /// The types a text could be read as, one bit per `DataType` in `inferenceOrder`.
-    static func candidates(_ b: UnsafeBufferPointer<UInt8>) -> UInt8 {
+    /// The types a text could be read as, one bit per `DataType` in `inferenceOrder`. Blanks
+    /// around the text are ignored, and a blank text fits every type (it is null there).
+    /// Two kinds of numbers are left as text, because reading them as numbers would change them:
+    /// a leading zero (`007`, `010`: codes, where `010` ≠ `10`), and an integer that no Int64 or
+    /// exact double holds (beyond Int64, or beyond 2^53 in a column that also has fractions).
+    static func candidates(_ raw: UnsafeBufferPointer<UInt8>) -> UInt8 {
+        let b = trim(raw)
+        if b.isEmpty { return 0b1111 }
         if bool(b) != nil { return 1 }
-        if int(b) != nil { return 2 | 4 }
+        if hasLeadingZero(b) { return 0 }
+        if let v = int(b) { return v.magnitude > 1 << 53 ? 2 : 2 | 4 }
+        if isIntegerSyntax(b) { return 0 }
         // Only an exponent or 300+ digits can overflow to infinity; skip the parse otherwise.
         if isFloatSyntax(b), b.count < 300 && !b.contains(where: { $0 | 0x20 == 0x65 }) || float(b) != nil {
             return 4
         }
         if time(b) != nil { return 8 }
         return 0
+    }
+
+    /// `0` followed by another digit at the start of the number (after a sign): `007`, `-01.5`.
+    static func hasLeadingZero(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        if i < b.count, b[i] == 0x2D || b[i] == 0x2B { i += 1 }
+        return i + 1 < b.count && b[i] == 0x30 && b[i + 1] &- 0x30 < 10
+    }
+
+    /// Optional sign, then digits only.
+    static func isIntegerSyntax(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        var i = 0
+        if i < b.count, b[i] == 0x2D || b[i] == 0x2B { i += 1 }
+        guard i < b.count else { return false }
+        return b[i...].allSatisfy { $0 &- 0x30 < 10 }
+    }
+
+    /// The text without the spaces and tabs around it: a number or date reads the same either
+    /// way, while a text column keeps the cell as written.
+    static func trim(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        var start = 0, end = b.count
+        while start < end, b[start] == 0x20 || b[start] == 0x09 { start += 1 }
+        while end > start, b[end - 1] == 0x20 || b[end - 1] == 0x09 { end -= 1 }
+        return start == 0 && end == b.count ? b : UnsafeBufferPointer(rebasing: b[start..<end])
     }
 
     /// Narrowest first: a column is the first type every one of its texts can be read as.

@@ -1,5 +1,5 @@
 // Makes a CSV header's column names unique and non-empty: the second `col` becomes `col_2`,
-// an empty name becomes `column_N` (N = its 1-based field number).
+// an empty name becomes `column_N` (N = its 1-based field number), or `row_name` when first.
 
 enum HeaderNames {
     /// The names to use, in field order, each with the warning to report when it was changed.
@@ -10,7 +10,8 @@ enum HeaderNames {
         var used = Set<String>()
         var result: [(String, String?)] = []
         for (i, name) in raw.enumerated() {
-            var chosen = name.isEmpty ? "column_\(i + 1)" : name
+            // An empty first name is how R's write.csv heads its row names.
+            var chosen = name.isEmpty ? (i == 0 && raw.count > 1 ? "row_name" : "column_\(i + 1)") : name
             if used.contains(chosen) || (name.isEmpty && given.contains(chosen)) {
                 let base = chosen
                 var k = 2
@@ -24,7 +25,7 @@ enum HeaderNames {
                 chosen == name
                 ? nil
                 : name.isEmpty
-                    ? "empty column name; using '\(chosen)'"
+                    ? (i == 0 && raw.count > 1 ? "empty first column name (R's row names); using '\(chosen)'" : "empty column name; using '\(chosen)'")
                     : "duplicate column name '\(name)'; using '\(chosen)'"
             result.append((chosen, message))
         }

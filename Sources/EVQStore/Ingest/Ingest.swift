@@ -1,5 +1,6 @@
-// The entry points: check the options and paths, read each file with its format's reader
-// into one accumulator, then assemble the table. File reading is the only Foundation use.
+// The entry points: expand the paths (globs, folders), decide each file's layout (format,
+// delimiter, named export), read every file into one accumulator, then assemble the table
+// and add the canonical columns of a named format.
 import Foundation
 
 /// Loads CSV, TSV and JSON Lines files into one `Table`.
@@ -9,30 +10,41 @@ import Foundation
 public enum Ingest {
     /// Reads every file into one table: columns are the union of all files' columns (first
     /// file's order, then new names as met), cells a file lacks are null, and types are
-    /// inferred over all files. Malformed rows and cells are in `issues`, never fatal.
+    /// inferred over all files. `paths` may hold globs and directories. Malformed rows and
+    /// cells are in `issues`, never fatal (unless `options.strict`).
     public static func load(
         paths: [String], tableName: String, options: IngestOptions = .init()
     ) throws(IngestError) -> IngestResult {
         guard !paths.isEmpty else { throw .noInput }
-        var run = try IngestRun(options: options)
-        var formats: [FileFormat] = []
-        for path in paths {
+        let files = try InputPaths.expand(paths)
+        var contents: [Data] = []
+        for path in files {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else { throw .fileNotFound(path) }
             if isDirectory.boolValue { throw .unreadable(path, "is a directory") }
-            guard let format = options.format ?? FileFormat(path: path) else { throw .unknownFormat(path) }
-            formats.append(format)
-        }
-        for (path, format) in zip(paths, formats) {
-            let data: Data
             do {
-                data = try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe)
+                contents.append(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
             } catch {
                 throw .unreadable(path, error.localizedDescription)
             }
-            data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: path, format: format) }
         }
-        return try run.finish(tableName: tableName, files: paths)
+        var layouts: [FileLayout] = []
+        for (path, data) in zip(files, contents) {
+            let layout = data.withUnsafeBytes { raw in
+                Result { () throws(IngestError) in
+                    try FileLayout(bytes: raw.bindMemory(to: UInt8.self), path: path, options: options, stated: options.eventFormat)
+                }
+            }
+            layouts.append(try layout.get())
+        }
+        var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat))
+        run.meter = options.progress.map { ProgressMeter(bytesTotal: contents.reduce(0) { $0 + $1.count }, report: $0) }
+        for (k, data) in contents.enumerated() {
+            data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: files[k], layout: layouts[k]) }
+            if run.log.stopped { break }
+        }
+        defer { run.meter?.finish() }
+        return try run.finish(tableName: tableName, files: files)
     }
 
     /// Reads text already in memory; `source` names it in issues.
@@ -41,56 +53,111 @@ public enum Ingest {
     public static func load(
         text: String, source: String, format: FileFormat, tableName: String, options: IngestOptions = .init()
     ) throws(IngestError) -> IngestResult {
-        var run = try IngestRun(options: options)
         var text = text
-        text.withUTF8 { run.read($0, file: source, format: format) }
-        return try run.finish(tableName: tableName, files: [source])
+        var options = options
+        options.format = format
+        let result = text.withUTF8 { bytes in
+            Result { () throws(IngestError) in
+                let layout = try FileLayout(bytes: bytes, path: source, options: options, stated: options.eventFormat)
+                var run = try IngestRun(options: options, formats: [layout.eventFormat])
+                run.read(bytes, file: source, layout: layout)
+                return try run.finish(tableName: tableName, files: [source])
+            }
+        }
+        return try result.get()
     }
 }
 
 /// One load in progress.
 private struct IngestRun {
     let options: IngestOptions
+    /// The named format of every file, when they all share one.
+    let eventFormat: EventFormat?
     var table: TableAccumulator
     var log = IssueLog()
     var rowsRead = 0
     var rowsRejected = 0
+    var meter: ProgressMeter?
+    /// The columns of the first CSV file, to report files that lack or add some.
+    private var firstColumns: (file: String, columns: Set<Int>)?
 
-    init(options: IngestOptions) throws(IngestError) {
-        var forced = options.types
-        for (name, type) in forced.sorted(by: { $0.key < $1.key }) where type == .list || type == .null {
+    init(options: IngestOptions, formats: [EventFormat?]) throws(IngestError) {
+        let shared = Set(formats.map { $0?.rawValue ?? "" })
+        eventFormat = shared.count == 1 ? formats.first! : nil
+        var forced = eventFormat?.forcedTypes ?? [:]
+        forced.merge(options.types) { _, user in user }
+        for (name, type) in options.types.sorted(by: { $0.key < $1.key }) where type == .list || type == .null {
             throw .unsupportedType(column: name, type)
         }
-        if let t = options.timeColumn {
-            if let type = forced[t], type != .time { throw .timeColumnNotTime(column: t, type) }
+        for t in ([options.timeColumn].compactMap { $0 } + options.timeLayouts.keys.sorted()) {
+            if let type = options.types[t], type != .time { throw .timeColumnNotTime(column: t, type) }
             forced[t] = .time
         }
         self.options = options
-        table = TableAccumulator(forcedTypes: forced)
+        table = TableAccumulator(forcedTypes: forced, layouts: options.timeLayouts)
+        log.stopsAtFirstError = options.strict
+        log.keepsRejectedRows = options.keepsRejectedRows
+        log.isCancelled = options.isCancelled
+        if shared.count > 1, let named = formats.compactMap({ $0 }).first {
+            log.add("", (1, 1), .warning, .layout,
+                    "files of different formats in one table (such as \(named.rawValue)); evq's canonical columns are not added")
+        }
     }
 
-    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, format: FileFormat) {
+    mutating func read(_ bytes: UnsafeBufferPointer<UInt8>, file: String, layout: FileLayout) {
         let counts: CSVReader.Counts
-        switch format {
+        switch layout.format {
         case .csv, .tsv:
-            let delimiter = options.delimiter ?? (format == .tsv ? 0x09 : 0x2C)
-            counts = CSVReader(delimiter: delimiter, hasHeader: options.hasHeader)
+            counts = CSVReader(delimiter: layout.delimiter, hasHeader: layout.hasHeader, trims: options.trim,
+                               nullTokens: NullTokens(options.nullTokens), columnNames: layout.eventFormat?.columnNames,
+                               minimumFields: layout.eventFormat?.minimumFields, progress: meter)
                 .read(bytes, file: file, into: &table, log: &log)
+            compareColumns(Set(counts.columns), file: file)
         case .jsonl:
-            counts = JSONLReader().read(bytes, file: file, into: &table, log: &log)
+            counts = JSONLReader(progress: meter).read(bytes, file: file, into: &table, log: &log)
         }
-        if bytes.allSatisfy({ JSONLineParser.isSpace($0) }) { log.add(file, (1, 1), .warning, "empty file") }
+        if bytes.allSatisfy({ JSONLineParser.isSpace($0) }) { log.add(file, (1, 1), .warning, .layout, "empty file") }
         rowsRead += counts.rowsRead
         rowsRejected += counts.rowsRejected
+        meter?.endFile(rows: counts.rowsRead, bytes: bytes.count)
+    }
+
+    /// Says once per file which columns it lacks or adds, against the first file.
+    private mutating func compareColumns(_ columns: Set<Int>, file: String) {
+        guard !columns.isEmpty else { return }
+        guard let first = firstColumns else {
+            firstColumns = (file, columns)
+            return
+        }
+        func names(_ ids: Set<Int>) -> String { ids.sorted().map { "'\(table.columns[$0].name)'" }.joined(separator: ", ") }
+        let lacks = first.columns.subtracting(columns), adds = columns.subtracting(first.columns)
+        if !lacks.isEmpty {
+            log.add(file, (1, 1), .warning, .columnsDiffer, "lacks \(lacks.count) column\(lacks.count == 1 ? "" : "s") of \(first.file): \(names(lacks)); null in its rows")
+        }
+        if !adds.isEmpty {
+            log.add(file, (1, 1), .warning, .columnsDiffer, "adds \(adds.count) column\(adds.count == 1 ? "" : "s") to \(first.file): \(names(adds)); null in the rows before")
+        }
     }
 
     func finish(tableName: String, files: [String]) throws(IngestError) -> IngestResult {
+        if log.cancelled { throw .cancelled }
+        if log.stopped, let first = log.firstError { throw .strict(first) }
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }
         if let t = options.timeColumn, !names.contains(t) { throw .unknownColumn(t) }
+        for t in options.timeLayouts.keys.sorted() where !names.contains(t) { throw .unknownColumn(t) }
+        var timeColumn = options.timeColumn
+        if timeColumn == nil, let e = eventFormat, names.contains(e.timeColumn) { timeColumn = e.timeColumn }
+        var built = TableAssembly.build(table, name: tableName, timeColumn: timeColumn)
+        var log = log
+        for c in table.columns where built.column(named: c.name)?.type == .time && TableAssembly.hasFractionalSeconds(c.texts) {
+            log.add(files.first ?? tableName, (1, 1), .warning, .layout,
+                    "column '\(c.name)': fractions of a second are dropped (times are kept to the second)")
+        }
+        if let e = eventFormat { built = CanonicalColumns.add(to: built, format: e) }
         return IngestResult(
-            table: TableAssembly.build(table, name: tableName, timeColumn: options.timeColumn),
-            issues: log.issues, rowsRead: rowsRead, rowsRejected: rowsRejected, cellsNulled: log.cellsNulled,
-            files: files)
+            table: built, eventFormat: eventFormat,
+            issues: log.issues, omitted: log.omitted, rejections: log.rejections, rejectedRows: log.rejectedRows,
+            rowsRead: rowsRead, rowsRejected: rowsRejected, cellsNulled: log.cellsNulled, files: files)
     }
 }

@@ -1,10 +1,33 @@
 // What ingest reports: per-row and per-cell issues (which never stop a load) and the errors
 // that do (no input, unreadable file, bad options).
 
-/// A problem found in an input file. Errors mark rejected rows and cells stored as null;
-/// warnings mark data that was loaded but repaired or renamed.
+/// A problem found in an input file. Errors mark rejected rows (not loaded); warnings mark
+/// data that was loaded but changed: a cell stored as null, repaired, or a column renamed.
 public struct IngestIssue: Sendable, CustomStringConvertible, Equatable {
     public enum Severity: String, Sendable { case error, warning }
+
+    /// What kind of problem, for counting the issues not shown in full.
+    public enum Reason: String, Sendable {
+        case fieldCount = "wrong number of fields"
+        case unterminatedQuote = "unterminated quoted field"
+        case badJSON = "malformed JSON line"
+        case unconvertible = "cell stored as null"
+        case invalidUTF8 = "invalid UTF-8 replaced"
+        case strayQuote = "stray quote kept"
+        case duplicateKey = "duplicate key"
+        case header = "header repaired"
+        case layout = "file layout"
+        case columnsDiffer = "files with other columns"
+    }
+
+    /// How many issues of one kind were not shown in full.
+    public struct Count: Sendable, Equatable {
+        public let severity: Severity
+        public let reason: Reason
+        /// The column, for cell issues.
+        public let column: String?
+        public internal(set) var count: Int
+    }
 
     public let file: String
     /// 1-based physical line of the offending spot.
@@ -13,13 +36,15 @@ public struct IngestIssue: Sendable, CustomStringConvertible, Equatable {
     public let column: Int
     public let message: String
     public let severity: Severity
+    public let reason: Reason
 
-    public init(file: String, line: Int, column: Int, message: String, severity: Severity) {
+    public init(file: String, line: Int, column: Int, message: String, severity: Severity, reason: Reason = .layout) {
         self.file = file
         self.line = line
         self.column = column
         self.message = message
         self.severity = severity
+        self.reason = reason
     }
 
     /// `file:line:col: error: message`, the form editors and compilers use.
@@ -40,6 +65,10 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
     case unsupportedType(column: String, DataType)
     /// `timeColumn` names a column whose forced type is not time.
     case timeColumnNotTime(column: String, DataType)
+    /// `IngestOptions.strict`: the first error in the input stopped the load.
+    case strict(IngestIssue)
+    /// `IngestOptions.isCancelled` said stop.
+    case cancelled
 
     public var description: String {
         switch self {
@@ -51,6 +80,9 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
         case .unsupportedType(let column, let type): "column '\(column)': cannot load values as \(type.rawValue)"
         case .timeColumnNotTime(let column, let type):
             "time column '\(column)' is forced to \(type.rawValue); it must be time"
+        case .cancelled: "load interrupted"
+        case .strict(let issue):
+            "\(issue.file):\(issue.line):\(issue.column): \(issue.message) (--strict stops at the first error)"
         }
     }
 }
@@ -58,13 +90,21 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
 /// A loaded table and what happened on the way.
 public struct IngestResult: Sendable {
     public let table: Table
-    /// In file order, then position order within a file.
+    /// The named format every file had (detected or stated); nil for plain tables.
+    public let eventFormat: EventFormat?
+    /// The first `IssueLog.fullIssueLimit` issues, in file order, then position order.
     public let issues: [IngestIssue]
+    /// The issues after those, counted by severity, reason and column.
+    public let omitted: [IngestIssue.Count]
+    /// Rejected rows counted by reason; the counts add up to `rowsRejected`.
+    public let rejections: [IngestIssue.Count]
+    /// With `IngestOptions.keepsRejectedRows`: the rejected rows' bytes as read, one per line.
+    public let rejectedRows: [UInt8]
     /// Data rows seen (header and blank lines excluded), loaded or rejected.
     public let rowsRead: Int
     /// Rows left out because they were malformed; `table.rowCount == rowsRead - rowsRejected`.
     public let rowsRejected: Int
-    /// Cells stored as null because they did not convert to a forced type.
+    /// Cells stored as null because they did not convert to a forced type (warnings).
     public let cellsNulled: Int
     public let files: [String]
 }

@@ -1,28 +1,93 @@
-// Collects the issues of one load and turns byte offsets into line and character column.
-// Positions are computed only when an issue is raised, so clean files pay nothing.
+// Collects the issues of one load: the first few in full, the rest only counted by column and
+// reason, so a million bad rows cost a counter, not 88 MB of messages. Also keeps rejected
+// rows' bytes for `--rejects`, and stops the readers at the first error under `--strict`.
 
 struct IssueLog {
+    /// Issues kept in full; later ones are only counted.
+    static let fullIssueLimit = 10
+
     private(set) var issues: [IngestIssue] = []
     private(set) var cellsNulled = 0
+    /// Issues beyond `fullIssueLimit`, by severity, column and reason, in first-seen order.
+    private(set) var omitted: [IngestIssue.Count] = []
+    private var omittedIndex: [String: Int] = [:]
+    /// Rejected rows by reason, in first-seen order.
+    private(set) var rejections: [IngestIssue.Count] = []
 
-    mutating func add(_ file: String, _ at: (line: Int, column: Int), _ severity: IngestIssue.Severity, _ message: String) {
-        issues.append(IngestIssue(file: file, line: at.line, column: at.column, message: message, severity: severity))
+    /// `--strict`: the first error sets `stopped`, and readers return at the end of that row.
+    var stopsAtFirstError = false
+    private(set) var stopped = false
+    /// Set when the load was cancelled; readers return as they do under `--strict`.
+    private(set) var cancelled = false
+    var isCancelled: (@Sendable () -> Bool)?
+
+    /// Polls `isCancelled` (readers call this every `ProgressMeter.rowsPerTick` rows).
+    mutating func checkCancellation() {
+        if isCancelled?() == true {
+            cancelled = true
+            stopped = true
+        }
+    }
+
+    /// The first error, kept in full even past `fullIssueLimit` (for `--strict`).
+    private(set) var firstError: IngestIssue?
+    /// `--rejects`: the bytes of every rejected row, line end included, in input order.
+    var keepsRejectedRows = false
+    private(set) var rejectedRows: [UInt8] = []
+
+    /// Records an issue. `message` and `at` are evaluated only for issues kept in full.
+    mutating func add(
+        _ file: String, _ at: @autoclosure () -> (line: Int, column: Int), _ severity: IngestIssue.Severity,
+        _ reason: IngestIssue.Reason, column: String? = nil, _ message: @autoclosure () -> String
+    ) {
+        if severity == .error && stopsAtFirstError { stopped = true }
+        if issues.count < Self.fullIssueLimit || (severity == .error && firstError == nil) {
+            let position = at()
+            let issue = IngestIssue(file: file, line: position.line, column: position.column, message: message(),
+                                    severity: severity, reason: reason)
+            if severity == .error && firstError == nil { firstError = issue }
+            if issues.count < Self.fullIssueLimit {
+                issues.append(issue)
+                return
+            }
+        }
+        let key = "\(severity.rawValue)\u{0}\(reason.rawValue)\u{0}\(column ?? "")"
+        if let i = omittedIndex[key] {
+            omitted[i].count += 1
+        } else {
+            omittedIndex[key] = omitted.count
+            omitted.append(IngestIssue.Count(severity: severity, reason: reason, column: column, count: 1))
+        }
+    }
+
+    /// Counts a rejected row, and keeps its bytes when asked to.
+    mutating func reject(_ reason: IngestIssue.Reason, row: UnsafeBufferPointer<UInt8>) {
+        if let i = rejections.firstIndex(where: { $0.reason == reason }) {
+            rejections[i].count += 1
+        } else {
+            rejections.append(IngestIssue.Count(severity: .error, reason: reason, column: nil, count: 1))
+        }
+        if keepsRejectedRows {
+            rejectedRows.append(contentsOf: row)
+            if row.last != 0x0A { rejectedRows.append(0x0A) }
+        }
     }
 
     /// Reports what the accumulator said about a stored cell.
     mutating func note(
-        _ note: TableAccumulator.CellNote, file: String, at: (line: Int, column: Int), column name: String,
-        text: UnsafeBufferPointer<UInt8>
+        _ note: TableAccumulator.CellNote, file: String, at: @autoclosure () -> (line: Int, column: Int),
+        column name: String, text: UnsafeBufferPointer<UInt8>
     ) {
         switch note {
         case .none: return
         case .unconvertible(let type):
             cellsNulled += 1
-            add(file, at, .error, "cannot read \(Self.quote(text)) as \(type.rawValue) in column '\(name)'; stored as null")
+            add(file, at(), .warning, .unconvertible, column: name,
+                "cannot read \(Self.quote(text)) as \(type.rawValue) in column '\(name)'; stored as null")
         case .invalidUTF8:
-            add(file, at, .warning, "invalid UTF-8 in column '\(name)'; replaced with U+FFFD")
+            add(file, at(), .warning, .invalidUTF8, column: name, "invalid UTF-8 in column '\(name)'; replaced with U+FFFD")
         case .replaced:
-            add(file, at, .warning, "duplicate key '\(name)'; the last value is kept")
+            add(file, at(), .warning, .duplicateKey, column: name, "duplicate key '\(name)'; the last value is kept")
         }
     }
 

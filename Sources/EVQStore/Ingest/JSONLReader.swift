@@ -9,6 +9,8 @@
 /// time and `""` is null); a number is its literal text; `true`/`false`; `null` is null;
 /// a nested array or object is its compact JSON text. Blank lines are skipped.
 struct JSONLReader {
+    var progress: ProgressMeter? = nil
+
     func read(
         _ bytes: UnsafeBufferPointer<UInt8>, file: String, into table: inout TableAccumulator, log: inout IssueLog
     ) -> CSVReader.Counts {
@@ -34,10 +36,17 @@ struct JSONLReader {
             if first == contentEnd { continue }
 
             counts.rowsRead += 1
+            if counts.rowsRead & (ProgressMeter.rowsPerTick - 1) == 0 {
+                progress?.tick(rows: counts.rowsRead, position: lineStart)
+                log.checkCancellation()
+                if log.stopped { return counts }
+            }
             if let failure = parser.parse(bytes, from: first, to: contentEnd) {
                 counts.rowsRejected += 1
                 let at = IssueLog.location(of: failure.pos, in: bytes, anchor: lineStart, anchorLine: line)
-                log.add(file, at, .error, failure.message + "; line skipped")
+                log.add(file, at, .error, .badJSON, failure.message + "; line skipped")
+                log.reject(.badJSON, row: UnsafeBufferPointer(rebasing: bytes[lineStart..<min(lineEnd + 1, n)]))
+                if log.stopped { return counts }
                 continue
             }
             func columnOf(_ k: Int, _ key: UnsafeBufferPointer<UInt8>) -> Int {

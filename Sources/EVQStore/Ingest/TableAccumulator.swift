@@ -6,6 +6,8 @@ struct TableAccumulator {
         let name: String
         /// Type from `IngestOptions.types`; nil = infer at the end.
         let forced: DataType?
+        /// For a time column: how its text is written; nil = `TimeLayout.automatic`.
+        let layout: TimeLayout?
         var texts = ByteInterner()
         /// One per row added so far (or one more while a row is open); `nullID` = empty cell.
         var ids: [UInt32] = []
@@ -29,17 +31,21 @@ struct TableAccumulator {
     private(set) var columns: [PendingColumn] = []
     private var indexByName: [String: Int] = [:]
     private let forcedTypes: [String: DataType]
+    private let layouts: [String: TimeLayout]
     /// Completed rows; every column's `ids` has this many entries between rows.
     private(set) var rowCount = 0
 
-    init(forcedTypes: [String: DataType]) { self.forcedTypes = forcedTypes }
+    init(forcedTypes: [String: DataType], layouts: [String: TimeLayout] = [:]) {
+        self.forcedTypes = forcedTypes
+        self.layouts = layouts
+    }
 
     var columnNames: [String] { columns.map(\.name) }
 
     /// The index of the named column, created (null for all earlier rows) when new.
     mutating func column(named name: String) -> Int {
         if let i = indexByName[name] { return i }
-        var c = PendingColumn(name: name, forced: forcedTypes[name])
+        var c = PendingColumn(name: name, forced: forcedTypes[name], layout: layouts[name])
         c.ids = [UInt32](repeating: Self.nullID, count: rowCount)
         columns.append(c)
         indexByName[name] = columns.count - 1
@@ -53,7 +59,7 @@ struct TableAccumulator {
         var note = CellNote.none
         if inserted {
             if let type = columns[column].forced {
-                let fails = !Self.converts(text, to: type)
+                let fails = !Self.converts(text, to: type, layout: columns[column].layout)
                 columns[column].unconvertible.append(fails)
             }
             if !Self.isValidUTF8(text) { note = .invalidUTF8 }
@@ -85,14 +91,18 @@ struct TableAccumulator {
         return false
     }
 
-    static func converts(_ text: UnsafeBufferPointer<UInt8>, to type: DataType) -> Bool {
+    /// Whether a cell reads as `type`; blanks around it are ignored, and a blank cell is
+    /// null without complaint.
+    static func converts(_ raw: UnsafeBufferPointer<UInt8>, to type: DataType, layout: TimeLayout? = nil) -> Bool {
+        let text = CellText.trim(raw)
+        if text.isEmpty { return true }
         switch type {
-        case .bool: CellText.bool(text) != nil
-        case .int: CellText.int(text) != nil
-        case .float: CellText.float(text) != nil
-        case .time: CellText.time(text) != nil
-        case .duration: CellText.duration(text) != nil
-        case .string, .list, .null: true
+        case .bool: return CellText.bool(text) != nil
+        case .int: return CellText.int(text) != nil
+        case .float: return CellText.float(text) != nil
+        case .time: return CellText.time(text, layout: layout) != nil
+        case .duration: return CellText.duration(text) != nil
+        case .string, .list, .null: return true
         }
     }
 

@@ -16,22 +16,50 @@ enum TableAssembly {
     }
 
     /// `explicit` when given (the caller made sure it exists and is forced to time), else the
-    /// first candidate name whose column is time.
-    static func timeColumnIndex(names: [String], types: [DataType], explicit: String?) -> Int? {
-        if let explicit { return names.firstIndex(of: explicit) }
+    /// first candidate name (any letter case) whose column is time, or whose every text reads
+    /// in an automatic layout (`20150218`); such a column becomes time (`types` is updated).
+    static func timeColumnIndex(_ pending: [TableAccumulator.PendingColumn], types: inout [DataType], explicit: String?) -> Int? {
+        if let explicit { return pending.firstIndex { $0.name == explicit } }
         for candidate in IngestOptions.timeColumnCandidates {
-            if let i = names.firstIndex(of: candidate), types[i] == .time { return i }
+            guard let i = pending.firstIndex(where: { $0.name.lowercased() == candidate.lowercased() }) else { continue }
+            if types[i] == .time { return i }
+            if pending[i].forced == nil, pending[i].texts.count > 0, readsAsTime(pending[i].texts) {
+                types[i] = .time
+                return i
+            }
         }
         return nil
     }
 
+    /// Whether some text is a timestamp with a fraction of a second (`14:30:05.250`), which a
+    /// time column stores to the second.
+    static func hasFractionalSeconds(_ texts: ByteInterner) -> Bool {
+        (0..<texts.count).contains { id in
+            texts.withValue(id) { b in
+                b.count > 9 && (3..<b.count).contains { i in
+                    b[i] == 0x2E && b[i - 3] == 0x3A && b[i - 1] &- 0x30 < 10 && i + 1 < b.count && b[i + 1] &- 0x30 < 10
+                }
+            }
+        }
+    }
+
+    /// Whether every distinct text reads as time in an automatic layout, blanks aside.
+    static func readsAsTime(_ texts: ByteInterner) -> Bool {
+        (0..<texts.count).allSatisfy { id in
+            texts.withValue(id) { b in
+                let t = CellText.trim(b)
+                return t.isEmpty || TimeLayout.parseAutomatic(t) != nil
+            }
+        }
+    }
+
     static func build(_ acc: TableAccumulator, name: String, timeColumn: String?) -> Table {
         let pending = acc.columns
-        let types = pending.map { $0.forced ?? inferType($0.texts) }
-        let timeIndex = timeColumnIndex(names: pending.map(\.name), types: types, explicit: timeColumn)
+        var types = pending.map { $0.forced ?? inferType($0.texts) }
+        let timeIndex = timeColumnIndex(pending, types: &types, explicit: timeColumn)
         var order: [UInt32]? = nil
         if let t = timeIndex {
-            order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts, CellText.time))
+            order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts) { CellText.time($0, layout: pending[t].layout) })
         }
         let columns = pending.indices.map { makeColumn(pending[$0], type: types[$0], order: order) }
         return Table(name: name, columns: columns, rowCount: acc.rowCount, timeColumnIndex: timeIndex)
@@ -57,9 +85,9 @@ enum TableAssembly {
         return keyed.map(\.row) + nulls
     }
 
-    /// Converts each distinct text once; nil where it does not convert.
+    /// Converts each distinct text once, ignoring blanks around it; nil where it does not convert.
     static func perText<T>(_ texts: ByteInterner, _ convert: (UnsafeBufferPointer<UInt8>) -> T?) -> [T?] {
-        (0..<texts.count).map { texts.withValue($0, convert) }
+        (0..<texts.count).map { texts.withValue($0) { convert(CellText.trim($0)) } }
     }
 
     static func makeColumn(_ c: TableAccumulator.PendingColumn, type: DataType, order: [UInt32]?) -> Column {
@@ -71,7 +99,7 @@ enum TableAssembly {
             let values: [Int64?] =
                 switch type {
                 case .int: perText(c.texts, CellText.int)
-                case .time: perText(c.texts, CellText.time)
+                case .time: perText(c.texts) { CellText.time($0, layout: c.layout) }
                 default: perText(c.texts, CellText.duration)
                 }
             let (data, mask) = expand(c.ids, values, order: order, zero: Int64(0))

@@ -1,0 +1,129 @@
+// Caseless substring, prefix, suffix and glob tests on UTF-8 bytes, without a String per value.
+// "Ignoring case" means: both sides lower-cased by Unicode's rules (String.lowercased()), then
+// compared code point by code point, without normalization. ASCII values, the common case, are
+// folded byte by byte in place; any other value is lower-cased once, which gives the same answer.
+
+import CRegex
+
+/// A needle or glob, lower-cased once when the query is checked.
+public struct CaselessText: Sendable {
+    public enum Test: Sendable { case contains, prefix, suffix }
+
+    /// ASCII lower case of a byte; bytes of 0x80 and above stay as they are.
+    @inline(__always)
+    static func lower(_ b: UInt8) -> UInt8 { b &- 65 < 26 ? b | 0x20 : b }
+
+    /// Runs `body` on the value's bytes, lower-cased: in place of the ASCII bytes themselves
+    /// (`folded` false: the caller folds), or on the Unicode lower case of a non-ASCII value.
+    @inline(__always)
+    static func withLowered<R>(_ value: String, _ body: (UnsafeBufferPointer<UInt8>, _ needsFolding: Bool) -> R) -> R {
+        if let r = value.utf8.withContiguousStorageIfAvailable({ bytes -> R? in
+            isASCII(bytes) ? body(bytes, true) : nil
+        }), let r { return r }
+        var lowered = value.lowercased()
+        return lowered.withUTF8 { body($0, false) }
+    }
+
+    /// Eight bytes at a time: no byte has its high bit set.
+    @inline(__always)
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = bytes.baseAddress else { return true }
+        let n = bytes.count
+        var i = 0
+        var high: UInt64 = 0
+        let raw = UnsafeRawPointer(base)
+        while i + 8 <= n {
+            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
+        }
+        while i < n { high |= UInt64(base[i]); i += 1 }
+        return high & 0x8080_8080_8080_8080 == 0
+    }
+
+    /// Whether `needle` (already lower case) occurs in `hay` at `at`, folding hay's ASCII when asked.
+    @inline(__always)
+    static func equal(_ hay: UnsafeBufferPointer<UInt8>, at: Int, _ needle: UnsafeBufferPointer<UInt8>, fold: Bool) -> Bool {
+        if fold {
+            for j in 0..<needle.count where lower(hay[at + j]) != needle[j] { return false }
+        } else {
+            for j in 0..<needle.count where hay[at + j] != needle[j] { return false }
+        }
+        return true
+    }
+
+    /// First position at or after `from` where `needle` occurs, or nil.
+    static func find(_ needle: UnsafeBufferPointer<UInt8>, in hay: UnsafeBufferPointer<UInt8>, from: Int, fold: Bool) -> Int? {
+        let m = needle.count
+        guard m > 0 else { return from <= hay.count ? from : nil }
+        guard hay.count - from >= m else { return nil }
+        let first = needle[0]
+        let last = hay.count - m
+        var i = from
+        if fold {
+            while i <= last {
+                if lower(hay[i]) == first, equal(hay, at: i, needle, fold: true) { return i }
+                i += 1
+            }
+        } else {
+            while i <= last {
+                if hay[i] == first, equal(hay, at: i, needle, fold: false) { return i }
+                i += 1
+            }
+        }
+        return nil
+    }
+
+    /// How many values ahead a scan asks for bytes: enough to overlap a few cache misses.
+    static let lookahead = 24
+
+    /// Asks for the bytes of a native heap string without touching it (reading the string the
+    /// safe way would retain it, which is the very cache miss we try to hide). The address comes
+    /// from the string's second word as laid out on 64-bit platforms (object pointer under a
+    /// 4-bit discriminator, bytes 32 past it); a prefetch never faults, so a small or bridged
+    /// string, whose word is no such pointer, costs nothing but a useless hint.
+    @inline(__always)
+    static func prefetch(_ values: UnsafeBufferPointer<String>, _ i: Int) {
+        let word = UnsafeRawPointer(values.baseAddress! + i).load(fromByteOffset: 8, as: UInt.self)
+        evq_prefetch(UnsafeRawPointer(bitPattern: (word & 0x0FFF_FFFF_FFFF_FFFF) &+ 32))
+    }
+
+    let needle: [UInt8]
+    let test: Test
+
+    init(_ text: String, _ test: Test) {
+        needle = Array(text.lowercased().utf8)
+        self.test = test
+    }
+
+    func matches(_ value: String) -> Bool {
+        needle.withUnsafeBufferPointer { matches(value, $0) }
+    }
+
+    @inline(__always)
+    func matches(_ value: String, _ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        Self.withLowered(value) { hay, fold in
+            switch test {
+            case .contains: Self.find(n, in: hay, from: 0, fold: fold) != nil
+            case .prefix: hay.count >= n.count && Self.equal(hay, at: 0, n, fold: fold)
+            case .suffix: hay.count >= n.count && Self.equal(hay, at: hay.count - n.count, n, fold: fold)
+            }
+        }
+    }
+
+    /// `matches` for every value, the needle pinned once; stops early (leaving false) when cancelled.
+    func matchEach(_ values: [String], _ cancelled: () -> Bool) -> [Bool] {
+        var member = [Bool](repeating: false, count: values.count)
+        needle.withUnsafeBufferPointer { n in
+            member.withUnsafeMutableBufferPointer { out in
+                values.withUnsafeBufferPointer { vs in
+                    for i in vs.indices {
+                        if i & 1023 == 0, cancelled() { break }
+                        if i + Self.lookahead < vs.count { Self.prefetch(vs, i + Self.lookahead) }
+                        out[i] = matches(vs[i], n)
+                    }
+                }
+            }
+        }
+        return member
+    }
+}

@@ -1,0 +1,94 @@
+// The rewriting passes that move operators: filters and limits down, sort + limit into top.
+// Each keeps the answer and its row order: a filter commutes with a stable sort and with
+// row-wise operators (projections, the one-row-per-input lookup); a limit commutes with
+// row-wise projections only.
+
+import EVQSyntax
+
+extension Optimizer {
+    // MARK: filterPushdown
+
+    static func pushFilters(_ node: PlanNode) -> PlanNode {
+        guard let input = node.input else { return node }
+        let inner = pushFilters(input)
+        if case .filter(_, let p) = node { return push(p, into: inner) }
+        return node.replacingInput(inner)
+    }
+
+    /// `filter(node, p)`, with the conjuncts of `p` placed as low as they can go.
+    private static func push(_ p: TypedExpr, into node: PlanNode) -> PlanNode {
+        switch node {
+        case .filter(let x, let q):
+            return .filter(x, and(q, p))
+        case .sort(let x, let keys):
+            return .sort(push(p, into: x), keys)
+        case .project(let x, let items):
+            // A conjunct moves when every column it reads is passed through unchanged.
+            var source: [Int: Int] = [:]
+            for (out, item) in items.enumerated() {
+                if let i = item.expr.columnIndex { source[out] = i }
+            }
+            var moved: [TypedExpr] = [], kept: [TypedExpr] = []
+            for c in splitAnd(p) {
+                if let m = c.remappingColumns({ source[$0] }) { moved.append(m) } else { kept.append(c) }
+            }
+            let below = joinAnd(moved).map { push($0, into: x) } ?? x
+            let projected = PlanNode.project(below, items)
+            return joinAnd(kept).map { .filter(projected, $0) } ?? projected
+        case .lookup(let x, let right, let l, let r, let columns):
+            // Conjuncts on the left side's columns only (the added columns come after them).
+            let leftWidth = x.width
+            var moved: [TypedExpr] = [], kept: [TypedExpr] = []
+            for c in splitAnd(p) {
+                if c.referencedColumns.allSatisfy({ $0 < leftWidth }) { moved.append(c) } else { kept.append(c) }
+            }
+            let below = joinAnd(moved).map { push($0, into: x) } ?? x
+            let joined = PlanNode.lookup(below, right: right, leftKey: l, rightKey: r, columns: columns)
+            return joinAnd(kept).map { .filter(joined, $0) } ?? joined
+        default:
+            return .filter(node, p)
+        }
+    }
+
+    // MARK: limitPushdown
+
+    static func pushLimits(_ node: PlanNode) -> PlanNode {
+        guard let input = node.input else { return node }
+        let inner = pushLimits(input)
+        guard case .limit(_, let n) = node else { return node.replacingInput(inner) }
+        switch inner {
+        case .project(let x, let items):
+            return .project(pushLimits(.limit(x, n)), items)
+        case .limit(let x, let m):
+            return .limit(x, min(n, m))
+        default:
+            return .limit(inner, n)
+        }
+    }
+
+    // MARK: topN
+
+    static func sortLimitToTop(_ node: PlanNode) -> PlanNode {
+        guard let input = node.input else { return node }
+        let inner = sortLimitToTop(input)
+        if case .limit(_, let n) = node, case .sort(let x, let keys) = inner { return .top(x, n, keys) }
+        return node.replacingInput(inner)
+    }
+
+    // MARK: conjunctions
+
+    static func splitAnd(_ e: TypedExpr) -> [TypedExpr] {
+        if case .and(let a, let b) = e.kind { return splitAnd(a) + splitAnd(b) }
+        return [e]
+    }
+
+    static func joinAnd(_ es: [TypedExpr]) -> TypedExpr? {
+        guard var acc = es.first else { return nil }
+        for e in es.dropFirst() { acc = and(acc, e) }
+        return acc
+    }
+
+    static func and(_ a: TypedExpr, _ b: TypedExpr) -> TypedExpr {
+        TypedExpr(.and(a, b), .bool, a.span.to(b.span))
+    }
+}
