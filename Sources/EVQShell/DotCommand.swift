@@ -193,10 +193,17 @@ enum DotCommands {
     private static func loadInterruptibly(_ source: DataSource, into state: ShellState) throws(EVQError) -> [LoadReport]? {
         let size = (try? FileManager.default.attributesOfItem(atPath: source.path)[.size] as? Int64) ?? nil
         let progress = ProgressLine.onTerminal("loading \((source.path as NSString).lastPathComponent)" + (size.map { " (\(ProgressLine.bytes($0)))" } ?? ""))
+        let detail = progress?.detail
+        var options = LoadOptions()
+        options.progress = { _, p in if !p.finished { detail?.set(p.description) } }
+        let loadOptions = options
+        let isCancelled = state.session.isCancelled
         let outcome = Interruptible.run(progress: progress, interrupted: state.isInterrupted) { () -> Result<(Session, [LoadReport]), EVQError> in
             let scratch = Session()
+            // The loader polls this too, so an abandoned load also stops soon instead of running to its end.
+            scratch.isCancelled = isCancelled
             do throws(EVQError) {
-                return .success((scratch, try DataLoader.load([source], into: scratch)))
+                return .success((scratch, try DataLoader.load([source], into: scratch, options: loadOptions)))
             } catch {
                 return .failure(error)
             }

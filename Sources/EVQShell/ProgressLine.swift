@@ -3,6 +3,7 @@
 // for work that has taken over a second, so quick commands and pipes never see it.
 
 import Foundation
+import Synchronization
 
 final class ProgressLine {
     private let sink: TextSink
@@ -11,6 +12,9 @@ final class ProgressLine {
     private var shown = false
     /// What is being done: `loading big.csv (44.0 MB)`.
     let label: String
+    /// How far the work got, when it can say (`1,048,576 rows, 120 of 207 MB, 95 MB/s, 1 s left`);
+    /// set from the worker thread, drawn by the waiting one.
+    let detail = ProgressDetail()
 
     init(_ label: String, sink: TextSink) {
         self.label = label
@@ -33,8 +37,8 @@ final class ProgressLine {
         shown = true
     }
 
-    /// `loading big.csv (44.0 MB): 3.2 s (Ctrl-C stops it)`.
-    func text() -> String { label + ": " + Self.seconds(elapsedSeconds) + " (Ctrl-C stops it)" }
+    /// `loading big.csv (44.0 MB): 3.2 s (Ctrl-C stops it)`, with the work's own detail when it gave one.
+    func text() -> String { label + ": " + (detail.text ?? Self.seconds(elapsedSeconds)) + " (Ctrl-C stops it)" }
 
     static func seconds(_ s: Double) -> String { String(format: "%.1f s", s) }
 
@@ -50,4 +54,11 @@ final class ProgressLine {
         if shown { sink.write("\r\u{1b}[K") }
         shown = false
     }
+}
+
+/// The latest progress text a worker thread reported.
+final class ProgressDetail: Sendable {
+    private let value = Mutex<String?>(nil)
+    var text: String? { value.withLock { $0 } }
+    func set(_ text: String) { value.withLock { $0 = text } }
 }

@@ -245,8 +245,11 @@ struct PromptPTYTests {
         try evq.waitForPrompt()
         try evq.waitForRawMode()
         evq.type(".load \(home)/big.csv\r")
-        // After a second, a progress line on stderr, redrawn in place.
-        try evq.waitUntil("the progress line") { $0.lastLine.hasPrefix("loading big.csv (") && $0.lastLine.hasSuffix(" s (Ctrl-C stops it)") }
+        // After a second, a progress line on stderr, redrawn in place: rows, bytes, rate and time left.
+        try evq.waitUntil("the progress line") { screen in
+            screen.lastLine.hasPrefix("loading big.csv (") && screen.lastLine.contains(" rows, ") && screen.lastLine.contains(" MB/s, ")
+                && screen.lastLine.hasSuffix(" s left (Ctrl-C stops it)")
+        }
         let pressed = ContinuousClock.now
         evq.type("\u{03}")
         let shown = try evq.waitUntil("the interrupted load") { $0.lines.suffix(2) == ["Interrupted: nothing was loaded", "evq> "] }
