@@ -55,7 +55,7 @@ struct Report {
     private mutating func printQueries() {
         let t0 = options.duckdbThreads[0]
         print("")
-        print("queries: median of warm runs in ms (evq: Session.query end to end, one thread; duckdb: execute + fetchall)")
+        print("queries: median of warm runs in ms (evq: Session.query end to end, its default threads; duckdb: execute + fetchall)")
         var table: [[String]] = []
         for (group, list) in [("classes", queries.classes), ("off the index path (issue 7, Why)", queries.why)] {
             table.append(["-- \(group)", "", "", "", "", "", "", "", "", "", "", ""])
