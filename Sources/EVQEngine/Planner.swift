@@ -79,6 +79,12 @@ struct IndexSelector {
                 if values.count > 1 { rows.sort() }
                 postingSets.append(rows)
                 uses.append("posting lists: \(source.text(of: c.span)) (\(rows.count) rows)")
+            } else if let (column, keys) = intEquality(c, table), let index = table.columns[column].keyIndex {
+                var rows: [UInt32] = []
+                for k in Set(keys).sorted() { rows.append(contentsOf: index.rows(of: k)) }
+                if keys.count > 1 { rows.sort() }
+                postingSets.append(rows)
+                uses.append("key index: \(source.text(of: c.span)) (\(rows.count) rows)")
             } else if case .text(.words(let phrases, let all), let e, false) = c.kind, let i = e.columnIndex,
                       case .string = table.columns[i].data
             {
@@ -162,6 +168,34 @@ struct IndexSelector {
                 values.append(s)
             }
             return (i, values)
+        default:
+            return nil
+        }
+    }
+
+    /// `(column, keys)` when `c` is `col == 5` or `col in [1, 2]` on an int column with int
+    /// constants (a float constant equal to an int also matches by value: left to the scan).
+    private func intEquality(_ c: TypedExpr, _ table: Table) -> (Int, [Int64])? {
+        func intColumn(_ e: TypedExpr) -> Int? {
+            guard let i = e.columnIndex, table.columns[i].type == .int else { return nil }
+            return i
+        }
+        switch c.kind {
+        case .compare(.eq, let a, let b):
+            let (col, k) = a.columnIndex != nil ? (a, b) : (b, a)
+            guard let i = intColumn(col), case .constant(.int(let v)) = k.kind else { return nil }
+            return (i, [v])
+        case .inSet(let a, let set, false, false):
+            guard let i = intColumn(a) else { return nil }
+            var keys: [Int64] = []
+            for v in set {
+                switch v {
+                case .int(let x): keys.append(x)
+                case .null: continue
+                default: return nil
+                }
+            }
+            return (i, keys)
         default:
             return nil
         }

@@ -7,6 +7,7 @@ public struct Column: Sendable {
     public let data: ColumnData
     /// `isNull[row]`; nil when the column has no nulls (the common case, kept free).
     public let isNull: ContiguousArray<Bool>?
+    private let keyIndexCache = LazyIntKeyIndex()
 
     public init(name: String, type: DataType, data: ColumnData, isNull: ContiguousArray<Bool>?) {
         self.name = name
@@ -28,6 +29,13 @@ public struct Column: Sendable {
     @inline(__always)
     public func isNull(_ row: Int) -> Bool { isNull?[row] ?? false }
 
+    /// The rows sorted by value, for an int column; built on first use (a loaded table's when
+    /// it is added). Nil for other columns.
+    public var keyIndex: IntKeyIndex? {
+        guard type == .int, case .int(let v) = data else { return nil }
+        return keyIndexCache.get { IntKeyIndex(v, nulls: isNull) }
+    }
+
     /// The value at a row, boxed. For results and the general expression path only:
     /// kernels read `data` directly.
     public func value(at row: Int) -> Value {
@@ -46,17 +54,33 @@ public struct Column: Sendable {
         }
     }
 
-    /// A new column holding `rows` of this one, in that order (dictionary shared, postings rebuilt).
+    /// A new column holding `rows` of this one, in that order (dictionary shared).
     public func gather<S: Collection>(_ rows: S) -> Column where S.Element == UInt32 {
-        let mask = isNull.map { m in ContiguousArray(rows.lazy.map { m[Int($0)] }) }
+        gather(rows as? [UInt32] ?? Array(rows))
+    }
+
+    /// The same for an array of row ids: one specialised loop per buffer type.
+    public func gather(_ rows: [UInt32]) -> Column {
+        let mask = isNull.map { Self.pick($0, rows) }
         switch data {
-        case .bool(let v): return Column(name: name, type: type, data: .bool(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
-        case .int(let v): return Column(name: name, type: type, data: .int(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
-        case .float(let v): return Column(name: name, type: type, data: .float(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
+        case .bool(let v): return Column(name: name, type: type, data: .bool(Self.pick(v, rows)), isNull: mask)
+        case .int(let v): return Column(name: name, type: type, data: .int(Self.pick(v, rows)), isNull: mask)
+        case .float(let v): return Column(name: name, type: type, data: .float(Self.pick(v, rows)), isNull: mask)
         case .string(let s):
-            let ids = ContiguousArray(rows.lazy.map { s.ids[Int($0)] })
-            return Column(name: name, type: type, data: .string(StringColumn(ids: ids, dictionary: s.dictionary)), isNull: mask)
-        case .boxed(let v): return Column(name: name, type: type, data: .boxed(ContiguousArray(rows.lazy.map { v[Int($0)] })), isNull: mask)
+            return Column(name: name, type: type, data: .string(StringColumn(ids: Self.pick(s.ids, rows), dictionary: s.dictionary)), isNull: mask)
+        case .boxed(let v): return Column(name: name, type: type, data: .boxed(Self.pick(v, rows)), isNull: mask)
+        }
+    }
+
+    @inline(__always)
+    private static func pick<T>(_ values: ContiguousArray<T>, _ rows: [UInt32]) -> ContiguousArray<T> {
+        values.withUnsafeBufferPointer { v in
+            rows.withUnsafeBufferPointer { r in
+                ContiguousArray(unsafeUninitializedCapacity: r.count) { out, count in
+                    for k in 0..<r.count { (out.baseAddress! + k).initialize(to: v[Int(r[k])]) }
+                    count = r.count
+                }
+            }
         }
     }
 

@@ -1,6 +1,8 @@
 // Dictionary-encoded strings with a posting list per distinct value, so that
 // `actor1 == "X"` reads the rows of X directly instead of scanning the column.
 
+import Synchronization
+
 /// The distinct strings of a column, sorted, so that id order is string order
 /// (sorting and range comparisons can work on ids).
 public final class StringDictionary: Sendable {
@@ -60,12 +62,24 @@ public final class StringColumn: Sendable {
 
     public let ids: ContiguousArray<UInt32>
     public let dictionary: StringDictionary
-    public let postings: PostingLists
+    private let lazyPostings = Mutex<PostingLists?>(nil)
 
     public init(ids: ContiguousArray<UInt32>, dictionary: StringDictionary) {
         self.ids = ids
         self.dictionary = dictionary
-        self.postings = PostingLists(ids: ids, valueCount: dictionary.count)
+    }
+
+    /// The rows of each value. Built on first use: the columns of a loaded table get them when
+    /// it is added (`Table.prepareIndexes`), while the many columns made while a query runs
+    /// (gathered results, projections) never need them, and building them costs as much as
+    /// the whole dictionary even for a one-row result.
+    public var postings: PostingLists {
+        lazyPostings.withLock { slot in
+            if let built = slot { return built }
+            let built = PostingLists(ids: ids, valueCount: dictionary.count)
+            slot = built
+            return built
+        }
     }
 
     /// The word index over this column's values, built on first use and shared by every

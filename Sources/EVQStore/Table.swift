@@ -25,12 +25,20 @@ public final class Table: Sendable {
         #endif
     }
 
-    /// Builds what would otherwise be built by the first query that needs it (the word index
-    /// of each text column), so that no query pays for it. Loaders call it once per table.
+    /// Builds what would otherwise be built by the first query that needs it (the posting
+    /// lists and word index of each text column), so that no query pays for it. Loaders call
+    /// it once per table.
     public func prepareIndexes() {
         for c in columns {
-            if case .string(let s) = c.data { _ = s.wordIndex }
+            if case .string(let s) = c.data {
+                _ = s.postings
+                _ = s.wordIndex
+            }
         }
+        // Key indexes of the id columns (`id`, `event_id`, `GLOBALEVENTID`...) now, one sort per
+        // core; other int columns (counts such as fatalities) get theirs at the first lookup.
+        let keys = columns.filter { $0.type == .int && $0.name.lowercased().hasSuffix("id") }
+        _ = Parallel.map(keys.count) { keys[$0].keyIndex?.rows.count }
     }
 
     public func columnIndex(named name: String) -> Int? { indexByName[name] }

@@ -145,3 +145,38 @@ extension Table {
         Table(name: name, columns: columns, rowCount: rowCount, timeColumnIndex: timeColumnIndex)
     }
 }
+
+@Suite struct KeyIndexTests {
+    static let table: Table = {
+        var b = TableBuilder(name: "events")
+        let ids: [Int64?] = [40, 7, nil, 7, -3, 12, 40, 9_007_199_254_740_993, 5]
+        b.addColumn("id", ids.map { $0.map(Value.int) ?? .null }, type: .int)
+        b.addColumn("n", ids.indices.map { .int(Int64($0)) }, type: .int)
+        return b.build()
+    }()
+
+    private func ns(_ condition: String) throws -> [Value] {
+        try Session(tables: [Self.table]).query("events | where \(condition) | project n").values(of: "n") ?? []
+    }
+
+    @Test func equalityAndListsOnIntColumnsUseTheKeyIndex() throws {
+        #expect(try ns("id == 7") == [.int(1), .int(3)])
+        #expect(try ns("id in [40, 5, 99, null]") == [.int(0), .int(6), .int(8)])
+        #expect(try ns("id == 9007199254740993") == [.int(7)])
+        #expect(try ns("id == -3 and n > 3") == [.int(4)])
+        #expect(try ns("id == 1") == [])
+        // A float constant equal to an int matches by value, through the scan.
+        #expect(try ns("id == 7.0") == [.int(1), .int(3)])
+        var plan = ""
+        try Session(tables: [Self.table]).run("explain events | where id in [40, 5] and n > 0") { outcome in
+            if case .text(let t) = outcome { plan = t }
+        }
+        #expect(plan.contains("key index: id in [40, 5] (3 rows)"))
+    }
+
+    @Test func theKeyIndexMatchesAScan() throws {
+        for k in [40, 7, -3, 12, 5, 0] {
+            #expect(try ns("id == \(k)") == ns("id + 0 == \(k)"), "id == \(k)")
+        }
+    }
+}

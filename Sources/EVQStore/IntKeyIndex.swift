@@ -1,0 +1,57 @@
+// An index for integer columns (ids, codes, counts): the rows sorted by value, so that
+// `id == 123` or `id in [1, 2]` is a binary search instead of a scan. Two flat buffers, as
+// the posting lists are, ready to be mapped from disk later.
+
+import Synchronization
+
+public struct IntKeyIndex: Sendable {
+    /// The non-null values in ascending order; `rows[i]` holds `values[i]`. Equal values keep
+    /// their rows ascending.
+    public let values: ContiguousArray<Int64>
+    public let rows: ContiguousArray<UInt32>
+
+    public init(_ column: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?) {
+        var order = ContiguousArray<UInt32>()
+        order.reserveCapacity(column.count)
+        for r in 0..<column.count where nulls?[r] != true { order.append(UInt32(r)) }
+        column.withUnsafeBufferPointer { v in
+            // Ties broken by row, so the rows of one value come out ascending.
+            order.sort { a, b in v[Int(a)] != v[Int(b)] ? v[Int(a)] < v[Int(b)] : a < b }
+        }
+        self.rows = order
+        self.values = ContiguousArray(order.lazy.map { column[Int($0)] })
+    }
+
+    /// The rows holding `value`, ascending.
+    public func rows(of value: Int64) -> ArraySlice<UInt32> {
+        let lo = firstIndex(notBelow: value)
+        var hi = lo
+        while hi < values.count && values[hi] == value { hi += 1 }
+        return rows[lo..<hi]
+    }
+
+    private func firstIndex(notBelow value: Int64) -> Int {
+        var lo = 0, hi = values.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if values[mid] < value { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
+
+/// Builds an int column's key index on first use and keeps it; safe across threads.
+public final class LazyIntKeyIndex: Sendable {
+    private let cache = Mutex<IntKeyIndex?>(nil)
+
+    public init() {}
+
+    public func get(_ build: () -> IntKeyIndex) -> IntKeyIndex {
+        cache.withLock { slot in
+            if let index = slot { return index }
+            let index = build()
+            slot = index
+            return index
+        }
+    }
+}
