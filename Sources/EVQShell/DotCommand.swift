@@ -246,9 +246,15 @@ enum DotCommands {
             names = state.session.tableNames
         }
         var tableColumn: [Value] = [], column: [Value] = [], type: [Value] = [], distinct: [Value] = [], nulls: [Value] = []
+        var index: [Value] = []
         for name in names {
             let t = state.session.catalog.tables[name]!
-            for c in t.columns {
+            for (i, c) in t.columns.enumerated() {
+                // What answers a condition on the column without a scan (see explain).
+                if i == t.timeColumnIndex { index.append(.string("time order")) }
+                else if case .string = c.data { index.append(.string("values, words")) }
+                else if c.type == .int, c.name.lowercased().hasSuffix("id") { index.append(.string("key")) }
+                else { index.append(.null) }
                 tableColumn.append(.string(name))
                 column.append(.string(c.name))
                 type.append(.string(c.type.rawValue))
@@ -262,6 +268,7 @@ enum DotCommands {
         b.addColumn("type", type)
         b.addColumn("distinct", distinct, type: .int)
         b.addColumn("nulls", nulls)
+        b.addColumn("index", index, type: .string)
         state.output.write(Renderer.render(b.build(), as: state.format))
     }
 

@@ -36,12 +36,12 @@ import Testing
 
             """)
         #expect(run([".schema events"]).out == """
-             column     | type   | distinct | nulls
-            ------------+--------+----------+-------
-             date       | time   |     null |     0
-             actor1     | string |        4 |     0
-             country    | string |        4 |     0
-             fatalities | int    |     null |     1
+             column     | type   | distinct | nulls | index
+            ------------+--------+----------+-------+---------------
+             date       | time   |     null |     0 | time order
+             actor1     | string |        4 |     0 | values, words
+             country    | string |        4 |     0 | values, words
+             fatalities | int    |     null |     1 | null
             (4 rows)
 
             """)
