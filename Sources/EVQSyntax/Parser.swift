@@ -67,6 +67,17 @@ public struct Parser {
 
     private func peek(_ k: Int = 1) -> Token { tokens[min(p + k, tokens.count - 1)] }
 
+    /// What a token left over after a statement usually means, for habits from SQL and other tools.
+    private func trailingHint(_ t: Token) -> String? {
+        if t.isSymbol(.assign) { return "to compare, write '==' (a single '=' names a column or a value)" }
+        guard let word = t.identifier else { return nil }
+        if StageName(rawValue: word) != nil { return "add '|' before '\(word)'" }
+        switch word.lowercased() {
+        case "between", "to": return "a range is written with '..', both ends included: fatalities in 1 .. 5, date in 2024-10-01 .. 2024-10-31"
+        default: return nil
+        }
+    }
+
     private func error(_ message: String, at span: Span? = nil, hint: String? = nil, notes: [Diagnostic.Note] = []) -> Diagnostic {
         Diagnostic(message, at: span ?? here, hint: hint, notes: notes, atEndOfInput: current.kind == .eof && span == nil)
     }
@@ -105,9 +116,7 @@ public struct Parser {
                 }
                 let s = try statement()
                 if !atStatementEnd {
-                    throw error("expected '|' or the end of the statement, found \(current.kind.display)",
-                                hint: current.isSymbol(.assign) ? "to compare, write '==' (a single '=' names a column or a value)"
-                                    : current.identifier.flatMap { StageName(rawValue: $0) != nil ? "add '|' before '\($0)'" : nil })
+                    throw error("expected '|' or the end of the statement, found \(current.kind.display)", hint: trailingHint(current))
                 }
                 statements.append(s)
             } catch {

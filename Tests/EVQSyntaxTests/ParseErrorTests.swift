@@ -51,6 +51,10 @@ private let stageList = "(where, project, extend, sort, order, take, ...)"
                   hint: "to compare, write '==' (a single '=' names a column or a value)"),
         ErrorCase(input: "events | where actor1 1️⃣=2️⃣ \"IS\"", message: "expected '|' or the end of the statement, found '='",
                   hint: "to compare, write '==' (a single '=' names a column or a value)"),
+        ErrorCase(input: "events | where fatalities 1️⃣between2️⃣ 1 and 5", message: "expected '|' or the end of the statement, found 'between'",
+                  hint: "a range is written with '..', both ends included: fatalities in 1 .. 5, date in 2024-10-01 .. 2024-10-31"),
+        ErrorCase(input: "events | where date in 2024-10-01 1️⃣to2️⃣ 2024-10-05", message: "expected '|' or the end of the statement, found 'to'",
+                  hint: "a range is written with '..', both ends included: fatalities in 1 .. 5, date in 2024-10-01 .. 2024-10-31"),
     ])
     func midInputErrors(_ c: ErrorCase) {
         let m = Marked(c.input)
