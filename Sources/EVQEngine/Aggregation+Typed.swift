@@ -21,6 +21,12 @@ struct Grouping {
     /// Position of each group's first row.
     var firstPositions: [Int]
     var count: Int { firstPositions.count }
+
+    /// The row of the table under `r` where each group first appears. Not for the single group
+    /// of a summarize without keys, whose first position may be no row at all.
+    func firstRows(of r: Relation) -> [UInt32] {
+        firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
+    }
 }
 
 extension Aggregation {

@@ -55,7 +55,7 @@ struct Aggregation {
         }
         var columns: [Column] = []
         // With no keys there is one group even over no rows: its first position is no row.
-        let firstRows = keys.isEmpty ? [] : groups.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
+        let firstRows = keys.isEmpty ? [] : groups.firstRows(of: r)
         for (k, key) in keys.enumerated() {
             if let c = key.expr.columnIndex {
                 // A plain column key: its typed values at each group's first row, dictionary shared.

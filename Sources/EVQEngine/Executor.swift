@@ -83,8 +83,13 @@ struct Relation {
     var count: Int { rows?.count ?? table.rowCount }
 
     func forEachRow(_ context: ExecutionContext, _ body: (Int) -> Void) throws(EngineError) {
-        let n = count
-        var start = 0
+        try forEachRow(context, positions: 0..<count, body)
+    }
+
+    /// The same over the positions `positions` only (one chunk of a parallel loop).
+    func forEachRow(_ context: ExecutionContext, positions: Range<Int>, _ body: (Int) -> Void) throws(EngineError) {
+        let n = positions.upperBound
+        var start = positions.lowerBound
         while start < n {
             if context.batchDelayMilliseconds > 0 { try context.delay() }
             if context.isCancelled() { throw .cancelled }
@@ -110,22 +115,11 @@ struct Relation {
             try forEachRow(context) { row in body(row, &out) }
             return out
         }
-        let rows = self.rows
+        // A chunk that sees the cancellation gives nil; the join then throws.
         let outputs = Parallel.map(parts.count) { k -> [T]? in
             var out: [T] = []
             out.reserveCapacity(parts[k].count)
-            var start = parts[k].lowerBound
-            while start < parts[k].upperBound {
-                if context.batchDelayMilliseconds > 0, (try? context.delay()) == nil { return nil }
-                if context.isCancelled() { return nil }
-                let end = min(parts[k].upperBound, start + ExecutionContext.batchSize)
-                if let rows {
-                    for p in start..<end { body(Int(rows[p]), &out) }
-                } else {
-                    for p in start..<end { body(p, &out) }
-                }
-                start = end
-            }
+            do { try forEachRow(context, positions: parts[k]) { row in body(row, &out) } } catch { return nil }
             return out
         }
         var joined: [T] = []
@@ -220,8 +214,7 @@ public struct Executor {
             // typed grouping of `summarize`, then the items computed for those rows only.
             let r = try run(input, depth + 1, &stats)
             let groups = try Aggregation(context: context).groups(r, keys: items, items.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
-            let firstRows = groups.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
-            let t = try project(Relation(table: r.table, rows: firstRows, inTimeOrder: false), items).table
+            let t = try project(Relation(table: r.table, rows: groups.firstRows(of: r), inTimeOrder: false), items).table
             return Relation(table: Table(name: t.name, columns: t.columns, rowCount: t.rowCount), rows: nil, inTimeOrder: false)
         }
     }

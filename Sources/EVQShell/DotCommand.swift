@@ -253,7 +253,7 @@ enum DotCommands {
                 // What answers a condition on the column without a scan (see explain).
                 if i == t.timeColumnIndex { index.append(.string("time order")) }
                 else if case .string = c.data { index.append(.string("values, words")) }
-                else if c.type == .int, c.name.lowercased().hasSuffix("id") { index.append(.string("key")) }
+                else if c.isKey { index.append(.string("key")) }
                 else { index.append(.null) }
                 tableColumn.append(.string(name))
                 column.append(.string(c.name))

@@ -29,6 +29,10 @@ public struct Column: Sendable {
     @inline(__always)
     public func isNull(_ row: Int) -> Bool { isNull?[row] ?? false }
 
+    /// An int column named as an id (`id`, `event_id`, `GLOBALEVENTID`): loaders build its key
+    /// index up front, since ids are what users look up one at a time.
+    public var isKey: Bool { type == .int && name.lowercased().hasSuffix("id") }
+
     /// The rows sorted by value, for an int column; built on first use (a loaded table's when
     /// it is added). Nil for other columns.
     public var keyIndex: IntKeyIndex? {

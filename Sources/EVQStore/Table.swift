@@ -37,7 +37,7 @@ public final class Table: Sendable {
         }
         // Key indexes of the id columns (`id`, `event_id`, `GLOBALEVENTID`...) now, one sort per
         // core; other int columns (counts such as fatalities) get theirs at the first lookup.
-        let keys = columns.filter { $0.type == .int && $0.name.lowercased().hasSuffix("id") }
+        let keys = columns.filter(\.isKey)
         _ = Parallel.map(keys.count) { keys[$0].keyIndex?.rows.count }
     }
 
