@@ -135,33 +135,36 @@ public final class Session: @unchecked Sendable {
         return false
     }
 
-    private func checker(_ file: SourceFile) -> Checker {
-        Checker(catalog: catalog) { [unowned self] (q: Query) throws(Diagnostic) -> Table in
-            try self.runQuery(q, file).0.table
-        }
-    }
-
     private func scalar(_ e: Expr, _ file: SourceFile) throws(Diagnostic) -> Value {
-        try checker(file).evaluateScalar(e)
+        try withEngine(e.span) { (engine: QueryEngine) throws(EngineError) -> Value in try engine.evaluateScalar(e, source: file) }
     }
 
     private func planQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> Plan {
-        Planner(source: file, disabledPasses: disabledPasses).plan(try checker(file).check(q))
+        try withEngine(q.span) { (engine: QueryEngine) throws(EngineError) -> Plan in try engine.plan(q, source: file) }
     }
 
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
-        let plan = try planQuery(q, file)
+        try withEngine(q.span) { (engine: QueryEngine) throws(EngineError) -> (QueryResult, Plan) in
+            let plan = try engine.plan(q, source: file)
+            return (try engine.execute(plan), plan)
+        }
+    }
+
+    /// Runs `body` with the pipeline over this session's tables, under the session's
+    /// cancellation and the statement's limits (subqueries run while planning count too).
+    private func withEngine<T>(_ span: Span, _ body: (QueryEngine) throws(EngineError) -> T) throws(Diagnostic) -> T {
         let watch = LimitWatch(limits)
         let interrupted = isCancelled
         var stop = interrupted
         if watch.isActive { stop = { interrupted() || watch.exceeded() } }
+        let context = ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds)
         do {
-            return (try Executor(context: ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
+            return try body(QueryEngine(catalog: catalog, disabledPasses: disabledPasses, context: context))
         } catch {
             switch error {
             case .cancelled:
                 if let reason = watch.reason {
-                    throw Diagnostic(reason, at: q.span, hint: "raise it with --timeout / --max-memory, or .timeout / .max_memory at the prompt")
+                    throw Diagnostic(reason, at: span, hint: "raise it with --timeout / --max-memory, or .timeout / .max_memory at the prompt")
                 }
                 throw Diagnostic.cancelled
             case .diagnostic(let d): throw d

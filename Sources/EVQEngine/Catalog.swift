@@ -1,4 +1,6 @@
-// What a query can name: tables (loaded or `let`-bound) and scalar bindings.
+// What a query can name: tables (loaded or `let`-bound) and scalar bindings. The checker
+// sees tables only as `TableRef`s (names, columns, statistics); the executor finds their data
+// here by name.
 
 import EVQStore
 import EVQSyntax
@@ -12,11 +14,61 @@ public struct Catalog: Sendable {
     /// The table a query reads when it names no source, and whose time order `latest()` uses.
     public var defaultTable = "events"
 
+    /// Tables known by their schema only, with no data here (a remote engine's tables).
+    public var schemas: [String: TableRef] = [:]
+
     public init(tables: [String: Table] = [:], scalars: [String: Value] = [:]) {
         self.tables = tables
         self.scalars = scalars
     }
 
+    /// The table of that name as the checker and the plan see it.
+    public func tableRef(named name: String) -> TableRef? {
+        if let t = tables[name] { return TableRef(t) }
+        return schemas[name]
+    }
+
+    public var tableNames: [String] { Set(tables.keys).union(schemas.keys).sorted() }
+}
+
+/// A table without its data: what the checker resolves names against and what plan nodes
+/// hold, so that checking and planning work the same for a table in memory, a store on disk
+/// or a remote engine's table.
+public struct TableRef: Sendable {
+    public var name: String
+    public var fields: [Field]
+    /// The column the rows are ordered by, if any.
+    public var timeColumnIndex: Int?
+    /// Known counts, for `explain`'s estimates; nil when the source does not know them.
+    public var statistics: TableStatistics?
+
+    public init(name: String, fields: [Field], timeColumnIndex: Int? = nil, statistics: TableStatistics? = nil) {
+        self.name = name
+        self.fields = fields
+        self.timeColumnIndex = timeColumnIndex
+        self.statistics = statistics
+    }
+
+    public init(_ table: Table) {
+        self.name = table.name
+        self.fields = table.schema.map { Field($0.name, $0.type) }
+        self.timeColumnIndex = table.timeColumnIndex
+        self.statistics = TableStatistics(
+            rowCount: table.rowCount,
+            distinctValues: table.columns.map { c in
+                if case .string(let s) = c.data { return s.dictionary.count }
+                return nil
+            })
+    }
+
+    public func columnIndex(named name: String) -> Int? { fields.firstIndex { $0.name == name } }
+}
+
+/// What a source knows about a table's contents without reading it.
+public struct TableStatistics: Sendable {
+    public var rowCount: Int
+    /// Distinct values per column, where known (a text column's dictionary size).
+    public var distinctValues: [Int?]
 }
 
 /// A column as the checker sees it.

@@ -1,11 +1,13 @@
 // The checker's output: a source and a list of stages whose expressions are typed and whose
-// names are resolved against the schema flowing into each stage.
+// names are resolved against the schema flowing into each stage. It refers to tables by
+// `TableRef` and reads no data: subqueries stay subqueries and `latest()` a call, until
+// the binder (Binder.swift) settles them against the catalog's data.
 
 import EVQStore
 import EVQSyntax
 
 public struct CheckedQuery: Sendable {
-    public var source: Table
+    public var source: TableRef
     public var stages: [CheckedStage]
     /// The schema of the result.
     public var output: [Field]
@@ -31,8 +33,8 @@ public struct CheckedStage: Sendable {
         case top(Int, [CheckedSortKey])
         case distinct([(name: String, expr: TypedExpr)])
         case tail(Int)
-        /// Left join on `leftKey == right.columns[rightKey]`; adds `columns` (name, index in `right`).
-        case lookup(right: Table, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
+        /// Left join on `leftKey == right.fields[rightKey]`; adds `columns` (name, index in `right`).
+        case lookup(right: TableRef, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
         case chart(ChartKind)
     }
 

@@ -14,15 +14,19 @@ extension Checker {
         }
         try checkArity(f, fn.arity, args, span)
         if fn == .latest {
-            // The newest time in the default table: its last non-null time row, no scan.
-            guard let table = catalog.tables[catalog.defaultTable], let t = table.timeColumnIndex, table.nonNullTimeCount > 0 else {
-                throw Diagnostic("'latest()' needs a '\(catalog.defaultTable)' table with a time column", at: span)
+            // The newest time in the default table: the binder reads it from the data.
+            guard catalog.tableRef(named: catalog.defaultTable)?.timeColumnIndex != nil else {
+                throw Self.latestNeedsTime(catalog.defaultTable, span)
             }
-            return TypedExpr(.constant(table.value(row: table.nonNullTimeCount - 1, column: t)), .time, span)
+            return TypedExpr(.call(.latest, []), .time, span)
         }
         let typed = try args.map { a throws(Diagnostic) in try check(a, &scope) }
         let type = try scalarType(fn, typed, f)
         return try folded(TypedExpr(.call(fn, typed), type, span))
+    }
+
+    static func latestNeedsTime(_ table: String, _ span: Span) -> Diagnostic {
+        Diagnostic("'latest()' needs a '\(table)' table with a time column", at: span)
     }
 
     private func checkArity(_ f: Identifier, _ arity: ClosedRange<Int>, _ args: [Expr], _ span: Span) throws(Diagnostic) {

@@ -52,7 +52,7 @@ extension Checker {
             return TypedExpr(.column(i), scope.fields[i].type, span)
         }
         if let v = catalog.scalars[n] { return TypedExpr(.constant(v), v.type, span) }
-        if catalog.tables[n] != nil {
+        if catalog.tableRef(named: n) != nil {
             throw Diagnostic("'\(n)' is a table, not a value", at: span, hint: "use it after 'in', or as the start of a query")
         }
         if AggregateFunction(rawValue: n) != nil || ScalarFunction(rawValue: n) != nil {
@@ -202,11 +202,14 @@ extension Checker {
                 Self.coerceDateString(&low)
                 Self.coerceDateString(&high)
             }
-            guard let lv = try fold(low), let hv = try fold(high) else {
-                throw Diagnostic("the ends of a range must be constants", at: r.span)
-            }
             try expectComparable(left, low, opSpan)
             try expectComparable(left, high, opSpan)
+            guard let lv = try fold(low), let hv = try fold(high) else {
+                // `date in latest() - 7d .. latest()`: ends known once the data is bound.
+                guard low.isBindable, high.isBindable else { throw Diagnostic("the ends of a range must be constants", at: r.span) }
+                let within = TypedExpr(.and(TypedExpr(.compare(.ge, left, low), .bool, span), TypedExpr(.compare(.le, left, high), .bool, span)), .bool, span)
+                return negated ? TypedExpr(.and(TypedExpr(.call(.isnotnull, [left]), .bool, span), TypedExpr(.not(within), .bool, span)), .bool, span) : within
+            }
             // A day (or month...) at the upper end includes that whole period.
             if left.type == .time, let p = period(of: hi, scope), case .time = hv {
                 return TypedExpr(.inRange(left, lower: lv, upper: .time(Self.periodEnd(start: p.start, unit: p.unit)), upperInclusive: false, negated: negated), .bool, span)
@@ -246,44 +249,63 @@ extension Checker {
             throw Diagnostic("a period needs a time on the left of 'in', found text", at: left.span,
                              hint: Self.textDateHint(l))
         }
-        let values = try membershipValues(r, &scope)
-        var set = Set<Value>()
-        for v in values {
-            var v = v
-            if left.type == .time, case .string(let s) = v, let t = TimeFormat.parse(Substring(s)) { v = .time(t) }
-            if left.type == .float, case .int(let i) = v { v = .float(Double(i)) }
-            if left.type == .int, case .float(let d) = v, let i = Int64(exactly: d) { v = .int(i) }
-            if !v.isNull, left.type != .null, v.type != left.type, !(left.type.isNumeric && v.type.isNumeric) {
-                throw Diagnostic("cannot look for \(left.type.rawValue) values in a list of \(v.type.rawValue)", at: r.span)
+        if let sub = try membershipQuery(r, scope) {
+            guard sub.output.count == 1 else {
+                throw Diagnostic("'in' needs a table with one column, '\(sub.source.name)' has \(sub.output.count)", at: r.span,
+                                 hint: "pick one: \(sub.source.name) | project \(sub.output.first?.name ?? "name")")
             }
-            set.insert(caseless ? (v.stringValue.map { .string($0.lowercased()) } ?? v) : v)
+            let t = sub.output[0].type
+            // Text can hold times (`"2024-10-31"`): those are checked value by value when bound.
+            if t != .null, left.type != .null, t != left.type, !(left.type.isNumeric && t.isNumeric), !(left.type == .time && t == .string) {
+                throw Diagnostic("cannot look for \(left.type.rawValue) values in a list of \(t.rawValue)", at: r.span)
+            }
+            return TypedExpr(.inQuery(left, sub, caseless: caseless, negated: negated), .bool, span)
         }
+        let set = try Self.membershipSet(try membershipValues(r, &scope), of: left.type, caseless: caseless, at: r.span)
         return TypedExpr(.inSet(left, set, caseless: caseless, negated: negated), .bool, span)
     }
 
-    /// The constants on the right of `in`: a list, a one-column table, or a subquery's column.
-    private func membershipValues(_ r: Expr, _ scope: inout Scope) throws(Diagnostic) -> [Value] {
-        func column(of table: Table, _ span: Span) throws(Diagnostic) -> [Value] {
-            guard table.columns.count == 1 else {
-                throw Diagnostic("'in' needs a table with one column, '\(table.name)' has \(table.columns.count)", at: span,
-                                 hint: "pick one: \(table.name) | project \(table.columns.first?.name ?? "name")")
+    /// The values on the right of `in` as the set the left side is looked up in: converted to
+    /// the left side's type where that is exact, lower-cased for `in~`.
+    static func membershipSet(_ values: [Value], of type: DataType, caseless: Bool, at span: Span) throws(Diagnostic) -> Set<Value> {
+        var set = Set<Value>()
+        for v in values {
+            var v = v
+            if type == .time, case .string(let s) = v, let t = TimeFormat.parse(Substring(s)) { v = .time(t) }
+            if type == .float, case .int(let i) = v { v = .float(Double(i)) }
+            if type == .int, case .float(let d) = v, let i = Int64(exactly: d) { v = .int(i) }
+            if !v.isNull, type != .null, v.type != type, !(type.isNumeric && v.type.isNumeric) {
+                throw Diagnostic("cannot look for \(type.rawValue) values in a list of \(v.type.rawValue)", at: span)
             }
-            return (0..<table.rowCount).map { table.columns[0].value(at: $0) }
+            set.insert(caseless ? (v.stringValue.map { .string($0.lowercased()) } ?? v) : v)
         }
+        return set
+    }
+
+    /// The query on the right of `in`, when it is one: a table name or a subquery.
+    private func membershipQuery(_ r: Expr, _ scope: Scope) throws(Diagnostic) -> CheckedQuery? {
         switch r.kind {
-        case .name(let n, _) where catalog.tables[n] != nil && !scope.fields.contains(where: { $0.name == n }):
-            return try column(of: catalog.tables[n]!, r.span)
+        case .name(let n, _) where !scope.fields.contains(where: { $0.name == n }):
+            guard let table = catalog.tableRef(named: n) else { return nil }
+            return CheckedQuery(source: table, stages: [], output: table.fields, chart: nil, span: r.span)
         case .subquery(let q):
-            return try column(of: try runSubquery(q), r.span)
+            var sub = try check(q)
+            sub.span = r.span
+            return sub
         default:
-            let t = try check(r, &scope)
-            guard let v = try fold(t) else {
-                throw Diagnostic("'in' needs a list, a range, a period or a table", at: r.span, hint: "for example: country in [\"Iraq\", \"Syria\"]")
-            }
-            if case .list(let items) = v { return items }
-            throw Diagnostic("'in' needs a list, a range, a period or a table, found a value of type \(v.type.rawValue)", at: r.span,
-                             hint: "use '==' to compare with one value")
+            return nil
         }
+    }
+
+    /// The constants on the right of `in`: a list (or a scalar bound to one).
+    private func membershipValues(_ r: Expr, _ scope: inout Scope) throws(Diagnostic) -> [Value] {
+        let t = try check(r, &scope)
+        guard let v = try fold(t) else {
+            throw Diagnostic("'in' needs a list, a range, a period or a table", at: r.span, hint: "for example: country in [\"Iraq\", \"Syria\"]")
+        }
+        if case .list(let items) = v { return items }
+        throw Diagnostic("'in' needs a list, a range, a period or a table, found a value of type \(v.type.rawValue)", at: r.span,
+                         hint: "use '==' to compare with one value")
     }
 
     /// Evaluates an expression that reads no column; nil when it does read one.
@@ -309,8 +331,22 @@ extension TypedExpr {
         case .not(let a), .negate(let a): a.isConstant
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b): a.isConstant && b.isConstant
         case .inSet(let a, _, _, _), .inRange(let a, _, _, _, _), .text(_, let a, _): a.isConstant
-        case .call(let f, let args): f != .now && args.allSatisfy(\.isConstant)
+        case .call(let f, let args): f != .now && f != .latest && args.allSatisfy(\.isConstant)
+        case .inQuery: false
         }
+    }
+
+    /// True when the expression reads no column: constant once the binder has settled
+    /// `latest()` (and, for this purpose, the time `now()`).
+    var isBindable: Bool {
+        var reads = false
+        walk { e in
+            switch e.kind {
+            case .column, .aggregateResult, .inQuery: reads = true
+            default: break
+            }
+        }
+        return !reads
     }
 }
 

@@ -1,30 +1,27 @@
-// Resolves names and types. Input: a parsed `Query` and the catalog; output: a `CheckedQuery`
-// or a positioned diagnostic. Context-dependent literals are settled here: `date in 2024-10`
-// becomes a time range, and `in proxies` a set of constants.
+// Resolves names and types. Input: a parsed `Query` and the catalog's schemas; output: a
+// `CheckedQuery` or a positioned diagnostic. It reads no data. Context-dependent literals are
+// settled here: `date in 2024-10` becomes a time range, `in ["a", "b"]` a set of constants.
 
 import EVQStore
 import EVQSyntax
 
 public struct Checker {
     public let catalog: Catalog
-    /// Evaluates a table-valued subquery (`x in (actors | ... )`) while checking.
-    let runSubquery: (Query) throws(Diagnostic) -> Table
 
-    public init(catalog: Catalog, runSubquery: @escaping (Query) throws(Diagnostic) -> Table) {
+    public init(catalog: Catalog) {
         self.catalog = catalog
-        self.runSubquery = runSubquery
     }
 
     public func check(_ query: Query) throws(Diagnostic) -> CheckedQuery {
         guard case .name(let name, _) = query.source.kind else {
             throw Diagnostic("a query starts with a table name", at: query.source.span,
-                             hint: "tables: " + catalog.tables.keys.sorted().joined(separator: ", "))
+                             hint: "tables: " + catalog.tableNames.joined(separator: ", "))
         }
-        guard let table = catalog.tables[name] else {
+        guard let table = catalog.tableRef(named: name) else {
             throw Diagnostic("unknown table '\(name)'", at: query.source.span,
-                             hint: Suggest.hint(for: name, in: catalog.tables.keys.sorted()) ?? "tables: " + catalog.tables.keys.sorted().joined(separator: ", "))
+                             hint: Suggest.hint(for: name, in: catalog.tableNames) ?? "tables: " + catalog.tableNames.joined(separator: ", "))
         }
-        var fields = table.schema.map { Field($0.name, $0.type) }
+        var fields = table.fields
         var stages: [CheckedStage] = []
         var chart: ChartKind? = nil
         for (i, stage) in query.stages.enumerated() {
@@ -42,11 +39,10 @@ public struct Checker {
         return CheckedQuery(source: table, stages: stages, output: fields, chart: chart, span: query.span)
     }
 
-    /// Evaluates a bare expression (`1 + 2`, the right side of `let n = 5`).
-    public func evaluateScalar(_ expr: Expr) throws(Diagnostic) -> Value {
+    /// Checks a bare expression (`1 + 2`, the right side of `let n = 5`): it may read no column.
+    public func checkScalar(_ expr: Expr) throws(Diagnostic) -> TypedExpr {
         var scope = Scope(fields: [], allowAggregates: false)
-        let t = try check(expr, &scope)
-        return try fold(t) ?? .null
+        return try check(expr, &scope)
     }
 
     private func check(_ stage: Stage, input: [Field]) throws(Diagnostic) -> CheckedStage {
@@ -125,25 +121,25 @@ public struct Checker {
     }
 
     private func lookup(_ tableName: Identifier, _ left: Identifier, _ right: Identifier, _ input: [Field]) throws(Diagnostic) -> (CheckedStage.Kind, [Field]) {
-        guard let table = catalog.tables[tableName.name] else {
+        guard let table = catalog.tableRef(named: tableName.name) else {
             throw Diagnostic("unknown table '\(tableName.name)'", at: tableName.span,
-                             hint: Suggest.hint(for: tableName.name, in: catalog.tables.keys.sorted()))
+                             hint: Suggest.hint(for: tableName.name, in: catalog.tableNames))
         }
         guard let leftKey = input.firstIndex(where: { $0.name == left.name }) else {
             throw Diagnostic("unknown field '\(left.name)'", at: left.span, hint: Suggest.hint(for: left.name, in: input.map(\.name)))
         }
         guard let rightKey = table.columnIndex(named: right.name) else {
             throw Diagnostic("'\(table.name)' has no column '\(right.name)'", at: right.span,
-                             hint: Suggest.hint(for: right.name, in: table.columns.map(\.name)) ?? "columns: " + table.columns.map(\.name).joined(separator: ", "))
+                             hint: Suggest.hint(for: right.name, in: table.fields.map(\.name)) ?? "columns: " + table.fields.map(\.name).joined(separator: ", "))
         }
-        let lt = input[leftKey].type, rt = table.columns[rightKey].type
+        let lt = input[leftKey].type, rt = table.fields[rightKey].type
         guard lt == rt || (lt.isNumeric && rt.isNumeric) else {
             throw Diagnostic("cannot match \(lt.rawValue) '\(left.name)' with \(rt.rawValue) '\(right.name)'", at: left.span.to(right.span))
         }
         // Added columns keep their names unless the input has them: then `table_name`.
         var names = Set(input.map(\.name))
         var added: [(name: String, index: Int)] = []
-        for (i, c) in table.columns.enumerated() where i != rightKey {
+        for (i, c) in table.fields.enumerated() where i != rightKey {
             var name = c.name
             if names.contains(name) { name = "\(table.name)_\(c.name)" }
             var k = 2
@@ -154,7 +150,7 @@ public struct Checker {
             names.insert(name)
             added.append((name, i))
         }
-        let output = input + added.map { Field($0.name, table.columns[$0.index].type) }
+        let output = input + added.map { Field($0.name, table.fields[$0.index].type) }
         return (.lookup(right: table, leftKey: leftKey, rightKey: rightKey, columns: added), output)
     }
 

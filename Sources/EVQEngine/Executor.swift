@@ -139,9 +139,21 @@ struct Relation {
 }
 
 public struct Executor {
+    /// Where the plan's table references find their data.
+    public let catalog: Catalog
     public let context: ExecutionContext
 
-    public init(context: ExecutionContext = .init()) { self.context = context }
+    public init(catalog: Catalog, context: ExecutionContext = .init()) {
+        self.catalog = catalog
+        self.context = context
+    }
+
+    private func data(of ref: TableRef) throws(EngineError) -> Table {
+        guard let table = catalog.tables[ref.name] else {
+            throw .diagnostic(Diagnostic("table '\(ref.name)' has no data here", at: .none))
+        }
+        return table
+    }
 
     public func run(_ plan: Plan) throws(EngineError) -> QueryResult {
         var stats = QueryStats(rowsExamined: 0, rowsInSource: 0)
@@ -167,7 +179,8 @@ public struct Executor {
 
     private func runOperator(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
         switch node {
-        case .scan(let table, let access):
+        case .scan(let ref, let access):
+            let table = try data(of: ref)
             stats.rowsInSource = table.rowCount
             stats.rowsExamined = access.candidateCount(tableRows: table.rowCount)
             if let rows = access.rows { return Relation(table: table, rows: rows, inTimeOrder: true) }
@@ -208,7 +221,7 @@ public struct Executor {
             return r
         case .lookup(let input, let right, let leftKey, let rightKey, let columns):
             let r = try run(input, depth + 1, &stats)
-            return try lookup(r, right, leftKey, rightKey, columns)
+            return try lookup(r, try data(of: right), leftKey, rightKey, columns)
         case .distinct(let input, let items):
             // The first row of each group of equal values, in order of first appearance: the
             // typed grouping of `summarize`, then the items computed for those rows only.

@@ -36,6 +36,8 @@ enum ExpressionEvaluator {
         case .aggregateResult(let i):
             let slot = aggregates!
             return { _ in slot.values[i] }
+        case .inQuery:
+            preconditionFailure("an 'in (query)' reached the evaluator: QueryEngine binds every query before planning")
         case .not, .and, .or, .compare, .inSet, .inRange, .text:
             // Two-valued logic: a comparison with null is false, so conditions are never null.
             let p = predicate(e, table, aggregates, cancel)

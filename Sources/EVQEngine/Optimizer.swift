@@ -87,7 +87,7 @@ extension PlanNode {
     /// How many columns the node produces.
     var width: Int {
         switch self {
-        case .scan(let table, _): table.columns.count
+        case .scan(let table, _): table.fields.count
         case .project(_, let items), .distinct(_, let items): items.count
         case .aggregate(_, let keys, _, let outputs): keys.count + outputs.count
         case .count: 1

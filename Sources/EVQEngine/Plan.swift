@@ -25,7 +25,7 @@ public struct ScanAccess: Sendable {
 }
 
 public indirect enum PlanNode: Sendable {
-    case scan(Table, ScanAccess)
+    case scan(TableRef, ScanAccess)
     case filter(PlanNode, TypedExpr)
     case project(PlanNode, [(name: String, expr: TypedExpr)])
     case sort(PlanNode, [CheckedSortKey])
@@ -35,7 +35,7 @@ public indirect enum PlanNode: Sendable {
     case count(PlanNode)
     case distinct(PlanNode, [(name: String, expr: TypedExpr)])
     case tail(PlanNode, Int)
-    case lookup(PlanNode, right: Table, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
+    case lookup(PlanNode, right: TableRef, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
 }
 
 public struct Plan: Sendable {
@@ -97,8 +97,9 @@ public struct Plan: Sendable {
         }
         switch node {
         case .scan(let table, let access):
-            let order = table.timeColumnIndex.map { ", in \(table.columns[$0].name) order" } ?? ""
-            return "Scan \(table.name): \(access.candidateCount(tableRows: table.rowCount)) of \(table.rowCount) rows\(order)"
+            let order = table.timeColumnIndex.map { ", in \(table.fields[$0].name) order" } ?? ""
+            let rows = table.statistics.map { "\(access.candidateCount(tableRows: $0.rowCount)) of \($0.rowCount) rows" } ?? "rows"
+            return "Scan \(table.name): \(rows)\(order)"
         case .filter(_, let e): return "Filter \(text(e))"
         case .project(_, let items):
             // `extend`: every input column kept in place, then the new ones; name only what it adds or replaces.
@@ -116,7 +117,7 @@ public struct Plan: Sendable {
         case .distinct(_, let items): return "Distinct \(names(items))"
         case .tail(_, let n): return "Tail \(n)"
         case .lookup(_, let right, _, let rightKey, let columns):
-            return "Lookup \(right.name) on \(right.columns[rightKey].name): adds \(columns.map(\.name).joined(separator: ", "))"
+            return "Lookup \(right.name) on \(right.fields[rightKey].name): adds \(columns.map(\.name).joined(separator: ", "))"
         }
     }
 
@@ -138,7 +139,7 @@ public struct Plan: Sendable {
     /// index candidates are exact; a residual filter is assumed to keep a quarter.
     static func estimatedRows(_ node: PlanNode) -> Int {
         switch node {
-        case .scan(let table, let access): return access.candidateCount(tableRows: table.rowCount)
+        case .scan(let table, let access): return access.candidateCount(tableRows: table.statistics?.rowCount ?? 0)
         case .filter(let input, _): return (estimatedRows(input) + 3) / 4
         case .limit(let input, let n), .top(let input, let n, _), .tail(let input, let n): return min(n, estimatedRows(input))
         case .count: return 1
@@ -146,9 +147,9 @@ public struct Plan: Sendable {
             guard !keys.isEmpty else { return 1 }
             var groups = 1
             for k in keys {
-                guard let c = k.expr.columnIndex, let t = input.scannedTableColumns, c < t.columns.count,
-                      case .string(let s) = t.columns[c].data else { return estimatedRows(input) }
-                groups = groups.multipliedReportingOverflow(by: s.dictionary.count + 1).partialValue
+                guard let c = k.expr.columnIndex, let t = input.scannedTableColumns, let stats = t.statistics,
+                      c < stats.distinctValues.count, let distinct = stats.distinctValues[c] else { return estimatedRows(input) }
+                groups = groups.multipliedReportingOverflow(by: distinct + 1).partialValue
             }
             return min(groups, estimatedRows(input))
         case .project(let input, _), .sort(let input, _), .distinct(let input, _), .lookup(let input, _, _, _, _):
@@ -165,7 +166,7 @@ extension PlanNode {
     /// The names of the columns the node produces.
     var columnNames: [String] {
         switch self {
-        case .scan(let table, _): table.columns.map(\.name)
+        case .scan(let table, _): table.fields.map(\.name)
         case .project(_, let items), .distinct(_, let items): items.map(\.name)
         case .aggregate(_, let keys, _, let outputs): keys.map(\.name) + outputs.map(\.name)
         case .count: ["count"]
@@ -176,7 +177,7 @@ extension PlanNode {
 
     /// The scanned table, when every operator down to the scan keeps its columns in place
     /// (column i of this node is column i of the table).
-    var scannedTableColumns: Table? {
+    var scannedTableColumns: TableRef? {
         switch self {
         case .scan(let t, _): t
         case .filter(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _), .tail(let i, _), .lookup(let i, _, _, _, _):

@@ -1,5 +1,6 @@
 // Debug-build checks after each optimizer pass (DuckDB's Verify): every column an operator
-// reads exists in its input, and the pass left the plan's output width as it was. A failure
+// reads exists in its input, nothing is left for the binder (a subquery, `latest()`), and the
+// pass left the plan's output width as it was. A failure
 // is a bug in a pass, so it stops the program with the pass's name.
 
 import EVQStore
@@ -13,6 +14,7 @@ enum PlanVerifier {
                 for c in e.referencedColumns {
                     precondition(c >= 0 && c < width, "optimizer pass \(pass.rawValue): column \(c) out of range 0..<\(width) in \(n.shape)")
                 }
+                precondition(!e.needsBinding, "optimizer pass \(pass.rawValue): an unbound subquery or latest() in \(n.shape)")
             }
             current = n.input
         }

@@ -6,18 +6,27 @@
 import EVQStore
 import EVQSyntax
 
-/// Builds the plan of a checked query: the stages as a chain of operators over a full scan,
-/// then rewritten by the optimizer's passes (Optimizer.swift).
+/// Builds the plan of a bound query: the stages as a chain of operators over a full scan
+/// (`logicalPlan`, what another engine could be given), then rewritten by the optimizer's
+/// passes (Optimizer.swift), whose index selection reads the catalog's indexes.
 public struct Planner {
     public var disabledPasses: Set<OptimizerPass> = []
     public let source: SourceFile
+    public let catalog: Catalog
 
-    public init(source: SourceFile, disabledPasses: Set<OptimizerPass> = []) {
+    public init(source: SourceFile, catalog: Catalog, disabledPasses: Set<OptimizerPass> = []) {
         self.source = source
+        self.catalog = catalog
         self.disabledPasses = disabledPasses
     }
 
     public func plan(_ q: CheckedQuery) -> Plan {
+        let (optimized, passes) = Optimizer(disabled: disabledPasses, indexes: IndexSelector(source: source, catalog: catalog)).optimize(Self.logicalPlan(q))
+        return Plan(root: optimized, output: q.output, chart: q.chart, source: source, passes: passes)
+    }
+
+    /// The stages as written, one operator each, over a scan of every row.
+    public static func logicalPlan(_ q: CheckedQuery) -> PlanNode {
         var node = PlanNode.scan(q.source, .full)
         for stage in q.stages {
             switch stage.kind {
@@ -36,8 +45,7 @@ public struct Planner {
                 break  // the checker keeps charts out of the stages
             }
         }
-        let (optimized, passes) = Optimizer(disabled: disabledPasses, indexes: IndexSelector(source: source)).optimize(node)
-        return Plan(root: optimized, output: q.output, chart: q.chart, source: source, passes: passes)
+        return node
     }
 }
 
@@ -45,12 +53,14 @@ public struct Planner {
 /// table's indexes.
 struct IndexSelector {
     let source: SourceFile
+    let catalog: Catalog
 
     func select(_ node: PlanNode) -> PlanNode {
         switch node {
-        case .filter(.scan(let table, let access), let p) where access.uses.isEmpty && access.rows == nil && access.timeRange == nil:
+        case .filter(.scan(let ref, let access), let p) where access.uses.isEmpty && access.rows == nil && access.timeRange == nil:
+            guard let table = catalog.tables[ref.name] else { return node }  // no local data: nothing to index
             let (newAccess, rest) = selectIndexes(table, Optimizer.splitAnd(p))
-            let scan = PlanNode.scan(table, newAccess)
+            let scan = PlanNode.scan(ref, newAccess)
             return Optimizer.joinAnd(rest).map { .filter(scan, $0) } ?? scan
         case .scan:
             return node

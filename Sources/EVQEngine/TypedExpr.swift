@@ -17,6 +17,9 @@ public indirect enum TypedExprKind: Sendable {
     case arithmetic(BinaryOperator, TypedExpr, TypedExpr)
     /// Membership in a set of constants; `caseless` compares strings ignoring case.
     case inSet(TypedExpr, Set<Value>, caseless: Bool, negated: Bool)
+    /// Membership in the one column of a query's result (`x in (actors | ...)`, `x in proxies`);
+    /// the binder runs the query once and turns this into `inSet`.
+    case inQuery(TypedExpr, CheckedQuery, caseless: Bool, negated: Bool)
     /// `lower <= x < upper`, or `<= upper` when `upperInclusive`; a nil bound is open.
     case inRange(TypedExpr, lower: Value?, upper: Value?, upperInclusive: Bool, negated: Bool)
     /// A text operator against a constant pattern (prepared once by the checker).

@@ -1,0 +1,117 @@
+// Settles what a checked query leaves to the data, just before planning: each `x in (query)`
+// and `x in TABLE` runs its query once (it reads nothing of the outer row, like Postgres's
+// init plans) and becomes the set of the values it returned, and `latest()` becomes the newest
+// time of the default table. Subtrees that became constant are folded, so the index selection
+// sees `date >= latest() - 7d` as a bound on the time column.
+
+import EVQStore
+import EVQSyntax
+
+struct Binder {
+    let catalog: Catalog
+    /// Runs a subquery (itself bound first) and returns its result.
+    let run: (CheckedQuery) throws(EngineError) -> Table
+
+    func bind(_ q: CheckedQuery) throws(EngineError) -> CheckedQuery {
+        guard q.stages.contains(where: \.kind.needsBinding) else { return q }
+        var out = q
+        out.stages = try q.stages.map { (stage: CheckedStage) throws(EngineError) -> CheckedStage in
+            var s = stage
+            s.kind = try stage.kind.mappingExpressions(bind)
+            return s
+        }
+        return out
+    }
+
+    func bind(_ e: TypedExpr) throws(EngineError) -> TypedExpr {
+        guard e.needsBinding else { return e }
+        return try e.rewritten { (node: TypedExpr) throws(EngineError) -> TypedExpr in
+            switch node.kind {
+            case .call(.latest, _):
+                return TypedExpr(.constant(try latest(node.span)), .time, node.span)
+            case .inQuery(let left, let q, let caseless, let negated):
+                let table = try run(q)
+                let values = (0..<table.rowCount).map { table.columns[0].value(at: $0) }
+                do throws(Diagnostic) {
+                    let set = try Checker.membershipSet(values, of: left.type, caseless: caseless, at: q.span)
+                    return TypedExpr(.inSet(left, set, caseless: caseless, negated: negated), .bool, node.span)
+                } catch {
+                    throw .diagnostic(error)
+                }
+            default:
+                guard node.isConstant, node.constantValue == nil else { return node }
+                do throws(Diagnostic) {
+                    let v = try ExpressionEvaluator.evaluateConstant(node)
+                    return TypedExpr(.constant(v), node.type == .null ? v.type : node.type, node.span)
+                } catch {
+                    throw .diagnostic(error)
+                }
+            }
+        }
+    }
+
+    /// The newest time of the default table: its last non-null time row (nulls sort last).
+    private func latest(_ span: Span) throws(EngineError) -> Value {
+        guard let table = catalog.tables[catalog.defaultTable], let t = table.timeColumnIndex, table.nonNullTimeCount > 0 else {
+            throw .diagnostic(Checker.latestNeedsTime(catalog.defaultTable, span))
+        }
+        return table.value(row: table.nonNullTimeCount - 1, column: t)
+    }
+}
+
+extension TypedExpr {
+    /// Whether the binder has anything to settle in the expression.
+    var needsBinding: Bool {
+        var found = false
+        walk { e in
+            switch e.kind {
+            case .call(.latest, _), .inQuery: found = true
+            default: break
+            }
+        }
+        return found
+    }
+}
+
+extension CheckedStage.Kind {
+    var needsBinding: Bool {
+        var found = false
+        _ = mappingExpressions { (e: TypedExpr) -> TypedExpr in
+            if e.needsBinding { found = true }
+            return e
+        }
+        return found
+    }
+
+    /// The stage with `f` applied to each of its expressions.
+    func mappingExpressions<E: Error>(_ f: (TypedExpr) throws(E) -> TypedExpr) throws(E) -> Self {
+        func named(_ items: [(name: String, expr: TypedExpr)]) throws(E) -> [(name: String, expr: TypedExpr)] {
+            var out: [(name: String, expr: TypedExpr)] = []
+            for item in items { out.append((item.name, try f(item.expr))) }
+            return out
+        }
+        func keys(_ ks: [CheckedSortKey]) throws(E) -> [CheckedSortKey] {
+            var out: [CheckedSortKey] = []
+            for k in ks { out.append(CheckedSortKey(expr: try f(k.expr), descending: k.descending)) }
+            return out
+        }
+        switch self {
+        case .filter(let p): return .filter(try f(p))
+        case .project(let items): return .project(try named(items))
+        case .sort(let ks): return .sort(try keys(ks))
+        case .top(let n, let ks): return .top(n, try keys(ks))
+        case .distinct(let items): return .distinct(try named(items))
+        case .summarize(let ks, let aggregates, let outputs):
+            var calls: [AggregateCall] = []
+            for a in aggregates {
+                var call = a
+                call.arguments = []
+                for arg in a.arguments { call.arguments.append(try f(arg)) }
+                calls.append(call)
+            }
+            return .summarize(keys: try named(ks), aggregates: calls, outputs: try named(outputs))
+        case .take, .count, .tail, .lookup, .chart:
+            return self
+        }
+    }
+}
