@@ -15,7 +15,8 @@ let package = Package(
     ],
     targets: [
         // Columnar, dictionary-encoded, time-ordered tables with posting lists; CSV/JSONL ingest.
-        .target(name: "EVQStore"),
+        // Debug builds (and so the tests) check the store's invariants on every table built.
+        .target(name: "EVQStore", swiftSettings: [.define("EVQ_INTERNAL_CHECKS", .when(configuration: .debug))]),
         // Source text, spans, tokens, lexer, parser, AST, diagnostics (calendar math from the store).
         .target(name: "EVQSyntax", dependencies: ["EVQStore"]),
         // RE2 (Debian libre2-dev) behind a small C interface: regular expressions in linear time.
