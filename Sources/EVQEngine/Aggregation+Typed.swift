@@ -209,10 +209,57 @@ extension Aggregation {
                 ids[p] = Self.group(inSlot: Int(a.ids[p]) * width + Int(b.ids[p]), &slot, &first, p)
             }
         } else {
-            var map = GroupIDTable(expected: max(a.count, width))
-            for p in 0..<n {
-                if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
-                ids[p] = Self.group(of: Int64(a.ids[p]) << 32 | Int64(b.ids[p]), &map, &first, p)
+            return try hashGroups(n, expected: max(a.count, width)) { p in Int64(a.ids[p]) << 32 | Int64(b.ids[p]) }
+        }
+        return Grouping(ids: ids, firstPositions: first)
+    }
+
+    /// Groups of positions `0..<n` by an Int64 key, through hash tables: one per core over
+    /// contiguous chunks, then merged in chunk order. A group's number is its rank of first
+    /// appearance, as with one thread: chunk 0's groups first, then the new ones of chunk 1...
+    private func hashGroups(_ n: Int, expected: Int, _ key: (Int) -> Int64) throws(EngineError) -> Grouping {
+        let parts = Parallel.chunks(n, minimum: 65_536)
+        struct Local {
+            var ids: ContiguousArray<Int32>
+            var keys: [Int64] = []
+            var first: [Int] = []
+        }
+        let cancelled = context.isCancelled
+        let locals = Parallel.map(parts.count) { c -> Local? in
+            let range = parts[c]
+            var map = GroupIDTable(expected: min(expected, range.count))
+            var local = Local(ids: ContiguousArray(repeating: 0, count: range.count))
+            for p in range {
+                if p % ExecutionContext.batchSize == 0, cancelled() { return nil }
+                let k = key(p)
+                let g = map.group(of: k, newGroup: Int32(local.keys.count))
+                if g == local.keys.count {
+                    local.keys.append(k)
+                    local.first.append(p)
+                }
+                local.ids[p - range.lowerBound] = g
+            }
+            return local
+        }
+        if locals.count == 1, let only = locals[0] { return Grouping(ids: only.ids, firstPositions: only.first) }
+        var global = GroupIDTable(expected: expected)
+        var first: [Int] = []
+        var renumber: [ContiguousArray<Int32>] = []
+        for local in locals {
+            guard let local else { throw .cancelled }
+            var map = ContiguousArray<Int32>(repeating: 0, count: local.keys.count)
+            for (g, k) in local.keys.enumerated() {
+                let merged = global.group(of: k, newGroup: Int32(first.count))
+                if merged == first.count { first.append(local.first[g]) }
+                map[g] = merged
+            }
+            renumber.append(map)
+        }
+        var ids = ContiguousArray<Int32>(repeating: 0, count: n)
+        ids.withUnsafeMutableBufferPointer { out in
+            _ = Parallel.map(parts.count) { c in
+                let local = locals[c]!.ids, map = renumber[c], start = parts[c].lowerBound
+                for k in local.indices { out[start + k] = map[Int(local[k])] }
             }
         }
         return Grouping(ids: ids, firstPositions: first)

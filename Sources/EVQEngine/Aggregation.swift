@@ -34,42 +34,47 @@ struct Aggregation {
         // Group ids per row (typed when the keys allow), then each aggregate's value per group
         // (typed loops, or the boxed `State` fold): Aggregation+Typed.swift.
         let groups = try self.groups(r, keys: keys, keyEvals)
-        // Computed keys are evaluated at each group's first row; plain columns are gathered below.
-        let computed = keys.indices.filter { keys[$0].expr.columnIndex == nil }
-        let groupKeys: [[Value?]] = groups.firstPositions.map { p in
-            keys.isEmpty ? [] : keys.indices.map { k in computed.contains(k) ? keyEvals[k](r.rows.map { Int($0[p]) } ?? p) : nil }
-        }
+        let groupCount = groups.count
         var aggregateValues: [[Value]] = []  // [aggregate][group]
         for (k, agg) in aggregates.enumerated() {
             aggregateValues.append(try values(of: agg, r, groups, argEvals[k], conditions[k]))
         }
 
-        // Assemble: key columns, then each output evaluated over its group's aggregate values.
-        let slot = ExpressionEvaluator.AggregateSlot()
-        let empty = Table(name: "", columns: [], rowCount: 1)
-        let outputEvals = outputs.map { ExpressionEvaluator.compile($0.expr, empty, slot) }
-        var outputValues = [[Value]](repeating: [], count: outputs.count)
-        for g in 0..<groupKeys.count {
-            slot.values = aggregateValues.map { $0[g] }
-            for (o, eval) in outputEvals.enumerated() { outputValues[o].append(eval(0)) }
-        }
+        // Assemble: key columns (a plain column's typed values gathered at each group's first
+        // row, dictionary shared; a computed key evaluated there), then the outputs.
         var columns: [Column] = []
         // With no keys there is one group even over no rows: its first position is no row.
         let firstRows = keys.isEmpty ? [] : groups.firstRows(of: r)
         for (k, key) in keys.enumerated() {
             if let c = key.expr.columnIndex {
-                // A plain column key: its typed values at each group's first row, dictionary shared.
                 columns.append(table.columns[c].gather(firstRows).renamed(key.name))
                 continue
             }
-            let values = groupKeys.map { $0[k] ?? .null }
+            let values = firstRows.map { keyEvals[k](Int($0)) }
             columns.append(TableBuilder.makeColumn(name: key.name, values: values, type: key.expr.type == .null ? TableBuilder.inferType(values) : key.expr.type))
         }
-        for (o, out) in outputs.enumerated() {
-            let type = out.expr.type == .null ? TableBuilder.inferType(outputValues[o]) : out.expr.type
-            columns.append(TableBuilder.makeColumn(name: out.name, values: outputValues[o], type: type))
+        // An output that is one aggregate (`n = count()`) is that aggregate's values; others
+        // are evaluated per group over the aggregates (`share = count() * 100 / sum(x)`).
+        let slot = ExpressionEvaluator.AggregateSlot()
+        let empty = Table(name: "", columns: [], rowCount: 1)
+        for out in outputs {
+            var values: [Value]
+            if case .aggregateResult(let i) = out.expr.kind {
+                // (Some typed paths give the one value of an empty input even when grouped.)
+                values = Array(aggregateValues[i].prefix(groupCount))
+            } else {
+                let eval = ExpressionEvaluator.compile(out.expr, empty, slot)
+                values = []
+                values.reserveCapacity(groupCount)
+                for g in 0..<groupCount {
+                    slot.values = aggregateValues.map { $0[g] }
+                    values.append(eval(0))
+                }
+            }
+            let type = out.expr.type == .null ? TableBuilder.inferType(values) : out.expr.type
+            columns.append(TableBuilder.makeColumn(name: out.name, values: values, type: type))
         }
-        let result = Table(name: "result", columns: columns, rowCount: groupKeys.count)
+        let result = Table(name: "result", columns: columns, rowCount: groupCount)
         return Relation(table: result, rows: nil, inTimeOrder: false)
     }
 

@@ -38,6 +38,9 @@ import Testing
         "events | extend d = distance(lat, lat, 10.0, 20.0) | where d < 3000 | project d, notes",
         "events | summarize n = count(), f = sum(fatalities), p = percentile(fatalities, 90) by actor1, week(date)",
         "events | distinct actor1, fatalities",
+        // Pairs too many for a direct table: hashed per core, merged in order of first appearance.
+        "events | summarize n = count(), f = sum(fatalities) by notes, actor1",
+        "events | distinct fatalities, notes",
         "events | top 100 by fatalities desc, lat",
         "events | where isnull(fatalities) | project actor1, notes",
     ]
