@@ -84,9 +84,9 @@ struct GeneralOrder: PositionOrder {
     }
 }
 
-/// One int/time/duration column key.
-struct IntOrder: PositionOrder {
-    let values: ContiguousArray<Int64>
+/// One int/time/duration or float column key.
+struct TypedOrder<T: Comparable>: PositionOrder {
+    let values: ContiguousArray<T>
     let mask: ContiguousArray<Bool>?
     let rows: [UInt32]?
     let descending: Bool
@@ -156,13 +156,14 @@ extension Executor {
         let data = try sortKeyData(r, keys)
         let rows = r.rows
         let positions: [Int]
+        func typed<T>(_ o: TypedOrder<T>) throws(EngineError) -> [Int] {
+            if let k = limit, k < n { return try topTyped(r, o, k) }
+            return try order(r, o, limit)
+        }
         if data.count == 1, case .int(let v, let mask) = data[0].data {
-            let o = IntOrder(values: v, mask: mask, rows: rows, descending: data[0].descending)
-            if let k = limit, k < n {
-                positions = try topInt(r, o, k)
-            } else {
-                positions = try order(r, o, limit)
-            }
+            positions = try typed(TypedOrder(values: v, mask: mask, rows: rows, descending: data[0].descending))
+        } else if data.count == 1, case .float(let v, let mask) = data[0].data {
+            positions = try typed(TypedOrder(values: v, mask: mask, rows: rows, descending: data[0].descending))
         } else if data.count == 1, case .ids(let ids) = data[0].data {
             positions = try order(r, IDOrder(ids: ids, rows: rows, descending: data[0].descending), limit)
         } else {
@@ -172,49 +173,103 @@ extension Executor {
         return positions.map { rows[$0] }
     }
 
-    /// Positions in order: all of them, or the first `limit` through a bounded heap.
+    /// Positions in order: all of them, or the first `limit` through a bounded heap. Each core
+    /// orders a contiguous chunk; the chunks' results are merged. The order is total (ties end
+    /// on the position), so the merge is exactly the one-thread answer.
     private func order<O: PositionOrder>(_ r: Relation, _ o: O, _ limit: Int?) throws(EngineError) -> [Int] {
         let n = r.count
-        guard let k = limit, k < n else { return (0..<n).sorted(by: o.before) }
-        var heap = BoundedHeap(order: o, capacity: k)
-        var position = 0
-        try r.forEachRow(context) { _ in
-            heap.offer(position)
-            position += 1
+        let parts = Parallel.chunks(n, minimum: 65_536)
+        guard let k = limit, k < n else {
+            let runs = try perChunk(parts) { (range: Range<Int>) throws(EngineError) -> [Int] in
+                if context.isCancelled() { throw .cancelled }
+                return range.sorted(by: o.before)
+            }
+            return runs.dropFirst().reduce(runs[0]) { Self.merge($0, $1, o) }
         }
-        return heap.sorted()
+        let tops = try perChunk(parts) { (range: Range<Int>) throws(EngineError) -> [Int] in
+            var heap = BoundedHeap(order: o, capacity: k)
+            var position = range.lowerBound
+            try r.forEachRow(context, positions: range) { _ in
+                heap.offer(position)
+                position += 1
+            }
+            return heap.sorted()
+        }
+        return Self.firstOfRuns(tops, o, k)
     }
 
-    /// `top k` by one int/time/duration column: once the heap is full, a row is compared with
+    /// `top k` by one typed column: once the heap is full, a row is compared with
     /// the root's raw value only. Positions arrive in increasing order, so a row whose value
     /// equals the root's comes after it, and a null row comes after every kept row.
-    private func topInt(_ r: Relation, _ o: IntOrder, _ k: Int) throws(EngineError) -> [Int] {
-        var heap = BoundedHeap(order: o, capacity: k)
+    private func topTyped<T>(_ r: Relation, _ o: TypedOrder<T>, _ k: Int) throws(EngineError) -> [Int] {
         let values = o.values, mask = o.mask, rows = r.rows, descending = o.descending
-        var position = 0
-        var rootValue: Int64 = 0, rootIsNull = false
-        try r.forEachRow(context) { row in
-            defer { position += 1 }
-            if !heap.isFull {
-                heap.offer(position)
-                if heap.isFull {
-                    let root = heap.root
-                    let rootRow = rows.map { Int($0[root]) } ?? root
-                    rootIsNull = mask?[rootRow] ?? false
-                    rootValue = values[rootRow]
+        let tops = try perChunk(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> [Int] in
+            var heap = BoundedHeap(order: o, capacity: k)
+            var position = range.lowerBound
+            var rootValue: T? = nil, rootIsNull = false
+            try r.forEachRow(context, positions: range) { row in
+                defer { position += 1 }
+                if !heap.isFull {
+                    heap.offer(position)
+                    if heap.isFull {
+                        let root = heap.root
+                        let rootRow = rows.map { Int($0[root]) } ?? root
+                        rootIsNull = mask?[rootRow] ?? false
+                        rootValue = values[rootRow]
+                    }
+                    return
                 }
-                return
+                if let mask, mask[row] { return }
+                let x = values[row]
+                guard rootIsNull || (descending ? x > rootValue! : x < rootValue!) else { return }
+                heap.replaceRoot(position)
+                let root = heap.root
+                let rootRow = rows.map { Int($0[root]) } ?? root
+                rootIsNull = mask?[rootRow] ?? false
+                rootValue = values[rootRow]
             }
-            if let mask, mask[row] { return }
-            let x = values[row]
-            guard rootIsNull || (descending ? x > rootValue : x < rootValue) else { return }
-            heap.replaceRoot(position)
-            let root = heap.root
-            let rootRow = rows.map { Int($0[root]) } ?? root
-            rootIsNull = mask?[rootRow] ?? false
-            rootValue = values[rootRow]
+            return heap.sorted()
         }
-        return heap.sorted()
+        return Self.firstOfRuns(tops, o, k)
+    }
+
+    /// `body` over each chunk on its own core, results in chunk order; the first error wins.
+    private func perChunk<T>(_ parts: [Range<Int>], _ body: (Range<Int>) throws(EngineError) -> T) throws(EngineError) -> [T] {
+        let results = Parallel.map(parts.count) { c -> Result<T, EngineError> in
+            do throws(EngineError) { return .success(try body(parts[c])) } catch { return .failure(error) }
+        }
+        var out: [T] = []
+        out.reserveCapacity(results.count)
+        for result in results {
+            switch result {
+            case .success(let v): out.append(v)
+            case .failure(let e): throw e
+            }
+        }
+        return out
+    }
+
+    /// The first `k` of the union of sorted runs.
+    private static func firstOfRuns<O: PositionOrder>(_ runs: [[Int]], _ o: O, _ k: Int) -> [Int] {
+        if runs.count == 1 { return runs[0] }
+        return Array(runs.joined().sorted(by: o.before).prefix(k))
+    }
+
+    /// Two sorted runs as one.
+    private static func merge<O: PositionOrder>(_ a: [Int], _ b: [Int], _ o: O) -> [Int] {
+        var out: [Int] = []
+        out.reserveCapacity(a.count + b.count)
+        var i = 0, j = 0
+        while i < a.count && j < b.count {
+            if o.before(b[j], a[i]) {
+                out.append(b[j]); j += 1
+            } else {
+                out.append(a[i]); i += 1
+            }
+        }
+        out.append(contentsOf: a[i...])
+        out.append(contentsOf: b[j...])
+        return out
     }
 }
 

@@ -42,6 +42,11 @@ import Testing
         "events | summarize n = count(), f = sum(fatalities) by notes, actor1",
         "events | distinct fatalities, notes",
         "events | top 100 by fatalities desc, lat",
+        // Each core orders a chunk (a bounded heap, or a whole sort), then the runs are merged.
+        "events | top 100 by fatalities desc",
+        "events | sort by notes | take 1000",
+        "events | sort by lat desc, fatalities | project lat, fatalities, notes",
+        "events | sort by fatalities | project fatalities, date",
         "events | where isnull(fatalities) | project actor1, notes",
     ]
 
