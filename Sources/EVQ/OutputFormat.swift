@@ -1,5 +1,6 @@
 // Output modes, defined once (SQLite's aModeInfo): the CLI's --format, the prompt's `.mode`
-// and their help all read this enum. Rendering is pure: a table in, text out.
+// and their help all read this enum. Rendering is pure: a table in, text out (csv, tsv, json
+// and jsonl also in pieces of rows, so that a large result is never one string).
 
 import EVQEngine
 import Foundation
@@ -42,10 +43,7 @@ public enum Renderer {
     public static func render(_ table: Table, as format: OutputFormat, options: RenderOptions = .init()) -> String {
         switch format {
         case .table: aligned(table, options)
-        case .csv: delimited(table, separator: ",", quote: csvQuote)
-        case .tsv: delimited(table, separator: "\t", quote: tsvEscape)
-        case .json: json(table, lines: false)
-        case .jsonl: json(table, lines: true)
+        case .csv, .tsv, .json, .jsonl: streamed(table, format)
         case .markdown: markdown(table, options)
         case .line: lines(table, options)
         case .box: box(table, options)
@@ -150,45 +148,93 @@ public enum Renderer {
         u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0x2028 || u.value == 0x2029
     }
 
-    // MARK: csv, tsv
+    // MARK: csv, tsv, json, jsonl: streamed
 
-    /// Null is an empty field; in csv, empty text is `""`, so the two read back apart.
-    private static func delimited(_ t: Table, separator: String, quote: (String) -> String) -> String {
-        var out = t.columns.map { quote($0.name) }.joined(separator: separator) + "\n"
-        let emptyText = separator == "," ? "\"\"" : ""
-        for r in 0..<t.rowCount {
-            out += t.columns.map { c in
-                let v = c.value(at: r)
-                if case .string("") = v { return emptyText }
-                return quote(ValueFormat.plain(v))
-            }.joined(separator: separator) + "\n"
+    /// Rows formatted per piece handed to `stream`'s sink.
+    public static let rowsPerPiece = 4096
+
+    /// Whether `format` is written row by row, in pieces (a header, then rows): csv, tsv,
+    /// json, jsonl. The others need every row first (to align columns or count a footer).
+    public static func streams(_ format: OutputFormat) -> Bool {
+        switch format {
+        case .csv, .tsv, .json, .jsonl: true
+        case .table, .markdown, .line, .box: false
         }
+    }
+
+    /// The text of `render(table, as: format)` in pieces of `rowsPerPiece` rows, so that a
+    /// result of millions of rows is written without ever being one string. `sink` returns
+    /// false to stop (Ctrl-C); then so does `stream`.
+    @discardableResult
+    public static func stream(_ t: Table, as format: OutputFormat, rowsPerPiece: Int = rowsPerPiece, _ sink: (String) -> Bool) -> Bool {
+        guard streams(format) else { return sink(render(t, as: format)) }
+        var piece = ""
+        switch format {
+        case .csv: piece = t.columns.map { csvQuote($0.name) }.joined(separator: ",") + "\n"
+        case .tsv: piece = t.columns.map { tsvEscape($0.name) }.joined(separator: "\t") + "\n"
+        case .json: piece = t.rowCount == 0 ? "[]\n" : "[\n"
+        default: break
+        }
+        let keys = t.columns.map { jsonString($0.name) + ":" }
+        var start = 0
+        while start < t.rowCount {
+            let end = min(t.rowCount, start + max(1, rowsPerPiece))
+            for r in start..<end {
+                switch format {
+                case .csv: delimitedRow(t, r, separator: ",", emptyText: "\"\"", quote: csvQuote, into: &piece)
+                case .tsv: delimitedRow(t, r, separator: "\t", emptyText: "", quote: tsvEscape, into: &piece)
+                case .json:
+                    piece += "  "
+                    jsonRow(t, r, keys, into: &piece)
+                    piece += r == t.rowCount - 1 ? "\n]\n" : ",\n"
+                default:
+                    jsonRow(t, r, keys, into: &piece)
+                    piece += "\n"
+                }
+            }
+            guard sink(piece) else { return false }
+            piece = ""
+            start = end
+        }
+        return piece.isEmpty || sink(piece)
+    }
+
+    private static func streamed(_ t: Table, _ format: OutputFormat) -> String {
+        var out = ""
+        stream(t, as: format, rowsPerPiece: Int.max) { out += $0; return true }
         return out
     }
 
+    /// Null is an empty field; in csv, empty text is `""`, so the two read back apart.
+    private static func delimitedRow(_ t: Table, _ r: Int, separator: String, emptyText: String, quote: (String) -> String, into out: inout String) {
+        for (i, c) in t.columns.enumerated() {
+            if i > 0 { out += separator }
+            let v = c.value(at: r)
+            if case .string("") = v { out += emptyText } else { out += quote(ValueFormat.plain(v)) }
+        }
+        out += "\n"
+    }
+
     private static func csvQuote(_ s: String) -> String {
-        guard s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" || $0 == "\r\n" }) else { return s }
+        // Bytes, not Characters: no grapheme breaking per cell of a million-row export.
+        guard s.utf8.contains(where: { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }) else { return s }
         return "\"" + s.replacingOccurrences(of: "\"", with: "\"\"") + "\""
     }
 
     private static func tsvEscape(_ s: String) -> String {
-        guard s.contains(where: { $0 == "\t" || $0 == "\n" || $0 == "\r" || $0 == "\\" || $0 == "\r\n" }) else { return s }
+        guard s.utf8.contains(where: { $0 == 0x09 || $0 == 0x0A || $0 == 0x0D || $0 == 0x5C }) else { return s }
         return s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\t", with: "\\t")
             .replacingOccurrences(of: "\r\n", with: "\\r\\n").replacingOccurrences(of: "\n", with: "\\n").replacingOccurrences(of: "\r", with: "\\r")
     }
 
-    // MARK: json
-
-    private static func json(_ t: Table, lines: Bool) -> String {
-        let keys = t.columns.map { jsonString($0.name) }
-        var rows: [String] = []
-        rows.reserveCapacity(t.rowCount)
-        for r in 0..<t.rowCount {
-            let fields = t.columns.enumerated().map { i, c in keys[i] + ":" + jsonValue(c.value(at: r)) }
-            rows.append("{" + fields.joined(separator: ",") + "}")
+    private static func jsonRow(_ t: Table, _ r: Int, _ keys: [String], into out: inout String) {
+        out += "{"
+        for (i, c) in t.columns.enumerated() {
+            if i > 0 { out += "," }
+            out += keys[i]
+            out += jsonValue(c.value(at: r))
         }
-        if lines { return rows.map { $0 + "\n" }.joined() }
-        return rows.isEmpty ? "[]\n" : "[\n" + rows.map { "  " + $0 }.joined(separator: ",\n") + "\n]\n"
+        out += "}"
     }
 
     static func jsonValue(_ v: Value) -> String {

@@ -181,6 +181,17 @@ public final class ShellState {
     @discardableResult
     func print(_ table: Table, _ options: RenderOptions) -> Bool {
         let format = self.format
+        let paging = pager && output === standardOutput && terminalSize?() != nil
+        if Renderer.streams(format), !paging {
+            // Written a few thousand rows at a time: memory stays flat and Ctrl-C stops it
+            // between two pieces.
+            let finished = Renderer.stream(table, as: format) { piece in
+                if isInterrupted() { return false }
+                output.write(piece)
+                return true
+            }
+            return finished || reportInterrupted()
+        }
         let text: String
         if table.rowCount <= Self.rowsFormattedInline {
             text = Renderer.render(table, as: format, options: options)
