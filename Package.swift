@@ -14,9 +14,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // Columnar, dictionary-encoded, time-ordered tables with posting lists; CSV/JSONL ingest.
+        // CRC-32C (SSE 4.2 where present) for the checksums of the store's files.
+        .target(name: "CChecksum"),
+        // Columnar, dictionary-encoded, time-ordered tables with posting lists; CSV/JSONL ingest;
+        // the store on disk (segment files mapped in place, a manifest).
         // Debug builds (and so the tests) check the store's invariants on every table built.
-        .target(name: "EVQStore", swiftSettings: [.define("EVQ_INTERNAL_CHECKS", .when(configuration: .debug))]),
+        .target(name: "EVQStore", dependencies: ["CChecksum"], exclude: ["Disk/FORMAT.md"],
+                swiftSettings: [.define("EVQ_INTERNAL_CHECKS", .when(configuration: .debug))]),
         // Source text, spans, tokens, lexer, parser, AST, diagnostics (calendar math from the store).
         .target(name: "EVQSyntax", dependencies: ["EVQStore"]),
         // RE2 (Debian libre2-dev) behind a small C interface: regular expressions in linear time.
@@ -35,7 +39,7 @@ let package = Package(
         .executableTarget(
             name: "evq",
             dependencies: ["EVQShell", "EVQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py"]),
+        .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py", "duckdb_store_bench.py"]),
 
         // Helpers shared by the test targets (a seeded random generator).
         .target(name: "EVQTestSupport", path: "Tests/EVQTestSupport"),

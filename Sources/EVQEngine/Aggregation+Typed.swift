@@ -67,8 +67,8 @@ extension Aggregation {
     }
 
     /// The Int64 column and bucket of a key, when it has that shape.
-    private func int64Key(_ e: TypedExpr, _ table: Table) -> (Column, ContiguousArray<Int64>, Bucket)? {
-        func column(_ e: TypedExpr, _ types: Set<DataType>) -> (Column, ContiguousArray<Int64>)? {
+    private func int64Key(_ e: TypedExpr, _ table: Table) -> (Column, ColumnBuffer<Int64>, Bucket)? {
+        func column(_ e: TypedExpr, _ types: Set<DataType>) -> (Column, ColumnBuffer<Int64>)? {
             guard let c = e.columnIndex else { return nil }
             let column = table.columns[c]
             guard types.contains(column.type), case .int(let v) = column.data else { return nil }

@@ -3,7 +3,7 @@
 // compared code point by code point, without normalization. ASCII values, the common case, are
 // folded byte by byte in place; any other value is lower-cased once, which gives the same answer.
 
-import CRegex
+import EVQStore
 
 /// A needle or glob, lower-cased once when the query is checked.
 public struct CaselessText: Sendable {
@@ -73,20 +73,6 @@ public struct CaselessText: Sendable {
         return nil
     }
 
-    /// How many values ahead a scan asks for bytes: enough to overlap a few cache misses.
-    static let lookahead = 24
-
-    /// Asks for the bytes of a native heap string without touching it (reading the string the
-    /// safe way would retain it, which is the very cache miss we try to hide). The address comes
-    /// from the string's second word as laid out on 64-bit platforms (object pointer under a
-    /// 4-bit discriminator, bytes 32 past it); a prefetch never faults, so a small or bridged
-    /// string, whose word is no such pointer, costs nothing but a useless hint.
-    @inline(__always)
-    static func prefetch(_ values: UnsafeBufferPointer<String>, _ i: Int) {
-        let word = UnsafeRawPointer(values.baseAddress! + i).load(fromByteOffset: 8, as: UInt.self)
-        evq_prefetch(UnsafeRawPointer(bitPattern: (word & 0x0FFF_FFFF_FFFF_FFFF) &+ 32))
-    }
-
     let needle: [UInt8]
     let test: Test
 
@@ -101,29 +87,37 @@ public struct CaselessText: Sendable {
 
     @inline(__always)
     func matches(_ value: String, _ n: UnsafeBufferPointer<UInt8>) -> Bool {
-        Self.withLowered(value) { hay, fold in
-            switch test {
-            case .contains: Self.find(n, in: hay, from: 0, fold: fold) != nil
-            case .prefix: hay.count >= n.count && Self.equal(hay, at: 0, n, fold: fold)
-            case .suffix: hay.count >= n.count && Self.equal(hay, at: hay.count - n.count, n, fold: fold)
-            }
-        }
+        Self.withLowered(value) { hay, fold in matches(hay: hay, fold: fold, n) }
     }
 
     /// `matches` for every value, the needle pinned once; stops early (leaving false) when cancelled.
-    func matchEach(_ values: ArraySlice<String>, _ cancelled: () -> Bool) -> [Bool] {
-        var member = [Bool](repeating: false, count: values.count)
+    /// The values are read as UTF-8 from the dictionary's one blob, in order: no String per value.
+    func matchEach(_ dictionary: StringDictionary, _ ids: Range<Int>, _ cancelled: () -> Bool) -> [Bool] {
+        var member = [Bool](repeating: false, count: ids.count)
         needle.withUnsafeBufferPointer { n in
             member.withUnsafeMutableBufferPointer { out in
-                values.withUnsafeBufferPointer { vs in
-                    for i in vs.indices {
-                        if i & 1023 == 0, cancelled() { break }
-                        if i + Self.lookahead < vs.count { Self.prefetch(vs, i + Self.lookahead) }
-                        out[i] = matches(vs[i], n)
-                    }
+                for (k, id) in ids.enumerated() {
+                    if k & 1023 == 0, cancelled() { break }
+                    out[k] = matches(utf8: dictionary.utf8(id), n)
                 }
             }
         }
         return member
+    }
+
+    @inline(__always)
+    func matches(utf8 bytes: UnsafeBufferPointer<UInt8>, _ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        if Self.isASCII(bytes) { return matches(hay: bytes, fold: true, n) }
+        var lowered = String(decoding: bytes, as: UTF8.self).lowercased()
+        return lowered.withUTF8 { matches(hay: $0, fold: false, n) }
+    }
+
+    @inline(__always)
+    func matches(hay: UnsafeBufferPointer<UInt8>, fold: Bool, _ n: UnsafeBufferPointer<UInt8>) -> Bool {
+        switch test {
+        case .contains: Self.find(n, in: hay, from: 0, fold: fold) != nil
+        case .prefix: hay.count >= n.count && Self.equal(hay, at: 0, n, fold: fold)
+        case .suffix: hay.count >= n.count && Self.equal(hay, at: hay.count - n.count, n, fold: fold)
+        }
     }
 }

@@ -17,11 +17,11 @@ protocol PositionOrder {
 /// One sort key, read by position.
 enum SortKeyData {
     /// int, time and duration columns (row ids through `rows`).
-    case int(ContiguousArray<Int64>, ContiguousArray<Bool>?)
-    case float(ContiguousArray<Double>, ContiguousArray<Bool>?)
+    case int(ColumnBuffer<Int64>, ColumnBuffer<Bool>?)
+    case float(ColumnBuffer<Double>, ColumnBuffer<Bool>?)
     /// Dictionary ids; `StringColumn.nullID` is null.
-    case ids(ContiguousArray<UInt32>)
-    case bool(ContiguousArray<Bool>, ContiguousArray<Bool>?)
+    case ids(ColumnBuffer<UInt32>)
+    case bool(ColumnBuffer<Bool>, ColumnBuffer<Bool>?)
     /// Evaluated values, indexed by position.
     case boxed([Value])
 
@@ -52,7 +52,7 @@ extension SortKeyData {
     /// When the null mask decides the order of rows `ra` and `rb` (nulls after values, two
     /// nulls equal), that order; nil when both have values.
     @inline(__always)
-    static func nullOrder(_ mask: ContiguousArray<Bool>?, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int)? {
+    static func nullOrder(_ mask: ColumnBuffer<Bool>?, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int)? {
         guard let mask else { return nil }
         let na = mask[ra], nb = mask[rb]
         if na != nb { return (nb, 0) }
@@ -60,7 +60,7 @@ extension SortKeyData {
     }
 
     @inline(__always)
-    static func compareTyped<T: Comparable>(_ v: ContiguousArray<T>, _ mask: ContiguousArray<Bool>?, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int) {
+    static func compareTyped<T: Comparable>(_ v: ColumnBuffer<T>, _ mask: ColumnBuffer<Bool>?, _ ra: Int, _ rb: Int) -> (nullOrder: Bool?, order: Int) {
         if let decided = nullOrder(mask, ra, rb) { return decided }
         let x = v[ra], y = v[rb]
         return (nil, x < y ? -1 : (x == y ? 0 : 1))
@@ -85,9 +85,9 @@ struct GeneralOrder: PositionOrder {
 }
 
 /// One int/time/duration or float column key.
-struct TypedOrder<T: Comparable>: PositionOrder {
-    let values: ContiguousArray<T>
-    let mask: ContiguousArray<Bool>?
+struct TypedOrder<T: Comparable & BitwiseCopyable>: PositionOrder {
+    let values: ColumnBuffer<T>
+    let mask: ColumnBuffer<Bool>?
     let rows: [UInt32]?
     let descending: Bool
 
@@ -107,7 +107,7 @@ struct TypedOrder<T: Comparable>: PositionOrder {
 
 /// One string column key, on dictionary ids.
 struct IDOrder: PositionOrder {
-    let ids: ContiguousArray<UInt32>
+    let ids: ColumnBuffer<UInt32>
     let rows: [UInt32]?
     let descending: Bool
 

@@ -8,7 +8,7 @@ extension ExpressionEvaluator {
     /// When `e` reads exactly one column, a text column, and that column has at most
     /// `maxDistinct` values: the column's ids and the value of `e` for each dictionary id,
     /// plus one more entry (at index `dictionary.count`) for a null row.
-    static func perDictionaryValue(_ e: TypedExpr, _ table: Table, maxDistinct: Int) -> (ids: ContiguousArray<UInt32>, values: [Value])? {
+    static func perDictionaryValue(_ e: TypedExpr, _ table: Table, maxDistinct: Int) -> (ids: ColumnBuffer<UInt32>, values: [Value])? {
         let columns = e.referencedColumns
         guard columns.count == 1, let c = columns.first, !e.readsAggregate,
               case .string(let s) = table.columns[c].data, s.dictionary.count <= maxDistinct,

@@ -161,10 +161,9 @@ enum ExpressionEvaluator {
             return member
         }
         // Distinct values are matched in contiguous chunks on separate cores.
-        let values = dictionary.values
-        let parts = Parallel.chunks(values.count, minimum: 50_000)
-        if parts.count <= 1 { return pattern.matchEach(values[...], cancelled) }
-        return Parallel.map(parts.count) { k in pattern.matchEach(values[parts[k]], cancelled) }.flatMap { $0 }
+        let parts = Parallel.chunks(dictionary.count, minimum: 50_000)
+        if parts.count <= 1 { return pattern.matchEach(dictionary, 0..<dictionary.count, cancelled) }
+        return Parallel.map(parts.count) { k in pattern.matchEach(dictionary, parts[k], cancelled) }.flatMap { $0 }
     }
 
     /// The ascending dictionary ids of the values holding the phrases (`all`: every phrase,
@@ -251,7 +250,7 @@ enum ExpressionEvaluator {
         }
     }
 
-    private static func withMask(_ mask: ContiguousArray<Bool>?, _ p: RowPredicate?) -> RowPredicate? {
+    private static func withMask(_ mask: ColumnBuffer<Bool>?, _ p: RowPredicate?) -> RowPredicate? {
         guard let p else { return nil }
         guard let mask else { return p }
         return { !mask[$0] && p($0) }
@@ -259,7 +258,7 @@ enum ExpressionEvaluator {
 
     /// A typed column against a constant of the same type; one closure per operator, so the
     /// per-row work is one load and one compare.
-    private static func typedCompare<T: Comparable>(_ xs: ContiguousArray<T>, _ op: BinaryOperator, _ k: T) -> RowPredicate? {
+    private static func typedCompare<T: Comparable>(_ xs: ColumnBuffer<T>, _ op: BinaryOperator, _ k: T) -> RowPredicate? {
         switch op {
         case .eq: { xs[$0] == k }
         case .ne: { xs[$0] != k }
@@ -271,7 +270,7 @@ enum ExpressionEvaluator {
         }
     }
 
-    private static func doubleCompare(_ xs: ContiguousArray<Int64>, _ op: BinaryOperator, _ k: Double) -> RowPredicate? {
+    private static func doubleCompare(_ xs: ColumnBuffer<Int64>, _ op: BinaryOperator, _ k: Double) -> RowPredicate? {
         switch op {
         case .eq: { Double(xs[$0]) == k }
         case .ne: { Double(xs[$0]) != k }

@@ -30,12 +30,12 @@ public enum TextPattern: Sendable {
 
     /// `matches` for each distinct value of a dictionary; stops early (leaving false) when
     /// cancelled, and the executor then throws before using the answer.
-    func matchEach(_ values: ArraySlice<String>, _ cancelled: () -> Bool) -> [Bool] {
-        if case .caseless(let c, _) = self { return c.matchEach(values, cancelled) }
-        var member = [Bool](repeating: false, count: values.count)
-        for (id, value) in values.enumerated() {
-            if id % 64 == 0, cancelled() { break }
-            member[id] = matches(value)
+    func matchEach(_ dictionary: StringDictionary, _ ids: Range<Int>, _ cancelled: () -> Bool) -> [Bool] {
+        if case .caseless(let c, _) = self { return c.matchEach(dictionary, ids, cancelled) }
+        var member = [Bool](repeating: false, count: ids.count)
+        for (k, id) in ids.enumerated() {
+            if k % 64 == 0, cancelled() { break }
+            member[k] = matches(dictionary[id])
         }
         return member
     }

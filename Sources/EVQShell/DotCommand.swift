@@ -33,6 +33,8 @@ enum DotCommands {
                    takesPath: false, run: help),
         DotCommand(name: "load", usage: ".load PATH [as NAME]", help: "load a CSV, TSV or JSONL file as a table (named after the file)",
                    takesPath: true, run: load),
+        DotCommand(name: "open", usage: ".open DIR", help: "query the tables of a store made by 'evq ingest' (mapped, not loaded)",
+                   takesPath: true, run: open),
         DotCommand(name: "tables", usage: ".tables", help: "the tables, with their rows and columns", takesPath: false, run: tables),
         DotCommand(name: "schema", usage: ".schema [TABLE]", help: "the columns of a table (all tables without one) and their types",
                    takesPath: false, run: schema),
@@ -185,6 +187,17 @@ enum DotCommands {
             }
         } catch {
             throw DotCommandError(error.render().trimmingCharacters(in: .newlines).replacingOccurrences(of: "error: ", with: ""))
+        }
+    }
+
+    private static func open(_ args: [String], _ state: ShellState) throws(DotCommandError) {
+        guard args.count == 1 else { throw DotCommandError("usage: .open DIR") }
+        do throws(EVQError) {
+            for t in try state.session.openStore(PathExpansion.expand(args[0])) {
+                state.output.write("opened \(t.name): \(ShellState.grouped(t.rowCount)) rows in \(t.segments.count) segment\(t.segments.count == 1 ? "" : "s")\n")
+            }
+        } catch {
+            throw DotCommandError(error.render().trimmingCharacters(in: .newlines).replacingOccurrences(of: "error: ", with: ""), exitCode: error.exitCode)
         }
     }
 

@@ -1,4 +1,4 @@
-// A column: one typed, contiguous buffer per table column plus an optional null mask.
+// A column: one typed buffer (heap or mapped) per table column plus an optional null mask.
 // Time and duration columns share the Int64 buffer; `type` says how to read it.
 
 public struct Column: Sendable {
@@ -6,14 +6,23 @@ public struct Column: Sendable {
     public let type: DataType
     public let data: ColumnData
     /// `isNull[row]`; nil when the column has no nulls (the common case, kept free).
-    public let isNull: ContiguousArray<Bool>?
-    private let keyIndexCache = LazyIntKeyIndex()
+    public let isNull: ColumnBuffer<Bool>?
+    private let keyIndexCache: LazyIntKeyIndex
 
-    public init(name: String, type: DataType, data: ColumnData, isNull: ContiguousArray<Bool>?) {
+    /// `keyIndex`: the index read from a store, used instead of building one.
+    public init(name: String, type: DataType, data: ColumnData, isNull: ColumnBuffer<Bool>?, keyIndex: IntKeyIndex? = nil) {
         self.name = name
         self.type = type
         self.data = data
-        self.isNull = isNull.flatMap { mask in mask.contains(true) ? mask : nil }
+        // A mapped mask is stored only when it holds a null; reading it here would touch every page.
+        self.isNull = isNull.flatMap { mask in mask.isMapped || mask.contains(true) ? mask : nil }
+        self.keyIndexCache = LazyIntKeyIndex(keyIndex)
+    }
+
+    /// The same from a heap mask (what builders make).
+    @_disfavoredOverload
+    public init(name: String, type: DataType, data: ColumnData, isNull: ContiguousArray<Bool>?) {
+        self.init(name: name, type: type, data: data, isNull: isNull.flatMap { $0.contains(true) ? ColumnBuffer($0) : nil })
     }
 
     public var count: Int {
@@ -40,6 +49,9 @@ public struct Column: Sendable {
         return keyIndexCache.get { IntKeyIndex(v, nulls: isNull) }
     }
 
+    /// The key index if it exists already (what a store writes), without building it.
+    public var builtKeyIndex: IntKeyIndex? { keyIndexCache.ifBuilt }
+
     /// The value at a row, boxed. For results and the general expression path only:
     /// kernels read `data` directly.
     public func value(at row: Int) -> Value {
@@ -47,7 +59,7 @@ public struct Column: Sendable {
         switch data {
         case .bool(let v): return .bool(v[row])
         case .float(let v): return .float(v[row])
-        case .string(let s): return .string(s.dictionary.values[Int(s.ids[row])])
+        case .string(let s): return .string(s.dictionary[s.ids[row]])
         case .boxed(let v): return v[row]
         case .int(let v):
             switch type {
@@ -88,17 +100,35 @@ public struct Column: Sendable {
         }
     }
 
+    @inline(__always)
+    private static func pick<T>(_ values: ColumnBuffer<T>, _ rows: [UInt32]) -> ColumnBuffer<T> {
+        values.withUnsafeBufferPointer { v in
+            rows.withUnsafeBufferPointer { r in
+                ColumnBuffer(unsafeUninitializedCount: r.count) { out in
+                    for k in 0..<r.count { (out.baseAddress! + k).initialize(to: v[Int(r[k])]) }
+                }
+            }
+        }
+    }
+
     public func renamed(_ newName: String) -> Column {
         Column(name: newName, type: type, data: data, isNull: isNull)
     }
 }
 
 public enum ColumnData: Sendable {
-    case bool(ContiguousArray<Bool>)
+    case bool(ColumnBuffer<Bool>)
     /// int, time (UTC seconds) and duration (seconds).
-    case int(ContiguousArray<Int64>)
-    case float(ContiguousArray<Double>)
+    case int(ColumnBuffer<Int64>)
+    case float(ColumnBuffer<Double>)
     case string(StringColumn)
     /// Values with no typed buffer (lists, from `values()`); rare and never scanned in bulk.
     case boxed(ContiguousArray<Value>)
+}
+
+extension ColumnData {
+    // Builders make ContiguousArrays; these wrap them (one copy) so call sites read as before.
+    @_disfavoredOverload public static func bool(_ v: ContiguousArray<Bool>) -> ColumnData { .bool(ColumnBuffer(v)) }
+    @_disfavoredOverload public static func int(_ v: ContiguousArray<Int64>) -> ColumnData { .int(ColumnBuffer(v)) }
+    @_disfavoredOverload public static func float(_ v: ContiguousArray<Double>) -> ColumnData { .float(ColumnBuffer(v)) }
 }

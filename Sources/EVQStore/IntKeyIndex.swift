@@ -1,16 +1,22 @@
 // An index for integer columns (ids, codes, counts): the rows sorted by value, so that
 // `id == 123` or `id in [1, 2]` is a binary search instead of a scan. Two flat buffers, as
-// the posting lists are, ready to be mapped from disk later.
+// the posting lists are, mapped from a store file as they lie.
 
 import Synchronization
 
 public struct IntKeyIndex: Sendable {
     /// The non-null values in ascending order; `rows[i]` holds `values[i]`. Equal values keep
     /// their rows ascending.
-    public let values: ContiguousArray<Int64>
-    public let rows: ContiguousArray<UInt32>
+    public let values: ColumnBuffer<Int64>
+    public let rows: ColumnBuffer<UInt32>
 
-    public init(_ column: ContiguousArray<Int64>, nulls: ContiguousArray<Bool>?) {
+    /// Buffers already laid out (a mapped segment).
+    public init(values: ColumnBuffer<Int64>, rows: ColumnBuffer<UInt32>) {
+        self.values = values
+        self.rows = rows
+    }
+
+    public init(_ column: ColumnBuffer<Int64>, nulls: ColumnBuffer<Bool>?) {
         var order = ContiguousArray<UInt32>()
         order.reserveCapacity(column.count)
         for r in 0..<column.count where nulls?[r] != true { order.append(UInt32(r)) }
@@ -18,16 +24,16 @@ public struct IntKeyIndex: Sendable {
             // Ties broken by row, so the rows of one value come out ascending.
             order.sort { a, b in v[Int(a)] != v[Int(b)] ? v[Int(a)] < v[Int(b)] : a < b }
         }
-        self.rows = order
-        self.values = ContiguousArray(order.lazy.map { column[Int($0)] })
+        self.rows = ColumnBuffer(order)
+        self.values = ColumnBuffer(order.lazy.map { column[Int($0)] })
     }
 
-    /// The rows holding `value`, ascending.
-    public func rows(of value: Int64) -> ArraySlice<UInt32> {
+    /// The rows holding `value`, ascending (a view, no copy).
+    public func rows(of value: Int64) -> ColumnBuffer<UInt32> {
         let lo = firstIndex(notBelow: value)
         var hi = lo
         while hi < values.count && values[hi] == value { hi += 1 }
-        return rows[lo..<hi]
+        return rows.view(lo..<hi)
     }
 
     private func firstIndex(notBelow value: Int64) -> Int {
@@ -42,9 +48,13 @@ public struct IntKeyIndex: Sendable {
 
 /// Builds an int column's key index on first use and keeps it; safe across threads.
 public final class LazyIntKeyIndex: Sendable {
-    private let cache = Mutex<IntKeyIndex?>(nil)
+    private let cache: Mutex<IntKeyIndex?>
 
-    public init() {}
+    /// `stored`: an index read from a store, used instead of building one.
+    public init(_ stored: IntKeyIndex? = nil) { cache = Mutex(stored) }
+
+    /// The index if it exists already, without building it.
+    public var ifBuilt: IntKeyIndex? { cache.withLock { $0 } }
 
     public func get(_ build: () -> IntKeyIndex) -> IntKeyIndex {
         cache.withLock { slot in

@@ -1,32 +1,57 @@
 // The word index of a string column: for each word, the dictionary ids of the values that
-// contain it. `notes has "drone"` reads one list instead of scanning every note.
+// contain it, in CSR form (sorted words, one flat id list). `notes has "drone"` reads one
+// list instead of scanning every note.
 // A word is a maximal run of letters and digits (any script), compared in lower case:
 // "U.S.-led" has the words "u", "s" and "led"; "Ḥalab" is one word "ḥalab".
 
 import Synchronization
 
 public final class WordIndex: Sendable {
-    /// word -> ascending dictionary ids of the values holding it.
-    private let idsByWord: [String: [UInt32]]
+    /// The distinct words, in ascending String order; word id = index.
+    public let words: StringDictionary
+    /// The ids of the values holding word `w` are `ids[idOffsets[w] ..< idOffsets[w + 1]]`, ascending.
+    public let idOffsets: ColumnBuffer<UInt32>
+    public let ids: ColumnBuffer<UInt32>
 
-    public init(dictionary: StringDictionary) {
+    /// Buffers already laid out (a mapped segment).
+    public init(words: StringDictionary, idOffsets: ColumnBuffer<UInt32>, ids: ColumnBuffer<UInt32>) {
+        self.words = words
+        self.idOffsets = idOffsets
+        self.ids = ids
+    }
+
+    public convenience init(dictionary: StringDictionary) {
         // Chunks of ids are indexed on separate cores; joined in id order, each word's list
         // stays ascending.
-        let values = dictionary.values
-        let parts = Parallel.chunks(values.count, minimum: 20_000)
-        let partials = values.withUnsafeBufferPointer { buffer in
-            let shared = UncheckedSendable(buffer)
-            return Parallel.map(parts.count) { Self.index(shared.value, parts[$0]) }
-        }
-        var map = [String: [UInt32]](minimumCapacity: partials.first?.words.count ?? 0)
+        let parts = Parallel.chunks(dictionary.count, minimum: 20_000)
+        let partials = Parallel.map(parts.count) { Self.index(dictionary, parts[$0]) }
+        var slotByWord = [String: Int](minimumCapacity: partials.first?.words.count ?? 0)  // while building only
+        var lists: [[UInt32]] = []
+        var words: [String] = []
         for part in partials {
-            for (word, list) in zip(part.words, part.lists) { map[word, default: []].append(contentsOf: list) }
+            for (word, list) in zip(part.words, part.lists) {
+                if let s = slotByWord[word] {
+                    lists[s].append(contentsOf: list)
+                } else {
+                    slotByWord[word] = words.count
+                    words.append(word)
+                    lists.append(list)
+                }
+            }
         }
-        self.idsByWord = map
+        let order = words.indices.sorted { words[$0] < words[$1] }
+        var offsets = ContiguousArray<UInt32>(repeating: 0, count: words.count + 1)
+        var flat = ContiguousArray<UInt32>()
+        flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+        for (k, w) in order.enumerated() {
+            flat.append(contentsOf: lists[w])
+            offsets[k + 1] = UInt32(flat.count)
+        }
+        self.init(words: StringDictionary(sortedUnique: order.map { words[$0] }), idOffsets: ColumnBuffer(offsets), ids: ColumnBuffer(flat))
     }
 
     /// The words of the values with ids in `range`, each with the ascending ids holding it.
-    private static func index(_ values: UnsafeBufferPointer<String>, _ range: Range<Int>) -> (words: [String], lists: [[UInt32]]) {
+    private static func index(_ dictionary: StringDictionary, _ range: Range<Int>) -> (words: [String], lists: [[UInt32]]) {
         // Each distinct word (String equality) gets a slot with its list of ids. ASCII words
         // find their slot through a table keyed by their bytes, without making a String;
         // other words (and each ASCII word once) go through the String-keyed dictionary.
@@ -44,30 +69,36 @@ public final class WordIndex: Sendable {
         for index in range {
             let id = UInt32(index)
             // Ids come in ascending order, so a word seen twice in one value ends its list.
-            let done = Self.forEachASCIIWord(in: values[index]) { lowered in
+            let done = Self.forEachASCIIWord(inUTF8: dictionary.utf8(index)) { lowered in
                 let s = ascii.slot(of: lowered) { slot(of: String(decoding: lowered, as: UTF8.self)) }
                 lists[s].appendUnlessLast(id)
             }
             if !done {
-                Self.forEachWordOfCharacters(in: values[index]) { word in lists[slot(of: word)].appendUnlessLast(id) }
+                Self.forEachWordOfCharacters(in: dictionary[index]) { word in lists[slot(of: word)].appendUnlessLast(id) }
             }
         }
         return (words, lists)
     }
 
-    public var wordCount: Int { idsByWord.count }
+    public var wordCount: Int { words.count }
+
+    /// The ascending ids of the values holding `word` (lower case); empty when none does.
+    public func ids(of word: String) -> ColumnBuffer<UInt32> {
+        guard let w = words.id(of: word) else { return ColumnBuffer() }
+        return ids.view(Int(idOffsets[Int(w)])..<Int(idOffsets[Int(w) + 1]))
+    }
 
     /// The ids of values holding every word of `phrase`, consecutively and in order.
     public func dictionaryIDs(matching phrase: [String], in dictionary: StringDictionary) -> [UInt32] {
         guard let first = phrase.first else { return [] }
-        var ids = idsByWord[first] ?? []
+        var ids = Array(ids(of: first))
         for word in phrase.dropFirst() {
             guard !ids.isEmpty else { break }
-            let other = Set(idsByWord[word] ?? [])
+            let other = Set(self.ids(of: word))
             ids = ids.filter { other.contains($0) }
         }
         if phrase.count == 1 { return ids }
-        return ids.filter { Self.containsPhrase(Self.words(in: dictionary.values[Int($0)]), phrase) }
+        return ids.filter { Self.containsPhrase(Self.words(in: dictionary[$0]), phrase) }
     }
 
     /// The words of `text`, lower-cased, in order.
@@ -99,32 +130,36 @@ public final class WordIndex: Sendable {
     /// during the call only) and returns true; otherwise calls nothing and returns false.
     @inline(__always)
     static func forEachASCIIWord(in text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
-        let scanned = text.utf8.withContiguousStorageIfAvailable { bytes in
-            for b in bytes where b >= 0x80 { return false }
-            let n = bytes.count
-            guard n > 0 else { return true }
-            return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { lowered in
-                asciiWordByte.withUnsafeBufferPointer { table in
-                    for k in 0..<n { lowered[k] = table[Int(bytes[k])] }
-                }
-                var i = 0
-                while i < n {
-                    if lowered[i] == 0 {
-                        i += 1
-                        continue
-                    }
-                    var end = i + 1
-                    while end < n, lowered[end] != 0 { end += 1 }
-                    body(UnsafeBufferPointer(rebasing: lowered[i..<end]))
-                    i = end
-                }
-                return true
-            }
-        }
+        let scanned = text.utf8.withContiguousStorageIfAvailable { bytes in forEachASCIIWord(inUTF8: bytes, body) }
         if let scanned { return scanned }
         var copy = text  // not contiguous UTF-8 (a bridged string): make it so
         copy.makeContiguousUTF8()
         return forEachASCIIWord(in: copy, body)
+    }
+
+    /// The same over UTF-8 bytes (a dictionary value as stored).
+    @inline(__always)
+    static func forEachASCIIWord(inUTF8 bytes: UnsafeBufferPointer<UInt8>, _ body: (UnsafeBufferPointer<UInt8>) -> Void) -> Bool {
+        for b in bytes where b >= 0x80 { return false }
+        let n = bytes.count
+        guard n > 0 else { return true }
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: n) { lowered in
+            asciiWordByte.withUnsafeBufferPointer { table in
+                for k in 0..<n { lowered[k] = table[Int(bytes[k])] }
+            }
+            var i = 0
+            while i < n {
+                if lowered[i] == 0 {
+                    i += 1
+                    continue
+                }
+                var end = i + 1
+                while end < n, lowered[end] != 0 { end += 1 }
+                body(UnsafeBufferPointer(rebasing: lowered[i..<end]))
+                i = end
+            }
+            return true
+        }
     }
 
     /// The general rule: a maximal run of Characters that are letters or numbers (any script).
@@ -153,9 +188,13 @@ public final class WordIndex: Sendable {
 
 /// Builds a column's word index on first use and keeps it; safe across threads.
 public final class LazyWordIndex: Sendable {
-    private let cache = Mutex<WordIndex?>(nil)
+    private let cache: Mutex<WordIndex?>
 
-    public init() {}
+    /// `stored`: an index read from a store, used instead of building one.
+    public init(_ stored: WordIndex? = nil) { cache = Mutex(stored) }
+
+    /// The index if it exists already, without building it.
+    public var ifBuilt: WordIndex? { cache.withLock { $0 } }
 
     public func get(_ dictionary: StringDictionary) -> WordIndex {
         cache.withLock { slot in

@@ -17,11 +17,13 @@ struct Options {
     /// Only the queries whose id is in this comma-separated list (for profiling).
     var only: Set<String>? = nil
     var explain = ProcessInfo.processInfo.environment["EVQ_BENCH_EXPLAIN"] != nil
+    /// Also time the store on disk against DuckDB's persisted database (StoreSide.swift).
+    var store = false
 }
 
 let usageText = """
     usage: evq-bench [--rows N | --sizes N,N,...] [--repeat K] [--budget S] [--csv PATH] [--fresh]
-                     [--no-duckdb] [--duckdb-threads T,T] [--seed S] [--only Q1,W2,...] [--explain]
+                     [--no-duckdb] [--duckdb-threads T,T] [--seed S] [--only Q1,W2,...] [--explain] [--store]
       --rows N            events to generate (default 1000000; accepts 100k, 1M, 10M)
       --sizes N,N         run each size in turn, each in a fresh process (e.g. --sizes 1M,10M)
       --repeat K          warm runs per query after one cold run (default 5; the median is reported)
@@ -34,6 +36,7 @@ let usageText = """
       --seed S            generator seed (default 20240101)
       --only IDS          run only these queries (ids as printed: Q1..Q10, W1..W5)
       --explain           print evq's plan of each query (also EVQ_BENCH_EXPLAIN=1)
+      --store             also ingest into a store on disk and time it against DuckDB's database file
       --duckdb-script P   the DuckDB helper (default: duckdb_bench.py next to this source)
     Profiling evq's queries alone (not the generator or the load), e.g. W1:
       mkfifo /tmp/ctl; EVQ_BENCH_PERF_CTL=/tmp/ctl perf record -g -D -1 --control fifo:/tmp/ctl \\
@@ -75,6 +78,7 @@ func parseOptions(_ arguments: [String]) -> Options {
         case "--csv": o.csvPath = next(a)
         case "--fresh": o.fresh = true
         case "--no-duckdb": o.duckdb = false
+        case "--store": o.store = true
         case "--duckdb-threads": o.duckdbThreads = counts(a)
         case "--seed": guard let s = UInt64(next(a)) else { usage() }; o.seed = s
         case "--duckdb-script": o.script = next(a)

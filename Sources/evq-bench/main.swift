@@ -109,11 +109,13 @@ func runOneSize(_ o: Options) -> Never {
 
     var report = Report(rows: o.rows, options: o, queries: queries, evq: evq, duck: duck)
     report.printAll()
+    if o.store { printStoreReport(runStoreSide(o, csv: csv, queries: queries.all), evq: evq, queries: queries.all, rows: o.rows) }
     print("")
     print(String(format: "total %.1f s (sink %llu)", elapsedMs(since: startAll) / 1000, blackHoleSink))
     exit(report.mismatches.isEmpty && (duck != nil || !o.duckdb) ? 0 : 1)
 }
 
+runStoreChildModeIfAsked(Array(CommandLine.arguments.dropFirst()))
 let options = parseOptions(Array(CommandLine.arguments.dropFirst()))
 if options.sizes.count > 1 { runSizes(options) }
 var single = options

@@ -4,10 +4,14 @@
 import ArgumentParser
 import EVQ
 import EVQShell
+import EVQStore
 import Foundation
 
 struct DataOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: ArgumentHelp("Load files, globs or folders into events; NAME=PATH into NAME. Default: the samples.", valueName: "[NAME=]PATH"))
+    @Option(name: .customLong("store"), help: ArgumentHelp("Query the store DIR (see 'evq ingest').", valueName: "DIR"))
+    var store: String?
+
+    @Option(name: .customLong("data"), help: ArgumentHelp("Load files, globs, folders (NAME=PATH: into NAME).", valueName: "[NAME=]PATH"))
     var data: [String] = []
 
     @Option(name: [.short, .long], help: "How results are printed.")
@@ -40,10 +44,10 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("rejects"), help: ArgumentHelp("Write rejected rows, unchanged, to FILE.", valueName: "FILE"))
     var rejects: String?
 
-    @Flag(help: "Draw charts with plain ASCII (also the default when the locale is not UTF-8).")
+    @Flag(help: "Draw charts in ASCII (the default in a non-UTF-8 locale).")
     var ascii = false
 
-    @Option(help: ArgumentHelp("Stop any query that runs longer than TIME (30s, 2m, 500ms).", valueName: "TIME"))
+    @Option(help: ArgumentHelp("Stop a query that runs longer than TIME (30s, 2m).", valueName: "TIME"))
     var timeout: String?
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp("Stop a query once evq's memory passes SIZE (512M, 2G).", valueName: "SIZE"))
@@ -74,6 +78,8 @@ struct DataOptions: ParsableArguments {
             guard let v = QueryLimits.parseBytes(maxMemory) else { throw EVQError(.usage("--max-memory needs a size such as 512M or 2G, found '\(maxMemory)'")) }
             session.limits.memoryBytes = v
         }
+        if let store { try session.openStore(store) }
+        if store != nil && data.isEmpty { return session }
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
         var load = LoadOptions()
         for text in types {
@@ -114,13 +120,14 @@ struct EVQCommand: ParsableCommand {
         commandName: "evq",
         abstract: "Query event data (ACLED, UCDP, GDELT, any CSV) with a pipe language.",
         discussion: """
-            With no query and a terminal, opens the interactive prompt. Piped stdin runs as a script.
+            No query on a terminal: the prompt. Piped stdin runs as a script.
             Examples:
               evq -c 'events | where country == "Lebanon" | count'
               evq run Queries/deaths-by-country.evq --format csv
               echo 'events | take 3' | evq
+              evq ingest FILE --store DIR; evq --store DIR; evq stats --store DIR
             """,
-        subcommands: [Run.self],
+        subcommands: [Run.self, IngestCommand.self, StatsCommand.self, CompactCommand.self, CheckCommand.self],
         defaultSubcommand: nil)
 
     @Option(name: [.customShort("c"), .long], help: ArgumentHelp("Run QUERY and exit.", valueName: "QUERY"))
@@ -208,3 +215,123 @@ func exitOnError<T>(_ body: () throws(EVQError) -> T) throws -> T {
         throw ExitCode(error.exitCode)
     }
 }
+
+// `evq ingest`, `evq stats`, `evq compact`, `evq check`: writing and inspecting a store on
+// disk. Querying one is `evq --store DIR` (the root command's option).
+
+struct IngestCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "ingest", abstract: "Load files into a store (create, or append a segment).",
+        discussion: "Then: evq --store DIR (queries), evq stats|compact|check --store DIR.")
+
+    @Argument(help: "CSV, TSV or JSONL files, globs or folders.")
+    var files: [String]
+
+    @Option(name: .customLong("table"), help: ArgumentHelp("The table to create or append to.", valueName: "NAME"))
+    var table = "events"
+
+    @OptionGroup var options: DataOptions
+
+    func validate() throws {
+        guard options.store != nil else { throw ValidationError("evq ingest needs --store DIR") }
+        guard options.data.isEmpty else { throw ValidationError("evq ingest takes its files as arguments, not --data") }
+    }
+
+    func run() throws {
+        unblockInterrupt()
+        let start = DispatchTime.now().uptimeNanoseconds
+        let path = options.store!
+        var load = options
+        load.store = nil
+        load.data = files.map { "\(table)=\($0)" }
+        let isNew = !FileManager.default.fileExists(atPath: path)
+        // Take the lock before reading anything, so that a second writer is told at once.
+        let writer = try storeStep(path) { () throws(StoreError) in try StoreWriter(path: path) }
+        func unchanged() {
+            FileSink.standardError.write(isNew ? "evq: nothing was ingested; no store was created\n"
+                : "evq: nothing was ingested; the store \(path) is as it was\n")
+            if isNew { try? FileManager.default.removeItem(atPath: path) }
+        }
+        let session: Session
+        do {
+            session = try load.makeSession()
+        } catch {
+            FileSink.standardError.write(error.render(color: Terminal.colorAllowed(fd: 2)))
+            unchanged()
+            throw ExitCode(error.exitCode)
+        }
+        guard let loaded = session.catalog.tables[table] else { throw ExitCode(70) }
+        let commit: StoreWriter.Commit
+        do {
+            commit = try storeStep(path) { () throws(StoreError) in try writer.append(loaded, as: table) }
+        } catch {
+            unchanged()
+            throw error
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+        print("\(path): table \(table): \(grouped(commit.rows)) rows ingested as segment \(commit.segments) "
+            + "(\(megabytes(commit.bytesWritten)) written; store \(megabytes(commit.storeBytes))) in \(String(format: "%.2f", seconds)) s")
+    }
+}
+
+struct StatsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "stats", abstract: "What a store holds: events, segments, bytes per column and index.",
+                                                    shouldDisplay: false)
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let text = try storeStep((options.store ?? "")) { () throws(StoreError) in try StoreReport.describe((options.store ?? "")) }
+        print(text, terminator: "")
+    }
+}
+
+struct CompactCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "compact", abstract: "Merge each table's segments into one.", shouldDisplay: false)
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let path = (options.store ?? "")
+        let commits = try storeStep(path) { () throws(StoreError) in
+            try StoreWriter(path: path, create: false).compact()
+        }
+        if commits.isEmpty { print("\(path): nothing to compact (every table is one segment)") }
+        for c in commits {
+            print("\(path): table \(c.table): \(grouped(c.rows)) rows in 1 segment (\(megabytes(c.bytesWritten)); store \(megabytes(c.storeBytes)))")
+        }
+    }
+}
+
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "check", abstract: "Verify every checksum of a store.", shouldDisplay: false)
+
+    @OptionGroup var options: DataOptions
+
+    func run() throws {
+        let problems = Store.check((options.store ?? ""))
+        for p in problems { FileSink.standardError.write("error: \(p)\n") }
+        if !problems.isEmpty { throw ExitCode(65) }
+        print("\((options.store ?? "")): ok")
+    }
+}
+
+/// Runs a store operation, printing its error and exiting with its code (74 for a failed
+/// write, 66 for a missing store, 65 for the rest).
+func storeStep<T>(_ path: String, _ body: () throws(StoreError) -> T) throws -> T {
+    do {
+        return try body()
+    } catch {
+        FileSink.standardError.write("error: \(error)\n")
+        switch error {
+        case .io(_, "no such store directory"): throw ExitCode(66)
+        case .io: throw ExitCode(74)
+        case .locked: throw ExitCode(75)
+        default: throw ExitCode(65)
+        }
+    }
+}
+
+func grouped(_ n: Int) -> String { StoreReport.grouped(n) }
+
+func megabytes(_ bytes: Int) -> String { StoreReport.size(bytes) }

@@ -23,7 +23,7 @@ import Testing
 
     @Test func dictionaryIsSortedAndIdsFollowIt() {
         let c = StringColumn(["zeta", "Alpha", nil, "beta", "alpha", "zeta"])
-        #expect(c.dictionary.values == ["Alpha", "alpha", "beta", "zeta"])
+        #expect(Array(c.dictionary.values) == ["Alpha", "alpha", "beta", "zeta"])
         #expect(Array(c.ids) == [3, 0, StringColumn.nullID, 2, 1, 3])
         #expect(c.dictionary.id(of: "beta") == 2)
         #expect(c.dictionary.id(of: "gamma") == nil)
@@ -37,8 +37,8 @@ import Testing
             Issue.record("not a string column")
             return
         }
-        #expect(column.dictionary.values == ["Z", "b", "\u{C5}", "\u{E9}"])
+        #expect(Array(column.dictionary.values) == ["Z", "b", "\u{C5}", "\u{E9}"])
         #expect(Array(column.ids) == [1, 3, 3, 0, 2])
-        #expect(column.dictionary.values == column.dictionary.values.sorted())
+        #expect(Array(column.dictionary.values) == column.dictionary.values.sorted())
     }
 }

@@ -1,0 +1,38 @@
+// Opening a store on disk in a session: its tables become queryable, mapped from their
+// files (read only; `evq ingest` and `StoreWriter` write stores).
+
+import EVQStore
+import Foundation
+
+extension Session {
+    /// A session over the store at `store`, read only.
+    ///
+    ///     let session = try Session(store: URL(fileURLWithPath: "syria.evq"))
+    ///     try session.query("events | count")
+    public convenience init(store: URL) throws(EVQError) {
+        self.init()
+        try openStore(store.path)
+    }
+
+    /// Adds the tables of the store at `path` (replacing tables of the same names); returns
+    /// their names.
+    @discardableResult
+    public func openStore(_ path: String) throws(EVQError) -> [StoreTable] {
+        let store: Store
+        do { store = try Store.open(path) } catch { throw EVQError(store: error) }
+        for t in store.tables { addTable(t.table, as: t.name) }
+        return store.tables
+    }
+}
+
+extension EVQError {
+    /// A store's error as evq reports it: a missing store directory is a missing input (exit
+    /// 66), the rest data errors (exit 65).
+    public init(store error: StoreError) {
+        switch error {
+        case .io(let path, "no such store directory"): self.init(.missingInput(path))
+        case .cancelled: self.init(.cancelled)
+        default: self.init(.data(error.description))
+        }
+    }
+}
