@@ -38,6 +38,10 @@ extension Checker {
         let right = try check(clause.right)
         if right.chart != nil { throw Diagnostic("the right side of a join cannot draw a chart", at: clause.right.span) }
         var leftKeys: [Int] = [], rightKeys: [Int] = []
+        if clause.conditions.count > CompositeKey.maxParts {
+            throw Diagnostic("a join matches on at most \(CompositeKey.maxParts) keys, found \(clause.conditions.count)",
+                             at: clause.conditions[CompositeKey.maxParts].span, hint: "combine keys into one with strcat(...)")
+        }
         for c in clause.conditions {
             guard let l = input.firstIndex(where: { $0.name == c.left.name }) else {
                 throw Diagnostic("unknown field '\(c.left.name)' on the left side of the join", at: c.left.span,

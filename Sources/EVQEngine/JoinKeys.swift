@@ -9,6 +9,9 @@ import EVQStore
 struct KeyInterner {
     private var strings: [String: UInt64] = [:]
     private var others: [Value: UInt64] = [:]
+    /// The codes of a dictionary's values by id, per dictionary already coded (two steps
+    /// often read the same column).
+    private var dictionaries: [ObjectIdentifier: ContiguousArray<UInt64>] = [:]
 
     mutating func code(_ s: String) -> UInt64 {
         if let c = strings[s] { return c }
@@ -40,30 +43,42 @@ struct KeyInterner {
         }
     }
 
+    private mutating func codes(of dictionary: StringDictionary) -> ContiguousArray<UInt64> {
+        if let known = dictionaries[ObjectIdentifier(dictionary)] { return known }
+        var byID = ContiguousArray<UInt64>(repeating: 0, count: dictionary.count)
+        for (i, v) in dictionary.values.enumerated() { byID[i] = code(v) }
+        dictionaries[ObjectIdentifier(dictionary)] = byID
+        return byID
+    }
+
     static func floatCode(_ d: Double) -> UInt64 { (d == 0 ? 0.0 : d).bitPattern }
 
     /// `expr` at every position of `r`, typed loops for plain columns.
     mutating func encode(_ expr: TypedExpr, _ r: Relation, numbersAsFloat: Bool) -> KeyVector {
         let n = r.count
         var out = KeyVector(codes: ContiguousArray(repeating: 0, count: n), isNull: ContiguousArray(repeating: false, count: n))
-        let rows = r.rows
-        func row(_ p: Int) -> Int { rows.map { Int($0[p]) } ?? p }
+        let rows = r.rows ?? []
+        let all = r.rows == nil
+        @inline(__always) func row(_ p: Int) -> Int { all ? p : Int(rows[p]) }
         if let c = expr.columnIndex {
             let column = r.table.columns[c]
             switch column.data {
             case .string(let s):
-                var byID = ContiguousArray<UInt64>(repeating: 0, count: s.dictionary.count)
-                for (i, v) in s.dictionary.values.enumerated() { byID[i] = code(v) }
-                for p in 0..<n {
-                    let id = s.ids[row(p)]
-                    if id == StringColumn.nullID || column.isNull(row(p)) { out.isNull[p] = true } else { out.codes[p] = byID[Int(id)] }
+                let byID = codes(of: s.dictionary)
+                s.ids.withUnsafeBufferPointer { ids in
+                    for p in 0..<n {
+                        let r = row(p), id = ids[r]
+                        if id == StringColumn.nullID || column.isNull?[r] == true { out.isNull[p] = true } else { out.codes[p] = byID[Int(id)] }
+                    }
                 }
                 return out
             case .int(let v):
-                for p in 0..<n {
-                    let x = v[row(p)]
-                    out.codes[p] = numbersAsFloat ? Self.floatCode(Double(x)) : UInt64(bitPattern: x)
-                    out.isNull[p] = column.isNull(row(p))
+                v.withUnsafeBufferPointer { v in
+                    for p in 0..<n {
+                        let r = row(p), x = v[r]
+                        out.codes[p] = numbersAsFloat ? Self.floatCode(Double(x)) : UInt64(bitPattern: x)
+                        if column.isNull?[r] == true { out.isNull[p] = true }
+                    }
                 }
                 return out
             default:
@@ -84,11 +99,14 @@ struct KeyVector {
     var isNull: ContiguousArray<Bool>
 }
 
-/// A composite key: up to two parts inline (no allocation), more in `rest`.
+/// A composite key of up to `maxParts` codes, inline: no allocation, no reference counting,
+/// one hash combine.
 struct CompositeKey: Hashable {
+    static let maxParts = 4
     var a: UInt64 = 0
     var b: UInt64 = 0
-    var rest: [UInt64] = []
+    var c: UInt64 = 0
+    var d: UInt64 = 0
 
     /// The key at position `p`, or nil when any part is null (a null key never matches).
     init?(_ vectors: [KeyVector], at p: Int) {
@@ -97,10 +115,18 @@ struct CompositeKey: Hashable {
             switch i {
             case 0: a = v.codes[p]
             case 1: b = v.codes[p]
-            default: rest.append(v.codes[p])
+            case 2: c = v.codes[p]
+            default: d = v.codes[p]
             }
         }
     }
+
+    /// A mix of the parts, also used to cut keys into partitions.
+    var mixed: UInt64 {
+        (a &* 0x9E37_79B9_7F4A_7C15) ^ (b &* 0xC2B2_AE3D_27D4_EB4F) ^ (c &* 0x1656_67B1_9E37_79F9) ^ (d &* 0x27D4_EB2F_1656_67C5)
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(mixed) }
 }
 
 extension KeyInterner {
@@ -109,5 +135,65 @@ extension KeyInterner {
     mutating func keys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool]) -> [CompositeKey?] {
         let vectors = exprs.enumerated().map { i, e in encode(e, r, numbersAsFloat: asFloat[i]) }
         return (0..<r.count).map { CompositeKey(vectors, at: $0) }
+    }
+}
+
+/// Dense ids 0, 1, 2 ... for the distinct composite keys of one operator, so that its state
+/// lives in arrays indexed by id. An insert-only open-addressing table with linear probing
+/// and a multiplicative hash: one probe or two per key, no SipHash, nothing to delete.
+struct KeyIDTable {
+    /// -1: empty; else an id, whose key is `keys[id]`.
+    private var slots: [Int32]
+    private var shift: UInt64
+    private(set) var keys: [CompositeKey] = []
+
+    init(expected: Int = 16) {
+        var bits: UInt64 = 4
+        while (1 << bits) < expected * 2 { bits += 1 }
+        slots = Array(repeating: -1, count: 1 << bits)
+        shift = 64 - bits
+    }
+
+    var count: Int { keys.count }
+
+    private func start(_ k: CompositeKey) -> Int { Int(truncatingIfNeeded: (k.mixed &* 0x9E37_79B9_7F4A_7C15) >> shift) }
+
+    /// The key's id, new ones numbered in order of first sight.
+    mutating func id(_ k: CompositeKey) -> Int32 {
+        if keys.count * 2 >= slots.count { grow() }
+        let mask = slots.count - 1
+        var i = start(k)
+        while true {
+            let s = slots[i]
+            if s < 0 {
+                slots[i] = Int32(keys.count)
+                keys.append(k)
+                return slots[i]
+            }
+            if keys[Int(s)] == k { return s }
+            i = (i + 1) & mask
+        }
+    }
+
+    /// The key's id, or -1 when it was never inserted.
+    func find(_ k: CompositeKey) -> Int32 {
+        let mask = slots.count - 1
+        var i = start(k)
+        while true {
+            let s = slots[i]
+            if s < 0 || keys[Int(s)] == k { return s }
+            i = (i + 1) & mask
+        }
+    }
+
+    private mutating func grow() {
+        slots = Array(repeating: -1, count: slots.count * 2)
+        shift -= 1
+        let mask = slots.count - 1
+        for (id, k) in keys.enumerated() {
+            var i = start(k)
+            while slots[i] >= 0 { i = (i + 1) & mask }
+            slots[i] = Int32(id)
+        }
     }
 }

@@ -19,16 +19,20 @@ extension Executor {
         let rightCodes = interner.keys(keyExprs(rightKeys, right), right, asFloat: asFloat)
         let leftCodes = interner.keys(keyExprs(leftKeys, left), left, asFloat: asFloat)
         if context.isCancelled() { throw .cancelled }
-        // first[key]: the key's first right position; next[p]: the one after p (-1: none).
-        var first: [CompositeKey: Int32] = [:]
+        // first[id]: the key's first right position; next[p]: the one after p (-1: none).
+        var ids = KeyIDTable(expected: right.count)
+        var first: [Int32] = []
         var next = [Int32](repeating: -1, count: right.count)
         for p in stride(from: right.count - 1, through: 0, by: -1) {
             guard let k = rightCodes[p] else { continue }
-            if let h = first[k] { next[p] = h }
-            first[k] = Int32(p)
+            let id = Int(ids.id(k))
+            if id == first.count { first.append(-1) }
+            next[p] = first[id]
+            first[id] = Int32(p)
         }
         let pairs: [(Int32, Int32)] = try left.positions(context) { (lp: Int, out: inout [(Int32, Int32)]) in
-            var h: Int32 = leftCodes[lp].flatMap { first[$0] } ?? -1
+            let id = leftCodes[lp].map { ids.find($0) } ?? -1
+            var h: Int32 = id >= 0 ? first[Int(id)] : -1
             switch kind {
             case .inner, .leftouter, .rightouter, .fullouter:
                 if h < 0, kind == .leftouter || kind == .fullouter { out.append((Int32(lp), -1)) }

@@ -115,6 +115,10 @@ extension Checker {
         var scope = Scope(fields: output, allowAggregates: false)
         var keys: [TypedExpr] = []
         for k in clause.keys + step.keys { keys.append(try check(k, &scope)) }
+        if keys.count > CompositeKey.maxParts {
+            throw Diagnostic("a sequence matches on at most \(CompositeKey.maxParts) keys, step '\(name)' has \(keys.count)", at: step.span,
+                             hint: "combine keys into one with strcat(...)")
+        }
         return CheckedSequenceStep(name: name, input: stepInput, keys: keys, timeColumn: time, output: output, span: step.span)
     }
 

@@ -11,7 +11,8 @@ struct SequenceEvent {
     /// Position in its step's result.
     var position: Int32
     var order: Int32
-    var key: CompositeKey
+    /// The dense id of the event's key (KeyIDTable).
+    var key: Int32
 }
 
 struct SequenceMatcher {
@@ -23,19 +24,19 @@ struct SequenceMatcher {
     private var slots: [Int32] = []
     private var firstTime: [Int64] = []
     private var firstOrder: [Int32] = []
-    /// Pending entries by the number of steps they have (index 1..<stepCount) and key:
-    /// one entry (`latest`) or a list in order of first time (`every`).
-    private var latest: [[CompositeKey: Int32]]
-    private var every: [[CompositeKey: [Int32]]]
+    /// Pending entries by the number of steps they have (index 1..<stepCount) and key id:
+    /// one entry or -1 (`latest`), or a list in order of first time (`every`).
+    private var latest: [[Int32]]
+    private var every: [[[Int32]]]
     /// Completed matches: the order of the first and last event, and the entry.
     private(set) var matches: [(first: Int32, last: Int32, entry: Int32)] = []
 
-    init(stepCount: Int, within: Int64, mode: SequenceMode) {
+    init(stepCount: Int, within: Int64, mode: SequenceMode, keyCount: Int) {
         self.stepCount = stepCount
         self.within = within
         self.mode = mode
-        latest = Array(repeating: [:], count: stepCount)
-        every = Array(repeating: [:], count: stepCount)
+        latest = mode == .latest ? Array(repeating: Array(repeating: -1, count: keyCount), count: stepCount) : []
+        every = mode == .every ? Array(repeating: Array(repeating: [], count: keyCount), count: stepCount) : []
     }
 
     /// The step positions of a completed match.
@@ -44,11 +45,14 @@ struct SequenceMatcher {
     }
 
     mutating func feed(_ e: SequenceEvent) {
+        let k = Int(e.key)
         guard e.step >= 0 else {
             // `until`: whatever is pending for the key is dropped.
             for s in 1..<stepCount {
-                latest[s][e.key] = nil
-                every[s][e.key] = nil
+                switch mode {
+                case .latest: latest[s][k] = -1
+                case .every: every[s][k] = []
+                }
             }
             return
         }
@@ -60,8 +64,8 @@ struct SequenceMatcher {
             slots.append(contentsOf: repeatElement(-1, count: stepCount))
             slots[Int(id) * stepCount] = e.position
             switch mode {
-            case .latest: latest[1][e.key] = id  // a newer first step replaces the older
-            case .every: every[1][e.key, default: []].append(id)
+            case .latest: latest[1][k] = id  // a newer first step replaces the older
+            case .every: every[1][k].append(id)
             }
             return
         }
@@ -69,22 +73,27 @@ struct SequenceMatcher {
         let horizon = overflow ? Int64.min : h
         switch mode {
         case .latest:
-            guard let id = latest[s].removeValue(forKey: e.key), firstTime[Int(id)] >= horizon else { return }
+            let id = latest[s][k]
+            guard id >= 0 else { return }
+            latest[s][k] = -1
+            guard firstTime[Int(id)] >= horizon else { return }
             slots[Int(id) * stepCount + s] = e.position
             if s == stepCount - 1 {
                 matches.append((firstOrder[Int(id)], e.order, id))
             } else {
-                latest[s + 1][e.key] = id
+                latest[s + 1][k] = id
             }
         case .every:
-            guard let ids = every[s].removeValue(forKey: e.key) else { return }
+            guard !every[s][k].isEmpty else { return }
+            let ids = every[s][k]
+            every[s][k] = []
             // In order of first time, so the expired ones are a prefix.
             let live = ids.drop { firstTime[Int($0)] < horizon }
             for id in live { slots[Int(id) * stepCount + s] = e.position }
             if s == stepCount - 1 {
                 for id in live { matches.append((firstOrder[Int(id)], e.order, id)) }
             } else if !live.isEmpty {
-                every[s + 1][e.key, default: []].append(contentsOf: live)
+                every[s + 1][k].append(contentsOf: live)
             }
         }
     }

@@ -16,6 +16,7 @@ extension Executor {
             return types.contains(.int) && types.contains(.float)
         }
         var interner = KeyInterner()
+        var ids = KeyIDTable(expected: 1024)
         var lists: [[SequenceEvent]] = []
         var times: [ContiguousArray<Int64>] = []
         for (i, step) in all.enumerated() {
@@ -28,7 +29,7 @@ extension Executor {
             list.reserveCapacity(r.count)
             for p in 0..<r.count where !time.isNull[p] {
                 guard let key = keys[p] else { continue }  // a null key never matches
-                list.append(SequenceEvent(time: times[i][p], step: i < s.steps.count ? Int32(i) : -1, position: Int32(p), order: 0, key: key))
+                list.append(SequenceEvent(time: times[i][p], step: i < s.steps.count ? Int32(i) : -1, position: Int32(p), order: 0, key: ids.id(key)))
             }
             // Index paths give rows in time order; anything else is put in it (ties keep their order).
             if !zip(list, list.dropFirst()).allSatisfy({ $0.time <= $1.time }) {
@@ -37,7 +38,7 @@ extension Executor {
             lists.append(list)
         }
         let merged = Self.merge(lists, stepCount: s.steps.count)
-        let matches = try match(merged, s)
+        let matches = try match(merged, s, keyCount: ids.count)
         return sequenceOutput(s, relations, times, matches)
     }
 
@@ -66,20 +67,19 @@ extension Executor {
 
     /// The matches (step positions per match) ordered by first then last event. Keys are
     /// independent, so partitions by key hash run on separate cores.
-    private func match(_ events: [SequenceEvent], _ s: SequencePlan) throws(EngineError) -> [[Int32]] {
+    private func match(_ events: [SequenceEvent], _ s: SequencePlan, keyCount: Int) throws(EngineError) -> [[Int32]] {
         let partitions = events.count >= 4096 ? Parallel.threads : 1
         var parts = Array(repeating: [SequenceEvent](), count: partitions)
         if partitions == 1 {
             parts[0] = events
         } else {
             for e in events {
-                let mixed = (e.key.a &* 0x9E37_79B9_7F4A_7C15) ^ (e.key.b &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(e.key.rest.count)
-                parts[Int((mixed >> 32) % UInt64(partitions))].append(e)
+                parts[Int(e.key) % partitions].append(e)
             }
         }
         let isCancelled = context.isCancelled
         let results = Parallel.map(partitions) { k -> [(first: Int32, last: Int32, positions: [Int32])]? in
-            var m = SequenceMatcher(stepCount: s.steps.count, within: s.within, mode: s.mode)
+            var m = SequenceMatcher(stepCount: s.steps.count, within: s.within, mode: s.mode, keyCount: keyCount)
             for (i, e) in parts[k].enumerated() {
                 if i % ExecutionContext.batchSize == 0, isCancelled() { return nil }
                 m.feed(e)

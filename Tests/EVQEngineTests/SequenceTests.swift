@@ -247,6 +247,8 @@ private let answered = """
         #expect(noSource.message == "a sequence that starts a query needs a source in each step")
         #expect(failure("events | sequence within 3d 1️⃣[project id] [where true]", in: s).message
             == "step 'step1' has no time column to order its events by")
+        #expect(failure("events | sequence by a, b, a, b within 3d 1️⃣[where true] by n [where true] by n", in: s).message
+            == "a sequence matches on at most 4 keys, step 'step1' has 5")
         #expect(failure("events | sequence within 3d [where true] as1️⃣", in: s).message
             == "expected a name for the step after 'as', found the end of the input")
         #expect(failure("events | sequence within 3d 1️⃣take 3", in: s).message
