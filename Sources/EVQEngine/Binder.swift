@@ -14,13 +14,7 @@ struct Binder {
 
     func bind(_ q: CheckedQuery) throws(EngineError) -> CheckedQuery {
         guard q.stages.contains(where: \.kind.needsBinding) else { return q }
-        var out = q
-        out.stages = try q.stages.map { (stage: CheckedStage) throws(EngineError) -> CheckedStage in
-            var s = stage
-            s.kind = try stage.kind.mappingExpressions(bind)
-            return s
-        }
-        return out
+        return try q.mappingExpressions(bind)
     }
 
     func bind(_ e: TypedExpr) throws(EngineError) -> TypedExpr {
@@ -110,8 +104,51 @@ extension CheckedStage.Kind {
                 calls.append(call)
             }
             return .summarize(keys: try named(ks), aggregates: calls, outputs: try named(outputs))
+        case .sequence(var seq):
+            func step(_ st: CheckedSequenceStep) throws(E) -> CheckedSequenceStep {
+                var st = st
+                switch st.input {
+                case .query(let q): st.input = .query(try q.mappingExpressions(f))
+                case .pipeline(let stages):
+                    var out: [CheckedStage] = []
+                    for stage in stages { out.append(try stage.mappingExpressions(f)) }
+                    st.input = .pipeline(out)
+                }
+                var keys: [TypedExpr] = []
+                for k in st.keys { keys.append(try f(k)) }
+                st.keys = keys
+                return st
+            }
+            var steps: [CheckedSequenceStep] = []
+            for st in seq.steps { steps.append(try step(st)) }
+            seq.steps = steps
+            if let u = seq.until { seq.until = try step(u) }
+            return .sequence(seq)
+        case .join(var j):
+            j.right = try j.right.mappingExpressions(f)
+            return .join(j)
         case .take, .count, .tail, .lookup, .chart:
             return self
         }
+    }
+}
+
+extension CheckedStage {
+    func mappingExpressions<E: Error>(_ f: (TypedExpr) throws(E) -> TypedExpr) throws(E) -> CheckedStage {
+        var s = self
+        s.kind = try kind.mappingExpressions(f)
+        return s
+    }
+}
+
+extension CheckedQuery {
+    /// The query with `f` applied to every expression of its stages, nested queries included
+    /// (a sequence's steps, a join's right side).
+    func mappingExpressions<E: Error>(_ f: (TypedExpr) throws(E) -> TypedExpr) throws(E) -> CheckedQuery {
+        var q = self
+        var stages: [CheckedStage] = []
+        for stage in self.stages { stages.append(try stage.mappingExpressions(f)) }
+        q.stages = stages
+        return q
     }
 }

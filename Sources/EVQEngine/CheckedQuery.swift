@@ -36,6 +36,10 @@ public struct CheckedStage: Sendable {
         /// Left join on `leftKey == right.fields[rightKey]`; adds `columns` (name, index in `right`).
         case lookup(right: TableRef, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
         case chart(ChartKind)
+        /// Matches of steps in time order (SequenceChecker.swift).
+        case sequence(CheckedSequence)
+        /// A hash join with another query (JoinChecker.swift).
+        case join(CheckedJoin)
     }
 
     public var kind: Kind

@@ -58,6 +58,7 @@ extension Checker {
         if AggregateFunction(rawValue: n) != nil || ScalarFunction(rawValue: n) != nil {
             throw Diagnostic("unknown field '\(n)'", at: span, hint: "\(n) is a function: write \(n)(...)")
         }
+        if let d = Self.dottedFieldError(n, span, scope.fields) { throw d }
         let candidates = scope.fields.map(\.name) + catalog.scalars.keys.sorted()
         let shown = n.contains(" ") || n.isEmpty ? "`\(n)`" : n
         throw Diagnostic("unknown field '\(shown)'", at: span,

@@ -13,6 +13,7 @@ public struct Checker {
     }
 
     public func check(_ query: Query) throws(Diagnostic) -> CheckedQuery {
+        if case .sequence(let clause) = query.stages.first?.kind, clause.isSource { return try checkStages(query, source: nil) }
         guard case .name(let name, _) = query.source.kind else {
             throw Diagnostic("a query starts with a table name", at: query.source.span,
                              hint: "tables: " + catalog.tableNames.joined(separator: ", "))
@@ -21,11 +22,20 @@ public struct Checker {
             throw Diagnostic("unknown table '\(name)'", at: query.source.span,
                              hint: Suggest.hint(for: name, in: catalog.tableNames) ?? "tables: " + catalog.tableNames.joined(separator: ", "))
         }
-        var fields = table.fields
+        return try checkStages(query, source: table)
+    }
+
+    /// The stages of `query` over `source`; with no source the query starts with a sequence.
+    private func checkStages(_ query: Query, source: TableRef?) throws(Diagnostic) -> CheckedQuery {
+        var table = source
+        var fields = source?.fields ?? []
         var stages: [CheckedStage] = []
         var chart: ChartKind? = nil
         for (i, stage) in query.stages.enumerated() {
-            let checked = try check(stage, input: fields)
+            let checked = try check(stage, input: fields, source: table)
+            // The plan of a sequence that starts the query reads only its steps; the checked
+            // query names the first step's source as its own.
+            if table == nil, case .sequence(let s) = checked.kind, case .query(let q) = s.steps[0].input { table = q.source }
             if case .chart(let kind) = checked.kind {
                 guard i == query.stages.count - 1 else {
                     throw Diagnostic("'chart' must be the last stage", at: stage.span, hint: "move it to the end of the query")
@@ -36,7 +46,7 @@ public struct Checker {
             stages.append(checked)
             fields = checked.output
         }
-        return CheckedQuery(source: table, stages: stages, output: fields, chart: chart, span: query.span)
+        return CheckedQuery(source: table!, stages: stages, output: fields, chart: chart, span: query.span)
     }
 
     /// Checks a bare expression (`1 + 2`, the right side of `let n = 5`): it may read no column.
@@ -45,7 +55,8 @@ public struct Checker {
         return try check(expr, &scope)
     }
 
-    private func check(_ stage: Stage, input: [Field]) throws(Diagnostic) -> CheckedStage {
+    /// `source`: the table the pipeline reads, whose time column a sequence's steps use.
+    func check(_ stage: Stage, input: [Field], source: TableRef? = nil) throws(Diagnostic) -> CheckedStage {
         var scope = Scope(fields: input, allowAggregates: false)
         let kind: CheckedStage.Kind
         var output = input
@@ -116,6 +127,10 @@ public struct Checker {
             (kind, output) = try lookup(tableName, left, right, input)
         case .chart(let name):
             kind = .chart(try chart(name, input))
+        case .sequence(let clause):
+            (kind, output) = try sequence(clause, input: input, source: source, span: stage.span)
+        case .join(let clause):
+            (kind, output) = try join(clause, input: input)
         }
         return CheckedStage(kind: kind, input: input, output: output, span: stage.span)
     }

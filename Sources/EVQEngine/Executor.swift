@@ -165,7 +165,7 @@ public struct Executor {
         return QueryResult(table: r.materialize(), stats: stats)
     }
 
-    private func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+    func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
         let start = DispatchTime.now().uptimeNanoseconds
         let r = try runOperator(node, depth, &stats)
         if stats.operatorRows.count <= depth {
@@ -220,8 +220,16 @@ public struct Executor {
             r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).suffix(n))
             return r
         case .lookup(let input, let right, let leftKey, let rightKey, let columns):
+            // A left-outer join: a key with several rows in the table gives several rows.
             let r = try run(input, depth + 1, &stats)
-            return try lookup(r, try data(of: right), leftKey, rightKey, columns)
+            return try hashJoin(r, Relation(table: try data(of: right), rows: nil, inTimeOrder: false), .leftouter,
+                                leftKeys: [leftKey], rightKeys: [rightKey], rightColumns: columns)
+        case .sequence(let s):
+            return try runSequence(s, &stats)
+        case .join(let input, let j):
+            let left = try run(input, depth + 1, &stats)
+            let right = try runSubplan(j.right, &stats)
+            return try hashJoin(left, right, j.kind, leftKeys: j.leftKeys, rightKeys: j.rightKeys, rightColumns: j.rightColumns)
         case .distinct(let input, let items):
             // The first row of each group of equal values, in order of first appearance: the
             // typed grouping of `summarize`, then the items computed for those rows only.
@@ -254,35 +262,14 @@ public struct Executor {
         return Relation(table: table, rows: nil, inTimeOrder: timeIndex != nil)
     }
 
-    /// Left join against a small table: the first right row with the key wins (a lookup
-    /// table is expected to have one row per key); rows without a match get nulls.
-    private func lookup(_ r: Relation, _ right: Table, _ leftKey: Int, _ rightKey: Int, _ added: [(name: String, index: Int)]) throws(EngineError) -> Relation {
-        // Numbers match across int and float: 3 finds 3.0.
-        func key(_ v: Value) -> Value {
-            if case .int(let i) = v { return .float(Double(i)) }
-            return v
-        }
-        var rowByKey: [Value: Int] = [:]
-        let keyColumn = right.columns[rightKey]
-        for row in 0..<right.rowCount {
-            let k = key(keyColumn.value(at: row))
-            if !k.isNull, rowByKey[k] == nil { rowByKey[k] = row }
-        }
-        let left = r.materialize()
-        let leftColumn = left.columns[leftKey]
-        var matches: [Int?] = []
-        matches.reserveCapacity(left.rowCount)
-        try Relation(table: left, rows: nil, inTimeOrder: false).forEachRow(context) { row in
-            matches.append(rowByKey[key(leftColumn.value(at: row))])
-        }
-        var columns = left.columns
-        for (name, index) in added {
-            let source = right.columns[index]
-            let values = matches.map { m in m.map { source.value(at: $0) } ?? .null }
-            columns.append(TableBuilder.makeColumn(name: name, values: values, type: source.type))
-        }
-        let table = Table(name: left.name, columns: columns, rowCount: left.rowCount, timeColumnIndex: r.inTimeOrder ? left.timeColumnIndex : nil)
-        return Relation(table: table, rows: nil, inTimeOrder: r.inTimeOrder)
+    /// A sub-plan (a sequence's step, a join's right side) run on its own: its rows examined
+    /// count toward the query's, its operators are not the chain's.
+    func runSubplan(_ node: PlanNode, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+        var own = QueryStats(rowsExamined: 0, rowsInSource: 0)
+        let r = try run(node, 0, &own)
+        stats.rowsExamined += own.rowsExamined
+        stats.rowsInSource = max(stats.rowsInSource, own.rowsInSource)
+        return r
     }
 
     /// Row ids ordered by the keys; stable; nulls last whatever the direction (typed keys and

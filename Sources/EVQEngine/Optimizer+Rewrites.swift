@@ -1,6 +1,7 @@
 // The rewriting passes that move operators: filters and limits down, sort + limit into top.
 // Each keeps the answer and its row order: a filter commutes with a stable sort and with
-// row-wise operators (projections, the one-row-per-input lookup); a limit commutes with
+// row-wise operators (projections) and with a join's left side for the conditions on its
+// columns (a lookup is such a join); a limit commutes with
 // row-wise projections only.
 
 import EVQSyntax
@@ -36,18 +37,25 @@ extension Optimizer {
             let projected = PlanNode.project(below, items)
             return joinAnd(kept).map { .filter(projected, $0) } ?? projected
         case .lookup(let x, let right, let l, let r, let columns):
-            // Conjuncts on the left side's columns only (the added columns come after them).
-            let leftWidth = x.width
-            var moved: [TypedExpr] = [], kept: [TypedExpr] = []
-            for c in splitAnd(p) {
-                if c.referencedColumns.allSatisfy({ $0 < leftWidth }) { moved.append(c) } else { kept.append(c) }
-            }
-            let below = joinAnd(moved).map { push($0, into: x) } ?? x
-            let joined = PlanNode.lookup(below, right: right, leftKey: l, rightKey: r, columns: columns)
-            return joinAnd(kept).map { .filter(joined, $0) } ?? joined
+            return pushLeft(p, x) { .lookup($0, right: right, leftKey: l, rightKey: r, columns: columns) }
+        case .join(let x, let j) where j.kind.keepsLeftOrder:
+            return pushLeft(p, x) { .join($0, j) }
         default:
             return .filter(node, p)
         }
+    }
+
+    /// Below a join whose every output row is a left row with its matches (a lookup, an
+    /// inner, leftouter, semi or anti join): the conjuncts on the left's columns (the right's
+    /// come after them) keep the same rows before the join as after it.
+    private static func pushLeft(_ p: TypedExpr, _ left: PlanNode, _ rebuild: (PlanNode) -> PlanNode) -> PlanNode {
+        let leftWidth = left.width
+        var moved: [TypedExpr] = [], kept: [TypedExpr] = []
+        for c in splitAnd(p) {
+            if c.referencedColumns.allSatisfy({ $0 < leftWidth }) { moved.append(c) } else { kept.append(c) }
+        }
+        let joined = rebuild(joinAnd(moved).map { push($0, into: left) } ?? left)
+        return joinAnd(kept).map { .filter(joined, $0) } ?? joined
     }
 
     // MARK: limitPushdown

@@ -60,7 +60,8 @@ extension PlanNode {
     /// The node's input, for the single-input operators (every node but the scan).
     var input: PlanNode? {
         switch self {
-        case .scan: nil
+        case .scan, .sequence: nil
+        case .join(let i, _): i
         case .filter(let i, _), .project(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _),
              .aggregate(let i, _, _, _), .count(let i), .distinct(let i, _), .tail(let i, _), .lookup(let i, _, _, _, _):
             i
@@ -70,7 +71,8 @@ extension PlanNode {
     /// The same node over another input.
     func replacingInput(_ new: PlanNode) -> PlanNode {
         switch self {
-        case .scan: self
+        case .scan, .sequence: self
+        case .join(_, let j): .join(new, j)
         case .filter(_, let p): .filter(new, p)
         case .project(_, let items): .project(new, items)
         case .sort(_, let keys): .sort(new, keys)
@@ -92,6 +94,8 @@ extension PlanNode {
         case .aggregate(_, let keys, _, let outputs): keys.count + outputs.count
         case .count: 1
         case .lookup(let input, _, _, _, let columns): input.width + columns.count
+        case .sequence(let s): s.width
+        case .join(let input, let j): input.width + j.rightColumns.count
         case .filter(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _), .tail(let i, _): i.width
         }
     }
@@ -114,6 +118,8 @@ extension PlanNode {
             case .distinct: parts.append("distinct")
             case .tail: parts.append("tail")
             case .lookup: parts.append("lookup")
+            case .sequence: parts.append("sequence")
+            case .join: parts.append("join")
             }
             node = n.input
         }

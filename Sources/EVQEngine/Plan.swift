@@ -36,6 +36,10 @@ public indirect enum PlanNode: Sendable {
     case distinct(PlanNode, [(name: String, expr: TypedExpr)])
     case tail(PlanNode, Int)
     case lookup(PlanNode, right: TableRef, leftKey: Int, rightKey: Int, columns: [(name: String, index: Int)])
+    /// A source: the matches of its steps (SequencePlan.swift).
+    case sequence(SequencePlan)
+    /// The input joined with a sub-plan (JoinPlan.swift).
+    case join(PlanNode, JoinPlan)
 }
 
 public struct Plan: Sendable {
@@ -71,6 +75,7 @@ public struct Plan: Sendable {
                 for use in access.uses { lines.append("\(pad)  \(use)") }
                 if access.uses.isEmpty { lines.append("\(pad)  every row (no index applies)") }
             }
+            lines += subplanLines(n, pad: pad)
             node = n.input
             depth += 1
         }
@@ -81,6 +86,15 @@ public struct Plan: Sendable {
                          + (stats != nil ? " in " + Self.milliseconds(total) : ""))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The sub-plans a node reads besides its input: a sequence's steps, a join's right side.
+    private func subplanLines(_ node: PlanNode, pad: String) -> [String] {
+        switch node {
+        case .sequence(let s): sequenceStepLines(s, pad: pad)
+        case .join(_, let j): ["\(pad)  right side:"] + subplan(j.right, pad: pad + "    ")
+        default: []
+        }
     }
 
     private func describe(_ node: PlanNode) -> String {
@@ -118,13 +132,15 @@ public struct Plan: Sendable {
         case .tail(_, let n): return "Tail \(n)"
         case .lookup(_, let right, _, let rightKey, let columns):
             return "Lookup \(right.name) on \(right.fields[rightKey].name): adds \(columns.map(\.name).joined(separator: ", "))"
+        case .sequence(let s): return describeSequence(s)
+        case .join(let left, let j): return describeJoin(j, leftNames: left.columnNames)
         }
     }
 
     /// An expression as the user wrote it. A bare column is printed by its input name (the
     /// columns `extend` passes through have no text of their own); conjunctions the optimizer
     /// merged from several stages are printed part by part.
-    private func text(_ e: TypedExpr, _ inputNames: [String]) -> String {
+    func text(_ e: TypedExpr, _ inputNames: [String]) -> String {
         if case .column(let i) = e.kind, i < inputNames.count {
             let name = inputNames[i]
             return name.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "_" }) ? name : "`\(name)`"
@@ -154,6 +170,8 @@ public struct Plan: Sendable {
             return min(groups, estimatedRows(input))
         case .project(let input, _), .sort(let input, _), .distinct(let input, _), .lookup(let input, _, _, _, _):
             return estimatedRows(input)
+        case .sequence(let s): return s.steps.map { estimatedRows($0.plan) }.min() ?? 0
+        case .join(let input, let j): return j.kind == .fullouter || j.kind == .rightouter ? estimatedRows(input) + estimatedRows(j.right) : estimatedRows(input)
         }
     }
 
@@ -171,6 +189,8 @@ extension PlanNode {
         case .aggregate(_, let keys, _, let outputs): keys.map(\.name) + outputs.map(\.name)
         case .count: ["count"]
         case .lookup(let input, _, _, _, let columns): input.columnNames + columns.map(\.name)
+        case .sequence(let s): s.columnNames
+        case .join(let input, let j): input.columnNames + j.rightColumns.map(\.name)
         case .filter(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _), .tail(let i, _): i.columnNames
         }
     }
@@ -182,7 +202,7 @@ extension PlanNode {
         case .scan(let t, _): t
         case .filter(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _), .tail(let i, _), .lookup(let i, _, _, _, _):
             i.scannedTableColumns
-        case .project, .aggregate, .count, .distinct: nil
+        case .project, .aggregate, .count, .distinct, .sequence, .join: nil
         }
     }
 }

@@ -32,7 +32,8 @@ enum PlanVerifier {
             return keys.map { ($0.expr, w) } + aggs.flatMap { $0.arguments.map { ($0, w) } }
         case .lookup(_, _, let leftKey, _, _):
             return [(TypedExpr(.column(leftKey), .null, .none), w)]
-        case .scan, .limit, .count, .tail: return []
+        case .join(_, let j): return j.leftKeys.map { (TypedExpr(.column($0), .null, .none), w) }
+        case .scan, .limit, .count, .tail, .sequence: return []
         }
     }
 }

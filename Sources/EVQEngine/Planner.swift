@@ -21,31 +21,37 @@ public struct Planner {
     }
 
     public func plan(_ q: CheckedQuery) -> Plan {
-        let (optimized, passes) = Optimizer(disabled: disabledPasses, indexes: IndexSelector(source: source, catalog: catalog)).optimize(Self.logicalPlan(q))
+        let (optimized, passes) = optimize(chain(q))
         return Plan(root: optimized, output: q.output, chart: q.chart, source: source, passes: passes)
     }
 
-    /// The stages as written, one operator each, over a scan of every row.
-    public static func logicalPlan(_ q: CheckedQuery) -> PlanNode {
-        var node = PlanNode.scan(q.source, .full)
-        for stage in q.stages {
-            switch stage.kind {
-            case .filter(let p): node = .filter(node, p)
-            case .project(let items): node = .project(node, items)
-            case .sort(let keys): node = .sort(node, keys)
-            case .take(let n): node = .limit(node, n)
-            case .count: node = .count(node)
-            case .summarize(let keys, let aggs, let outputs): node = .aggregate(node, keys: keys, aggregates: aggs, outputs: outputs)
-            case .top(let n, let keys): node = .top(node, n, keys)
-            case .distinct(let items): node = .distinct(node, items)
-            case .tail(let n): node = .tail(node, n)
-            case .lookup(let right, let leftKey, let rightKey, let columns):
-                node = .lookup(node, right: right, leftKey: leftKey, rightKey: rightKey, columns: columns)
-            case .chart:
-                break  // the checker keeps charts out of the stages
-            }
+    func optimize(_ node: PlanNode) -> (PlanNode, [PassReport]) {
+        Optimizer(disabled: disabledPasses, indexes: IndexSelector(source: source, catalog: catalog)).optimize(node)
+    }
+
+    /// The stages as a chain of operators over a full scan, before any pass (a sequence's
+    /// steps are optimized on their own, each with its own index path).
+    public func chain(_ q: CheckedQuery) -> PlanNode {
+        q.stages.reduce(PlanNode.scan(q.source, .full)) { apply($1, to: $0) }
+    }
+
+    func apply(_ stage: CheckedStage, to node: PlanNode) -> PlanNode {
+        switch stage.kind {
+        case .filter(let p): .filter(node, p)
+        case .project(let items): .project(node, items)
+        case .sort(let keys): .sort(node, keys)
+        case .take(let n): .limit(node, n)
+        case .count: .count(node)
+        case .summarize(let keys, let aggs, let outputs): .aggregate(node, keys: keys, aggregates: aggs, outputs: outputs)
+        case .top(let n, let keys): .top(node, n, keys)
+        case .distinct(let items): .distinct(node, items)
+        case .tail(let n): .tail(node, n)
+        case .lookup(let right, let leftKey, let rightKey, let columns):
+            .lookup(node, right: right, leftKey: leftKey, rightKey: rightKey, columns: columns)
+        case .chart: node  // the checker keeps charts out of the stages
+        case .sequence(let s): .sequence(sequencePlan(s, pipeline: node))
+        case .join(let j): .join(node, joinPlan(j))
         }
-        return node
     }
 }
 
@@ -62,10 +68,10 @@ struct IndexSelector {
             let (newAccess, rest) = selectIndexes(table, Optimizer.splitAnd(p))
             let scan = PlanNode.scan(ref, newAccess)
             return Optimizer.joinAnd(rest).map { .filter(scan, $0) } ?? scan
-        case .scan:
-            return node
         default:
-            return node.replacingInput(select(node.input!))
+            // A sequence has no input here: its steps were optimized when it was planned.
+            guard let input = node.input else { return node }
+            return node.replacingInput(select(input))
         }
     }
 

@@ -47,8 +47,10 @@ public struct Completer {
         if Self.isKeyPosition(statement, beforeWord: beforeWord) {
             return Completion(replaceLength: word.count, candidates: keyNames(in: statement).filter { $0.hasPrefix(word) && $0 != word })
         }
-        if previousWord == "lookup" || statementStart(statement, word: word) {
-            let keywords = previousWord == "lookup" ? [] : ["let", "param", "explain"]
+        // A table after `lookup`, `join` or a sequence step's `[`.
+        let tableFollows = previousWord == "lookup" || previousWord == "join" || beforeWord.first == "["
+        if tableFollows || statementStart(statement, word: word) {
+            let keywords = tableFollows ? [] : ["let", "param", "explain", "sequence"]
             return Completion(replaceLength: word.count, candidates: (state.session.tableNames + keywords).filter { $0.hasPrefix(word) })
         }
         return Completion(replaceLength: word.count, candidates: names(in: statement).filter { $0.hasPrefix(word) && $0 != word || $0 == word + "(" })

@@ -54,6 +54,10 @@ public struct Stage: Sendable {
         case lookup(table: Identifier, left: Identifier, right: Identifier)
         /// `chart bars` or `chart timeline`: draws the result instead of printing it.
         case chart(Identifier)
+        /// `sequence [mode=M] [by keys] within D [step] [step] ... [until [step]]` (AST+Sequence.swift).
+        case sequence(SequenceClause)
+        /// `join [kind=K] (TABLE | [query] | (query)) on a == b, ...` (AST+Join.swift).
+        case join(JoinClause)
     }
 
     public var kind: Kind

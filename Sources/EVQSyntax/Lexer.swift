@@ -92,18 +92,19 @@ public struct Lexer {
         }
     }
 
-    private static let continuationWords: Set<String> = ["and", "or", "by", "on", "let", "param"]
+    private static let continuationWords: Set<String> = ["and", "or", "by", "on", "let", "param", "within", "until", "as"]
 
     /// Whether the next line starts with something that continues the statement above.
     private func continuesStatement() -> Bool {
         let c = peek()
-        // | . , ) ] = ! < > + - * / % continue (a minus starting a line is a binary minus).
-        if [124, 46, 44, 41, 93, 61, 33, 60, 62, 43, 45, 42, 47, 37].contains(c) { return true }
+        // | . , ) ] = ! < > + - * / % continue (a minus starting a line is a binary minus), and
+        // so does [ (the next step of a sequence).
+        if [124, 46, 44, 41, 93, 61, 33, 60, 62, 43, 45, 42, 47, 37, 91].contains(c) { return true }
         guard Self.isIdentStart(c) else { return false }
         var j = i
         while j < b.count, Self.isIdentChar(b[j]) { j += 1 }
         let word = String(decoding: b[i..<j], as: UTF8.self)
-        return ["and", "or", "by", "asc", "desc", "in", "in~"].contains(word) || BinaryOperator.textOperators[word] != nil
+        return ["and", "or", "by", "asc", "desc", "in", "in~", "until", "on", "as"].contains(word) || BinaryOperator.textOperators[word] != nil
     }
 
     public mutating func next() throws(Diagnostic) -> Token {
@@ -128,6 +129,11 @@ public struct Lexer {
                 word = "in~"
             }
             return Token(.identifier(word), Span(start, i))
+        }
+        // `$left` and `$right` name the sides of a join's condition.
+        if c == 36, let side = ["$left", "$right"].first(where: { b[i...].starts(with: $0.utf8) && !Self.isIdentChar(peek($0.utf8.count)) }) {
+            i += side.utf8.count
+            return Token(.identifier(side), Span(start, i))
         }
         switch c {
         case 34, 39: return try string(start, quote: c)

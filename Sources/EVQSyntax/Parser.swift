@@ -4,7 +4,7 @@
 
 /// The stage keywords, defined once: the parser, completion and help read this list.
 public enum StageName: String, CaseIterable, Sendable {
-    case `where`, project, extend, sort, order, take, head, limit, tail, count, summarize, top, distinct, lookup, chart
+    case `where`, project, extend, sort, order, take, head, limit, tail, count, summarize, top, distinct, lookup, join, sequence, chart
 
     public var summary: String {
         switch self {
@@ -18,7 +18,9 @@ public enum StageName: String, CaseIterable, Sendable {
         case .top: "the first N rows by a key, largest first: top 5 by fatalities"
         case .distinct: "the distinct combinations of columns: distinct actor1, actor2"
         case .tail: "keep the last N rows: tail 10"
-        case .lookup: "add a table's columns by key: lookup actors on actor1 = name"
+        case .lookup: "add a table's columns by key, one row per match: lookup actors on actor1 = name"
+        case .join: "join rows by keys: join kind=leftouter actors on $left.actor1 == $right.name"
+        case .sequence: "events in order by the same keys: sequence within 3d [where ...] as a by actor2 [where ...] as b by actor1"
         case .chart: "draw the result: chart bars (labels and values) or chart timeline (values over time)"
         }
     }
@@ -35,7 +37,7 @@ public struct Parser {
 
     private let file: SourceFile
     private var tokens: [Token]
-    private var p = 0
+    private(set) var p = 0
     public private(set) var diagnostics: [Diagnostic] = []
 
     public init(_ file: SourceFile, tokens: [Token]) {
@@ -56,16 +58,19 @@ public struct Parser {
         return (program, parser.diagnostics)
     }
 
-    private var current: Token { tokens[p] }
+    var current: Token { tokens[p] }
     private var atStatementEnd: Bool { current.kind == .statementEnd || current.kind == .eof }
 
-    private mutating func advance() -> Token {
+    mutating func advance() -> Token {
         let t = tokens[p]
         if p < tokens.count - 1 { p += 1 }
         return t
     }
 
-    private func peek(_ k: Int = 1) -> Token { tokens[min(p + k, tokens.count - 1)] }
+    func peek(_ k: Int = 1) -> Token { tokens[min(p + k, tokens.count - 1)] }
+
+    /// The span of the last token read.
+    var previousSpan: Span { tokens[max(0, p - 1)].span }
 
     /// What a token left over after a statement usually means, for habits from SQL and other tools.
     private func trailingHint(_ t: Token) -> String? {
@@ -78,7 +83,7 @@ public struct Parser {
         }
     }
 
-    private func error(_ message: String, at span: Span? = nil, hint: String? = nil, notes: [Diagnostic.Note] = []) -> Diagnostic {
+    func error(_ message: String, at span: Span? = nil, hint: String? = nil, notes: [Diagnostic.Note] = []) -> Diagnostic {
         Diagnostic(message, at: span ?? here, hint: hint, notes: notes, atEndOfInput: current.kind == .eof && span == nil)
     }
 
@@ -91,7 +96,7 @@ public struct Parser {
             ? Span(previousEnd, previousEnd) : current.span
     }
 
-    private func unexpected(_ expected: String) -> Diagnostic {
+    func unexpected(_ expected: String) -> Diagnostic {
         error("expected \(expected), found \(current.kind.display)")
     }
 
@@ -170,7 +175,7 @@ public struct Parser {
         return false
     }
 
-    private mutating func identifier(_ what: String) throws(Diagnostic) -> Identifier {
+    mutating func identifier(_ what: String) throws(Diagnostic) -> Identifier {
         switch current.kind {
         case .identifier(let s), .quotedIdentifier(let s):
             let t = advance()
@@ -180,10 +185,20 @@ public struct Parser {
         }
     }
 
-    // query -> expr ('|' stage)*
-    private mutating func query() throws(Diagnostic) -> Query {
-        let source = try expression()
+    // query -> (expr | sequence) ('|' stage)*
+    mutating func query() throws(Diagnostic) -> Query {
         var stages: [Stage] = []
+        let source: Expr
+        if startsSequenceSource {
+            // A sequence that starts the query: its steps name their sources; the query's
+            // source is the keyword itself (the checker reads the stage).
+            let keyword = Identifier(name: "sequence", span: advance().span)
+            let clause = try sequenceClause(keyword, isSource: true)
+            source = Expr(.name("sequence", quoted: false), keyword.span)
+            stages.append(Stage(kind: .sequence(clause), keyword: keyword, span: keyword.span.to(tokens[max(0, p - 1)].span)))
+        } else {
+            source = try expression()
+        }
         while current.isSymbol(.pipe) {
             guard stages.count < Self.maxStages else {
                 throw Diagnostic("too many stages in one query (more than \(Self.maxStages))", at: current.span,
@@ -195,8 +210,16 @@ public struct Parser {
         return Query(source: source, stages: stages, span: source.span.to(stages.last?.span ?? source.span))
     }
 
+    /// `sequence` followed by what only a sequence can have next (a table named `sequence`
+    /// stays readable as `sequence | ...`).
+    private var startsSequenceSource: Bool {
+        guard current.isKeyword("sequence") else { return false }
+        let next = peek()
+        return next.isKeyword("within") || next.isKeyword("by") || next.isKeyword("mode") || next.isSymbol(.lbracket)
+    }
+
     // stage -> where | project | extend | sort | take | count | summarize | top | distinct
-    private mutating func stage() throws(Diagnostic) -> Stage {
+    mutating func stage() throws(Diagnostic) -> Stage {
         guard let word = current.identifier else {
             throw unexpected("a stage name after '|' (\(StageName.allCases.map(\.rawValue).prefix(6).joined(separator: ", ")), ...)")
         }
@@ -264,6 +287,10 @@ public struct Parser {
                 right = try identifier("the key column of \(table.name)")
             }
             kind = .lookup(table: table, left: left, right: right)
+        case .sequence:
+            kind = .sequence(try sequenceClause(keyword, isSource: false))
+        case .join:
+            kind = .join(try joinClause())
         case .chart:
             // chart -> 'chart' ('bars' | 'timeline')
             kind = .chart(try identifier("a chart kind (bars or timeline)"))
@@ -272,7 +299,7 @@ public struct Parser {
         return Stage(kind: kind, keyword: keyword, span: keyword.span.to(end))
     }
 
-    private var atStageEnd: Bool { atStatementEnd || current.isSymbol(.pipe) || current.isSymbol(.rparen) }
+    var atStageEnd: Bool { atStatementEnd || current.isSymbol(.pipe) || current.isSymbol(.rparen) || current.isSymbol(.rbracket) }
 
     // named -> name '=' expr | expr
     private mutating func namedList(_ what: String) throws(Diagnostic) -> [NamedExpr] {
@@ -499,6 +526,7 @@ public struct Parser {
             if current.isSymbol(.lparen) {
                 return try call(Identifier(name: s, span: t.span))
             }
+            if let dotted = dottedName(after: t) { return dotted }
             return Expr(.name(s, quoted: false), t.span)
         case .symbol(.lparen):
             let open = advance()
@@ -528,6 +556,20 @@ public struct Parser {
         }
     }
 
+    /// `step.field` written without spaces (a sequence's columns: `strike.date`), as one name.
+    private mutating func dottedName(after first: Token) -> Expr? {
+        guard case .identifier(let head) = first.kind, current.isSymbol(.dot), current.span.start == first.span.end,
+              peek().span.start == current.span.end else { return nil }
+        let field: String
+        switch peek().kind {
+        case .identifier(let f), .quotedIdentifier(let f): field = f
+        default: return nil
+        }
+        _ = advance()
+        let last = advance()
+        return Expr(.name(head + "." + field, quoted: false), first.span.to(last.span))
+    }
+
     // call -> name '(' (expr (',' expr)*)? ')'
     private mutating func call(_ name: Identifier) throws(Diagnostic) -> Expr {
         let open = advance()
@@ -548,7 +590,7 @@ public struct Parser {
     }
 
     /// Expects the bracket closing `opened`; the error points back at the opener (Lua's check_match).
-    private mutating func closing(_ s: Symbol, opened: Token) throws(Diagnostic) -> Token {
+    mutating func closing(_ s: Symbol, opened: Token) throws(Diagnostic) -> Token {
         guard current.isSymbol(s) else {
             let openText = opened.isSymbol(.lparen) ? "(" : "["
             throw error("expected '\(s.rawValue)', found \(current.kind.display)",

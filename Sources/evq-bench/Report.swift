@@ -138,7 +138,7 @@ struct Report {
         }
         print("  Q4: evq `has` matches whole words ignoring case; RE2's \\b with 'i' is the same for this ASCII text (no '_' in notes).")
         print("  Q7: the SQL spells out evq's haversine (R = \(evqEarthRadiusKm) km, evq's constant) so both agree at the 50 km edge.")
-        print("  Q9: ASOF join takes, per strike, the first attack Y->X on or after its day; the self-join alternative checks it.")
+        print("  Q9: ASOF join takes, per strike, the first attack Y->X after its day; the self-join alternative checks it; evq runs a sequence.")
         print("  DuckDB alternatives run with \(options.duckdbThreads[0]) threads only; Q4's split words and Q9's self-join up to 2 M rows.")
         if options.explain {
             print("")

@@ -60,12 +60,12 @@ func run(_ query: String, sourceLocation: Testing.SourceLocation = #_sourceLocat
 }
 
 /// The error a query gives. `1️⃣` in the query marks where the error must point.
-func failure(_ marked: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> (message: String, hint: String?, column: Int?) {
+func failure(_ marked: String, in session: Session? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> (message: String, hint: String?, column: Int?) {
     let marker = "1️⃣"
     let query = marked.replacingOccurrences(of: marker, with: "")
     let expectedColumn = marked.range(of: marker).map { marked[..<$0.lowerBound].count + 1 }
     do {
-        _ = try Fixture.session().query(query)
+        _ = try (session ?? Fixture.session()).query(query)
         Issue.record("expected an error from: \(query)", sourceLocation: sourceLocation)
         return ("", nil, nil)
     } catch {

@@ -52,6 +52,9 @@ import Testing
         #expect(completer.complete("ev").candidates == ["events"])
         #expect(completer.complete("e").candidates == ["events", "explain"])
         #expect(completer.complete("events | lookup ac").candidates == ["actors"])
+        #expect(completer.complete("events | join ac").candidates == ["actors"])
+        #expect(completer.complete("sequence within 3d [ev").candidates == ["events"])
+        #expect(completer.complete("se").candidates == ["sequence"])
     }
 
     @Test func pathsAfterLoadAndRead() throws {

@@ -68,7 +68,7 @@ import Testing
     @Test func stageNamesAreDefinedOnce() {
         #expect(StageName.allCases.map(\.rawValue) == [
             "where", "project", "extend", "sort", "order", "take", "head", "limit", "tail", "count", "summarize", "top",
-            "distinct", "lookup", "chart",
+            "distinct", "lookup", "join", "sequence", "chart",
         ])
         #expect(StageName.top.summary == "the first N rows by a key, largest first: top 5 by fatalities")
     }

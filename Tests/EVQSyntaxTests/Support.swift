@@ -137,6 +137,17 @@ enum ASTPrinter {
         case .distinct(let items): return "(distinct \(list(items)))"
         case .tail(let n): return "(tail \(print(n)))"
         case .lookup(let table, let left, let right): return "(lookup \(table.name) (on \(left.name) \(right.name)))"
+        case .sequence(let s):
+            func step(_ st: SequenceStep) -> String {
+                let body = st.query.map(print) ?? "(stages \(st.stages.map(print).joined(separator: " ")))"
+                return "(step \(body)" + (st.name.map { " (as \($0.name))" } ?? "") + (st.keys.isEmpty ? "" : " (by \(st.keys.map(print).joined(separator: " ")))") + ")"
+            }
+            let options = (s.mode.map { " (mode \($0.name))" } ?? "") + (s.keys.isEmpty ? "" : " (by \(s.keys.map(print).joined(separator: " ")))")
+                + (s.within.map { " (within \(print($0)))" } ?? "")
+            return "(sequence\(options) \(s.steps.map(step).joined(separator: " "))" + (s.until.map { " (until \(step($0)))" } ?? "") + ")"
+        case .join(let j):
+            let on = j.conditions.map { "(== \($0.left.name) \($0.right.name))" }.joined(separator: " ")
+            return "(join \(j.kind?.name ?? "inner") \(print(j.right)) (on \(on)))"
         }
     }
 
