@@ -1,5 +1,6 @@
 // The plan node of a join: the right side as an optimized sub-plan, the key column pairs and
-// the right columns the output adds. The left side is the node's input in the chain.
+// the right columns the output adds (the left side is the node's input); its planning and
+// its explain line.
 
 import EVQStore
 

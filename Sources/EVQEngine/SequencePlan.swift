@@ -1,6 +1,6 @@
 // The plan node of a sequence: one optimized sub-plan per step (each with its own index
-// path), the key expressions over each step's output, and the window. It reads no input of
-// the chain: a sequence is a source.
+// path), the key expressions over each step's output, and the window; how the planner builds
+// it and how explain prints it. It reads no input of the chain: a sequence is a source.
 
 import EVQStore
 import EVQSyntax
