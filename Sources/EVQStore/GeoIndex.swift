@@ -41,159 +41,202 @@ public enum CoordinateColumns {
     }
 }
 
-/// Where the grid lies: square cells of `cellDegrees`, numbered on the whole globe from the
-/// south-west corner (row = ⌊(lat + 90) / size⌋, column = ⌊(lon + 180) / size⌋); the index
-/// keeps only the rectangle of cells its rows fall in. Plain numbers: a header on disk.
-public struct GeoGrid: Sendable, Equatable {
-    public let cellDegrees: Double
-    /// The first global cell row and column the index holds.
-    public let firstRow: Int, firstColumn: Int
-    public let rows: Int, columns: Int
+/// The grid: square cells of `cellDegrees` over the whole globe, numbered row-major from the
+/// south-west corner (row = ⌊(lat + 90) / size⌋, column = ⌊(lon + 180) / size⌋). Fine cells
+/// (about 1 km) keep the rows a circle's edge crosses few; only nonempty cells are stored.
+public enum GeoGrid {
+    public static let cellDegrees = 0.01
+    public static let rows = 18_000, columns = 36_000
 
-    /// Cell sizes tried, finest first; each divides 180 and 360.
-    static let sizes: [Double] = [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10]
+    @inline(__always)
+    static func row(_ lat: Double) -> Int { min(rows - 1, Int((lat + 90) / cellDegrees)) }
+    @inline(__always)
+    static func column(_ lon: Double) -> Int { min(columns - 1, Int((lon + 180) / cellDegrees)) }
 
-    var globalRows: Int { Int((180 / cellDegrees).rounded()) }
-    var globalColumns: Int { Int((360 / cellDegrees).rounded()) }
-    public var cellCount: Int { rows * columns }
-
-    func globalRow(_ lat: Double) -> Int { min(globalRows - 1, Int((lat + 90) / cellDegrees)) }
-    func globalColumn(_ lon: Double) -> Int { min(globalColumns - 1, Int((lon + 180) / cellDegrees)) }
-
-    /// A valid coordinate: finite, latitude in [-90, 90], longitude in [-180, 180].
+    /// A valid coordinate: latitude in [-90, 90], longitude in [-180, 180] (false for NaN).
     @inline(__always)
     static func isValid(_ lat: Double, _ lon: Double) -> Bool { lat >= -90 && lat <= 90 && lon >= -180 && lon <= 180 }
+
+    /// The id of the cell holding a valid coordinate; `stray` for any other.
+    @inline(__always)
+    static func cell(_ lat: Double, _ lon: Double) -> UInt32 {
+        isValid(lat, lon) ? UInt32(row(lat) * columns + column(lon)) : stray
+    }
+
+    /// The bucket of rows whose coordinates are out of range or NaN: every query checks them.
+    public static let stray = UInt32.max
 }
 
-/// Row ids grouped by grid cell, in compressed-sparse-row form as the posting lists are: the
-/// rows of local cell `c` (row-major: `c = row * columns + column`) are
-/// `rows[offsets[c] ..< offsets[c + 1]]`, ascending. One more bucket after the last cell holds
-/// the rows whose coordinates are out of range or NaN: every query checks them. Rows with a
-/// null coordinate are in no bucket (a comparison with null is false).
+/// Row ids grouped by grid cell in compressed-sparse-row form, as the posting lists are, over
+/// the nonempty cells only: `cells` ascending (the stray bucket, if any, last), and the rows of
+/// `cells[k]` are `rows[offsets[k] ..< offsets[k + 1]]`, ascending. Rows with a null
+/// coordinate are in no bucket (a comparison with null is false). Three flat buffers.
 public struct GeoIndex: Sendable {
-    public let grid: GeoGrid
     /// The table columns the index covers.
     public let latitudeColumn: Int, longitudeColumn: Int
+    public let cells: ContiguousArray<UInt32>
     public let offsets: ContiguousArray<UInt32>
     public let rows: ContiguousArray<UInt32>
 
-    /// Counting sort of the rows by cell: two passes over the coordinates. The cell size is
-    /// the finest that keeps the grid within max(4096, rows / 2) cells.
+    /// A stable two-pass radix sort of (cell, row) on the cell id's halves: linear in the rows,
+    /// and each cell's rows stay ascending.
     public init(latitudes: ContiguousArray<Double>, longitudes: ContiguousArray<Double>,
                 nulls: (ContiguousArray<Bool>?, ContiguousArray<Bool>?), columns: (lat: Int, lon: Int)) {
-        let n = latitudes.count
-        @inline(__always) func present(_ r: Int) -> Bool { nulls.0?[r] != true && nulls.1?[r] != true }
-        var south = Double.infinity, north = -Double.infinity, west = Double.infinity, east = -Double.infinity
-        for r in 0..<n where present(r) && GeoGrid.isValid(latitudes[r], longitudes[r]) {
-            south = min(south, latitudes[r]); north = max(north, latitudes[r])
-            west = min(west, longitudes[r]); east = max(east, longitudes[r])
+        var keys = ContiguousArray<UInt32>(), ids = ContiguousArray<UInt32>()
+        keys.reserveCapacity(latitudes.count)
+        ids.reserveCapacity(latitudes.count)
+        for r in 0..<latitudes.count where nulls.0?[r] != true && nulls.1?[r] != true {
+            keys.append(GeoGrid.cell(latitudes[r], longitudes[r]))
+            ids.append(UInt32(r))
         }
-        if south > north { (south, north, west, east) = (0, 0, 0, 0) }
-        let budget = max(4096, n / 2)
-        var grid = GeoGrid(cellDegrees: 10, firstRow: 0, firstColumn: 0, rows: 1, columns: 1)
-        for size in GeoGrid.sizes {
-            let g = GeoGrid(cellDegrees: size, firstRow: 0, firstColumn: 0, rows: 1, columns: 1)
-            let r0 = g.globalRow(south), r1 = g.globalRow(north), c0 = g.globalColumn(west), c1 = g.globalColumn(east)
-            grid = GeoGrid(cellDegrees: size, firstRow: r0, firstColumn: c0, rows: r1 - r0 + 1, columns: c1 - c0 + 1)
-            if grid.cellCount <= budget { break }
+        var tmpKeys = keys, tmpIds = ids
+        for shift: UInt32 in [0, 16] {
+            var counts = [Int](repeating: 0, count: 65_537)
+            for k in keys { counts[Int((k >> shift) & 0xFFFF) + 1] += 1 }
+            for i in 0..<65_536 { counts[i + 1] += counts[i] }
+            for (k, id) in zip(keys, ids) {
+                let b = Int((k >> shift) & 0xFFFF)
+                tmpKeys[counts[b]] = k
+                tmpIds[counts[b]] = id
+                counts[b] += 1
+            }
+            swap(&keys, &tmpKeys)
+            swap(&ids, &tmpIds)
         }
-        let strays = grid.cellCount
-        var cellOf = ContiguousArray<UInt32>(repeating: UInt32.max, count: n)
-        var counts = ContiguousArray<UInt32>(repeating: 0, count: strays + 2)
-        for r in 0..<n where present(r) {
-            let lat = latitudes[r], lon = longitudes[r]
-            let cell = GeoGrid.isValid(lat, lon)
-                ? (grid.globalRow(lat) - grid.firstRow) * grid.columns + grid.globalColumn(lon) - grid.firstColumn : strays
-            cellOf[r] = UInt32(cell)
-            counts[cell + 1] += 1
+        var cells = ContiguousArray<UInt32>(), offsets = ContiguousArray<UInt32>()
+        for (i, k) in keys.enumerated() where i == 0 || keys[i - 1] != k {
+            cells.append(k)
+            offsets.append(UInt32(i))
         }
-        for c in 0...strays { counts[c + 1] += counts[c] }
-        var next = counts
-        var rows = ContiguousArray<UInt32>(repeating: 0, count: Int(counts[strays + 1]))
-        for r in 0..<n where cellOf[r] != UInt32.max {
-            let c = Int(cellOf[r])
-            rows[Int(next[c])] = UInt32(r)
-            next[c] += 1
-        }
-        self.grid = grid
+        offsets.append(UInt32(keys.count))
         self.latitudeColumn = columns.lat
         self.longitudeColumn = columns.lon
-        self.offsets = counts
-        self.rows = rows
+        self.cells = cells
+        self.offsets = offsets
+        self.rows = ids
     }
 
-    /// The bucket of rows with coordinates out of range or NaN.
-    public var strayBucket: Int { grid.cellCount }
+    public func rowCount(inBucket k: Int) -> Int { Int(offsets[k + 1] - offsets[k]) }
 
-    public func rowCount(inBucket c: Int) -> Int { Int(offsets[c + 1] - offsets[c]) }
+    public func rows(inBucket k: Int) -> ArraySlice<UInt32> { rows[Int(offsets[k])..<Int(offsets[k + 1])] }
 
-    public func rows(inBucket c: Int) -> ArraySlice<UInt32> { ArraySlice(rows[Int(offsets[c])..<Int(offsets[c + 1])]) }
+    /// The first bucket whose cell id is not below `cell`.
+    private func firstBucket(notBelow cell: UInt32) -> Int {
+        var lo = 0, hi = cells.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if cells[mid] < cell { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
 
-    /// The buckets that may hold a point within `kilometres` of (`lat`, `lon`) (nonempty
-    /// ones only, the stray bucket included), each marked `inside` when every point of the
-    /// cell is within the distance for certain, so its rows need no check. Nil when the
-    /// grid cannot help: a latitude off the globe, or a distance that is NaN or negative.
+    /// The buckets that may hold a point within `kilometres` of (`lat`, `lon`), the stray
+    /// bucket included, each marked `inside` when every point of its cell is within the
+    /// distance for certain, so its rows need no check. Nil when the grid cannot help: a
+    /// latitude off the globe, or a distance that is NaN, infinite or negative.
     public func buckets(near lat: Double, _ lon: Double, within kilometres: Double) -> [(bucket: Int, inside: Bool)]? {
         guard lat >= -90, lat <= 90, lon.isFinite, kilometres >= 0, !kilometres.isInfinite else { return nil }
-        let g = grid
-        let angle = kilometres / Earth.radiusKilometres  // radians
-        let degrees = angle * 180 / .pi
-        let margin = 1e-9
-        // The latitude band; a band reaching a pole takes every longitude.
-        let south = max(-90, lat - degrees - margin), north = min(90, lat + degrees + margin)
-        var columnRanges: [ClosedRange<Int>] = []
-        let home = lon - 360 * ((lon + 180) / 360).rounded(.down)  // in [-180, 180)
-        let ratio = sin(min(angle, .pi / 2)) / cos(lat * .pi / 180)
-        if angle >= .pi / 2 || lat + degrees >= 90 || lat - degrees <= -90 || !(ratio < 1) {
-            columnRanges = [0...(g.globalColumns - 1)]
-        } else {
-            let half = asin(ratio) * 180 / .pi * (1 + 1e-9) + margin
-            let west = home - half, east = home + half
-            if west < -180 {
-                columnRanges = [g.globalColumn(west + 360)...(g.globalColumns - 1), 0...g.globalColumn(east)]
-            } else if east > 180 {
-                columnRanges = [g.globalColumn(west)...(g.globalColumns - 1), 0...g.globalColumn(east - 360)]
-            } else {
-                columnRanges = [g.globalColumn(west)...g.globalColumn(east)]
-            }
-        }
-        let rowRange = max(g.firstRow, g.globalRow(south))...min(g.firstRow + g.rows - 1, g.globalRow(north))
-        // Corners decide `inside` only while the circle is small: then along a parallel the
-        // distance grows with the longitude gap, and along a meridian it has no maximum inside
-        // a cell, so the farthest point of a cell is a corner.
-        let cornersDecide = kilometres <= 5_000
-        let safeLimit = kilometres * (1 - 1e-9) - 1e-9
+        let circle = GeoCircle(lat: lat, lon: lon, kilometres: kilometres)
+        let size = GeoGrid.cellDegrees
         var out: [(bucket: Int, inside: Bool)] = []
-        if !rowRange.isEmpty {
-            for gr in rowRange {
-                for range in columnRanges {
-                    let cols = max(g.firstColumn, range.lowerBound)...min(g.firstColumn + g.columns - 1, range.upperBound)
-                    if cols.isEmpty { continue }
-                    for gc in cols {
-                        let bucket = (gr - g.firstRow) * g.columns + gc - g.firstColumn
-                        guard rowCount(inBucket: bucket) > 0 else { continue }
-                        out.append((bucket, cornersDecide && cellInside(gr, gc, lat, lon, home, safeLimit)))
-                    }
+        let south = max(-90, lat - circle.degrees - 1e-9), north = min(90, lat + circle.degrees + 1e-9)
+        for gr in GeoGrid.row(south)...GeoGrid.row(north) {
+            let s = Double(gr) * size - 90, n = min(90, s + size)
+            let reach = circle.candidateHalfWidth(s, n), inner = circle.insideHalfWidth(s, n)
+            for range in circle.columnRanges(reach) {
+                let base = UInt32(gr * GeoGrid.columns)
+                var k = firstBucket(notBelow: base + UInt32(range.lowerBound))
+                let last = base + UInt32(range.upperBound)
+                while k < cells.count, cells[k] <= last {
+                    let gc = Int(cells[k]) - gr * GeoGrid.columns
+                    out.append((k, circle.columnInside(gc, inner)))
+                    k += 1
                 }
             }
         }
-        if rowCount(inBucket: strayBucket) > 0 { out.append((strayBucket, false)) }
+        if let last = cells.last, last == GeoGrid.stray { out.append((cells.count - 1, false)) }
         return out
     }
+}
 
-    /// Whether every point of global cell (`gr`, `gc`) lies within `limit` km of the point.
-    private func cellInside(_ gr: Int, _ gc: Int, _ lat: Double, _ lon: Double, _ home: Double, _ limit: Double) -> Bool {
-        let size = grid.cellDegrees
-        let s = Double(gr) * size - 90, n = min(90, s + size)
-        let w = Double(gc) * size - 180, e = w + size
-        // The cell's longitudes seen from the point must not reach the opposite meridian.
-        var dw = w - home, de = e - home
-        if dw < -180 { dw += 360; de += 360 }
-        if de > 180 { dw -= 360; de -= 360 }
-        guard dw >= -180 + 1e-6, de <= 180 - 1e-6 else { return false }
-        let lonW = lon + dw, lonE = lon + de
-        return Earth.kilometres(s, lonW, lat, lon) <= limit && Earth.kilometres(s, lonE, lat, lon) <= limit
-            && Earth.kilometres(n, lonW, lat, lon) <= limit && Earth.kilometres(n, lonE, lat, lon) <= limit
+/// A circle on the sphere, as the grid sees it: for a band of latitudes, how far east and west
+/// of the centre (in degrees of longitude) its points can reach, and how far every point is
+/// certainly inside. Along a parallel the distance grows with the longitude gap, and along a
+/// meridian it has one minimum and no maximum within a cell while the circle is small, so a
+/// cell's farthest point is a corner.
+struct GeoCircle {
+    let lat: Double, lon: Double
+    /// The centre's longitude in [-180, 180).
+    let home: Double
+    /// The radius in degrees of arc.
+    let degrees: Double
+    /// sin²(angle / 2) of the radius, widened and narrowed by a margin far above rounding error.
+    let outer: Double, innerLimit: Double?
+    let containsPole: Bool
+
+    init(lat: Double, lon: Double, kilometres: Double) {
+        self.lat = lat
+        self.lon = lon
+        home = lon - 360 * ((lon + 180) / 360).rounded(.down)
+        let angle = kilometres / Earth.radiusKilometres
+        degrees = angle * 180 / .pi
+        func halfChord(_ a: Double) -> Double { let x = sin(min(a, .pi) / 2); return x * x }
+        outer = halfChord(angle * (1 + 1e-9) + 1e-12)
+        // Corners decide only while the circle is small (5,000 km).
+        innerLimit = kilometres <= 5_000 ? halfChord(max(0, angle * (1 - 1e-9) - 1e-12)) : nil
+        containsPole = lat + degrees >= 90 - 1e-9 || lat - degrees <= -90 + 1e-9 || angle >= .pi / 2
+    }
+
+    /// Degrees of longitude either side of the centre within `limit` at latitude `phi`: nil
+    /// when no point of that latitude is, 180 when all are.
+    private func halfWidth(_ phi: Double, _ limit: Double) -> Double? {
+        let d = sin((phi - lat) * .pi / 360)
+        let room = limit - d * d
+        guard room >= 0 else { return nil }
+        let across = cos(phi * .pi / 180) * cos(lat * .pi / 180)
+        guard across > 0 else { return 180 }
+        let x = room / across
+        return x >= 1 ? 180 : 2 * asin(x.squareRoot()) * 180 / .pi
+    }
+
+    /// How far the circle reaches within the band [s, n]: the widest of its edges and of the
+    /// latitude where the circle is widest, when the band holds it.
+    func candidateHalfWidth(_ s: Double, _ n: Double) -> Double {
+        if containsPole { return 180 }
+        let lo = max(s, lat - degrees), hi = min(n, lat + degrees)
+        var widest = max(halfWidth(lo, outer) ?? 0, halfWidth(hi, outer) ?? 0)
+        let t = sin(lat * .pi / 180) / cos(degrees * .pi / 180)
+        if abs(t) < 1 {
+            let widestLatitude = asin(t) * 180 / .pi
+            if widestLatitude > lo && widestLatitude < hi { widest = max(widest, halfWidth(widestLatitude, outer) ?? 0) }
+        }
+        return min(180, widest * (1 + 1e-9) + 1e-9)
+    }
+
+    /// How far every point of the band [s, n] is inside the circle; nil when none is certain.
+    func insideHalfWidth(_ s: Double, _ n: Double) -> Double? {
+        guard let innerLimit, let a = halfWidth(s, innerLimit), let b = halfWidth(n, innerLimit) else { return nil }
+        let w = min(a, b) * (1 - 1e-9) - 1e-9
+        return w > 0 && w < 179 ? w : nil
+    }
+
+    /// The grid columns within `reach` degrees of the centre's longitude: one or two ranges
+    /// (two when they cross the antimeridian).
+    func columnRanges(_ reach: Double) -> [ClosedRange<Int>] {
+        if reach >= 180 { return [0...(GeoGrid.columns - 1)] }
+        let west = home - reach, east = home + reach
+        if west < -180 { return [GeoGrid.column(west + 360)...(GeoGrid.columns - 1), 0...GeoGrid.column(east)] }
+        if east > 180 { return [GeoGrid.column(west)...(GeoGrid.columns - 1), 0...GeoGrid.column(east - 360)] }
+        return [GeoGrid.column(west)...GeoGrid.column(east)]
+    }
+
+    /// Whether grid column `gc` lies within `inner` degrees of the centre's longitude.
+    func columnInside(_ gc: Int, _ inner: Double?) -> Bool {
+        guard let inner else { return false }
+        var w = Double(gc) * GeoGrid.cellDegrees - 180 - home
+        if w < -180 { w += 360 } else if w >= 180 { w -= 360 }
+        let e = w + GeoGrid.cellDegrees
+        return w >= -inner && e <= inner
     }
 }
 

@@ -19,7 +19,7 @@ public enum StageName: String, CaseIterable, Sendable {
         case .distinct: "the distinct combinations of columns: distinct actor1, actor2"
         case .tail: "keep the last N rows: tail 10"
         case .lookup: "add a table's columns by key: lookup actors on actor1 = name"
-        case .chart: "draw the result: chart bars (labels and values) or chart timeline (values over time)"
+        case .chart: "draw the result: chart bars (labels and values), chart timeline (values over time) or chart map (where the rows are)"
         }
     }
 }

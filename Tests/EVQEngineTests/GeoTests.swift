@@ -118,13 +118,13 @@ extension Value {
         let s = Session(tables: [GeoFixture.events()])
         var text = ""
         try s.run("explain events | where near(\"Baghdad\", 60km) and id != \"g2\"") { if case .text(let t) = $0 { text = t } }
-        // 22 rows over the whole globe get 5° cells (36 × 72 fit in 4096). The circle reaches
-        // from Baghdad's cell (30-35°N, 40-45°E) into Basra's (45-50°E); the third is the
-        // bucket of out-of-range points (g22), always checked.
+        // Cells are 0.01° (about 1 km): Baghdad's (g1-g3), baghdad's (g4) and Fallujah's (g5,
+        // 54.6 km) lie wholly inside the 60 km circle; the fourth is the bucket of out-of-range
+        // points (g22), always checked. Basra's cell is beyond the circle's reach.
         #expect(text == """
             Filter id != "g2"  (~2 rows)
               Scan events: 6 of 22 rows  (~6 rows)
-                geo cells: near("Baghdad", 60km) (3 cells, 0 inside; 6 rows)
+                geo cells: near("Baghdad", 60km) (4 cells, 3 inside; 6 rows)
             optimizer: rewritten by indexSelection
 
             """)
