@@ -83,6 +83,16 @@ extension Value {
         #expect(try GeoFixture.near("near(\"Baghdad\", 300mi)") == ["g1", "g2", "g3", "g4", "g5", "g6", "g22"])
     }
 
+    @Test func aPlainRadiusIsKilometresAndNearIsAnyCondition() throws {
+        #expect(try GeoFixture.near("near(\"Baghdad\", 10)") == ["g1", "g2", "g3", "g4", "g22"])
+        let s = Session(tables: [GeoFixture.events()])
+        let r = try s.query("events | summarize close = countif(near(\"Baghdad\", 60km)), far = countif(not near(\"Baghdad\", 60km))")
+        #expect(r.values(of: "close") == [.int(6)])
+        #expect(r.values(of: "far") == [.int(16)])
+        let e = try s.query("events | extend here = near(-17, 179.9, 100km) | where here | project id")
+        #expect(e.values(of: "id") == [.string("g7"), .string("g9")])
+    }
+
     @Test func radiusZeroKeepsOnlyThePointItself() throws {
         // g22's wrapped longitude gives about 1e-12 km, not 0.
         #expect(try GeoFixture.near("near(33.3152, 44.3661, 0km)") == ["g1", "g2", "g3"])
