@@ -7,13 +7,27 @@ import LineEditor
 import Testing
 
 @Suite struct GeoCompletionTests {
-    private func completer() -> Completer {
+    private func session() -> Session {
         var b = TableBuilder(name: "events")
         b.addColumn("location", ["Aleppo town", "Aleppo Governorate", "Damascus city"].map(Value.string))
         b.addColumn("lat", [.float(36.2), .float(36.25), .float(33.51)])
         b.addColumn("lon", [.float(37.16), .float(37.6), .float(36.29)])
-        let state = ShellState(session: Session(tables: [b.build()]), format: .table, output: StringSink(), errors: StringSink())
-        return Completer(state: state)
+        return Session(tables: [b.build()])
+    }
+
+    private func completer() -> Completer {
+        Completer(state: ShellState(session: session(), format: .table, output: StringSink(), errors: StringSink()))
+    }
+
+    @Test func aMapFitsTheTerminal() {
+        let out = StringSink()
+        let state = ShellState(session: session(), format: .table, output: out, errors: StringSink())
+        state.terminalSize = { (50, 12) }
+        _ = InputLoop(state: state, source: ScriptedLineSource(lines: ["events | chart map"])).run()
+        let lines = out.text.split(separator: "\n")
+        // 12 rows leave 4 for the grid (title, frame, axis and legend take the rest); 50 columns.
+        #expect(lines.count == 4 + 5)
+        #expect(lines.allSatisfy { $0.count <= 50 })
     }
 
     @Test func placeNamesInsideNear() {
