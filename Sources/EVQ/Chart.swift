@@ -1,4 +1,4 @@
-// Pictures in the terminal for `chart bars` and `chart timeline`: pure text, sized to a given
+// Pictures in the terminal for `chart bars` and `chart timeline` (`chart map`: ChartMap.swift): pure text, sized to a given
 // width, with Unicode block characters or plain ASCII. What to draw comes from ChartLayout.swift
 // (shared with the SVG drawing); this file only turns it into lines.
 
@@ -12,11 +12,14 @@ public struct ChartStyle: Sendable {
     public var unicode: Bool
     /// Rows of the timeline's plot area (about; rounded to whole ticks).
     public var height: Int
+    /// Most rows of a map's grid (it takes fewer when the box is wide).
+    public var mapHeight: Int
 
-    public init(width: Int = 80, unicode: Bool = true, height: Int = 8) {
+    public init(width: Int = 80, unicode: Bool = true, height: Int = 8, mapHeight: Int = 20) {
         self.width = max(40, width)
         self.unicode = unicode
         self.height = max(3, height)
+        self.mapHeight = max(3, mapHeight)
     }
 }
 
@@ -25,6 +28,7 @@ public enum ChartRenderer {
         switch kind {
         case .bars: bars(table, style)
         case .timeline: timeline(table, style)
+        case .map: map(table, style)
         }
     }
 

@@ -89,7 +89,7 @@ struct BarsLayout {
 }
 
 enum ChartProblem: Error {
-    case noNumberColumn, noTimeAndNumber, noRows, nothingFinite
+    case noNumberColumn, noTimeAndNumber, noRows, nothingFinite, noCoordinates, nothingLocated
 
     var message: String {
         switch self {
@@ -97,6 +97,8 @@ enum ChartProblem: Error {
         case .noTimeAndNumber: "(nothing to draw: a timeline needs a time column and a number column)"
         case .noRows: "(no rows)"
         case .nothingFinite: "(nothing to draw: every value is null, NaN or infinite)"
+        case .noCoordinates: "(nothing to draw: a map needs latitude and longitude columns)"
+        case .nothingLocated: "(nothing to draw: no row has valid coordinates)"
         }
     }
 }

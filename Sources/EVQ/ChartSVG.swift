@@ -15,6 +15,9 @@ public enum ChartSVG {
         case .timeline:
             return TimelineLayout.make(table, maxColumns: max(1, width - 80), ticks: 5)
                 .map { timeline($0, width: width, height: height) }.mapError { ChartDrawingError(message: $0.message) }
+        case .map:
+            return MapLayout.make(table, maxColumns: max(1, (width - 32) / 8), maxRows: max(1, (height - 60) / 16))
+                .map { map($0, width: width) }.mapError { ChartDrawingError(message: $0.message) }
         }
     }
 
@@ -85,6 +88,31 @@ public enum ChartSVG {
             body += text(layout.valueTexts[i], x: max(x(0), x(layout.values[i] ?? 0)) + 4, y: rowTop + 15, anchor: "start")
         }
         body += line(x(0), top, x(0), top + rowHeight * Double(layout.labels.count), colour: "#333")
+        return document(width, height, body)
+    }
+
+    /// The map's cells as squares of one colour, darker for more rows (cells are twice as tall
+    /// as wide, as in the terminal), with the same labels and the box's corners.
+    private static func map(_ layout: MapLayout, width: Int) -> String {
+        let left = 16.0, top = 36.0
+        let cellWidth = (Double(width) - 2 * left) / Double(layout.columns), cellHeight = 2 * cellWidth
+        let height = Int(top + cellHeight * Double(layout.rows) + 40)
+        var body = text(layout.title, x: left, y: 20, anchor: "start", bold: true)
+        for (r, row) in layout.counts.enumerated() {
+            for (c, count) in row.enumerated() where count > 0 {
+                let opacity = Double(4 - layout.steps.count + layout.shade(count)) / 4
+                body += "<rect x=\"\(number(left + Double(c) * cellWidth))\" y=\"\(number(top + Double(r) * cellHeight))\" "
+                    + "width=\"\(number(cellWidth))\" height=\"\(number(cellHeight))\" fill=\"\(barColour)\" fill-opacity=\"\(number(opacity))\"/>\n"
+            }
+        }
+        for label in layout.labels {
+            body += text(label.text, x: left + Double(label.column) * cellWidth, y: top + (Double(label.row) + 0.75) * cellHeight, anchor: "start")
+        }
+        let bottom = top + cellHeight * Double(layout.rows)
+        body += "<rect x=\"\(number(left))\" y=\"\(number(top))\" width=\"\(number(Double(width) - 2 * left))\" height=\"\(number(bottom - top))\" fill=\"none\" stroke=\"#333\"/>\n"
+        // The south-west and north-east corners of the box.
+        body += text(ChartRenderer.latitude(layout.south) + " " + ChartRenderer.longitude(layout.west), x: left, y: bottom + 16, anchor: "start")
+        body += text("to " + ChartRenderer.latitude(layout.north) + " " + ChartRenderer.longitude(layout.east), x: Double(width) - left, y: bottom + 16, anchor: "end")
         return document(width, height, body)
     }
 

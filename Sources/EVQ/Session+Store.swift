@@ -20,7 +20,7 @@ extension Session {
     public func openStore(_ path: String) throws(EVQError) -> [StoreTable] {
         let store: Store
         do { store = try Store.open(path) } catch { throw EVQError(store: error) }
-        for t in store.tables { addTable(t.table, as: t.name) }
+        for t in store.tables { addTable(t.table, as: t.name, buildIndexes: false) }
         return store.tables
     }
 }

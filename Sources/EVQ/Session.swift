@@ -38,8 +38,10 @@ public final class Session: @unchecked Sendable {
     }
 
     /// Makes `table` queryable under its name (or `name`), with its indexes built now.
-    public func addTable(_ table: Table, as name: String? = nil) {
-        table.prepareIndexes()
+    /// `buildIndexes: false` for a table whose indexes were read with it (a store's): what it
+    /// lacks is then built at first use, so that opening stays proportional to nothing.
+    public func addTable(_ table: Table, as name: String? = nil, buildIndexes: Bool = true) {
+        if buildIndexes { table.prepareIndexes() }
         catalog.tables[name ?? table.name] = table
     }
 

@@ -54,4 +54,6 @@ public enum ChartKind: String, CaseIterable, Sendable {
     case bars
     /// Values over time: a time column and a number column, as vertical bars on a date axis.
     case timeline
+    /// Where the rows are: a density grid over their latitude and longitude columns.
+    case map
 }

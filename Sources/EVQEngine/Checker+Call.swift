@@ -13,6 +13,7 @@ extension Checker {
             throw Diagnostic("unknown function '\(f.name)'", at: f.span, hint: Suggest.hint(for: f.name, in: all))
         }
         try checkArity(f, fn.arity, args, span)
+        if fn == .near { return try near(f, args, span, &scope) }
         if fn == .latest {
             // The newest time in the default table: the binder reads it from the data.
             guard catalog.tableRef(named: catalog.defaultTable)?.timeColumnIndex != nil else {
@@ -190,6 +191,8 @@ extension Checker {
         case .distance:
             for i in 0..<4 { try need(i, [.int, .float], "coordinates in decimal degrees") }
             return .float
+        case .near:
+            return .bool  // checked (and rewritten) by near() above
         }
     }
 }

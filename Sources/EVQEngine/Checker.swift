@@ -172,7 +172,14 @@ public struct Checker {
     private func chart(_ name: Identifier, _ input: [Field]) throws(Diagnostic) -> ChartKind {
         guard let kind = ChartKind(rawValue: name.name) else {
             throw Diagnostic("unknown chart '\(name.name)'", at: name.span,
-                             hint: Suggest.hint(for: name.name, in: ChartKind.allCases.map(\.rawValue)) ?? "charts: bars, timeline")
+                             hint: Suggest.hint(for: name.name, in: ChartKind.allCases.map(\.rawValue)) ?? "charts: bars, timeline, map")
+        }
+        if kind == .map {
+            guard CoordinateColumns.find(input.map { ($0.name, $0.type) }) != nil else {
+                throw Diagnostic("'chart map' needs latitude and longitude fields (lat and lon, or latitude and longitude)", at: name.span,
+                                 hint: "keep them: project location, lat, lon | chart map")
+            }
+            return kind
         }
         guard input.contains(where: { $0.type.isNumeric }) else {
             throw Diagnostic("'chart \(kind.rawValue)' needs a number column to draw", at: name.span,

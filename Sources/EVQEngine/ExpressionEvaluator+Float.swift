@@ -68,33 +68,17 @@ extension ExpressionEvaluator {
         }
     }
 
-    /// `distance(latColumn, lonColumn, LAT, LON) < R` (or `<=`): the haversine of
-    /// `greatCircleKilometres`, same operations in the same order, with the target's cosine
-    /// computed once, and rows whose latitude alone puts them beyond R skipped before any
-    /// trigonometry (a great circle is never shorter than its north-south part).
+    /// `distance(latColumn, lonColumn, LAT, LON) < R` (or `<=`, or flipped): the test of
+    /// GeoDistance.swift per row, nulls never within.
     private static func distanceWithin(_ op: BinaryOperator, _ a: TypedExpr, _ b: TypedExpr, _ table: Table) -> RowPredicate? {
-        guard op == .le || op == .lt, case .call(.distance, let args) = a.kind, args.count == 4,
-              let limit = b.constantValue?.asDouble, !limit.isNaN,
-              let la = args[0].columnIndex, let lo = args[1].columnIndex,
-              case .float(let lats) = table.columns[la].data, case .float(let lons) = table.columns[lo].data,
-              let lat2 = args[2].constantValue?.asDouble, let lon2 = args[3].constantValue?.asDouble
+        guard let test = DistanceWithin.match(op, a, b, table) ?? DistanceWithin.match(op.flipped, b, a, table),
+              case .float(let lats) = table.columns[test.latitudeColumn].data,
+              case .float(let lons) = table.columns[test.longitudeColumn].data
         else { return nil }
-        let latMask = table.columns[la].isNull, lonMask = table.columns[lo].isNull
-        let r = 6_371.0088
-        let p2 = lat2 * .pi / 180, cosP2 = cos(p2)
-        // Beyond this latitude difference (radians) no row can be within the limit; the margin
-        // is far above rounding error, so the skip never changes an answer.
-        let maxLatitudeGap = limit / r * (1 + 1e-9) + 1e-12
-        let inclusive = op == .le
+        let latMask = table.columns[test.latitudeColumn].isNull, lonMask = table.columns[test.longitudeColumn].isNull
         return { row in
             if latMask?[row] == true || lonMask?[row] == true { return false }
-            let lat1 = lats[row], lon1 = lons[row]
-            let dp = (lat2 - lat1) * .pi / 180
-            if abs(dp) > maxLatitudeGap && abs(dp) <= .pi { return false }  // past pi (bad latitudes) the bound fails
-            let p1 = lat1 * .pi / 180, dl = (lon2 - lon1) * .pi / 180
-            let h = sin(dp / 2) * sin(dp / 2) + cos(p1) * cosP2 * sin(dl / 2) * sin(dl / 2)
-            let d = 2 * r * asin(min(1, h.squareRoot()))
-            return inclusive ? d <= limit : d < limit
+            return test.holds(lats[row], lons[row])
         }
     }
 }

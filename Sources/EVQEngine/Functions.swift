@@ -35,7 +35,7 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
     case day, week, month, year, dayofweek, bin, latest, now, todatetime, make_datetime
     case isnull, isnotnull, coalesce
     case tolower, toupper, strlen, substring, replace, trim, strcat, tostring, toint, tofloat
-    case abs, round, floor, ceil, sqrt, pow, log, distance
+    case abs, round, floor, ceil, sqrt, pow, log, distance, near
 
     public var signature: String {
         switch self {
@@ -71,6 +71,7 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         case .pow: "pow(x, y): x to the power y"
         case .log: "log(x): natural logarithm (null for x <= 0)"
         case .distance: "distance(lat1, lon1, lat2, lon2): great-circle distance in kilometres"
+        case .near: "near(\"Place\", 50km) or near(lat, lon, 50km): true for rows within the radius (km, mi, nmi) of a place or point"
         }
     }
 
@@ -84,6 +85,7 @@ public enum ScalarFunction: String, CaseIterable, Sendable {
         case .replace: 3...3
         case .strcat: 1...16
         case .distance: 4...4
+        case .near: 2...3
         case .coalesce: 1...16
         default: 1...1
         }

@@ -1,7 +1,8 @@
 // Turns a checked query into a plan, and selects indexes for the filter over the scan: its
 // conditions are split at `and`; those on the time column become a binary search, those
 // testing a string column against constants become posting-list lookups, word searches
-// (`has`) read the word index, and the rest stay as a filter over the candidate rows.
+// (`has`) read the word index, distance bounds read the grid cells, and the rest stay as a
+// filter over the candidate rows.
 
 import EVQStore
 import EVQSyntax
@@ -101,6 +102,10 @@ struct IndexSelector {
                 if keys.count > 1 { rows.sort() }
                 postingSets.append(rows)
                 uses.append("key index: \(source.text(of: c.span)) (\(rows.count) rows)")
+            } else if let geo = GeoSelection.select(c, table) {
+                // Exact: the cells on the circle's edge are checked row by row, so the condition is answered.
+                postingSets.append(geo.rows)
+                uses.append("geo cells: \(source.text(of: c.span)) (\(geo.cells) cells, \(geo.insideCells) inside; \(geo.rows.count) rows)")
             } else if case .text(.words(let phrases, let all), let e, false) = c.kind, let i = e.columnIndex,
                       case .string = table.columns[i].data
             {

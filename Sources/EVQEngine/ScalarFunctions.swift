@@ -169,6 +169,9 @@ enum ScalarFunctions {
                 guard let la1 = vs[0], let lo1 = vs[1], let la2 = vs[2], let lo2 = vs[3] else { return .null }
                 return finite(greatCircleKilometres(la1, lo1, la2, lo2))
             }
+        case .near:
+            // The checker rewrites near() as a distance comparison; no call of it is left to run.
+            preconditionFailure("near() reached the evaluator")
         case .floor, .ceil:
             let rule: FloatingPointRoundingRule = fn == .floor ? .down : .up
             return unary { v in
@@ -187,11 +190,7 @@ enum ScalarFunctions {
     /// Haversine distance on a sphere of the mean Earth radius (6,371.0088 km); good to
     /// about 0.5% anywhere, which is far finer than event geocoding.
     static func greatCircleKilometres(_ lat1: Double, _ lon1: Double, _ lat2: Double, _ lon2: Double) -> Double {
-        let r = 6_371.0088
-        let p1 = lat1 * .pi / 180, p2 = lat2 * .pi / 180
-        let dp = (lat2 - lat1) * .pi / 180, dl = (lon2 - lon1) * .pi / 180
-        let a = sin(dp / 2) * sin(dp / 2) + cos(p1) * cos(p2) * sin(dl / 2) * sin(dl / 2)
-        return 2 * r * asin(min(1, a.squareRoot()))
+        Earth.kilometres(lat1, lon1, lat2, lon2)
     }
 
     private static func truncate(_ v: Value, _ body: (Int64) -> Int64) -> Value {

@@ -1,6 +1,7 @@
 // Tab completion that knows where the cursor is: dot-commands at the start of a line, file
 // paths after `.load`/`.read`/`.output`, stages after `|`, the values of a text column after
-// `==`, `!=` or `in [` (quoted: actor names have spaces), and otherwise the columns of the
+// `==`, `!=` or `in [` (quoted: actor names have spaces), locations in `near("`, chart kinds
+// after `chart`, and otherwise the columns of the
 // query's table, functions, tables and keywords.
 
 import EVQ
@@ -37,6 +38,13 @@ public struct Completer {
                                   note: more > 0 ? "(\(more) more value\(more == 1 ? "" : "s") not listed: type more letters)" : nil)
             }
         }
+        // A place name in `near("`: the locations of the statement's table, as `near` finds them.
+        if let m = statement.firstMatch(of: /\bnear\(\s*(?<partial>"[^"]*)$/),
+           let (values, total) = values(of: "location", in: statement, matching: String(m.output.partial)) {
+            let more = total - values.count
+            return Completion(replaceLength: m.output.partial.count, candidates: values,
+                              note: more > 0 ? "(\(more) more value\(more == 1 ? "" : "s") not listed: type more letters)" : nil)
+        }
         let word = Self.wordBeforeCursor(before)
         // What precedes the word, across the statement's earlier lines too (`|` may end one).
         let beforeWord = statement.dropLast(word.count).reversed().drop { $0 == " " || $0 == "\t" || $0 == "\n" }
@@ -44,6 +52,9 @@ public struct Completer {
             return Completion(replaceLength: word.count, candidates: StageName.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
         }
         let previousWord = String(beforeWord.prefix { $0.isLetter }.reversed())
+        if previousWord == "chart" {
+            return Completion(replaceLength: word.count, candidates: ChartKind.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
+        }
         if Self.isKeyPosition(statement, beforeWord: beforeWord) {
             return Completion(replaceLength: word.count, candidates: keyNames(in: statement).filter { $0.hasPrefix(word) && $0 != word })
         }

@@ -120,6 +120,7 @@ public final class ShellState {
         guard let size = terminalSize?() else { return }
         maxLineWidth = size.columns
         chartStyle.width = max(40, size.columns)
+        chartStyle.mapHeight = max(3, min(40, size.rows - 8))  // a map and its labels fit one screen
         if maxRowsFollowsTerminal { maxRows = Self.rowsShown(terminalRows: size.rows) }
     }
 

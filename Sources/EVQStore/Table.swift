@@ -8,6 +8,7 @@ public final class Table: Sendable {
     /// Index of the column the rows are sorted by; nil when the table has no time order.
     public let timeColumnIndex: Int?
     private let indexByName: [String: Int]
+    private let lazyGeoIndex = LazyGeoIndex()
 
     /// Columns must all have `rowCount` rows. When `timeColumnIndex` is given, the caller
     /// guarantees the order (use `TableBuilder`, which sorts).
@@ -39,7 +40,12 @@ public final class Table: Sendable {
         // core; other int columns (counts such as fatalities) get theirs at the first lookup.
         let keys = columns.filter(\.isKey)
         _ = Parallel.map(keys.count) { keys[$0].keyIndex?.rows.count }
+        _ = geoIndex
     }
+
+    /// Grid cells over the coordinate columns (`lat`/`lon`, GeoIndex.swift), built on first use;
+    /// nil without float coordinate columns.
+    public var geoIndex: GeoIndex? { lazyGeoIndex.get(columns) }
 
     public func columnIndex(named name: String) -> Int? { indexByName[name] }
     public func column(named name: String) -> Column? { indexByName[name].map { columns[$0] } }

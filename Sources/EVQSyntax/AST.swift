@@ -52,7 +52,7 @@ public struct Stage: Sendable {
         /// `lookup TABLE on left = right` or `lookup TABLE on key`: adds the table's columns
         /// to each row whose key matches (rows without a match keep nulls).
         case lookup(table: Identifier, left: Identifier, right: Identifier)
-        /// `chart bars` or `chart timeline`: draws the result instead of printing it.
+        /// `chart bars`, `chart timeline` or `chart map`: draws the result instead of printing it.
         case chart(Identifier)
         /// `sequence [mode=M] [by keys] within D [step] [step] ... [until [step]]` (AST+Sequence.swift).
         case sequence(SequenceClause)

@@ -186,9 +186,12 @@ public struct Lexer {
             let unitStart = i
             while Self.isIdentChar(peek()) { i += 1 }
             let unit = String(decoding: b[unitStart..<i], as: UTF8.self)
+            if let kilometres = Self.distanceUnits[unit] {
+                // A distance is a float in kilometres: `distance()` returns kilometres too.
+                return Token(.float((Double(text) ?? .nan) * kilometres), Span(start, i))
+            }
             guard let seconds = Self.durationUnits[unit] else {
-                throw Diagnostic("unknown unit '\(unit)' after a number", at: Span(start, i),
-                                 hint: "durations use s, m, h, d or w (for example 3d)")
+                throw Diagnostic("unknown unit '\(unit)' after a number", at: Span(start, i), hint: Self.unitHint(unit, number: text))
             }
             guard !isFloat else {
                 throw Diagnostic("a duration needs a whole number", at: Span(start, i), hint: "write 36h instead of 1.5d")
@@ -213,6 +216,21 @@ public struct Lexer {
     static let twoToThe63 = "9223372036854775808"
 
     static let durationUnits: [String: Int64] = ["s": 1, "m": 60, "h": 3_600, "d": 86_400, "w": 604_800]
+
+    /// Distance units, in kilometres. `m` is minutes, so metres have no unit of their own:
+    /// `500m` is a duration, and half a kilometre is written `0.5km`.
+    static let distanceUnits: [String: Double] = ["km": 1, "mi": 1.609344, "nmi": 1.852]
+
+    /// The hint for an unknown unit; metres get the rule that `m` is minutes.
+    private static func unitHint(_ unit: String, number: String) -> String {
+        if ["meters", "metres", "meter", "metre", "mt", "mtr", "M"].contains(unit) {
+            let km = (Double(number) ?? 0) / 1000
+            var text = String(km)
+            if text.hasSuffix(".0") { text.removeLast(2) }
+            return "'m' means minutes; write metres in kilometres: \(text)km"
+        }
+        return "durations use s, m, h, d or w (for example 3d); distances km, mi or nmi (for example 50km)"
+    }
 
     /// `YYYY-MM-DD[THH:MM[:SS][Z|±HH:MM]]`, `YYYY-MM` or `YYYY-Www`; nil when the digits are a plain number.
     private mutating func timeLiteral(_ start: Int) throws(Diagnostic) -> Token? {

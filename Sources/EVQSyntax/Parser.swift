@@ -21,7 +21,7 @@ public enum StageName: String, CaseIterable, Sendable {
         case .lookup: "add a table's columns by key, one row per match: lookup actors on actor1 = name"
         case .join: "join rows by keys: join kind=leftouter actors on $left.actor1 == $right.name"
         case .sequence: "events in order by the same keys: sequence within 3d [where ...] as a by actor2 [where ...] as b by actor1"
-        case .chart: "draw the result: chart bars (labels and values) or chart timeline (values over time)"
+        case .chart: "draw the result: chart bars (labels and values), chart timeline (values over time) or chart map (where the rows are)"
         }
     }
 }

@@ -134,7 +134,7 @@ import Testing
         #expect(m.message == "bad month '2024-13'")
         let u = failure("events | where date > 2024-01-01 - 1️⃣3y")
         #expect(u.message == "unknown unit 'y' after a number")
-        #expect(u.hint == "durations use s, m, h, d or w (for example 3d)")
+        #expect(u.hint == "durations use s, m, h, d or w (for example 3d); distances km, mi or nmi (for example 50km)")
         let w = failure("events | where date in 1️⃣2024-W54")
         #expect(w.message == "bad ISO week '2024-W54'")
         #expect(w.hint == "2024 has weeks 01 to 52")

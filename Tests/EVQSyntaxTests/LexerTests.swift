@@ -201,11 +201,11 @@ import Testing
     }
 
     @Test func unknownUnit() {
-        let m = Marked("near(\"Baghdad\", 1️⃣300km2️⃣)")
+        let m = Marked("near(\"Baghdad\", 1️⃣300yd2️⃣)")
         let e = lexError(m.text)
-        #expect(e?.message == "unknown unit 'km' after a number")
+        #expect(e?.message == "unknown unit 'yd' after a number")
         #expect(e?.span == m.span(1, 2))
-        #expect(e?.hint == "durations use s, m, h, d or w (for example 3d)")
+        #expect(e?.hint == "durations use s, m, h, d or w (for example 3d); distances km, mi or nmi (for example 50km)")
         #expect(lexError("3D")?.message == "unknown unit 'D' after a number")
         #expect(lexError("1_000")?.message == "unknown unit '_000' after a number")
     }

@@ -15,6 +15,24 @@ import Testing
         return b.build()
     }
 
+    /// Points on a 20 × 20 lattice for `chart map`, denser towards one corner.
+    private func located() -> Table {
+        var lats: [Value] = [], lons: [Value] = [], names: [Value] = []
+        for i in 0..<400 {
+            let lat = Double(i / 20) * 0.1 + 32, lon = Double(i % 20) * 0.1 + 36
+            for _ in 0...(i / 40) {
+                lats.append(.float(lat))
+                lons.append(.float(lon))
+                names.append(.string("p\(i / 20)"))
+            }
+        }
+        var b = TableBuilder(name: "t")
+        b.addColumn("location", names)
+        b.addColumn("lat", lats)
+        b.addColumn("lon", lons)
+        return b.build()
+    }
+
     @Test func timelineHasABarPerPointTicksAndEscapedTitle() throws {
         var b = TableBuilder(name: "t")
         b.addColumn("day", [.time(0), .time(86_400)])
@@ -52,7 +70,7 @@ import Testing
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("evq-svg-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
-        let chart = try ChartSVG.render(monthly(), kind: kind).get()
+        let chart = try ChartSVG.render(kind == .map ? located() : monthly(), kind: kind).get()
         let png = try Self.rasterize(chart, in: directory, name: "chart")
         #expect(png.starts(with: [0x89, 0x50, 0x4E, 0x47]))
         // Blank is what the same-sized white page compresses to; bars, axes and text take many times more.
