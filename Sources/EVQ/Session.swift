@@ -28,6 +28,9 @@ public final class Session: @unchecked Sendable {
     public var limits = QueryLimits()
     /// Makes every query slow on purpose (a pause per batch of rows), for cancellation tests.
     public var testBatchDelayMilliseconds = 0
+    /// Runs queries somewhere else (EVQSQL's ClickHouse engine) instead of the in-process
+    /// executor; its plans are left unoptimized, since the other engine has its own optimizer.
+    public var remoteEngine: (any RemoteEngine)?
 
     public init() {}
 
@@ -112,6 +115,7 @@ public final class Session: @unchecked Sendable {
             return .bound(name.name)
         case .explain(let q):
             guard isTableQuery(q) else { throw Diagnostic("'explain' needs a query that reads a table", at: q.span) }
+            if let remoteEngine { return .text(try remoteEngine.explain(try planQuery(q, file))) }
             return .text(try planQuery(q, file).explain(showPasses: true) + "\n")
         case .explainAnalyze(let q):
             guard isTableQuery(q) else { throw Diagnostic("'explain analyze' needs a query that reads a table", at: q.span) }
@@ -146,7 +150,7 @@ public final class Session: @unchecked Sendable {
     }
 
     private func planQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> Plan {
-        Planner(source: file, disabledPasses: disabledPasses).plan(try checker(file).check(q))
+        Planner(source: file, disabledPasses: remoteEngine == nil ? disabledPasses : Set(OptimizerPass.allCases)).plan(try checker(file).check(q))
     }
 
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
@@ -156,6 +160,7 @@ public final class Session: @unchecked Sendable {
         var stop = interrupted
         if watch.isActive { stop = { interrupted() || watch.exceeded() } }
         do {
+            if let remoteEngine { return (try remoteEngine.run(plan, isCancelled: stop), plan) }
             return (try Executor(context: ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds)).run(plan), plan)
         } catch {
             switch error {
@@ -209,6 +214,14 @@ public final class Session: @unchecked Sendable {
             throw EVQError(.usage(message))
         }
     }
+}
+
+/// An engine that runs a checked plan elsewhere (a ClickHouse server): `Session.remoteEngine`.
+public protocol RemoteEngine: AnyObject {
+    /// The query's rows; throws `.cancelled` when `isCancelled` says stop, after stopping it there.
+    func run(_ plan: Plan, isCancelled: @escaping @Sendable () -> Bool) throws(EngineError) -> QueryResult
+    /// What `explain` prints for the plan on that engine.
+    func explain(_ plan: Plan) throws(Diagnostic) -> String
 }
 
 extension Diagnostic {
