@@ -29,13 +29,9 @@ extension SQLExpressionPrinter {
             let n = "count(\(a[0]))"
             return "if(\(n) = 0, NULL, arraySort(groupArray(\(a[0])))[toUInt64(greatest(1, ceil(\(ValueFormat.formatFloat(p)) / 100 * \(n))))])"
         case .first, .last:
-            // The value at the group's first (last) row in input order; a tuple keeps a null value.
-            guard !order.isEmpty, order.allSatisfy({ !$0.descending }) else {
-                throw untranslatable("'\(call.function.rawValue)' over rows in no time order", at: call.span,
-                                     hint: "ClickHouse has no row order of its own; use min() or max()")
-            }
-            let key = order.count == 1 ? order[0].expr : "tuple(\(order.map(\.expr).joined(separator: ", ")))"
-            return "\(call.function == .first ? "argMin" : "argMax")(tuple(\(a[0])), \(key)).1"
+            // evq's first row of a group is its first in input order, ties in time included;
+            // argMin by time picks any of the tied rows.
+            throw untranslatable("\(call.function.rawValue)()", at: call.span, hint: "ClickHouse has no row order of its own; use min() or max()")
         case .values:
             throw untranslatable("values()", at: call.span, hint: "use dcount() or summarize by the column")
         @unknown default:

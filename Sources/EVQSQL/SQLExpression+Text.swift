@@ -1,10 +1,10 @@
 // evq's text operators in ClickHouse SQL. All but `matches` ignore case by lower-casing both
 // sides (the pattern is lower-cased here, by Swift's rules; the value by lowerUTF8).
 //
-// Word search (`has`) is not hasToken: ClickHouse's token rule keeps `_` and every non-ASCII
-// byte inside a token, so hasToken finds no 'drone' in 'drone_strike' or 'drone—strike',
-// where evq does (a word is a run of letters and digits). It is an RE2 match with evq's
-// boundaries instead: a non-letter, non-digit character or either end of the text.
+// Word search (`has`) is not hasToken: ClickHouse's token rule keeps every non-ASCII byte
+// inside a token, so hasToken finds no 'drone' in 'drone—strike' or '«drone»', where evq does
+// (a word is a run of letters and digits). It is an RE2 match with evq's boundaries instead:
+// a character that is no letter, mark or digit, or either end of the text.
 
 import EVQEngine
 import EVQStore

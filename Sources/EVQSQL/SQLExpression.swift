@@ -21,8 +21,6 @@ struct SQLExpressionPrinter {
     var columns: [String]
     /// The SQL of each aggregate of the enclosing summarize (for `aggregateResult`).
     var aggregates: [String] = []
-    /// Rows' order, for first/last.
-    var order: [SQLOrderKey] = []
     /// When the tables are stand-ins for server tables, a folded `latest()` holds no real value.
     var foldedLatestIsUnknown: Bool
     let source: SourceFile

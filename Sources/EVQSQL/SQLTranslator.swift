@@ -61,12 +61,14 @@ struct SQLBuilder {
     var ctes: [(name: String, sql: String)] = []
     var block = SQLBlock(from: "", columns: [], order: [], orderIsExplicit: false)
     var needsJoinNulls = false
+    /// A take, top or tail cut the rows, and no summarize came after it.
+    var cutByLimit = false
 
     /// The whole query, where a node has no span of its own.
     var querySpan: Span { Span(0, source.text.utf8.count) }
 
     func printer(aggregates: [String] = []) -> SQLExpressionPrinter {
-        SQLExpressionPrinter(columns: block.columns.map(\.sql), aggregates: aggregates, order: block.order,
+        SQLExpressionPrinter(columns: block.columns.map(\.sql), aggregates: aggregates,
                              foldedLatestIsUnknown: translator.standInTables, source: source)
     }
 
@@ -159,7 +161,7 @@ struct SQLBuilder {
         }
         let ordered = !(block.limit?.keys ?? block.order).isEmpty
         return SQLTranslation(sql: text, output: output, orderColumns: ordered ? orderColumns : nil, orderIsExplicit: block.orderIsExplicit,
-                              isLimited: block.limit != nil)
+                              isLimited: cutByLimit)
     }
 }
 

@@ -26,10 +26,12 @@ extension SQLBuilder {
     mutating func top(_ n: Int, _ keys: [CheckedSortKey]) throws(Diagnostic) {
         try sort(keys)
         block.limit = (block.order, n)
+        cutByLimit = true
     }
 
     mutating func limit(_ n: Int) throws(Diagnostic) {
         try requireOrder("take")
+        cutByLimit = true
         if let current = block.limit {
             block.limit = (current.keys, min(current.count, n))
             return
@@ -39,6 +41,7 @@ extension SQLBuilder {
 
     mutating func tail(_ n: Int) throws(Diagnostic) {
         try requireOrder("tail")
+        cutByLimit = true
         if block.limit != nil { close() }
         // The last n rows: the first n in the reversed order, then back in order.
         block.limit = (block.order.map(\.reversed), n)

@@ -23,6 +23,7 @@ extension SQLBuilder {
         for o in outputs { list.append((try p.value(o.expr), o.name)) }
         block.selectList = list
         block.groupBy = groupBy
+        cutByLimit = false
         block.order = []
         block.orderIsExplicit = false
     }
