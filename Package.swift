@@ -35,8 +35,10 @@ let package = Package(
         .target(name: "EVQShell", dependencies: ["EVQ", "LineEditor"]),
         .executableTarget(
             name: "evq",
-            dependencies: ["EVQShell", "EVQ", "EVQSQL", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["EVQShell", "EVQ", "EVQSQL", "LineEditor", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py"]),
+        // The benchmark classes (evq-bench's query and data files, linked) in evq and in ClickHouse (chdb).
+        .executableTarget(name: "evq-sql-bench", dependencies: ["EVQ", "EVQSQL"], exclude: ["chdb_bench.py"]),
 
         // Helpers shared by the test targets (a seeded random generator).
         .target(name: "EVQTestSupport", path: "Tests/EVQTestSupport"),
@@ -44,7 +46,7 @@ let package = Package(
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
         .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ", "EVQTestSupport"]),
         .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
-        .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQShell", "evq"]),
+        .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQShell", "evq"], exclude: ["chdb_server.py"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
         .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
     ]

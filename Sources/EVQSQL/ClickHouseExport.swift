@@ -2,6 +2,7 @@
 // and the rows as JSONEachRow. For the equality tests and the benchmark, and for anyone who
 // wants a loaded file on a server as evq typed it.
 
+import EVQ
 import EVQStore
 import Foundation
 
@@ -40,19 +41,6 @@ public enum ClickHouseExport {
         }
     }
 
-    static func jsonString(_ s: String) -> String {
-        var out = "\""
-        for scalar in s.unicodeScalars {
-            switch scalar {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            case "\n": out += "\\n"
-            case "\r": out += "\\r"
-            case "\t": out += "\\t"
-            default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
-            }
-        }
-        return out + "\""
-    }
+    /// JSON text, escaped as evq's JSON output escapes it.
+    static func jsonString(_ s: String) -> String { Renderer.jsonString(s) }
 }

@@ -5,6 +5,7 @@ import ArgumentParser
 import EVQ
 import EVQSQL
 import EVQShell
+import LineEditor
 import Foundation
 
 struct DataOptions: ParsableArguments {
@@ -260,6 +261,10 @@ struct EngineOptions: ParsableArguments {
         if let limit { client.timeoutSeconds = limit + 5 }
         let session = try ClickHouseSetup.session(client: client, tables: tables, mapping: try ClickHouseSetup.mapping(columns))
         session.limits.seconds = limit
+        // Ctrl-C must reach the query on the server (KILL QUERY), not only end evq: the query
+        // polls the flag, is killed there, and evq exits 130 as a script does.
+        Interrupt.install()
+        session.isCancelled = { Interrupt.requested }
         return session
     }
 }

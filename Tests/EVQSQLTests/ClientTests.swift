@@ -90,7 +90,25 @@ import Testing
         let start = Date()
         let r = try SQLProject.evq(["--engine", "clickhouse", "--url", server.url, "--timeout", "500ms", "-c", #"events | where actor1 == "__evq_test_slow__" | count"#])
         #expect(r.status == 65)
-        #expect(r.err.contains("error: "), "\(r.err)")
+        #expect(r.err.hasPrefix("<command>:1:1: error: query stopped: it ran longer than its time limit of 500 ms\n"), "\(r.err)")
         #expect(Date().timeIntervalSince(start) < 10)
+    }
+
+    @Test func ctrlCStopsTheRemoteQueryAndEvq() throws {
+        guard let server = try ChdbServer.startOrExplain() else { return }
+        try Self.loadSamples(try ClickHouseClient(url: server.url))
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: SQLProject.evqBinary)
+        p.arguments = ["--engine", "clickhouse", "--url", server.url, "-c", #"events | where actor1 == "__evq_test_slow__" | count"#]
+        let err = Pipe()
+        p.standardError = err
+        p.standardOutput = FileHandle.nullDevice
+        try p.run()
+        Thread.sleep(forTimeInterval: 1.5)
+        let start = Date()
+        p.interrupt()
+        p.waitUntilExit()
+        #expect(p.terminationStatus == 130)
+        #expect(Date().timeIntervalSince(start) < 3)
     }
 }

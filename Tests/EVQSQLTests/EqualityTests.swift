@@ -37,9 +37,8 @@ import Testing
     @Test func everyGoldenQueryAndReferenceExampleAgrees() throws {
         guard let server = try ChdbServer.startOrExplain() else { return }
         let engine = ComparingEngine(client: try ClickHouseClient(url: server.url))
-        let previous = FileManager.default.currentDirectoryPath
-        FileManager.default.changeCurrentDirectoryPath(SQLProject.root.path)  // scripts .load relative paths
-        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        // Scripts `.load` paths relative to the package root, where `swift test` runs.
+        #expect(FileManager.default.currentDirectoryPath == SQLProject.root.path)
         let scripts = Self.goldenScripts() + Self.referenceExamples()
         #expect(scripts.count > 40)
         for (label, text) in scripts {
