@@ -111,4 +111,37 @@ import Testing
         #expect(p.terminationStatus == 130)
         #expect(Date().timeIntervalSince(start) < 3)
     }
+
+    @Test func aCanonicalScriptRunsOnRawACLEDRowsThroughTheMapping() throws {
+        guard let server = try ChdbServer.startOrExplain() else { return }
+        // The server table holds ACLED's own columns only (event_date, event_type, ...).
+        _ = try ClickHouseClient(url: server.url).send("CREATE TABLE acled ENGINE = MergeTree ORDER BY tuple() AS SELECT * FROM file("
+            + SQLQuote.string(SQLProject.path("Samples/formats/acled-layout.csv")) + ", CSVWithNames)")
+        let q = "events | where date in 2016 | summarize fatalities = sum(fatalities), events = count(), first = min(date) by type | sort by fatalities desc, type"
+        let local = try SQLProject.evq(["--data", "Samples/formats/acled-layout.csv", "-c", q])
+        let remote = try SQLProject.evq(["--engine", "clickhouse", "--url", server.url, "--table", "events=acled", "--columns", "acled", "-c", q])
+        #expect(remote.status == 0, "\(remote.err)")
+        #expect(remote.out == local.out)
+        #expect(local.out.contains("State-based conflict"))
+        let printed = try SQLProject.evq(["sql", q, "--table", "events=db.acled", "--columns", "acled"])
+        #expect(printed.status == 0)
+        #expect(printed.out.contains("""
+                    SELECT event_type AS type, sumOrNull(fatalities) AS fatalities, count() AS events, minOrNull(event_date) AS first
+                    FROM db.acled
+                    WHERE event_date >= toDateTime64('2016-01-01 00:00:00', 0, 'UTC') AND event_date < toDateTime64('2017-01-01 00:00:00', 0, 'UTC')
+            """), "\(printed.out)")
+        let unknown = try SQLProject.evq(["sql", q, "--columns", "nosuch"])
+        #expect(unknown.status == 64)
+        #expect(unknown.err == "error: --columns nosuch: neither a format (gdelt1-events, gdelt2-events, gdelt2-mentions, ucdp-ged, acled, icews) nor a file\n")
+    }
+
+    @Test func evqSQLPrintsEveryQueryOfAScript() throws {
+        let r = try SQLProject.evq(["sql", "Queries/proxy-drone-strikes.evq"])
+        #expect(r.status == 0, "\(r.err)")
+        #expect(r.out.components(separatedBy: ";\n").count == 3)  // the let's query, then the script's
+        #expect(r.out.contains("AND actor1 IN ('Axis of Resistance', 'Hezbollah', 'Islamic Resistance in Iraq', 'Nujaba Movement', 'PIJ')"))
+        let bad = try SQLProject.evq(["sql", "events | summarize v = values(location)"])
+        #expect(bad.status == 65)
+        #expect(bad.err.hasPrefix("<command>:1:24: error: cannot translate values() to ClickHouse SQL yet"))
+    }
 }
