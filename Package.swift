@@ -29,6 +29,8 @@ let package = Package(
         .target(name: "EVQEngine", dependencies: ["EVQSyntax", "EVQStore", "CRegex"]),
         // Public façade: Session (tables + let bindings), results, output formats, bundled samples.
         .target(name: "EVQ", dependencies: ["EVQEngine", "EVQSyntax", "EVQStore"]),
+        // evq's plans as ClickHouse SQL, and a client that runs them on a server over HTTP.
+        .target(name: "EVQSQL", dependencies: ["EVQ", "EVQEngine", "EVQSyntax", "EVQStore"]),
         // libedit, linked as a system library; only LineEditor imports it.
         .systemLibrary(
             name: "CLibEdit", path: "Sources/CLibEdit", pkgConfig: "libedit",
@@ -38,8 +40,10 @@ let package = Package(
         .target(name: "EVQShell", dependencies: ["EVQ", "LineEditor"]),
         .executableTarget(
             name: "evq",
-            dependencies: ["EVQShell", "EVQ", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["EVQShell", "EVQ", "EVQSQL", "LineEditor", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py", "duckdb_store_bench.py"]),
+        // The benchmark classes (evq-bench's query and data files, linked) in evq and in ClickHouse (chdb).
+        .executableTarget(name: "evq-sql-bench", dependencies: ["EVQ", "EVQSQL"], exclude: ["chdb_bench.py"]),
 
         // Helpers shared by the test targets (a seeded random generator).
         .target(name: "EVQTestSupport", path: "Tests/EVQTestSupport"),
@@ -47,6 +51,7 @@ let package = Package(
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
         .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ", "EVQTestSupport"]),
         .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
+        .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQShell", "evq"], exclude: ["chdb_server.py"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
         .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
     ]

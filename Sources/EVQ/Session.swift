@@ -28,6 +28,9 @@ public final class Session: @unchecked Sendable {
     public var limits = QueryLimits()
     /// Makes every query slow on purpose (a pause per batch of rows), for cancellation tests.
     public var testBatchDelayMilliseconds = 0
+    /// Runs queries somewhere else (EVQSQL's ClickHouse engine) instead of the in-process
+    /// executor; its plans are left unoptimized, since the other engine has its own optimizer.
+    public var remoteEngine: (any RemoteEngine)?
 
     public init() {}
 
@@ -114,6 +117,7 @@ public final class Session: @unchecked Sendable {
             return .bound(name.name)
         case .explain(let q):
             guard isTableQuery(q) else { throw Diagnostic("'explain' needs a query that reads a table", at: q.span) }
+            if let remoteEngine { return .text(try remoteEngine.explain(try planQuery(q, file), catalog: catalog)) }
             return .text(try planQuery(q, file).explain(showPasses: true) + "\n")
         case .explainAnalyze(let q):
             guard isTableQuery(q) else { throw Diagnostic("'explain analyze' needs a query that reads a table", at: q.span) }
@@ -148,6 +152,7 @@ public final class Session: @unchecked Sendable {
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
         try withEngine(q.span) { (engine: QueryEngine) throws(EngineError) -> (QueryResult, Plan) in
             let plan = try engine.plan(q, source: file)
+            if let remoteEngine { return (try remoteEngine.run(plan, catalog: engine.catalog, isCancelled: engine.context.isCancelled), plan) }
             return (try engine.execute(plan), plan)
         }
     }
@@ -161,7 +166,10 @@ public final class Session: @unchecked Sendable {
         if watch.isActive { stop = { interrupted() || watch.exceeded() } }
         let context = ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds)
         do {
-            return try body(QueryEngine(catalog: catalog, disabledPasses: disabledPasses, context: context))
+            // A remote engine gets the plan as written: index selection turns conditions into
+            // local row ranges, which mean nothing there.
+            let passes = remoteEngine == nil ? disabledPasses : Set(OptimizerPass.allCases)
+            return try body(QueryEngine(catalog: catalog, disabledPasses: passes, context: context))
         } catch {
             switch error {
             case .cancelled:
@@ -214,6 +222,15 @@ public final class Session: @unchecked Sendable {
             throw EVQError(.usage(message))
         }
     }
+}
+
+/// An engine that runs a checked plan elsewhere (a ClickHouse server): `Session.remoteEngine`.
+public protocol RemoteEngine: AnyObject {
+    /// The query's rows; throws `.cancelled` when `isCancelled` says stop, after stopping it there.
+    /// `catalog`: the session's tables, whose data the plan's table references name.
+    func run(_ plan: Plan, catalog: Catalog, isCancelled: @escaping @Sendable () -> Bool) throws(EngineError) -> QueryResult
+    /// What `explain` prints for the plan on that engine.
+    func explain(_ plan: Plan, catalog: Catalog) throws(Diagnostic) -> String
 }
 
 extension Diagnostic {

@@ -74,7 +74,7 @@ public struct CaselessText: Sendable {
     }
 
     let needle: [UInt8]
-    let test: Test
+    public let test: Test
 
     init(_ text: String, _ test: Test) {
         needle = Array(text.lowercased().utf8)

@@ -3,8 +3,10 @@
 
 import ArgumentParser
 import EVQ
+import EVQSQL
 import EVQShell
 import EVQStore
+import LineEditor
 import Foundation
 
 struct DataOptions: ParsableArguments {
@@ -44,10 +46,10 @@ struct DataOptions: ParsableArguments {
     @Option(name: .customLong("rejects"), help: ArgumentHelp("Write rejected rows, unchanged, to FILE.", valueName: "FILE"))
     var rejects: String?
 
-    @Flag(help: "Draw charts in ASCII (the default in a non-UTF-8 locale).")
+    @Flag(help: "Draw charts in plain ASCII (default when not UTF-8).")
     var ascii = false
 
-    @Option(help: ArgumentHelp("Stop a query that runs longer than TIME (30s, 2m).", valueName: "TIME"))
+    @Option(help: ArgumentHelp("Stop any query that runs longer than TIME (30s, 2m).", valueName: "TIME"))
     var timeout: String?
 
     @Option(name: .customLong("max-memory"), help: ArgumentHelp("Stop a query once evq's memory passes SIZE (512M, 2G).", valueName: "SIZE"))
@@ -126,21 +128,23 @@ struct EVQCommand: ParsableCommand {
               evq run Queries/deaths-by-country.evq --format csv
               echo 'events | take 3' | evq
               evq ingest FILE --store DIR; evq --store DIR; evq stats --store DIR
+            On ClickHouse: evq --engine clickhouse --url URL run F.evq (README: Scaling out)
             """,
-        subcommands: [Run.self, IngestCommand.self, StatsCommand.self, CompactCommand.self, CheckCommand.self],
+        subcommands: [Run.self, IngestCommand.self, StatsCommand.self, CompactCommand.self, CheckCommand.self, SQLCommand.self],
         defaultSubcommand: nil)
 
     @Option(name: [.customShort("c"), .long], help: ArgumentHelp("Run QUERY and exit.", valueName: "QUERY"))
     var command: String?
 
     @OptionGroup var options: DataOptions
+    @OptionGroup var engine: EngineOptions
 
     @Flag(name: .customLong("no-init"), help: "Do not run the startup file (~/.evqrc).")
     var noInit = false
 
     func run() throws {
         unblockInterrupt()
-        let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
+        let session = try exitOnError { () throws(EVQError) in try engine.makeSession(options) }
         session.testBatchDelayMilliseconds = testBatchDelay()
         let runner = options.runner(session)
         if let command {
@@ -164,6 +168,7 @@ struct Run: ParsableCommand {
     var params: [String] = []
 
     @OptionGroup var options: DataOptions
+    @OptionGroup var engine: EngineOptions
 
     func run() throws {
         if let problem = InputFile.problem(file) {
@@ -183,7 +188,7 @@ struct Run: ParsableCommand {
             overrides[String(p[..<eq])] = String(p[p.index(after: eq)...])
         }
         unblockInterrupt()
-        let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
+        let session = try exitOnError { () throws(EVQError) in try engine.makeSession(options) }
         session.testBatchDelayMilliseconds = testBatchDelay()
         session.parameterOverrides = overrides
         let runner = options.runner(session)
@@ -335,3 +340,96 @@ func storeStep<T>(_ path: String, _ body: () throws(StoreError) -> T) throws -> 
 func grouped(_ n: Int) -> String { StoreReport.grouped(n) }
 
 func megabytes(_ bytes: Int) -> String { StoreReport.size(bytes) }
+
+// MARK: ClickHouse: `--engine clickhouse` (queries run on a server over HTTP) and `evq sql` (the SQL printed).
+
+enum EngineName: String, ExpressibleByArgument, CaseIterable {
+    case evq, clickhouse
+}
+
+struct EngineOptions: ParsableArguments {
+    // Hidden from --help (one screen): the discussion names them in one line.
+    @Option(help: ArgumentHelp("Where queries run: evq, or clickhouse (with --url).", visibility: .hidden))
+    var engine: EngineName = .evq
+
+    @Option(help: ArgumentHelp("ClickHouse's HTTP address.", valueName: "http://HOST:8123", visibility: .hidden))
+    var url: String?
+
+    @Option(help: ArgumentHelp("ClickHouse user.", valueName: "USER", visibility: .hidden))
+    var user: String?
+
+    @Option(name: .customLong("password-file"), help: ArgumentHelp("Read the ClickHouse password from FILE.", valueName: "FILE", visibility: .hidden))
+    var passwordFile: String?
+
+    @Option(name: .customLong("table"), help: ArgumentHelp("Server table of an evq table (events=db.gdelt).", valueName: "NAME=TABLE", visibility: .hidden))
+    var tables: [String] = []
+
+    @Option(name: .customLong("columns"), help: ArgumentHelp("evq column names on the server: a format or a TSV file.", valueName: "FORMAT|FILE", visibility: .hidden))
+    var columns: String?
+
+    /// The session the command runs: over loaded data, or over the server's tables.
+    func makeSession(_ data: DataOptions) throws(EVQError) -> Session {
+        guard engine == .clickhouse else { return try data.makeSession() }
+        guard let url else { throw EVQError(.usage("--engine clickhouse needs --url, such as --url http://localhost:8123")) }
+        let client: ClickHouseClient
+        do {
+            client = try ClickHouseClient(url: url, user: user, password: try ClickHouseSetup.password(file: passwordFile))
+        } catch let error as EVQError {
+            throw error
+        } catch {
+            throw EVQError(.usage((error as? Diagnostic)?.message ?? "\(error)"))
+        }
+        // --timeout stops the query (and kills it on the server); past it, the request itself ends.
+        var limit: Double? = nil
+        if let timeout = data.timeout {
+            guard let v = QueryLimits.parseSeconds(timeout) else { throw EVQError(.usage("--timeout needs a time such as 30s or 2m, found '\(timeout)'")) }
+            limit = v
+        }
+        if let limit { client.timeoutSeconds = limit + 5 }
+        let session = try ClickHouseSetup.session(client: client, tables: tables, mapping: try ClickHouseSetup.mapping(columns))
+        session.limits.seconds = limit
+        // Ctrl-C must reach the query on the server (KILL QUERY), not only end evq: the query
+        // polls the flag, is killed there, and evq exits 130 as a script does.
+        Interrupt.install()
+        session.isCancelled = { Interrupt.requested }
+        return session
+    }
+}
+
+struct SQLCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sql", abstract: "Print the ClickHouse SQL of a query or script.")
+
+    @Argument(help: "A query, or a script file ending in .evq.")
+    var query: String
+
+    @OptionGroup var options: DataOptions
+    @OptionGroup var engine: EngineOptions
+
+    func run() throws {
+        var text = query, name = "<command>"
+        if query.hasSuffix(".evq") {
+            guard let data = FileManager.default.contents(atPath: query) else {
+                FileSink.standardError.write("error: no such file: \(query)\n")
+                throw ExitCode(66)
+            }
+            text = String(decoding: data, as: UTF8.self)
+            name = query
+        }
+        let session = try exitOnError { () throws(EVQError) in try options.makeSession() }
+        let loaded = Set(session.tableNames)
+        let servers = try exitOnError { () throws(EVQError) in try ClickHouseSetup.parseTables(engine.tables) }
+        let mapping = try exitOnError { () throws(EVQError) in try ClickHouseSetup.mapping(engine.columns) }
+        let tables = Dictionary(servers.map { ($0.name, $0.server) }, uniquingKeysWith: { $1 })
+        let loadedTables = Set(loaded.compactMap { session.catalog.tables[$0].map(ObjectIdentifier.init) })
+        let recorder = SQLRecorder(translator: SQLTranslator(
+            serverTable: { loadedTables.contains(ObjectIdentifier($0)) ? tables[$0.name] ?? $0.name : nil },
+            serverColumn: { table, column in mapping.sql(table: table.name, column: column) }))
+        session.remoteEngine = recorder
+        let runner = ScriptRunner(session: session, format: .csv, output: StringSink(), errors: FileSink.standardError,
+                                  color: Terminal.colorAllowed(fd: 2))
+        let status = runner.run(text, name: name)
+        FileSink.standardOutput.write(recorder.statements.map { $0 + ";\n" }.joined(separator: "\n"))
+        throw ExitCode(status)
+    }
+}

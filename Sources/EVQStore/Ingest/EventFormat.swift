@@ -72,7 +72,7 @@ public enum EventFormat: String, CaseIterable, Sendable {
 
     /// Which column fills each canonical column (absent: the format has no such thing, null).
     /// A format's own column of a canonical name (ACLED's `actor1`) is kept as it is.
-    var canonicalSources: [String: String] {
+    public var canonicalSources: [String: String] {
         switch self {
         case .gdelt1, .gdelt2:
             [
@@ -100,7 +100,7 @@ public enum EventFormat: String, CaseIterable, Sendable {
     }
 
     /// Codes whose canonical value is a label: GDELT's root codes, UCDP's type of violence.
-    var canonicalLabels: [String: [String: String]] {
+    public var canonicalLabels: [String: [String: String]] {
         switch self {
         case .gdelt1, .gdelt2: ["type": GDELTSchema.rootCodeLabels]
         case .ucdp: ["type": ["1": "State-based conflict", "2": "Non-state conflict", "3": "One-sided violence"]]

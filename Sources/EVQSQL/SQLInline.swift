@@ -1,0 +1,18 @@
+// A small table that lives only in evq (a `let` result), written into the SQL as the
+// `values` table function with explicit types.
+
+import EVQStore
+
+enum SQLInline {
+    static func values(_ table: Table) -> String {
+        let structure = table.columns.map { "\(SQLQuote.identifier($0.name)) \(ClickHouseTypes.name(of: $0.type))" }.joined(separator: ", ")
+        var rows: [String] = []
+        for r in 0..<table.rowCount {
+            rows.append("(" + table.columns.map { SQLQuote.literal($0.value(at: r)) }.joined(separator: ", ") + ")")
+        }
+        if rows.isEmpty {
+            return "SELECT * FROM values(\(SQLQuote.string(structure)), (\(table.columns.map { _ in "NULL" }.joined(separator: ", ")))) WHERE 0"
+        }
+        return "SELECT * FROM values(\(SQLQuote.string(structure)), \(rows.joined(separator: ", ")))"
+    }
+}

@@ -1,0 +1,1 @@
+../evq-bench/Random.swift

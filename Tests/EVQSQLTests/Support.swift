@@ -1,0 +1,101 @@
+// Shared support of the SQL tests: paths, the samples, and a ClickHouse HTTP stand-in on
+// 127.0.0.1 that runs the SQL in chdb (chdb_server.py), started once per test that needs it.
+
+import EVQ
+import EVQSQL
+import EVQShell
+import Foundation
+import Testing
+
+enum SQLProject {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
+
+    static let sampleTables: [Table] = {
+        let session = Session()
+        let sources = [
+            DataSource(table: "events", path: path("Samples/seed-events.csv")),
+            DataSource(table: "events", path: path("Samples/ucdp-syria.csv")),
+            DataSource(table: "actors", path: path("Samples/actors.csv")),
+        ]
+        _ = try! DataLoader.load(sources, into: session)
+        return session.tableNames.map { session.catalog.tables[$0]! }
+    }()
+
+    static func sampleSession() -> Session { Session(tables: sampleTables) }
+
+    static var evqBinary: String {
+        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("evq").path
+        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
+        return path(".build/debug/evq")
+    }
+
+    /// Runs the evq binary; returns (status, stdout, stderr).
+    static func evq(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: evqBinary)
+        p.arguments = arguments
+        p.currentDirectoryURL = root
+        var env = ProcessInfo.processInfo.environment
+        env["NO_COLOR"] = "1"
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+    }
+}
+
+/// chdb_server.py as a child process; stopped (by its own pid) when released.
+final class ChdbServer {
+    let process = Process()
+    let port: Int
+    var url: String { "http://127.0.0.1:\(port)" }
+
+    /// nil when chdb cannot be imported here (the reason is in `unavailableReason`).
+    nonisolated(unsafe) static var unavailableReason: String?
+
+    init?(user: String? = nil, password: String? = nil, lifetime: Int = 600) throws {
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        var arguments = ["python3", SQLProject.path("Tests/EVQSQLTests/chdb_server.py"), "--lifetime", String(lifetime)]
+        if let user { arguments += ["--user", user, "--password", password ?? ""] }
+        process.arguments = arguments
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        var line = Data()
+        while true {
+            let byte = out.fileHandleForReading.readData(ofLength: 1)
+            if byte.isEmpty || byte == Data("\n".utf8) { break }
+            line.append(byte)
+        }
+        let text = String(decoding: line, as: UTF8.self)
+        guard text.hasPrefix("port "), let port = Int(text.dropFirst(5)) else {
+            process.waitUntilExit()
+            Self.unavailableReason = text.isEmpty ? "chdb_server.py exited with \(process.terminationStatus)" : text
+            return nil
+        }
+        self.port = port
+    }
+
+    deinit {
+        if process.isRunning { process.terminate() }
+    }
+
+    /// The server, or nil after recording why: a failure in CI (CI=true), a printed skip elsewhere.
+    static func startOrExplain(user: String? = nil, password: String? = nil) throws -> ChdbServer? {
+        if let server = try ChdbServer(user: user, password: password) { return server }
+        let reason = "chdb is not available (\(unavailableReason ?? "?")): install it with `python3 -m pip install chdb` (bash .ci/setup does)"
+        if ProcessInfo.processInfo.environment["CI"] == "true" {
+            Issue.record(Comment(rawValue: reason))
+        } else {
+            print("skipped: \(reason)")
+        }
+        return nil
+    }
+}
