@@ -332,6 +332,6 @@ func storeStep<T>(_ path: String, _ body: () throws(StoreError) -> T) throws -> 
     }
 }
 
-func grouped(_ n: Int) -> String { StoreReport.grouped(n) }
+func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 
 func megabytes(_ bytes: Int) -> String { StoreReport.size(bytes) }
