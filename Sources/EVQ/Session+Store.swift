@@ -9,17 +9,18 @@ extension Session {
     ///
     ///     let session = try Session(store: URL(fileURLWithPath: "syria.evq"))
     ///     try session.query("events | count")
-    public convenience init(store: URL) throws(EVQError) {
+    /// `verify: .metadata` skips the data checksums (for stores `evq check` has vouched for).
+    public convenience init(store: URL, verify: StoreVerification = .all) throws(EVQError) {
         self.init()
-        try openStore(store.path)
+        try openStore(store.path, verify: verify)
     }
 
     /// Adds the tables of the store at `path` (replacing tables of the same names); returns
     /// their names.
     @discardableResult
-    public func openStore(_ path: String) throws(EVQError) -> [StoreTable] {
+    public func openStore(_ path: String, verify: StoreVerification = .all) throws(EVQError) -> [StoreTable] {
         let store: Store
-        do { store = try Store.open(path) } catch { throw EVQError(store: error) }
+        do { store = try Store.open(path, verify: verify) } catch { throw EVQError(store: error) }
         for t in store.tables { addTable(t.table, as: t.name, buildIndexes: false) }
         return store.tables
     }

@@ -154,15 +154,7 @@ public final class ShellState {
         return "Run time: \(time); examined \(grouped(stats.rowsExamined)) of \(grouped(stats.rowsInSource)) rows (\(String(format: "%.1f", share))%)"
     }
 
-    static func grouped(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, ch) in digits.enumerated() {
-            if i > 0, (digits.count - i) % 3 == 0 { out += "," }
-            out.append(ch)
-        }
-        return out
-    }
+    static func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 
     /// Prints the last result in full (no row limit).
     func showLast() {

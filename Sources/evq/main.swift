@@ -127,8 +127,7 @@ struct EVQCommand: ParsableCommand {
               evq -c 'events | where country == "Lebanon" | count'
               evq run Queries/deaths-by-country.evq --format csv
               echo 'events | take 3' | evq
-              evq ingest FILE --store DIR; evq --store DIR; evq stats --store DIR
-            On ClickHouse: evq --engine clickhouse --url URL run F.evq (README: Scaling out)
+              evq ingest F --store DIR; evq --store DIR; evq --engine clickhouse (README)
             """,
         subcommands: [Run.self, IngestCommand.self, StatsCommand.self, CompactCommand.self, CheckCommand.self, SQLCommand.self],
         defaultSubcommand: nil)
@@ -227,18 +226,22 @@ func exitOnError<T>(_ body: () throws(EVQError) -> T) throws -> T {
 struct IngestCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "ingest", abstract: "Load files into a store (create, or append a segment).",
-        discussion: "Then: evq --store DIR (queries), evq stats|compact|check --store DIR.")
+        discussion: "--table NAME: the table to create or append to (default events). Then: evq --store DIR (queries), evq stats|compact|check --store DIR.")
 
     @Argument(help: "CSV, TSV or JSONL files, globs or folders.")
     var files: [String]
 
-    @Option(name: .customLong("table"), help: ArgumentHelp("The table to create or append to.", valueName: "NAME"))
-    var table = "events"
-
     @OptionGroup var options: DataOptions
+    /// `--table NAME`, the table to create or append to: the same option as the ClickHouse
+    /// engine's `--table NAME=TABLE`, which the root command declares (a second declaration
+    /// here would never see its value).
+    @OptionGroup var engine: EngineOptions
+
+    var table: String { engine.tables.last ?? "events" }
 
     func validate() throws {
         guard options.store != nil else { throw ValidationError("evq ingest needs --store DIR") }
+        guard !table.contains("=") else { throw ValidationError("evq ingest --table takes a table name, such as actors") }
         guard options.data.isEmpty else { throw ValidationError("evq ingest takes its files as arguments, not --data") }
     }
 
@@ -337,7 +340,7 @@ func storeStep<T>(_ path: String, _ body: () throws(StoreError) -> T) throws -> 
     }
 }
 
-func grouped(_ n: Int) -> String { StoreReport.grouped(n) }
+func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 
 func megabytes(_ bytes: Int) -> String { StoreReport.size(bytes) }
 

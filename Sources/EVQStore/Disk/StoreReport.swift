@@ -60,13 +60,5 @@ public enum StoreReport {
         return String(format: "%.1f MB", Double(bytes) / 1e6)
     }
 
-    public static func grouped(_ n: Int) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out += "," }
-            out.append(c)
-        }
-        return out
-    }
+    static func grouped(_ n: Int) -> String { NumberText.grouped(n) }
 }
