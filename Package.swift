@@ -46,12 +46,12 @@ let package = Package(
         .executableTarget(name: "evq-sql-bench", dependencies: ["EVQ", "EVQSQL"], exclude: ["chdb_bench.py"]),
 
         // Helpers shared by the test targets (a seeded random generator).
-        .target(name: "EVQTestSupport", path: "Tests/EVQTestSupport"),
+        .target(name: "EVQTestSupport", dependencies: ["EVQ"], path: "Tests/EVQTestSupport"),
         .testTarget(name: "EVQStoreTests", dependencies: ["EVQStore"]),
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
         .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ", "EVQTestSupport"]),
         .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
-        .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQShell", "evq"], exclude: ["chdb_server.py"]),
+        .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["chdb_server.py"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
         .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
     ]

@@ -4,31 +4,16 @@
 import EVQ
 import EVQSQL
 import EVQShell
+import EVQTestSupport
 import Foundation
 import Testing
 
 enum SQLProject {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static func path(_ relative: String) -> String { root.appendingPathComponent(relative).path }
-
-    static let sampleTables: [Table] = {
-        let session = Session()
-        let sources = [
-            DataSource(table: "events", path: path("Samples/seed-events.csv")),
-            DataSource(table: "events", path: path("Samples/ucdp-syria.csv")),
-            DataSource(table: "actors", path: path("Samples/actors.csv")),
-        ]
-        _ = try! DataLoader.load(sources, into: session)
-        return session.tableNames.map { session.catalog.tables[$0]! }
-    }()
-
-    static func sampleSession() -> Session { Session(tables: sampleTables) }
-
-    static var evqBinary: String {
-        let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("evq").path
-        if FileManager.default.isExecutableFile(atPath: beside) { return beside }
-        return path(".build/debug/evq")
-    }
+    static var root: URL { Project.root }
+    static func path(_ relative: String) -> String { Project.path(relative) }
+    static var sampleTables: [Table] { Project.sampleTables }
+    static func sampleSession() -> Session { Project.sampleSession() }
+    static var evqBinary: String { Project.evqBinary }
 
     /// Runs the evq binary; returns (status, stdout, stderr).
     static func evq(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {

@@ -1,6 +1,7 @@
 // The evq command as a process: modes, formats, data options and exit codes.
 
 import Foundation
+import EVQTestSupport
 import Testing
 
 @Suite(.serialized) struct CLITests {

@@ -2,6 +2,7 @@
 // read typed results. Also the bundled samples through the same API.
 
 import EVQ
+import EVQTestSupport
 import Testing
 
 @Suite struct EmbeddingTests {

@@ -4,6 +4,7 @@
 // so a new baseline is always reviewed in git.
 
 import EVQ
+import EVQTestSupport
 import EVQShell
 import Foundation
 import Testing

@@ -3,6 +3,7 @@
 // misleading causes, terminal injection. A crash, a hang or a silent wrong answer fails it.
 
 import Foundation
+import EVQTestSupport
 import Testing
 
 struct HostileCase: CustomTestStringConvertible, Sendable {

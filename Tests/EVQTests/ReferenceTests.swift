@@ -3,6 +3,7 @@
 // that follows it. `EVQ_RECORD=1 swift test` rewrites those blocks (and fails).
 
 import EVQ
+import EVQTestSupport
 import EVQShell
 import Foundation
 import Testing
