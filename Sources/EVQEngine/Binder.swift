@@ -24,6 +24,10 @@ struct Binder {
             case .call(.latest, _):
                 return TypedExpr(.constant(try latest(node.span)), .time, node.span)
             case .inQuery(let left, let q, let caseless, let negated):
+                if let remote = q.tablesRead.first(where: catalog.remoteTables.contains) {
+                    throw .diagnostic(Diagnostic("'in' needs the rows of '\(remote)', which are on the server: not supported on a remote engine yet", at: q.span,
+                                                 hint: "bind them first: let names = \(remote) | ... | project name, then: in names"))
+                }
                 let table = try run(q)
                 let values = (0..<table.rowCount).map { table.columns[0].value(at: $0) }
                 do throws(Diagnostic) {
@@ -46,10 +50,33 @@ struct Binder {
 
     /// The newest time of the default table: its last non-null time row (nulls sort last).
     private func latest(_ span: Span) throws(EngineError) -> Value {
+        if catalog.remoteTables.contains(catalog.defaultTable) {
+            throw .diagnostic(Diagnostic("'latest()' needs the newest time of '\(catalog.defaultTable)', which is on the server: not supported on a remote engine yet",
+                                         at: span, hint: "write the date, such as 2024-11-05"))
+        }
         guard let table = catalog.tables[catalog.defaultTable], let t = table.timeColumnIndex, table.nonNullTimeCount > 0 else {
             throw .diagnostic(Checker.latestNeedsTime(catalog.defaultTable, span))
         }
         return table.value(row: table.nonNullTimeCount - 1, column: t)
+    }
+}
+
+extension CheckedQuery {
+    /// The tables the query reads: its source, and those of lookups, joins and sequence steps.
+    var tablesRead: [String] {
+        var out = [source.name]
+        for stage in stages {
+            switch stage.kind {
+            case .lookup(let right, _, _, _): out.append(right.name)
+            case .join(let j): out += j.right.tablesRead
+            case .sequence(let s):
+                for step in s.steps + (s.until.map { [$0] } ?? []) {
+                    if case .query(let q) = step.input { out += q.tablesRead }
+                }
+            default: break
+            }
+        }
+        return out
     }
 }
 

@@ -16,6 +16,9 @@ public struct Catalog: Sendable {
 
     /// Tables known by their schema only, with no data here (a remote engine's tables).
     public var schemas: [String: TableRef] = [:]
+    /// Tables whose rows are elsewhere (a ClickHouse server's): what `tables` holds for them is
+    /// a stand-in without rows, which nothing may read as if it were the data.
+    public var remoteTables: Set<String> = []
 
     public init(tables: [String: Table] = [:], scalars: [String: Value] = [:]) {
         self.tables = tables

@@ -18,6 +18,7 @@ public enum ClickHouseSetup {
                 let table = try engine.describe(name, serverTable: server, mapping: mapping)
                 servers[ObjectIdentifier(table)] = server
                 session.addTable(table)
+                session.catalog.remoteTables.insert(name)
             } catch {
                 throw EVQError(.data("--table \(name)=\(server): \(error.message)"))
             }

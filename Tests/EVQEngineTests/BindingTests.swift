@@ -77,6 +77,26 @@ private func ids(_ condition: String) throws -> [String] {
         #expect(e.message == "cannot look for time values in a list of string")
     }
 
+    @Test func rowsOnAServerAreNeverReadFromTheirStandIn() {
+        // On a remote engine a table here is a stand-in without rows: answering from it would
+        // be a silent empty set, so the binder refuses.
+        let session = Fixture.session()
+        session.catalog.remoteTables = ["actors"]
+        do {
+            _ = try session.query("events | where actor1 in (actors | project name) | count")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.first?.message == "'in' needs the rows of 'actors', which are on the server: not supported on a remote engine yet")
+        }
+        session.catalog.remoteTables = ["events"]
+        do {
+            _ = try session.query("events | where date > latest() - 7d | count")
+            Issue.record("expected an error")
+        } catch {
+            #expect(error.diagnostics.first?.message == "'latest()' needs the newest time of 'events', which is on the server: not supported on a remote engine yet")
+        }
+    }
+
     @Test func latestWithoutATimeColumn() {
         let session = Session(tables: [Fixture.actors()])
         #expect(throws: EVQError.self) { try session.query("actors | where name == \"x\" | extend t = latest()") }
