@@ -180,11 +180,19 @@ extension Executor {
         let n = r.count
         let parts = Parallel.chunks(n, minimum: 65_536)
         guard let k = limit, k < n else {
-            let runs = try perChunk(parts) { (range: Range<Int>) throws(EngineError) -> [Int] in
+            // Runs of at most `sortRun` positions, so that Ctrl-C is seen between two of them.
+            let pieces = parts.flatMap { part in
+                stride(from: part.lowerBound, to: part.upperBound, by: Self.sortRun).map { $0..<min(part.upperBound, $0 + Self.sortRun) }
+            }
+            var runs = try perChunk(pieces.isEmpty ? [0..<0] : pieces) { (range: Range<Int>) throws(EngineError) -> [Int] in
                 if context.isCancelled() { throw .cancelled }
                 return range.sorted(by: o.before)
             }
-            return runs.dropFirst().reduce(runs[0]) { Self.merge($0, $1, o) }
+            while runs.count > 1 {
+                if context.isCancelled() { throw .cancelled }
+                runs = stride(from: 0, to: runs.count, by: 2).map { i in i + 1 < runs.count ? Self.merge(runs[i], runs[i + 1], o) : runs[i] }
+            }
+            return runs[0]
         }
         let tops = try perChunk(parts) { (range: Range<Int>) throws(EngineError) -> [Int] in
             var heap = BoundedHeap(order: o, capacity: k)
@@ -232,6 +240,9 @@ extension Executor {
         }
         return Self.firstOfRuns(tops, o, k)
     }
+
+    /// Positions sorted between two looks at cancellation in a full sort.
+    static let sortRun = 1 << 17
 
     /// `body` over each chunk on its own core, results in chunk order; the first error wins.
     private func perChunk<T>(_ parts: [Range<Int>], _ body: (Range<Int>) throws(EngineError) -> T) throws(EngineError) -> [T] {

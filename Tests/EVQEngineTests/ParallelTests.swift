@@ -4,6 +4,7 @@
 
 import EVQ
 import EVQTestSupport
+import Synchronization
 import Testing
 
 @Suite(.serialized) struct ParallelTests {
@@ -63,6 +64,23 @@ import Testing
         let parallel = try columns(q, threads: 4)
         #expect(serial.first?.isEmpty == false || q.contains("isnull"), "the query should produce rows")
         #expect(parallel == serial, "\(q)")
+    }
+
+    @Test func ctrlCStopsAWholeSort() {
+        // The sort looks at cancellation between runs of positions: the first look (before
+        // sorting) says go on, every later one says stop.
+        let session = Session(tables: [Self.table])
+        var looks = 0
+        let counter = Mutex(0)
+        session.isCancelled = { counter.withLock { $0 += 1; return $0 > 1 } }
+        do {
+            _ = try session.query("events | sort by notes")
+            Issue.record("the sort ran to its end")
+        } catch {
+            if case .cancelled = error.kind {} else { Issue.record("expected a cancellation, got \(error.render())") }
+        }
+        looks = counter.withLock { $0 }
+        #expect(looks >= 2)
     }
 
     @Test func chunksCoverTheInputInOrder() {
