@@ -6,9 +6,9 @@ result in the requested FORMAT, or status 500 with the server's "Code: N. DB::Ex
 text. Checks X-ClickHouse-User / X-ClickHouse-Key when --user/--password are given. KILL
 QUERY stops a waiting test query: SQL holding '__evq_test_slow__' waits (up to 20 s) until
 it is killed. Prints "port N" once listening; exits 3 when chdb cannot be imported.
-Stops by itself after --lifetime seconds.
+Stops by itself after --lifetime seconds, or as soon as the process that started it is gone.
 """
-import argparse, re, sys, threading, time, urllib.parse
+import argparse, os, re, sys, threading, time, urllib.parse
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 try:
@@ -80,5 +80,16 @@ class Handler(BaseHTTPRequestHandler):
 server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
 server.daemon_threads = True
 threading.Timer(args.lifetime, server.shutdown).start()
+
+
+def exit_with_parent(parent):
+    # A test run that ends (or crashes) without stopping its servers must not leave them
+    # behind: once the parent is gone, so is this process.
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(0)
+
+
+threading.Thread(target=exit_with_parent, args=(os.getppid(),), daemon=True).start()
 print(f"port {server.server_address[1]}", flush=True)
 server.serve_forever()
