@@ -115,7 +115,7 @@ public enum EventFormat: String, CaseIterable, Sendable {
         }
         if delimiter == 0x09, fields.count >= 16, isDigits(fields[0]) {
             switch fields.count {
-            case 57, 58 where isDigits(fields[1], count: 8): return .gdelt1
+            case 57 where isDigits(fields[1], count: 8), 58 where isDigits(fields[1], count: 8): return .gdelt1
             case 61 where isDigits(fields[1], count: 8): return .gdelt2
             case 16 where isDigits(fields[1], count: 14) && isDigits(fields[2], count: 14): return .gdeltMentions
             default: return nil
