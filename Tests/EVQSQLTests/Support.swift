@@ -15,23 +15,10 @@ enum SQLProject {
     static func sampleSession() -> Session { Project.sampleSession() }
     static var evqBinary: String { Project.evqBinary }
 
-    /// Runs the evq binary; returns (status, stdout, stderr).
+    /// Runs the evq binary in the project root; returns (status, stdout, stderr).
     static func evq(_ arguments: [String]) throws -> (status: Int32, out: String, err: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: evqBinary)
-        p.arguments = arguments
-        p.currentDirectoryURL = root
-        var env = ProcessInfo.processInfo.environment
-        env["NO_COLOR"] = "1"
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile(), e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: o, as: UTF8.self), String(decoding: e, as: UTF8.self))
+        let r = try runEVQ(arguments)
+        return (r.status, r.stdout, r.stderr)
     }
 }
 

@@ -3,6 +3,7 @@
 
 @testable import EVQ
 import Foundation
+import EVQTestSupport
 import Testing
 
 @Suite struct ChartSVGTests {
