@@ -20,7 +20,7 @@ extension Checker {
             guard case .string(let name) = args[0].kind else {
                 throw Diagnostic("'near' with two arguments needs a place name in quotes", at: args[0].span, hint: usage)
             }
-            guard let table = catalog.tables[catalog.defaultTable] else {
+            guard let table = catalog.table(named: catalog.defaultTable) else {
                 throw Diagnostic("place names are found in the '\(catalog.defaultTable)' table, which is not loaded", at: args[0].span,
                                  hint: "give coordinates: near(33.31, 44.37, 50km)")
             }
