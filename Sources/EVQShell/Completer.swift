@@ -92,7 +92,7 @@ public struct Completer {
     /// Columns of the statement's table (backticked when they need it) and those it names with `name =`.
     private func columnNames(in statement: String) -> [String] {
         var out: [String] = []
-        if let table = sourceTable(statement) {
+        if let table = sourceTables(statement).first {
             out += table.columns.map { c in c.name.allSatisfy { $0.isLetter || $0.isNumber || $0 == "_" } ? c.name : "`\(c.name)`" }
         }
         return out + statement.matches(of: /(?<name>[A-Za-z_][A-Za-z0-9_]*)\s*=[^=~]/).map { String($0.output.name) }
@@ -105,24 +105,27 @@ public struct Completer {
     /// The quoted values of a text column of the statement's table that start with `partial`.
     /// With how many there are in all (only the first `maxValues` are returned).
     private func values(of field: String, in statement: String, matching partial: String) -> ([String], Int)? {
-        guard let table = sourceTable(statement), let column = table.column(named: field), case .string(let s) = column.data else { return nil }
-        let prefix = partial.hasPrefix("\"") ? String(partial.dropFirst()).lowercased() : partial.lowercased()
-        var out: [String] = []
-        var total = 0
-        for value in s.dictionary.values where value.lowercased().hasPrefix(prefix) {
-            total += 1
-            if out.count < Self.maxValues { out.append(ValueFormat.literal(.string(value))) }
+        let dictionaries = sourceTables(statement).compactMap { table -> StringDictionary? in
+            guard let column = table.column(named: field), case .string(let s) = column.data else { return nil }
+            return s.dictionary
         }
-        return (out, total)
+        guard !dictionaries.isEmpty else { return nil }
+        let prefix = partial.hasPrefix("\"") ? String(partial.dropFirst()).lowercased() : partial.lowercased()
+        var matching: [String] = []
+        for d in dictionaries { matching += d.values.lazy.filter { $0.lowercased().hasPrefix(prefix) } }
+        if dictionaries.count > 1 { matching = Array(Set(matching)).sorted() }  // segments share values
+        return (matching.prefix(Self.maxValues).map { ValueFormat.literal(.string($0)) }, matching.count)
     }
 
-    /// The table the statement reads: its first name, after `let x =` or `explain`.
-    func sourceTable(_ statement: String) -> Table? {
+    /// The table the statement reads: its first name, after `let x =` or `explain`. A stored
+    /// table of several segments is its segments, read as they are (no merge for a Tab).
+    func sourceTables(_ statement: String) -> [Table] {
         var text = Substring(statement)
         if let m = text.firstMatch(of: /^\s*let\s+[A-Za-z_][A-Za-z0-9_]*\s*=\s*/) { text = text[m.range.upperBound...] }
         if let m = text.firstMatch(of: /^\s*explain\s+/) { text = text[m.range.upperBound...] }
-        guard let m = text.firstMatch(of: /^\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)/) else { return nil }
-        return state.session.catalog.table(named: String(m.output.name))
+        guard let m = text.firstMatch(of: /^\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)/) else { return [] }
+        let name = String(m.output.name)
+        return state.session.catalog.segmentedTables[name]?.segments ?? state.session.catalog.tables[name].map { [$0] } ?? []
     }
 
     /// True when the word being typed is the first of the statement (a table or `let`).
