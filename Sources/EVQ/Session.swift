@@ -80,6 +80,9 @@ public final class Session: @unchecked Sendable {
             } catch {
                 throw error.isCancellation ? EVQError(.cancelled) : EVQError(.query([error], file))
             }
+            if case .rows(let result, let plan?) = outcome, let chart = plan.chart, let target = plan.chartFile {
+                try ChartFileWriter.write(result.table, kind: chart, to: target, in: file)
+            }
             try onOutcome(outcome)
         }
     }

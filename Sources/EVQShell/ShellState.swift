@@ -102,7 +102,10 @@ public final class ShellState {
         case .rows(let result, let plan):
             last = result
             fitToTerminal()
-            if let chart = plan?.chart, let chartFile {
+            if let written = plan?.chartFile {
+                // The session wrote it (`chart ... to "FILE.svg"`); only say where.
+                errors.write("chart written to \(written.path)\n")
+            } else if let chart = plan?.chart, let chartFile {
                 writeSVG(result.table, kind: chart, to: chartFile)
             } else if format == .table || format == .box, let chart = plan?.chart {
                 output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
@@ -127,9 +130,11 @@ public final class ShellState {
     /// Rows of a result shown on a terminal of `terminalRows`: a screenful, less the header and footer.
     public static func rowsShown(terminalRows: Int) -> Int { max(10, terminalRows - 6) }
 
-    /// A chart while `.output` names an SVG file: it goes to the file, not between the results on screen.
+    /// A chart while `.output` names an SVG file, or one with `to "FILE.svg"`: it goes to the file,
+    /// not between the results on screen.
     private func drawsToChartFile(_ outcome: StatementOutcome) -> Bool {
-        if chartFile != nil, case .rows(_, let plan) = outcome, plan?.chart != nil { return true }
+        guard case .rows(_, let plan?) = outcome, plan.chart != nil else { return false }
+        if chartFile != nil || plan.chartFile != nil { return true }
         return false
     }
 
