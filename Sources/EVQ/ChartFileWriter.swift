@@ -32,23 +32,14 @@ enum ChartFileWriter {
         return (ProcessInfo.processInfo.environment["HOME"] ?? NSHomeDirectory()) + path.dropFirst()
     }
 
-    /// Writes `text` to `path` (created, or replaced); the errno of the first failure, or nil.
+    /// Writes `text` to `path` (created, or replaced) through stdio, whose buffered write of a
+    /// few kilobytes is one system call; the errno of the first failure (open, write, flush), or nil.
     private static func writeFile(_ text: String, to path: String) -> Int32? {
-        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
-        guard fd >= 0 else { return errno }
-        var failure: Int32? = nil
-        var text = text
-        text.withUTF8 { bytes in
-            var done = 0
-            while done < bytes.count {
-                let n = Foundation.write(fd, bytes.baseAddress! + done, bytes.count - done)
-                if n >= 0 { done += n; continue }
-                if errno == EINTR { continue }
-                failure = errno
-                return
-            }
-        }
-        if close(fd) != 0, failure == nil { failure = errno }
+        guard let file = fopen(path, "we") else { return errno }
+        let bytes = Array(text.utf8)
+        let written = fwrite(bytes, 1, bytes.count, file)
+        let failure: Int32? = written < bytes.count || fflush(file) != 0 ? errno : nil
+        if fclose(file) != 0, failure == nil { return errno }
         return failure
     }
 }
