@@ -9,6 +9,8 @@ public struct EVQError: Error, Sendable, CustomStringConvertible {
     public enum Kind: Sendable {
         /// Lex, parse, name, type or run-time errors in a query, all with positions.
         case query([Diagnostic], SourceFile)
+        /// A file a query writes (`chart ... to "FILE.svg"`) could not be written; with the position of its name.
+        case write([Diagnostic], SourceFile)
         /// Ctrl-C stopped the query.
         case cancelled
         /// An input file could not be found.
@@ -25,7 +27,7 @@ public struct EVQError: Error, Sendable, CustomStringConvertible {
 
     public init(_ kind: Kind) { self.kind = kind }
 
-    /// sysexits: 64 usage, 65 data (query or input data), 66 no input, 70 internal, 130 on Ctrl-C.
+    /// sysexits: 64 usage, 65 data (query or input data), 66 no input, 70 internal, 74 a failed write, 130 on Ctrl-C.
     public var exitCode: Int32 {
         switch kind {
         case .query, .data: 65
@@ -33,18 +35,20 @@ public struct EVQError: Error, Sendable, CustomStringConvertible {
         case .missingInput: 66
         case .usage: 64
         case .internal: 70
+        case .write: 74
         }
     }
 
     /// The diagnostics, when this is a query error.
     public var diagnostics: [Diagnostic] {
         if case .query(let d, _) = kind { return d }
+        if case .write(let d, _) = kind { return d }
         return []
     }
 
     public func render(color: Bool = false) -> String {
         switch kind {
-        case .query(let diagnostics, let file):
+        case .query(let diagnostics, let file), .write(let diagnostics, let file):
             let renderer = DiagnosticRenderer(useColor: color)
             return diagnostics.map { renderer.render($0, in: file) }.joined()
         case .cancelled: return "Interrupted\n"

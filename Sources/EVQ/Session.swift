@@ -28,6 +28,8 @@ public final class Session: @unchecked Sendable {
     public var limits = QueryLimits()
     /// Makes every query slow on purpose (a pause per batch of rows), for cancellation tests.
     public var testBatchDelayMilliseconds = 0
+    /// Counts the rows a running query has processed, for a progress line; nil counts nothing.
+    public var progress: QueryProgress?
     /// Runs queries somewhere else (EVQSQL's ClickHouse engine) instead of the in-process
     /// executor; its plans are left unoptimized, since the other engine has its own optimizer.
     public var remoteEngine: (any RemoteEngine)?
@@ -87,6 +89,9 @@ public final class Session: @unchecked Sendable {
                 outcome = try execute(statement, file)
             } catch {
                 throw error.isCancellation ? EVQError(.cancelled) : EVQError(.query([error], file))
+            }
+            if case .rows(let result, let plan?) = outcome, let chart = plan.chart, let target = plan.chartFile {
+                try ChartFileWriter.write(result.table, kind: chart, to: target, in: file)
             }
             try onOutcome(outcome)
         }
@@ -172,7 +177,7 @@ public final class Session: @unchecked Sendable {
         let interrupted = isCancelled
         var stop = interrupted
         if watch.isActive { stop = { interrupted() || watch.exceeded() } }
-        let context = ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds)
+        let context = ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds, progress: progress)
         do {
             // A remote engine gets the plan as written: index selection turns conditions into
             // local row ranges, which mean nothing there.

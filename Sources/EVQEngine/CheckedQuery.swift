@@ -14,6 +14,8 @@ public struct CheckedQuery: Sendable {
     /// `chart ...` as the last stage: the result is drawn, not printed.
     public var chart: ChartKind?
     public var span: Span
+    /// `chart ... to "FILE.svg"`: the drawing goes to this file instead of the screen.
+    public var chartFile: ChartFile? = nil
 }
 
 public struct CheckedSortKey: Sendable {

@@ -31,6 +31,7 @@ public struct Checker {
         var fields = source?.fields ?? []
         var stages: [CheckedStage] = []
         var chart: ChartKind? = nil
+        var chartFile: ChartFile? = nil
         for (i, stage) in query.stages.enumerated() {
             let checked = try check(stage, input: fields, source: table)
             // The plan of a sequence that starts the query reads only its steps; the checked
@@ -41,12 +42,13 @@ public struct Checker {
                     throw Diagnostic("'chart' must be the last stage", at: stage.span, hint: "move it to the end of the query")
                 }
                 chart = kind
+                if case .chart(_, let file?) = stage.kind { chartFile = try Self.checkChartFile(file) }
                 continue
             }
             stages.append(checked)
             fields = checked.output
         }
-        return CheckedQuery(source: table!, stages: stages, output: fields, chart: chart, span: query.span)
+        return CheckedQuery(source: table!, stages: stages, output: fields, chart: chart, span: query.span, chartFile: chartFile)
     }
 
     /// Checks a bare expression (`1 + 2`, the right side of `let n = 5`): it may read no column.
@@ -125,7 +127,7 @@ public struct Checker {
             kind = .tail(try count(n, &scope, stage: "tail"))
         case .lookup(let tableName, let left, let right):
             (kind, output) = try lookup(tableName, left, right, input)
-        case .chart(let name):
+        case .chart(let name, _):
             kind = .chart(try chart(name, input))
         case .sequence(let clause):
             (kind, output) = try sequence(clause, input: input, source: source, span: stage.span)
@@ -190,6 +192,24 @@ public struct Checker {
                              hint: "for example: summarize n = count() by week(date) | chart timeline")
         }
         return kind
+    }
+
+    /// `to "FILE"` names an SVG file: what is written is SVG, so the name says so.
+    private static func checkChartFile(_ file: ChartFile) throws(Diagnostic) -> ChartFile {
+        let name = file.path.split(separator: "/", omittingEmptySubsequences: false).last ?? ""
+        guard name.lowercased().hasSuffix(".svg"), name.count > 4 else {
+            throw Diagnostic("a chart is written as SVG: the file name must end in .svg", at: file.span,
+                             hint: file.path.isEmpty || file.path.hasSuffix("/") ? "for example: to \"chart.svg\"" : "for example: to \"\(Self.svgName(file.path))\"")
+        }
+        return file
+    }
+
+    /// `deaths.png` -> `deaths.svg`, `deaths` -> `deaths.svg`.
+    private static func svgName(_ path: String) -> String {
+        let name = path.split(separator: "/", omittingEmptySubsequences: false).last.map(String.init) ?? path
+        let folder = path.dropLast(name.count)
+        let stem = name.lastIndex(of: ".").map { name[..<$0] }.flatMap { $0.isEmpty ? nil : String($0) } ?? name
+        return folder + stem + ".svg"
     }
 
     private func scopeText(_ e: Expr) -> String {

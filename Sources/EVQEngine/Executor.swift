@@ -17,10 +17,13 @@ public struct ExecutionContext: Sendable {
     /// A pause before each batch, for tests of cancellation (a query made slow on purpose);
     /// zero in normal use.
     public var batchDelayMilliseconds: Int
+    /// Counts the rows of each batch, for a progress line (QueryProgress.swift); nil counts nothing.
+    public var progress: QueryProgress?
 
-    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, batchDelayMilliseconds: Int = 0) {
+    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, batchDelayMilliseconds: Int = 0, progress: QueryProgress? = nil) {
         self.isCancelled = isCancelled
         self.batchDelayMilliseconds = batchDelayMilliseconds
+        self.progress = progress
     }
 
     /// Sleeps in short slices, so that a cancellation still stops the query within ~5 ms.
@@ -94,6 +97,7 @@ struct Relation {
             if context.batchDelayMilliseconds > 0 { try context.delay() }
             if context.isCancelled() { throw .cancelled }
             let end = min(n, start + ExecutionContext.batchSize)
+            context.progress?.add(rows: end - start)
             if let rows {
                 for k in start..<end { body(Int(rows[k])) }
             } else {

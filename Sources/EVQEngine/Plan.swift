@@ -63,6 +63,8 @@ public struct Plan: Sendable {
     public var output: [Field]
     /// Drawn after execution, when the query ends with `chart`.
     public var chart: ChartKind? = nil
+    /// `chart ... to "FILE.svg"`: the file the drawing is written to.
+    public var chartFile: ChartFile? = nil
     /// The query's source text, for printing expressions in `explain`.
     public var source: SourceFile
     /// The optimizer passes that ran, in order.
@@ -73,6 +75,7 @@ public struct Plan: Sendable {
     /// the rows it produced and its own time; then a line names the passes that rewrote it.
     public func explain(stats: QueryStats? = nil, showPasses: Bool = false) -> String {
         var lines: [String] = []
+        if let chart { lines.append("Chart \(chart.rawValue)" + (chartFile.map { " to \"\($0.path)\" (SVG)" } ?? "")) }
         var depth = 0
         var node: PlanNode? = root
         while let n = node {

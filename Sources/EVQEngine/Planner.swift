@@ -23,7 +23,7 @@ public struct Planner {
 
     public func plan(_ q: CheckedQuery) -> Plan {
         let (optimized, passes) = optimize(chain(q))
-        return Plan(root: optimized, output: q.output, chart: q.chart, source: source, passes: passes)
+        return Plan(root: optimized, output: q.output, chart: q.chart, chartFile: q.chartFile, source: source, passes: passes)
     }
 
     func optimize(_ node: PlanNode) -> (PlanNode, [PassReport]) {

@@ -1,7 +1,7 @@
 // Tab completion that knows where the cursor is: dot-commands at the start of a line, file
 // paths after `.load`/`.read`/`.output`, stages after `|`, the values of a text column after
 // `==`, `!=` or `in [` (quoted: actor names have spaces), locations in `near("`, chart kinds
-// after `chart`, and otherwise the columns of the
+// after `chart` and `to` after a kind, and otherwise the columns of the
 // query's table, functions, tables and keywords.
 
 import EVQ
@@ -54,6 +54,10 @@ public struct Completer {
         let previousWord = String(beforeWord.prefix { $0.isLetter }.reversed())
         if previousWord == "chart" {
             return Completion(replaceLength: word.count, candidates: ChartKind.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
+        }
+        // `chart bars to "FILE.svg"`: after the kind, only `to` can follow.
+        if ChartKind(rawValue: previousWord) != nil, beforeWord.dropFirst(previousWord.count).drop(while: { $0 == " " }).starts(with: "trahc") {
+            return Completion(replaceLength: word.count, candidates: ["to"].filter { $0.hasPrefix(word) })
         }
         if Self.isKeyPosition(statement, beforeWord: beforeWord) {
             return Completion(replaceLength: word.count, candidates: keyNames(in: statement).filter { $0.hasPrefix(word) && $0 != word })

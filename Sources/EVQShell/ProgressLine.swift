@@ -42,10 +42,11 @@ final class ProgressLine {
 
     static func seconds(_ s: Double) -> String { String(format: "%.1f s", s) }
 
-    /// `44.0 MB`, `812 kB`, `96 B`.
+    /// `44.0 MB`, `812 kB`, `96 B`, in the units of the loader's own detail (a MB is 1,048,576
+    /// bytes), so that `loading big.csv (28.9 MB): ..., 3 of 28 MB` agrees with itself.
     static func bytes(_ n: Int64) -> String {
-        if n >= 1_000_000 { return String(format: "%.1f MB", Double(n) / 1e6) }
-        if n >= 1_000 { return "\(n / 1000) kB" }
+        if n >= 1 << 20 { return String(format: "%.1f MB", Double(n) / Double(1 << 20)) }
+        if n >= 1 << 10 { return "\(n >> 10) kB" }
         return "\(n) B"
     }
 

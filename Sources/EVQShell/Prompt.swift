@@ -47,6 +47,7 @@ public enum Prompt {
         // Asked again for each result: the kernel keeps the size current (SIGWINCH), so a resized window is followed.
         state.terminalSize = { (Terminal.width(), Terminal.height()) }
         state.isInterrupted = { Interrupt.requested }
+        if isatty(2) != 0 { state.showProgress(on: FileSink.standardError) }
         let historyFile = historyPath()
         let editor = LineEditor(program: "evq", historyFile: historyFile)
         state.historyEntries = { editor.historyEntries }

@@ -1,6 +1,8 @@
 // Hints for habits from SQL and other shells that evq reads differently: a bare word that is
 // really a value (`country == Syria`) is taken as a field name; say which column has it and how
-// to quote it. (`=` for `==` is hinted by the parser, `.import` by the dot-command table.)
+// to quote it; a line that starts with `|` at the prompt continues nothing, since the statement
+// above ran when it was complete. (`=` for `==` is hinted by the parser, `.import` by the
+// dot-command table.)
 
 import EVQ
 
@@ -10,6 +12,13 @@ enum SQLHabits {
         guard case .query(var diagnostics, let file) = error.kind else { return error }
         var changed = false
         for i in diagnostics.indices {
+            if diagnostics[i].message == "expected an expression, found '|'",
+               file.text.utf8.prefix(diagnostics[i].span.start).allSatisfy({ $0 == 32 || $0 == 9 }) {
+                diagnostics[i].hint = "the statement above ran on Enter, as it was complete: press Up to recall it and add the stage, "
+                    + "or end a line with | to go on"
+                changed = true
+                continue
+            }
             guard let m = diagnostics[i].message.wholeMatch(of: /unknown field '(?<name>[^']+)'/),
                   let (column, value) = valueNamed(String(m.output.name), in: session)
             else { continue }

@@ -49,6 +49,8 @@ public final class ShellState {
     var maxRowsFollowsTerminal = true
     /// `.output FILE.svg`: charts are drawn as SVG into this file (each replaces the last).
     var chartFile: String?
+    /// The progress line of a statement that runs over a second (on a terminal only: `showProgress`).
+    private var progressLine: QueryProgressLine?
 
     public init(session: Session, format: OutputFormat = .table, output: TextSink, errors: TextSink,
                 color: Bool = false, chartStyle: ChartStyle = ChartStyle(), maxRows: Int? = nil)
@@ -76,21 +78,34 @@ public final class ShellState {
     /// a script passes the same flag for all its parts.
     public func execute(_ text: String, name: String, firstLine: Int = 1, shownBefore: inout Bool) -> EVQError? {
         var mark = DispatchTime.now()
+        progressLine?.start()
         do throws(EVQError) {
             try session.run(text, name: name, firstLine: firstLine) { outcome in
+                progressLine?.stop()  // erased before the result is printed
                 let elapsed = Double(DispatchTime.now().uptimeNanoseconds - mark.uptimeNanoseconds) / 1e6
                 let onScreen = outcome.isShown && !drawsToChartFile(outcome)
                 if shownBefore, format.isForReading, onScreen { output.write("\n") }
                 if onScreen { shownBefore = true }
                 show(outcome, elapsedMilliseconds: elapsed)
                 mark = DispatchTime.now()
+                progressLine?.start()
             }
+            progressLine?.stop()
             return nil
         } catch {
+            progressLine?.stop()
             let hinted = SQLHabits.withHints(error, session: session)
             errors.write(hinted.render(color: color))
             return hinted
         }
+    }
+
+    /// From now on, a statement that runs over a second shows a progress line on `sink` (the
+    /// prompt's stderr, or -c's when it is a terminal), with the rows its query has processed.
+    public func showProgress(on sink: TextSink) {
+        let line = QueryProgressLine(sink: sink)
+        session.progress = line.progress
+        progressLine = line
     }
 
     private func show(_ outcome: StatementOutcome, elapsedMilliseconds: Double) {
@@ -102,7 +117,10 @@ public final class ShellState {
         case .rows(let result, let plan):
             last = result
             fitToTerminal()
-            if let chart = plan?.chart, let chartFile {
+            if let written = plan?.chartFile {
+                // The session wrote it (`chart ... to "FILE.svg"`); only say where.
+                errors.write("chart written to \(written.path)\n")
+            } else if let chart = plan?.chart, let chartFile {
                 writeSVG(result.table, kind: chart, to: chartFile)
             } else if format == .table || format == .box, let chart = plan?.chart {
                 output.write(ChartRenderer.render(result.table, kind: chart, style: chartStyle))
@@ -127,9 +145,11 @@ public final class ShellState {
     /// Rows of a result shown on a terminal of `terminalRows`: a screenful, less the header and footer.
     public static func rowsShown(terminalRows: Int) -> Int { max(10, terminalRows - 6) }
 
-    /// A chart while `.output` names an SVG file: it goes to the file, not between the results on screen.
+    /// A chart while `.output` names an SVG file, or one with `to "FILE.svg"`: it goes to the file,
+    /// not between the results on screen.
     private func drawsToChartFile(_ outcome: StatementOutcome) -> Bool {
-        if chartFile != nil, case .rows(_, let plan) = outcome, plan?.chart != nil { return true }
+        guard case .rows(_, let plan?) = outcome, plan.chart != nil else { return false }
+        if chartFile != nil || plan.chartFile != nil { return true }
         return false
     }
 

@@ -52,8 +52,9 @@ public struct Stage: Sendable {
         /// `lookup TABLE on left = right` or `lookup TABLE on key`: adds the table's columns
         /// to each row whose key matches (rows without a match keep nulls).
         case lookup(table: Identifier, left: Identifier, right: Identifier)
-        /// `chart bars`, `chart timeline` or `chart map`: draws the result instead of printing it.
-        case chart(Identifier)
+        /// `chart bars`, `chart timeline` or `chart map`: draws the result instead of printing it;
+        /// with `to "FILE.svg"` the drawing goes to that file as SVG.
+        case chart(Identifier, to: ChartFile?)
         /// `sequence [mode=M] [by keys] within D [step] [step] ... [until [step]]` (AST+Sequence.swift).
         case sequence(SequenceClause)
         /// `join [kind=K] (TABLE | [query] | (query)) on a == b, ...` (AST+Join.swift).
@@ -64,6 +65,17 @@ public struct Stage: Sendable {
     /// The stage keyword (`where`, `sort`), for messages about the stage as a whole.
     public var keyword: Identifier
     public var span: Span
+}
+
+/// `to "report.svg"` after a chart: the file as written (`~/` is expanded when it is written).
+public struct ChartFile: Sendable {
+    public var path: String
+    public var span: Span
+
+    public init(path: String, span: Span) {
+        self.path = path
+        self.span = span
+    }
 }
 
 /// `name = expr`, or `expr` whose name the checker derives.

@@ -21,7 +21,9 @@ public enum StageName: String, CaseIterable, Sendable {
         case .lookup: "add a table's columns by key, one row per match: lookup actors on actor1 = name"
         case .join: "join rows by keys: join kind=leftouter actors on $left.actor1 == $right.name"
         case .sequence: "events in order by the same keys: sequence within 3d [where ...] as a by actor2 [where ...] as b by actor1"
-        case .chart: "draw the result: chart bars (labels and values), chart timeline (values over time) or chart map (where the rows are)"
+        case .chart:
+            "draw the result: chart bars (labels and values), chart timeline (values over time) or chart map (where the rows are); "
+                + "chart bars to \"deaths.svg\" writes it to an SVG file instead"
         }
     }
 }
@@ -292,8 +294,18 @@ public struct Parser {
         case .join:
             kind = .join(try joinClause())
         case .chart:
-            // chart -> 'chart' ('bars' | 'timeline')
-            kind = .chart(try identifier("a chart kind (bars or timeline)"))
+            // chart -> 'chart' ('bars' | 'timeline' | 'map') ['to' string]
+            let chartKind = try identifier("a chart kind (bars, timeline or map)")
+            var file: ChartFile? = nil
+            if current.isKeyword("to") {
+                _ = advance()
+                guard case .string(let path) = current.kind else {
+                    throw error("expected the file to write the chart to, found \(current.kind.display)",
+                                hint: "a file name in quotes: chart \(chartKind.name) to \"chart.svg\"")
+                }
+                file = ChartFile(path: path, span: advance().span)
+            }
+            kind = .chart(chartKind, to: file)
         }
         let end = tokens[max(0, p - 1)].span
         return Stage(kind: kind, keyword: keyword, span: keyword.span.to(end))

@@ -63,9 +63,11 @@ struct DataOptions: ParsableArguments {
     }
 
     func runner(_ session: Session) -> ScriptRunner {
-        ScriptRunner(session: session, format: format, output: FileSink.standardOutput, errors: FileSink.standardError,
-                     color: Terminal.colorAllowed(fd: 2),
-                     chartStyle: ChartStyle(width: Terminal.width(), unicode: !ascii && Terminal.isUTF8()))
+        let runner = ScriptRunner(session: session, format: format, output: FileSink.standardOutput, errors: FileSink.standardError,
+                                  color: Terminal.colorAllowed(fd: 2),
+                                  chartStyle: ChartStyle(width: Terminal.width(), unicode: !ascii && Terminal.isUTF8()))
+        if !quiet && isatty(2) != 0 { runner.state.showProgress(on: FileSink.standardError) }
+        return runner
     }
 
     /// Loads the data into a new session, reporting malformed rows on stderr.

@@ -23,6 +23,12 @@ import Testing
         #expect(completer.complete("summ", pending: "events | where date in 2019 |").candidates == ["summarize"])
     }
 
+    @Test func chartKindsThenTo() {
+        #expect(completer.complete("events | chart ti").candidates == ["timeline"])
+        #expect(completer.complete("events | summarize n = count() by country | chart bars ").candidates == ["to"])
+        #expect(completer.complete("events | chart map t") == Completion(replaceLength: 1, candidates: ["to"]))
+    }
+
     @Test func fieldsOfTheQuerysTable() {
         #expect(completer.complete("events | where fat") == Completion(replaceLength: 3, candidates: ["fatalities"]))
         #expect(completer.complete("events | where act").candidates == ["actor1", "actors"])

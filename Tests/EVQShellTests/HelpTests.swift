@@ -51,6 +51,16 @@ import Testing
             """)
     }
 
+    @Test func aLineStartingWithAPipeAfterACompleteStatementSaysWhy() {
+        let r = run(["events", "  | where country == \"Iraq\""])
+        #expect(r.err == """
+            <prompt>:1:3: error: expected an expression, found '|'
+             1 |   | where country == "Iraq"
+               |   ^ the statement above ran on Enter, as it was complete: press Up to recall it and add the stage, or end a line with | to go on
+
+            """)
+    }
+
     @Test func dotCommandsOfOtherShellsPointToOurs() {
         #expect(run([".import data.csv"]).err == "error: unknown command '.import'; evq loads a file with .load PATH [as NAME] (.help lists them)\n")
         #expect(run([".headers on"]).err == "error: unknown command '.headers'; headers are always shown in table, box and csv modes (.help lists them)\n")

@@ -33,6 +33,8 @@ import Testing
         ("events | lookup actors on actor1 = name", "(pipe events (lookup actors (on actor1 name)))"),
         ("events | lookup actors on actor1 == name", "(pipe events (lookup actors (on actor1 name)))"),
         ("events | lookup actors on name", "(pipe events (lookup actors (on name name)))"),
+        ("events | chart bars", "(pipe events (chart bars))"),
+        ("events | chart timeline to \"~/deaths.svg\"", "(pipe events (chart timeline to \"~/deaths.svg\"))"),
         ("events | where x > 1 | sort date | take 5 | count", "(pipe events (where (> x 1)) (sort (asc date)) (take 5) (count))"),
     ])
     func stages(_ text: String, _ expected: String) {

@@ -133,7 +133,7 @@ enum ASTPrinter {
         case .count: return "(count)"
         case .summarize(let aggs, let by): return "(summarize (\(list(aggs))) (by\(by.isEmpty ? "" : " " + list(by))))"
         case .top(let n, let by): return "(top \(print(n)) \(keys(by)))"
-        case .chart(let kind): return "(chart \(kind.name))"
+        case .chart(let kind, let file): return "(chart \(kind.name)\(file.map { " to \"\($0.path)\"" } ?? ""))"
         case .distinct(let items): return "(distinct \(list(items)))"
         case .tail(let n): return "(tail \(print(n)))"
         case .lookup(let table, let left, let right): return "(lookup \(table.name) (on \(left.name) \(right.name)))"
