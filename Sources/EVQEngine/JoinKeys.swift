@@ -57,7 +57,7 @@ struct KeyInterner {
     mutating func encode(_ expr: TypedExpr, _ r: Relation, numbersAsFloat: Bool) -> KeyVector {
         let n = r.count
         var out = KeyVector(codes: ContiguousArray(repeating: 0, count: n), isNull: ContiguousArray(repeating: false, count: n))
-        if let codes = columnCodes(expr, r, numbersAsFloat: numbersAsFloat) {
+        if n > 0, let codes = columnCodes(expr, r, numbersAsFloat: numbersAsFloat) {
             out.codes.withUnsafeMutableBufferPointer { c in
                 out.isNull.withUnsafeMutableBufferPointer { isNull in codes.read(r.rows, 0..<n, c.baseAddress!, isNull.baseAddress!) }
             }

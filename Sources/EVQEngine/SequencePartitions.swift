@@ -69,6 +69,7 @@ struct SequencePartitions {
     /// order (index paths give it already), then copied to their partition's place.
     private static func step(_ keySources: [KeySource], _ timeSource: KeySource, _ r: Relation, bits: Int) -> Step {
         let n = r.count
+        guard n > 0 else { return Step(start: ContiguousArray(repeating: 0, count: (1 << bits) + 1)) }
         var keys = ContiguousArray(repeating: CompositeKey(), count: n)
         var whole = ContiguousArray(repeating: true, count: n)
         var codes = ContiguousArray<UInt64>(repeating: 0, count: n)

@@ -87,6 +87,20 @@ let answered = """
         #expect(strings(filtered, "s.id") == ["s2"])
     }
 
+    @Test func aStepWithoutEventsGivesNoMatches() throws {
+        for steps in ["[where type == \"none\"] as s by a [where true] as r by b", "[where true] as s by a [where type == \"none\"] as r by b"] {
+            let r = try titForTat.query("events | sequence within 3d \(steps) | project s.id, r.id")
+            #expect(r.rowCount == 0, "\(steps)")
+            #expect(r.columnNames == ["s.id", "r.id"])
+        }
+        // Every event in both roles (a then b), and an `until` that has no events: at each day
+        // the answers go first, so r1 answers s2 (not s1, replaced), r2 and r3 find nothing
+        // pending for X, and s4 (b null) is no answer but is answered by r5.
+        let r = try titForTat.query("events | sequence within 3d [where true] as s by a [where true] as r by b until [where type == \"none\"] by a | project s.id, r.id")
+        #expect(strings(r, "s.id") == ["s2", "s3", "s4", "s5"])
+        #expect(strings(r, "r.id") == ["r1", "r4", "r5", "r6"])
+    }
+
     @Test func oneEventMayTakePartInSeveralMatches() throws {
         // Strike answered by strike: d2 answers d1 and is itself answered by d3.
         let s = session([
