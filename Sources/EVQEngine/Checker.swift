@@ -137,40 +137,6 @@ public struct Checker {
         return CheckedStage(kind: kind, input: input, output: output, span: stage.span)
     }
 
-    private func lookup(_ tableName: Identifier, _ left: Identifier, _ right: Identifier, _ input: [Field]) throws(Diagnostic) -> (CheckedStage.Kind, [Field]) {
-        guard let table = catalog.tableRef(named: tableName.name) else {
-            throw Diagnostic("unknown table '\(tableName.name)'", at: tableName.span,
-                             hint: Suggest.hint(for: tableName.name, in: catalog.tableNames))
-        }
-        guard let leftKey = input.firstIndex(where: { $0.name == left.name }) else {
-            throw Diagnostic("unknown field '\(left.name)'", at: left.span, hint: Suggest.hint(for: left.name, in: input.map(\.name)))
-        }
-        guard let rightKey = table.columnIndex(named: right.name) else {
-            throw Diagnostic("'\(table.name)' has no column '\(right.name)'", at: right.span,
-                             hint: Suggest.hint(for: right.name, in: table.fields.map(\.name)) ?? "columns: " + table.fields.map(\.name).joined(separator: ", "))
-        }
-        let lt = input[leftKey].type, rt = table.fields[rightKey].type
-        guard lt == rt || (lt.isNumeric && rt.isNumeric) else {
-            throw Diagnostic("cannot match \(lt.rawValue) '\(left.name)' with \(rt.rawValue) '\(right.name)'", at: left.span.to(right.span))
-        }
-        // Added columns keep their names unless the input has them: then `table_name`.
-        var names = Set(input.map(\.name))
-        var added: [(name: String, index: Int)] = []
-        for (i, c) in table.fields.enumerated() where i != rightKey {
-            var name = c.name
-            if names.contains(name) { name = "\(table.name)_\(c.name)" }
-            var k = 2
-            while names.contains(name) {  // a second lookup of the same table
-                name = "\(table.name)_\(c.name)_\(k)"
-                k += 1
-            }
-            names.insert(name)
-            added.append((name, i))
-        }
-        let output = input + added.map { Field($0.name, table.fields[$0.index].type) }
-        return (.lookup(right: table, leftKey: leftKey, rightKey: rightKey, columns: added), output)
-    }
-
     private func chart(_ name: Identifier, _ input: [Field]) throws(Diagnostic) -> ChartKind {
         guard let kind = ChartKind(rawValue: name.name) else {
             throw Diagnostic("unknown chart '\(name.name)'", at: name.span,

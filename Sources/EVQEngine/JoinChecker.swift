@@ -1,6 +1,6 @@
-// Checks a `join`: the kind, the right side's query, each key pair (a column of each side,
-// types that compare) and the output columns, where a right column whose name the left
-// already has gets `1` appended (`name1`, then `name2` ...), as in KQL.
+// Checks a `join` and a `lookup`: the kind, the right side, each key pair (a column of each
+// side, types that compare) and the output columns, named by the one rule of
+// `addedNames` (Language.md, "join", says it to users).
 
 import EVQStore
 import EVQSyntax
@@ -63,19 +63,55 @@ extension Checker {
         var output = input
         var added: [(name: String, index: Int)] = []
         if kind.addsRightColumns {
-            var names = Set(input.map(\.name))
-            for (i, f) in right.output.enumerated() {
-                var name = f.name
-                var k = 1
-                while names.contains(name) {
-                    name = "\(f.name)\(k)"
-                    k += 1
-                }
-                names.insert(name)
-                added.append((name, i))
-                output.append(Field(name, f.type))
-            }
+            let names = Self.addedNames(right.output.map(\.name), to: input.map(\.name))
+            added = names.enumerated().map { ($1, $0) }
+            output += zip(names, right.output).map { Field($0, $1.type) }
         }
         return (.join(CheckedJoin(kind: kind, right: right, leftKeys: leftKeys, rightKeys: rightKeys, rightColumns: added)), output)
+    }
+
+    // lookup -> 'lookup' TABLE 'on' left ('=' | '==') right | 'lookup' TABLE 'on' key
+    func lookup(_ tableName: Identifier, _ left: Identifier, _ right: Identifier, _ input: [Field]) throws(Diagnostic) -> (CheckedStage.Kind, [Field]) {
+        guard let table = catalog.tableRef(named: tableName.name) else {
+            throw Diagnostic("unknown table '\(tableName.name)'", at: tableName.span,
+                             hint: Suggest.hint(for: tableName.name, in: catalog.tableNames))
+        }
+        guard let leftKey = input.firstIndex(where: { $0.name == left.name }) else {
+            throw Diagnostic("unknown field '\(left.name)'", at: left.span, hint: Suggest.hint(for: left.name, in: input.map(\.name)))
+        }
+        guard let rightKey = table.columnIndex(named: right.name) else {
+            throw Diagnostic("'\(table.name)' has no column '\(right.name)'", at: right.span,
+                             hint: Suggest.hint(for: right.name, in: table.fields.map(\.name)) ?? "columns: " + table.fields.map(\.name).joined(separator: ", "))
+        }
+        let lt = input[leftKey].type, rt = table.fields[rightKey].type
+        guard lt == rt || (lt.isNumeric && rt.isNumeric) else {
+            throw Diagnostic("cannot match \(lt.rawValue) '\(left.name)' with \(rt.rawValue) '\(right.name)'", at: left.span.to(right.span))
+        }
+        // The table's key column is left out: it equals the left key wherever it matched.
+        let kept = table.fields.indices.filter { $0 != rightKey }
+        let names = Self.addedNames(kept.map { table.fields[$0].name }, to: input.map(\.name))
+        let added = zip(names, kept).map { (name: $0, index: $1) }
+        let output = input + added.map { Field($0.name, table.fields[$0.index].type) }
+        return (.lookup(right: table, leftKey: leftKey, rightKey: rightKey, columns: added), output)
+    }
+
+    /// The names of the right columns a join or lookup adds after the left's: a right column
+    /// keeps its name unless a left column or an earlier added one has it; then it takes the
+    /// first of `name1`, `name2`, ... that no left column, no right column and no earlier
+    /// added column has (so a right `name1` keeps its own name).
+    static func addedNames(_ right: [String], to left: [String]) -> [String] {
+        var taken = Set(left)
+        let rightNames = Set(right)
+        var out: [String] = []
+        for name in right {
+            var chosen = name, k = 0
+            while taken.contains(chosen) || (k > 0 && rightNames.contains(chosen)) {
+                k += 1
+                chosen = "\(name)\(k)"
+            }
+            taken.insert(chosen)
+            out.append(chosen)
+        }
+        return out
     }
 }

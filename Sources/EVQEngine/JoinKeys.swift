@@ -57,44 +57,79 @@ struct KeyInterner {
     mutating func encode(_ expr: TypedExpr, _ r: Relation, numbersAsFloat: Bool) -> KeyVector {
         let n = r.count
         var out = KeyVector(codes: ContiguousArray(repeating: 0, count: n), isNull: ContiguousArray(repeating: false, count: n))
-        let rows = r.rows ?? []
-        let all = r.rows == nil
-        @inline(__always) func row(_ p: Int) -> Int { all ? p : Int(rows[p]) }
-        if let c = expr.columnIndex {
-            let column = r.table.columns[c]
-            switch column.data {
-            case .string(let s):
-                let byID = codes(of: s.dictionary)
-                s.ids.withUnsafeBufferPointer { ids in
-                    for p in 0..<n {
-                        let r = row(p), id = ids[r]
-                        if id == StringColumn.nullID || column.isNull?[r] == true { out.isNull[p] = true } else { out.codes[p] = byID[Int(id)] }
-                    }
-                }
-                return out
-            case .int(let v):
-                v.withUnsafeBufferPointer { v in
-                    for p in 0..<n {
-                        let r = row(p), x = v[r]
-                        out.codes[p] = numbersAsFloat ? Self.floatCode(Double(x)) : UInt64(bitPattern: x)
-                        if column.isNull?[r] == true { out.isNull[p] = true }
-                    }
-                }
-                return out
-            default:
-                break
+        if n > 0, let codes = columnCodes(expr, r, numbersAsFloat: numbersAsFloat) {
+            out.codes.withUnsafeMutableBufferPointer { c in
+                out.isNull.withUnsafeMutableBufferPointer { isNull in codes.read(r.rows, 0..<n, c.baseAddress!, isNull.baseAddress!) }
             }
+            return out
         }
         let eval = ExpressionEvaluator.compile(expr, r.table, nil)
         for p in 0..<n {
-            if let c = code(eval(row(p)), numbersAsFloat: numbersAsFloat) { out.codes[p] = c } else { out.isNull[p] = true }
+            if let c = code(eval(r.rows.map { Int($0[p]) } ?? p), numbersAsFloat: numbersAsFloat) { out.codes[p] = c } else { out.isNull[p] = true }
         }
         return out
+    }
+
+    /// The codes of a plain text or int (time, duration) column, to read on any thread; nil
+    /// for other expressions, which `encode` evaluates.
+    mutating func columnCodes(_ expr: TypedExpr, _ r: Relation, numbersAsFloat: Bool) -> ColumnCodes? {
+        guard let c = expr.columnIndex else { return nil }
+        let column = r.table.columns[c]
+        switch column.data {
+        case .string(let s): return ColumnCodes(column: column, byID: codes(of: s.dictionary), numbersAsFloat: false)
+        case .int: return ColumnCodes(column: column, byID: nil, numbersAsFloat: numbersAsFloat)
+        default: return nil
+        }
+    }
+}
+
+/// A text column's codes by dictionary id, or an int column's values as codes.
+struct ColumnCodes: Sendable {
+    let column: Column
+    let byID: ContiguousArray<UInt64>?
+    let numbersAsFloat: Bool
+
+    /// The codes at `positions` of a relation whose rows are `rows` (nil: every row), written
+    /// to `out[0...]` and `isNull[0...]`.
+    func read(_ rows: [UInt32]?, _ positions: Range<Int>, _ out: UnsafeMutablePointer<UInt64>, _ isNull: UnsafeMutablePointer<Bool>) {
+        let mask = column.isNull
+        switch column.data {
+        case .string(let s):
+            byID!.withUnsafeBufferPointer { byID in
+                s.ids.withUnsafeBufferPointer { ids in
+                    Self.visit(rows, positions) { k, row in
+                        let id = ids[row]
+                        if id == StringColumn.nullID || mask?[row] == true { isNull[k] = true } else { out[k] = byID[Int(id)]; isNull[k] = false }
+                    }
+                }
+            }
+        case .int(let v):
+            let asFloat = numbersAsFloat
+            v.withUnsafeBufferPointer { v in
+                Self.visit(rows, positions) { k, row in
+                    out[k] = asFloat ? KeyInterner.floatCode(Double(v[row])) : UInt64(bitPattern: v[row])
+                    isNull[k] = mask?[row] == true
+                }
+            }
+        default:
+            preconditionFailure("ColumnCodes holds text and int columns only")
+        }
+    }
+
+    /// `body(k, row)` for the k-th of `positions`, whose row is `rows[position]` (nil: position).
+    @inline(__always)
+    private static func visit(_ rows: [UInt32]?, _ positions: Range<Int>, _ body: (Int, Int) -> Void) {
+        let base = positions.lowerBound
+        if let rows {
+            rows.withUnsafeBufferPointer { rows in for p in positions { body(p - base, Int(rows[p])) } }
+        } else {
+            for p in positions { body(p - base, p) }
+        }
     }
 }
 
 /// One key over a relation's positions: `codes[p]`, meaningless where `isNull[p]`.
-struct KeyVector {
+struct KeyVector: Sendable {
     var codes: ContiguousArray<UInt64>
     var isNull: ContiguousArray<Bool>
 }
@@ -108,15 +143,22 @@ struct CompositeKey: Hashable {
     var c: UInt64 = 0
     var d: UInt64 = 0
 
-    /// The key at position `p`, or nil when any part is null (a null key never matches).
-    init?(_ vectors: [KeyVector], at p: Int) {
-        for (i, v) in vectors.enumerated() {
-            if v.isNull[p] { return nil }
-            switch i {
-            case 0: a = v.codes[p]
-            case 1: b = v.codes[p]
-            case 2: c = v.codes[p]
-            default: d = v.codes[p]
+    /// Part `i` (0..<maxParts); unused parts stay 0.
+    subscript(part: Int) -> UInt64 {
+        get {
+            switch part {
+            case 0: a
+            case 1: b
+            case 2: c
+            default: d
+            }
+        }
+        set {
+            switch part {
+            case 0: a = newValue
+            case 1: b = newValue
+            case 2: c = newValue
+            default: d = newValue
             }
         }
     }
@@ -131,10 +173,26 @@ struct CompositeKey: Hashable {
 
 extension KeyInterner {
     /// The keys of every position of `r`: `exprs` evaluated, numbers as doubles where
-    /// `asFloat` says so (per key).
+    /// `asFloat` says so (per key); nil where a part is null.
     mutating func keys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool]) -> [CompositeKey?] {
-        let vectors = exprs.enumerated().map { i, e in encode(e, r, numbersAsFloat: asFloat[i]) }
-        return (0..<r.count).map { CompositeKey(vectors, at: $0) }
+        let (keys, whole) = compositeKeys(exprs, r, asFloat: asFloat)
+        return keys.indices.map { whole[$0] ? keys[$0] : nil }
+    }
+
+    /// The same as two flat arrays: the key at each position, and whether it has no null part.
+    mutating func compositeKeys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool]) -> (keys: ContiguousArray<CompositeKey>, whole: ContiguousArray<Bool>) {
+        var keys = ContiguousArray(repeating: CompositeKey(), count: r.count)
+        var whole = ContiguousArray(repeating: true, count: r.count)
+        for (part, e) in exprs.enumerated() {
+            let v = encode(e, r, numbersAsFloat: asFloat[part])
+            keys.withUnsafeMutableBufferPointer { keys in
+                for p in keys.indices {
+                    keys[p][part] = v.codes[p]
+                    if v.isNull[p] { whole[p] = false }
+                }
+            }
+        }
+        return (keys, whole)
     }
 }
 

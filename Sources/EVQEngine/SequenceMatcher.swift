@@ -3,15 +3,13 @@
 // that events at the same time never extend each other); pending matches wait per step and
 // key. Each event costs one hash lookup, plus the matches it moves: linear in the events.
 
-/// One step candidate. `step` is -1 for the `until` step; `order` is its place in the merged
-/// time order of all steps, which orders the output.
+/// One step candidate. `step` is -1 for the `until` step.
 struct SequenceEvent {
     var time: Int64
     var step: Int32
-    /// Position in its step's result.
-    var position: Int32
-    var order: Int32
-    /// The dense id of the event's key (KeyIDTable).
+    /// Its place in its step's candidates (SequenceCandidates).
+    var index: Int32
+    /// The dense id of the event's key in its partition (KeyIDTable).
     var key: Int32
 }
 
@@ -23,13 +21,12 @@ struct SequenceMatcher {
     /// Entry e's step positions are `slots[e * stepCount ..< (e + 1) * stepCount]`.
     private var slots: [Int32] = []
     private var firstTime: [Int64] = []
-    private var firstOrder: [Int32] = []
     /// Pending entries by the number of steps they have (index 1..<stepCount) and key id:
     /// one entry or -1 (`latest`), or a list in order of first time (`every`).
     private var latest: [[Int32]]
     private var every: [[[Int32]]]
-    /// Completed matches: the order of the first and last event, and the entry.
-    private(set) var matches: [(first: Int32, last: Int32, entry: Int32)] = []
+    /// Completed matches, in order of completion.
+    private(set) var matches: [Int32] = []
 
     init(stepCount: Int, within: Int64, mode: SequenceMode, keyCount: Int) {
         self.stepCount = stepCount
@@ -39,8 +36,8 @@ struct SequenceMatcher {
         every = mode == .every ? Array(repeating: Array(repeating: [], count: keyCount), count: stepCount) : []
     }
 
-    /// The step positions of a completed match.
-    func positions(of entry: Int32) -> ArraySlice<Int32> {
+    /// The step indices (SequenceEvent.index) of a completed match.
+    func indices(of entry: Int32) -> ArraySlice<Int32> {
         slots[Int(entry) * stepCount..<(Int(entry) + 1) * stepCount]
     }
 
@@ -60,9 +57,8 @@ struct SequenceMatcher {
         if s == 0 {
             let id = Int32(firstTime.count)
             firstTime.append(e.time)
-            firstOrder.append(e.order)
             slots.append(contentsOf: repeatElement(-1, count: stepCount))
-            slots[Int(id) * stepCount] = e.position
+            slots[Int(id) * stepCount] = e.index
             switch mode {
             case .latest: latest[1][k] = id  // a newer first step replaces the older
             case .every: every[1][k].append(id)
@@ -77,9 +73,9 @@ struct SequenceMatcher {
             guard id >= 0 else { return }
             latest[s][k] = -1
             guard firstTime[Int(id)] >= horizon else { return }
-            slots[Int(id) * stepCount + s] = e.position
+            slots[Int(id) * stepCount + s] = e.index
             if s == stepCount - 1 {
-                matches.append((firstOrder[Int(id)], e.order, id))
+                matches.append(id)
             } else {
                 latest[s + 1][k] = id
             }
@@ -89,9 +85,9 @@ struct SequenceMatcher {
             every[s][k] = []
             // In order of first time, so the expired ones are a prefix.
             let live = ids.drop { firstTime[Int($0)] < horizon }
-            for id in live { slots[Int(id) * stepCount + s] = e.position }
+            for id in live { slots[Int(id) * stepCount + s] = e.index }
             if s == stepCount - 1 {
-                for id in live { matches.append((firstOrder[Int(id)], e.order, id)) }
+                matches.append(contentsOf: live)
             } else if !live.isEmpty {
                 every[s + 1][k].append(contentsOf: live)
             }

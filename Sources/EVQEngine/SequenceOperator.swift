@@ -1,7 +1,7 @@
-// Runs a sequence: each step's plan (its own index path), the step candidates coded as
-// (time, key), merged into one time order, cut by key hash into one partition per core, run
-// through SequenceMatcher, and the matches gathered into `name.field` columns plus `span`.
-// The output is ordered by the first step's event, then the last's, for any number of cores.
+// Runs a sequence: each step's plan (its own index path), its candidates coded as (time,
+// key) (SequenceCandidates), cut by key hash into partitions matched on every core through
+// SequenceMatcher, and the matches gathered into `name.field` columns plus `span`. The
+// output is ordered by the first step's event, for any number of cores.
 
 import EVQStore
 
@@ -10,106 +10,107 @@ extension Executor {
         let all = s.steps + (s.until.map { [$0] } ?? [])
         var relations: [Relation] = []
         for step in all { relations.append(try runSubplan(step.plan, &stats)) }
+        if context.isCancelled() { throw .cancelled }
         // A key pair that mixes int and float compares as doubles on every step.
         let asFloat = s.steps[0].keys.indices.map { k in
             let types = Set(all.map { $0.keys[k].type })
             return types.contains(.int) && types.contains(.float)
         }
         var interner = KeyInterner()
-        var ids = KeyIDTable(expected: 1024)
-        var lists: [[SequenceEvent]] = []
-        var times: [ContiguousArray<Int64>] = []
-        for (i, step) in all.enumerated() {
-            if context.isCancelled() { throw .cancelled }
-            let r = relations[i]
-            let keys = interner.keys(step.keys, r, asFloat: asFloat)
-            let time = interner.encode(TypedExpr(.column(step.timeColumn), .time, .none), r, numbersAsFloat: false)
-            times.append(ContiguousArray(time.codes.lazy.map { Int64(bitPattern: $0) }))
-            var list: [SequenceEvent] = []
-            list.reserveCapacity(r.count)
-            for p in 0..<r.count where !time.isNull[p] {
-                guard let key = keys[p] else { continue }  // a null key never matches
-                list.append(SequenceEvent(time: times[i][p], step: i < s.steps.count ? Int32(i) : -1, position: Int32(p), order: 0, key: ids.id(key)))
-            }
-            // Index paths give rows in time order; anything else is put in it (ties keep their order).
-            if !zip(list, list.dropFirst()).allSatisfy({ $0.time <= $1.time }) {
-                list.sort { ($0.time, $0.position) < ($1.time, $1.position) }
-            }
-            lists.append(list)
-        }
-        let merged = Self.merge(lists, stepCount: s.steps.count)
-        let matches = try match(merged, s, keyCount: ids.count)
-        return sequenceOutput(s, relations, times, matches)
+        let partitions = SequencePartitions(all, relations, asFloat: asFloat, &interner)
+        let matches = try match(partitions, s)
+        return sequenceOutput(s, relations, partitions, matches)
     }
 
-    /// One time order over all steps; at one timestamp `until` first, then the steps from
-    /// the last to the first, each in its own order. `order` numbers the result.
-    static func merge(_ lists: [[SequenceEvent]], stepCount: Int) -> [SequenceEvent] {
-        func priority(_ list: Int) -> Int { list >= stepCount ? 0 : stepCount - list }
-        var heads = Array(repeating: 0, count: lists.count)
-        var out: [SequenceEvent] = []
-        out.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+    /// Every match's events (`stepCount` offsets into `partitions.steps`, one per step),
+    /// ordered by the first step's event. Keys are independent, so partitions run on
+    /// separate cores; each first event starts at most one match, so that order is total and
+    /// the same for any number of cores.
+    private func match(_ partitions: SequencePartitions, _ s: SequencePlan) throws(EngineError) -> [Int32] {
+        let threads = min(Parallel.threads, partitions.count)
+        let isCancelled = context.isCancelled
+        let results = Parallel.map(threads) { t -> [Int32]? in
+            var found: [Int32] = []
+            for k in stride(from: t, to: partitions.count, by: threads) {
+                if isCancelled() { return nil }
+                found += Self.matchPartition(k, partitions, s)
+            }
+            return found
+        }
+        let width = s.steps.count
+        var flat: [Int32] = []
+        for r in results {
+            guard let r else { throw .cancelled }
+            flat += r
+        }
+        let ranks = partitions.steps[0].ranks
+        var byFirst = [Int32](repeating: -1, count: partitions.firstCount)
+        for m in 0..<flat.count / width { byFirst[Int(ranks[Int(flat[m * width])])] = Int32(m) }
+        var ordered: [Int32] = []
+        ordered.reserveCapacity(flat.count)
+        for m in byFirst where m >= 0 { ordered += flat[Int(m) * width..<Int(m + 1) * width] }
+        return ordered
+    }
+
+    /// One partition: its events of every step merged into one time order (at one timestamp
+    /// `until` first, then the steps from the last to the first, each in its own order), keys
+    /// numbered densely, fed through SequenceMatcher.
+    private static func matchPartition(_ k: Int, _ partitions: SequencePartitions, _ s: SequencePlan) -> [Int32] {
+        let stepCount = s.steps.count
+        let lists = partitions.steps
+        let ranges = lists.indices.map { partitions.range($0, k) }
+        let total = ranges.reduce(0) { $0 + $1.count }
+        var ids = KeyIDTable(expected: max(16, total / 2))
+        var events: [SequenceEvent] = []
+        events.reserveCapacity(total)
+        // A lower rank goes first among events at one time.
+        let rank = lists.indices.map { $0 >= stepCount ? 0 : stepCount - $0 }
+        var heads = ranges.map(\.lowerBound)
         while true {
-            var best = -1
-            for l in lists.indices where heads[l] < lists[l].count {
-                if best < 0 { best = l; continue }
-                let a = lists[l][heads[l]], b = lists[best][heads[best]]
-                if (a.time, priority(l)) < (b.time, priority(best)) { best = l }
+            var best = -1, bestTime = Int64.max
+            for l in ranges.indices where heads[l] < ranges[l].upperBound {
+                let t = lists[l].times[heads[l]]
+                if best < 0 || t < bestTime || (t == bestTime && rank[l] < rank[best]) { best = l; bestTime = t }
             }
             guard best >= 0 else { break }
-            var e = lists[best][heads[best]]
-            e.order = Int32(out.count)
-            out.append(e)
+            let at = heads[best]
             heads[best] += 1
+            events.append(SequenceEvent(time: bestTime, step: best < stepCount ? Int32(best) : -1, index: Int32(at), key: ids.id(lists[best].keys[at])))
         }
+        var m = SequenceMatcher(stepCount: stepCount, within: s.within, mode: s.mode, keyCount: ids.count)
+        for e in events { m.feed(e) }
+        var out: [Int32] = []
+        out.reserveCapacity(m.matches.count * stepCount)
+        for entry in m.matches { out += m.indices(of: entry) }
         return out
     }
 
-    /// The matches (step positions per match) ordered by first then last event. Keys are
-    /// independent, so partitions by key hash run on separate cores.
-    private func match(_ events: [SequenceEvent], _ s: SequencePlan, keyCount: Int) throws(EngineError) -> [[Int32]] {
-        let partitions = events.count >= 4096 ? Parallel.threads : 1
-        var parts = Array(repeating: [SequenceEvent](), count: partitions)
-        if partitions == 1 {
-            parts[0] = events
-        } else {
-            for e in events {
-                parts[Int(e.key) % partitions].append(e)
-            }
-        }
-        let isCancelled = context.isCancelled
-        let results = Parallel.map(partitions) { k -> [(first: Int32, last: Int32, positions: [Int32])]? in
-            var m = SequenceMatcher(stepCount: s.steps.count, within: s.within, mode: s.mode, keyCount: keyCount)
-            for (i, e) in parts[k].enumerated() {
-                if i % ExecutionContext.batchSize == 0, isCancelled() { return nil }
-                m.feed(e)
-            }
-            return m.matches.map { ($0.first, $0.last, Array(m.positions(of: $0.entry))) }
-        }
-        var all: [(first: Int32, last: Int32, positions: [Int32])] = []
-        for r in results {
-            guard let r else { throw .cancelled }
-            all += r
-        }
-        all.sort { ($0.first, $0.last) < ($1.first, $1.last) }
-        return all.map(\.positions)
-    }
-
     /// Each step's columns at its matched rows, then `span` (last step's time minus first's).
-    private func sequenceOutput(_ s: SequencePlan, _ relations: [Relation], _ times: [ContiguousArray<Int64>], _ matches: [[Int32]]) -> Relation {
-        var columns: [Column] = []
-        var timeIndex: Int? = nil
+    private func sequenceOutput(_ s: SequencePlan, _ relations: [Relation], _ partitions: SequencePartitions, _ matches: [Int32]) -> Relation {
+        let width = s.steps.count, count = matches.count / width
+        var gathers: [(column: Column, rows: [UInt32], name: String)] = []
         for (k, step) in s.steps.enumerated() {
-            let r = relations[k]
-            let rowIDs = matches.map { m in r.rows.map { $0[Int(m[k])] } ?? UInt32(m[k]) }
-            if k == 0 { timeIndex = step.timeColumn }
-            for c in r.table.columns { columns.append(c.gather(rowIDs).renamed("\(step.name).\(c.name)")) }
+            let r = relations[k], positions = partitions.steps[k].positions
+            let rowIDs = (0..<count).map { m in
+                let p = Int(positions[Int(matches[m * width + k])])
+                return r.rows.map { $0[p] } ?? UInt32(p)
+            }
+            for c in r.table.columns { gathers.append((c, rowIDs, "\(step.name).\(c.name)")) }
         }
-        let last = s.steps.count - 1
-        let spans = ContiguousArray(matches.map { times[last][Int($0[last])] - times[0][Int($0[0])] })
+        // Columns are gathered on every core, a share each.
+        let threads = max(1, min(Parallel.threads, gathers.count))
+        let parts = Parallel.map(threads) { t in
+            stride(from: t, to: gathers.count, by: threads).map { gathers[$0].column.gather(gathers[$0].rows).renamed(gathers[$0].name) }
+        }
+        var columns = [Column?](repeating: nil, count: gathers.count)
+        for (t, part) in parts.enumerated() {
+            for (j, c) in part.enumerated() { columns[t + j * threads] = c }
+        }
+        let first = partitions.steps[0].times, last = partitions.steps[width - 1].times
+        let spans = ContiguousArray((0..<count).map { m in last[Int(matches[m * width + width - 1])] - first[Int(matches[m * width])] })
         columns.append(Column(name: "span", type: .duration, data: .int(spans), isNull: nil))
         // Matches come in the order of their first step's time: that column orders them.
-        let table = Table(name: "sequence", columns: columns, rowCount: matches.count, timeColumnIndex: timeIndex)
-        return Relation(table: table, rows: nil, inTimeOrder: timeIndex != nil)
+        let table = Table(name: "sequence", columns: columns.map { $0! }, rowCount: count, timeColumnIndex: s.steps[0].timeColumn)
+        return Relation(table: table, rows: nil, inTimeOrder: true)
     }
 }

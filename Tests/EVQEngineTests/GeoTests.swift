@@ -169,7 +169,9 @@ extension Value {
             let lat = unit() * 180 - 90, lon = unit() * 360 - 180
             let radius = [0, unit() * 50, unit() * 500, unit() * 3000, 4999 + unit() * 2, 9000][g.below(6)]
             let op = g.chance(50) ? "<=" : "<"
-            let q = "events | where distance(lat, lon, \(lat), \(lon)) \(op) \(radius) | project id"
+            // near() is `distance <= radius` in kilometres; both forms reach the cells.
+            let condition = g.chance(30) ? "near(\(lat), \(lon), \((radius * 1000).rounded() / 1000)km)" : "distance(lat, lon, \(lat), \(lon)) \(op) \(radius)"
+            let q = "events | where \(condition) | project id"
             let a = try on.query(q).values(of: "id"), b = try off.query(q).values(of: "id")
             #expect(a == b, "index and filter differ: \(q)")
         }

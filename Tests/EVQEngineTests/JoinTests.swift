@@ -86,6 +86,43 @@ private let on = "on $left.k == $right.key"
         #expect(strings(r, "alias") == ["Hizballah", "Party of God", "", "", "", "", "", "", "", "", "Harakat al-Nujaba"])
     }
 
+    @Test func joinAndLookupNameClashesByOneRule() throws {
+        let s = session()
+        // A second join: v and v1 are taken, so the right's v becomes v2.
+        let twice = try s.query("left | join right \(on) | join right \(on)")
+        #expect(twice.columnNames == ["id", "k", "v", "key", "w", "v1", "key1", "w1", "v2"])
+        // A right column that already has the next name keeps it; the clashing one skips it.
+        let own = try s.query("left | join [right | extend v1 = w] \(on)")
+        #expect(own.columnNames == ["id", "k", "v", "key", "w", "v2", "v1"])
+        #expect(strings(own, "v1").prefix(2) == ["x", "y"])
+        // lookup: the same rule, its key column left out.
+        var b = TableBuilder(name: "extra")
+        b.addColumn("key", [.string("a")])
+        b.addColumn("v", [.string("first")])
+        b.addColumn("v1", [.string("second")])
+        s.addTable(b.build())
+        let looked = try s.query("left | extend v1 = 0 | lookup extra on k = key")
+        #expect(looked.columnNames == ["id", "k", "v", "v1", "v2", "v11"])
+        #expect(strings(looked, "v2") == ["first", "", "", "", "first"])
+    }
+
+    @Test func theTimeColumnStaysTheLeftsWhenItsNameClashes() throws {
+        let s = Fixture.session()
+        var b = TableBuilder(name: "visits")
+        b.addColumn("name", [.string("Hezbollah")])
+        b.addColumn("date", [Fixture.day("2024-01-01")])
+        s.addTable(b.build(timeColumn: "date"))
+        for q in ["events | lookup visits on actor1 = name", "events | join kind=leftouter visits on $left.actor1 == $right.name"] {
+            let r = try s.query(q)
+            #expect(r.columnNames.contains("date1"), "\(q)")
+            let time = try #require(r.table.timeColumnIndex, "\(q)")
+            #expect(r.columnNames[time] == "date", "\(q)")
+            let gap = try s.query(q + " | where isnotnull(date1) | extend gap = date - date1 | project id, gap")
+            #expect(strings(gap, "id") == ["e10"], "\(q)")
+            #expect(gap.values(of: "gap")?.first?.type == .duration, "\(q)")
+        }
+    }
+
     @Test func explainShowsTheRightSidesPlan() throws {
         var plan = ""
         try session().run("explain left | join kind=leftouter [right | where w == \"x\"] \(on)") { outcome in

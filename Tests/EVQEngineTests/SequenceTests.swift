@@ -11,15 +11,22 @@ private func strings(_ r: QueryResult, _ column: String) -> [String] {
 }
 
 /// Events `(id, time, type, a, b)`; times are days (`2024-01-03`) or instants.
-private func session(_ rows: [(String, String, String, String?, String?)]) -> Session {
+typealias SequenceRow = (String, String, String, String?, String?)
+
+/// The events as a table, sorted by date (ties in the given order); `n` numbers them as given.
+func sequenceTable(_ rows: [SequenceRow], first n: Int = 0) -> Table {
     var b = TableBuilder(name: "events")
     b.addColumn("id", rows.map { .string($0.0) })
     b.addColumn("date", rows.map { .time(TimeFormat.parse(Substring($0.1))!) })
     b.addColumn("type", rows.map { .string($0.2) })
     b.addColumn("a", rows.map { $0.3.map(Value.string) ?? .null })
     b.addColumn("b", rows.map { $0.4.map(Value.string) ?? .null })
-    b.addColumn("n", rows.indices.map { .int(Int64($0)) })
-    return Session(tables: [b.build(timeColumn: "date")])
+    b.addColumn("n", rows.indices.map { .int(Int64(n + $0)) })
+    return b.build(timeColumn: "date")
+}
+
+private func session(_ rows: [SequenceRow]) -> Session {
+    Session(tables: [sequenceTable(rows)])
 }
 
 /// A strike X→Y answered by an attack Y→X: overlapping strikes, a late answer, a same-day
@@ -39,7 +46,7 @@ private let titForTat = session([
     ("r6", "2024-02-04", "attack", "V", "X"),  // exactly 3 days: inside the window
 ])
 
-private let answered = """
+let answered = """
     events | sequence within 3d
       [where type == "strike"] as s by a, b
       [where type == "attack"] as r by b, a
@@ -78,6 +85,20 @@ private let answered = """
         #expect(strings(top, "s.id") == ["s5"])
         let filtered = try titForTat.query(answered + " | where span < 2d | project s.id")
         #expect(strings(filtered, "s.id") == ["s2"])
+    }
+
+    @Test func aStepWithoutEventsGivesNoMatches() throws {
+        for steps in ["[where type == \"none\"] as s by a [where true] as r by b", "[where true] as s by a [where type == \"none\"] as r by b"] {
+            let r = try titForTat.query("events | sequence within 3d \(steps) | project s.id, r.id")
+            #expect(r.rowCount == 0, "\(steps)")
+            #expect(r.columnNames == ["s.id", "r.id"])
+        }
+        // Every event in both roles (a then b), and an `until` that has no events: at each day
+        // the answers go first, so r1 answers s2 (not s1, replaced), r2 and r3 find nothing
+        // pending for X, and s4 (b null) is no answer but is answered by r5.
+        let r = try titForTat.query("events | sequence within 3d [where true] as s by a [where true] as r by b until [where type == \"none\"] by a | project s.id, r.id")
+        #expect(strings(r, "s.id") == ["s2", "s3", "s4", "s5"])
+        #expect(strings(r, "r.id") == ["r1", "r4", "r5", "r6"])
     }
 
     @Test func oneEventMayTakePartInSeveralMatches() throws {
@@ -141,6 +162,58 @@ private let answered = """
         let r = try s.query(answered + " | project s.id, r.id, span")
         #expect(strings(r, "r.id") == ["r2"])
         #expect(strings(r, "span") == ["2h"])
+    }
+
+    @Test func eventsOfOneStepAtOneInstantComeInRowOrder() throws {
+        // Two strikes at one instant: under latest the second (in row order) replaces the
+        // first; under every both are answered by the one reply.
+        let s = session([
+            ("s1", "2024-01-01T10:00Z", "strike", "X", "Y"),
+            ("s2", "2024-01-01T10:00Z", "strike", "X", "Y"),
+            ("r1", "2024-01-01T11:00Z", "attack", "Y", "X"),
+            ("r2", "2024-01-01T11:00Z", "attack", "Y", "X"),  // the same instant as r1: r1 is first
+        ])
+        let latest = try s.query(answered + " | project s.id, r.id")
+        #expect(strings(latest, "s.id") == ["s2"])
+        #expect(strings(latest, "r.id") == ["r1"])
+        let every = try s.query(answered.replacingOccurrences(of: "sequence within", with: "sequence mode=every within") + " | project s.id, r.id")
+        #expect(strings(every, "s.id") == ["s1", "s2"])
+        #expect(strings(every, "r.id") == ["r1", "r1"])
+    }
+
+    @Test func untilDropsOnlyWhatWasPendingBeforeIt() throws {
+        let s = session([
+            ("c1", "2024-03-01", "ceasefire", "X", "U"),
+            ("s1", "2024-03-01", "strike", "X", "U"),  // the same day as the ceasefire: after it, still pending
+            ("r1", "2024-03-02", "attack", "U", "X"),
+            ("s2", "2024-03-10", "strike", "X", "U"),
+            ("c2", "2024-03-11", "ceasefire", nil, "U"),  // a null key drops nothing
+            ("r2", "2024-03-12", "attack", "U", "X"),
+        ])
+        for mode in SequenceMode.allCases {
+            let r = try s.query("""
+                events | sequence mode=\(mode.rawValue) within 3d
+                  [where type == "strike"] as s by a, b
+                  [where type == "attack"] as r by b, a
+                  until [where type == "ceasefire"] by a, b
+                | project s.id, r.id
+                """)
+            #expect(strings(r, "s.id") == ["s1", "s2"], "mode=\(mode.rawValue)")
+            #expect(strings(r, "r.id") == ["r1", "r2"], "mode=\(mode.rawValue)")
+        }
+    }
+
+    @Test func aMatchPendingPastTheWindowIsNotExtended() throws {
+        // latest: r1 comes too late for s1 and uses it up; s2 (after r1) is answered by r2.
+        let s = session([
+            ("s1", "2024-01-01", "strike", "X", "Y"),
+            ("r1", "2024-01-05", "attack", "Y", "X"),
+            ("s2", "2024-01-06", "strike", "X", "Y"),
+            ("r2", "2024-01-08", "attack", "Y", "X"),
+        ])
+        let r = try s.query(answered + " | project s.id, r.id")
+        #expect(strings(r, "s.id") == ["s2"])
+        #expect(strings(r, "r.id") == ["r2"])
     }
 
     @Test func aSequenceCanStartTheQueryWithStepsOverAnySource() throws {
