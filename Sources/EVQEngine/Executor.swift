@@ -237,7 +237,7 @@ public struct Executor {
             return try hashJoin(r, Relation(table: try data(of: right), rows: nil, inTimeOrder: false), .leftouter,
                                 leftKeys: [leftKey], rightKeys: [rightKey], rightColumns: columns)
         case .sequence(let s):
-            return try runSequence(s, &stats)
+            return try runSequence(s, &stats, needs: needs)
         case .join(let input, let j):
             let left = try run(input, depth + 1, &stats)
             let right = try runSubplan(j.right, &stats)

@@ -6,7 +6,8 @@
 import EVQStore
 
 extension Executor {
-    func runSequence(_ s: SequencePlan, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+    /// `needs`: the output columns read above (nil = all); the others are not gathered.
+    func runSequence(_ s: SequencePlan, _ stats: inout QueryStats, needs: Set<Int>? = nil) throws(EngineError) -> Relation {
         let all = s.steps + (s.until.map { [$0] } ?? [])
         var relations: [Relation] = []
         for step in all { relations.append(try runSubplan(step.plan, &stats)) }
@@ -19,7 +20,7 @@ extension Executor {
         var interner = KeyInterner()
         let partitions = SequencePartitions(all, relations, asFloat: asFloat, &interner)
         let matches = try match(partitions, s)
-        return sequenceOutput(s, relations, partitions, matches)
+        return sequenceOutput(s, relations, partitions, matches, needs: needs)
     }
 
     /// Every match's events (`stepCount` offsets into `partitions.steps`, one per step),
@@ -86,7 +87,8 @@ extension Executor {
     }
 
     /// Each step's columns at its matched rows, then `span` (last step's time minus first's).
-    private func sequenceOutput(_ s: SequencePlan, _ relations: [Relation], _ partitions: SequencePartitions, _ matches: [Int32]) -> Relation {
+    private func sequenceOutput(_ s: SequencePlan, _ relations: [Relation], _ partitions: SequencePartitions, _ matches: [Int32],
+                                needs: Set<Int>?) -> Relation {
         let width = s.steps.count, count = matches.count / width
         var gathers: [(column: Column, rows: [UInt32], name: String)] = []
         for (k, step) in s.steps.enumerated() {
@@ -97,10 +99,16 @@ extension Executor {
             }
             for c in r.table.columns { gathers.append((c, rowIDs, "\(step.name).\(c.name)")) }
         }
-        // Columns are gathered on every core, a share each.
+        // Columns are gathered on every core, a share each; those no later stage reads (nor the
+        // time order) are placeholders.
         let threads = max(1, min(Parallel.threads, gathers.count))
         let parts = Parallel.map(threads) { t in
-            stride(from: t, to: gathers.count, by: threads).map { gathers[$0].column.gather(gathers[$0].rows).renamed(gathers[$0].name) }
+            stride(from: t, to: gathers.count, by: threads).map { j in
+                if let needs, !needs.contains(j), j != s.steps[0].timeColumn, !gathers[j].column.isBoxed {
+                    return Column.placeholder(like: gathers[j].column, rows: count).renamed(gathers[j].name)
+                }
+                return gathers[j].column.gather(gathers[j].rows).renamed(gathers[j].name)
+            }
         }
         var columns = [Column?](repeating: nil, count: gathers.count)
         for (t, part) in parts.enumerated() {

@@ -34,7 +34,7 @@ extension ColumnBuffer {
 
 extension Column {
     /// A column of `rows` rows with `template`'s name and type that no one may read.
-    static func placeholder(like template: Column, rows: Int) -> Column {
+    public static func placeholder(like template: Column, rows: Int) -> Column {
         let data: ColumnData
         switch template.data {
         case .bool: data = .bool(.unreadable(count: rows))
@@ -45,6 +45,9 @@ extension Column {
         }
         return Column(name: template.name, type: template.type, data: data, isNull: nil)
     }
+
+    /// Whether the column holds boxed values (those are always copied, never placeholders).
+    public var isBoxed: Bool { if case .boxed = data { true } else { false } }
 
     /// Whether this column stands in for data left out of a merge (see `placeholder`).
     public var isPlaceholder: Bool {

@@ -47,7 +47,7 @@ extension Table {
         let (segmentOf, rowOf) = mergeOrder(parts, limit: limit ?? Int.max)
         var columns: [Column] = []
         for (c, column) in template.columns.enumerated() {
-            if let wanted, !wanted.contains(c), c != template.timeColumnIndex, !isBoxed(column) {
+            if let wanted, !wanted.contains(c), c != template.timeColumnIndex, !column.isBoxed {
                 columns.append(.placeholder(like: column, rows: rowOf.count))
                 continue
             }
@@ -71,8 +71,6 @@ extension Table {
         }
         return Table(name: name, columns: columns, rowCount: rowOf.count, timeColumnIndex: template.timeColumnIndex)
     }
-
-    private static func isBoxed(_ c: Column) -> Bool { if case .boxed = c.data { true } else { false } }
 
     /// For each output row, its part and row there. Without a time order: part after part.
     /// Runs are taken whole: a part's next rows go out together for as long as they come before
