@@ -168,7 +168,7 @@ private struct IngestRun {
         }
     }
 
-    func finish(tableName: String, files: [String], segments: SegmentOutput? = nil) throws(IngestError) -> IngestResult {
+    mutating func finish(tableName: String, files: [String], segments: SegmentOutput? = nil) throws(IngestError) -> IngestResult {
         if log.cancelled { throw .cancelled }
         if log.stopped, let first = log.firstError { throw .strict(first) }
         if let failure = table.spillError { throw failure }
@@ -187,6 +187,7 @@ private struct IngestRun {
         var built: Table
         if let segments, let spill = table.spill {
             built = assemble(table.columns, rows: table.rowCount)
+            table.releaseRows()  // the chunk lives on in `built`; only the column names are needed now
             for k in spill.chunks.indices {
                 if options.isCancelled?() == true { throw .cancelled }
                 let chunk = assemble(try spill.read(k, like: table.columns), rows: spill.chunks[k].rows)

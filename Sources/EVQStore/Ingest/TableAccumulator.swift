@@ -101,6 +101,15 @@ struct TableAccumulator {
         }
     }
 
+    /// Drops the current chunk's cells and texts (once they are assembled), keeping the columns.
+    mutating func releaseRows() {
+        for i in columns.indices {
+            columns[i].ids = []
+            columns[i].texts = ByteInterner()
+            columns[i].unconvertible = []
+        }
+    }
+
     private mutating func spillChunk() {
         do {
             try spill!.write(columns, rows: rowCount)
