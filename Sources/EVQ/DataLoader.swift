@@ -141,36 +141,53 @@ public enum DataLoader {
         for name in order {
             let result: IngestResult
             do {
-                var ingest = IngestOptions(types: types[name] ?? [:], nullTokens: options.nullTokens, trim: options.trim)
-                if let time = options.timeColumns[name] {
-                    ingest.timeColumn = time.column
-                    if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
-                }
-                if let progress = options.progress { ingest.progress = { progress(name, $0) } }
+                var ingest = ingestOptions(for: name, options: options)
                 ingest.isCancelled = session.isCancelled
-                ingest.eventFormat = options.eventFormat
-                ingest.format = options.fileFormat
-                ingest.strict = options.strict
-                ingest.keepsRejectedRows = options.keepsRejectedRows
                 result = try Ingest.load(paths: paths[name]!, tableName: name, options: ingest)
             } catch {
-                switch error {
-                case .fileNotFound(let path): throw EVQError(.missingInput(path))
-                case .cancelled: throw EVQError(.cancelled)
-                case .unknownColumn(let column):
-                    let flag = options.timeColumns[name]?.column == column ? "--time" : "--type"
-                    throw EVQError(.usage("\(flag) \(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))
-                default: throw EVQError(.data(error.description))
-                }
+                throw loadError(error, table: name, options: options)
             }
             session.addTable(result.table)
-            var issues = result.issues.filter { options.reportsColumnDifferences || $0.reason != .columnsDiffer }
-            if let warning = almostTimeColumn(result.table, files: result.files) { issues.append(warning) }
-            reports.append(LoadReport(table: name, files: result.files, rows: result.table.rowCount, rowsRead: result.rowsRead,
-                                      rowsRejected: result.rowsRejected, cellsNulled: result.cellsNulled, issues: issues,
-                                      omitted: result.omitted, rejections: result.rejections, rejectedRows: result.rejectedRows))
+            reports.append(report(result, table: name, options: options))
         }
         return reports
+    }
+
+    /// The ingest options for the table `name` from the command line's.
+    public static func ingestOptions(for name: String, options: LoadOptions) -> IngestOptions {
+        var ingest = IngestOptions(types: options.types[name] ?? [:], nullTokens: options.nullTokens, trim: options.trim)
+        if let time = options.timeColumns[name] {
+            ingest.timeColumn = time.column
+            if let layout = time.layout { ingest.timeLayouts[time.column] = layout }
+        }
+        if let progress = options.progress { ingest.progress = { progress(name, $0) } }
+        ingest.eventFormat = options.eventFormat
+        ingest.format = options.fileFormat
+        ingest.strict = options.strict
+        ingest.keepsRejectedRows = options.keepsRejectedRows
+        return ingest
+    }
+
+    /// A failed load of the table `name` as evq reports it.
+    public static func loadError(_ error: IngestError, table name: String, options: LoadOptions) -> EVQError {
+        switch error {
+        case .fileNotFound(let path): EVQError(.missingInput(path))
+        case .cancelled: EVQError(.cancelled)
+        case .unknownColumn(let column):
+            EVQError(.usage("\(options.timeColumns[name]?.column == column ? "--time" : "--type") "
+                + "\(name == "events" ? "" : name + ".")\(column): table \(name) has no column '\(column)'"))
+        default: EVQError(.data(error.description))
+        }
+    }
+
+    /// What a load of `name` says on stderr. `rows`: the rows loaded (the result's table holds
+    /// them all unless the load wrote segments).
+    public static func report(_ result: IngestResult, table name: String, options: LoadOptions, rows: Int? = nil) -> LoadReport {
+        var issues = result.issues.filter { options.reportsColumnDifferences || $0.reason != .columnsDiffer }
+        if let warning = almostTimeColumn(result.table, files: result.files) { issues.append(warning) }
+        return LoadReport(table: name, files: result.files, rows: rows ?? result.table.rowCount, rowsRead: result.rowsRead,
+                          rowsRejected: result.rowsRejected, cellsNulled: result.cellsNulled, issues: issues,
+                          omitted: result.omitted, rejections: result.rejections, rejectedRows: result.rejectedRows)
     }
 }
 

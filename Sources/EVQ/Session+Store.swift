@@ -9,8 +9,9 @@ extension Session {
     ///
     ///     let session = try Session(store: URL(fileURLWithPath: "syria.evq"))
     ///     try session.query("events | count")
-    /// `verify: .metadata` skips the data checksums (for stores `evq check` has vouched for).
-    public convenience init(store: URL, verify: StoreVerification = .all) throws(EVQError) {
+    /// Data checksums are checked before the first statement that could read them (`.lazy`);
+    /// `verify: .all` checks them at open, `.metadata` never (for stores `evq check` vouched for).
+    public convenience init(store: URL, verify: StoreVerification = .lazy) throws(EVQError) {
         self.init()
         try openStore(store.path, verify: verify)
     }
@@ -18,7 +19,7 @@ extension Session {
     /// Adds the tables of the store at `path` (replacing tables of the same names); returns
     /// their names.
     @discardableResult
-    public func openStore(_ path: String, verify: StoreVerification = .all) throws(EVQError) -> [StoreTable] {
+    public func openStore(_ path: String, verify: StoreVerification = .lazy) throws(EVQError) -> [StoreTable] {
         let store: Store
         do { store = try Store.open(path, verify: verify) } catch { throw EVQError(store: error) }
         for t in store.tables {

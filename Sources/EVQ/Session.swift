@@ -84,6 +84,7 @@ public final class Session: @unchecked Sendable {
         if !diagnostics.isEmpty { throw EVQError(.query(diagnostics, file)) }
         try checkParameterOverrides(program, file)
         for statement in program.statements {
+            try verifyStoreData()
             let outcome: StatementOutcome
             do throws(Diagnostic) {
                 outcome = try execute(statement, file)

@@ -70,6 +70,30 @@ struct DataOptions: ParsableArguments {
         return runner
     }
 
+    /// The input flags (`--type`, `--time`, `--input-format`, nulls, `--strict`...) as load options.
+    func loadOptions() throws(EVQError) -> LoadOptions {
+        var load = LoadOptions()
+        for text in types {
+            let o = try DataLoader.parseTypeOverride(text)
+            load.types[o.table, default: [:]][o.column] = o.type
+        }
+        for text in timeColumns {
+            let t = try DataLoader.parseTimeColumn(text)
+            load.timeColumns[t.table] = (t.column, t.layout)
+        }
+        if let inputFormat { (load.eventFormat, load.fileFormat) = try DataLoader.parseInputFormat(inputFormat) }
+        load.nullTokens = (noNullTokens ? [] : IngestOptions.defaultNullTokens) + nullTokens
+        load.trim = trim
+        load.strict = strict
+        load.keepsRejectedRows = rejects != nil
+        if !quiet && isatty(2) != 0 {
+            load.progress = { table, p in
+                FileSink.standardError.write(p.finished ? "\r\u{1B}[K" : "\revq: loading \(table): \(p.description)\u{1B}[K")
+            }
+        }
+        return load
+    }
+
     /// Loads the data into a new session, reporting malformed rows on stderr.
     func makeSession() throws(EVQError) -> Session {
         if let threads { Parallel.threads = threads }
@@ -85,26 +109,8 @@ struct DataOptions: ParsableArguments {
         if let store { try session.openStore(store) }
         if store != nil && data.isEmpty { return session }
         let sources = data.isEmpty ? try DataLoader.sampleSources() : data.map(DataSource.init(argument:))
-        var load = LoadOptions()
-        for text in types {
-            let o = try DataLoader.parseTypeOverride(text)
-            load.types[o.table, default: [:]][o.column] = o.type
-        }
-        for text in timeColumns {
-            let t = try DataLoader.parseTimeColumn(text)
-            load.timeColumns[t.table] = (t.column, t.layout)
-        }
-        if let inputFormat { (load.eventFormat, load.fileFormat) = try DataLoader.parseInputFormat(inputFormat) }
-        load.nullTokens = (noNullTokens ? [] : IngestOptions.defaultNullTokens) + nullTokens
-        load.trim = trim
-        load.strict = strict
-        load.keepsRejectedRows = rejects != nil
+        var load = try loadOptions()
         load.reportsColumnDifferences = !data.isEmpty
-        if !quiet && isatty(2) != 0 {
-            load.progress = { table, p in
-                FileSink.standardError.write(p.finished ? "\r\u{1B}[K" : "\revq: loading \(table): \(p.description)\u{1B}[K")
-            }
-        }
         let reports = try DataLoader.load(sources, into: session, options: load)
         for report in reports where !quiet {
             for line in report.diagnosticLines { FileSink.standardError.write(line + "\n") }
@@ -118,7 +124,6 @@ struct DataOptions: ParsableArguments {
 
 extension OutputFormat: ExpressibleByArgument {}
 
-@main
 struct EVQCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "evq",
@@ -222,129 +227,6 @@ func exitOnError<T>(_ body: () throws(EVQError) -> T) throws -> T {
     }
 }
 
-// `evq ingest`, `evq stats`, `evq compact`, `evq check`: writing and inspecting a store on
-// disk. Querying one is `evq --store DIR` (the root command's option).
-
-struct IngestCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "ingest", abstract: "Load files into a store (create, or append a segment).",
-        discussion: "--table NAME: the table to create or append to (default events). Then: evq --store DIR (queries), evq stats|compact|check --store DIR.")
-
-    @Argument(help: "CSV, TSV or JSONL files, globs or folders.")
-    var files: [String]
-
-    @OptionGroup var options: DataOptions
-    /// `--table NAME`, the table to create or append to: the same option as the ClickHouse
-    /// engine's `--table NAME=TABLE`, which the root command declares (a second declaration
-    /// here would never see its value).
-    @OptionGroup var engine: EngineOptions
-
-    var table: String { engine.tables.last ?? "events" }
-
-    func validate() throws {
-        guard options.store != nil else { throw ValidationError("evq ingest needs --store DIR") }
-        guard !table.contains("=") else { throw ValidationError("evq ingest --table takes a table name, such as actors") }
-        guard options.data.isEmpty else { throw ValidationError("evq ingest takes its files as arguments, not --data") }
-    }
-
-    func run() throws {
-        unblockInterrupt()
-        let start = DispatchTime.now().uptimeNanoseconds
-        let path = options.store!
-        var load = options
-        load.store = nil
-        load.data = files.map { "\(table)=\($0)" }
-        let isNew = !FileManager.default.fileExists(atPath: path)
-        // Take the lock before reading anything, so that a second writer is told at once.
-        let writer = try storeStep(path) { () throws(StoreError) in try StoreWriter(path: path) }
-        func unchanged() {
-            FileSink.standardError.write(isNew ? "evq: nothing was ingested; no store was created\n"
-                : "evq: nothing was ingested; the store \(path) is as it was\n")
-            if isNew { try? FileManager.default.removeItem(atPath: path) }
-        }
-        let session: Session
-        do {
-            session = try load.makeSession()
-        } catch {
-            FileSink.standardError.write(error.render(color: Terminal.colorAllowed(fd: 2)))
-            unchanged()
-            throw ExitCode(error.exitCode)
-        }
-        guard let loaded = session.catalog.tables[table] else { throw ExitCode(70) }
-        let commit: StoreWriter.Commit
-        do {
-            commit = try storeStep(path) { () throws(StoreError) in try writer.append(loaded, as: table) }
-        } catch {
-            unchanged()
-            throw error
-        }
-        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-        print("\(path): table \(table): \(grouped(commit.rows)) rows ingested as segment \(commit.segments) "
-            + "(\(megabytes(commit.bytesWritten)) written; store \(megabytes(commit.storeBytes))) in \(String(format: "%.2f", seconds)) s")
-    }
-}
-
-struct StatsCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "stats", abstract: "What a store holds: events, segments, bytes per column and index.",
-                                                    shouldDisplay: false)
-
-    @OptionGroup var options: DataOptions
-
-    func run() throws {
-        let text = try storeStep((options.store ?? "")) { () throws(StoreError) in try StoreReport.describe((options.store ?? "")) }
-        print(text, terminator: "")
-    }
-}
-
-struct CompactCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "compact", abstract: "Merge each table's segments into one.", shouldDisplay: false)
-
-    @OptionGroup var options: DataOptions
-
-    func run() throws {
-        let path = (options.store ?? "")
-        let commits = try storeStep(path) { () throws(StoreError) in
-            try StoreWriter(path: path, create: false).compact()
-        }
-        if commits.isEmpty { print("\(path): nothing to compact (every table is one segment)") }
-        for c in commits {
-            print("\(path): table \(c.table): \(grouped(c.rows)) rows in 1 segment (\(megabytes(c.bytesWritten)); store \(megabytes(c.storeBytes)))")
-        }
-    }
-}
-
-struct CheckCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "check", abstract: "Verify every checksum of a store.", shouldDisplay: false)
-
-    @OptionGroup var options: DataOptions
-
-    func run() throws {
-        let problems = Store.check((options.store ?? ""))
-        for p in problems { FileSink.standardError.write("error: \(p)\n") }
-        if !problems.isEmpty { throw ExitCode(65) }
-        print("\((options.store ?? "")): ok")
-    }
-}
-
-/// Runs a store operation, printing its error and exiting with its code (74 for a failed
-/// write, 66 for a missing store, 65 for the rest).
-func storeStep<T>(_ path: String, _ body: () throws(StoreError) -> T) throws -> T {
-    do {
-        return try body()
-    } catch {
-        FileSink.standardError.write("error: \(error)\n")
-        switch error {
-        case .io(_, "no such store directory"): throw ExitCode(66)
-        case .io: throw ExitCode(74)
-        case .locked: throw ExitCode(75)
-        default: throw ExitCode(65)
-        }
-    }
-}
-
-func grouped(_ n: Int) -> String { NumberText.grouped(n) }
-
-func megabytes(_ bytes: Int) -> String { StoreReport.size(bytes) }
 
 // MARK: ClickHouse: `--engine clickhouse` (queries run on a server over HTTP) and `evq sql` (the SQL printed).
 
@@ -438,3 +320,5 @@ struct SQLCommand: ParsableCommand {
         throw ExitCode(status)
     }
 }
+
+EVQCommand.main()

@@ -46,15 +46,41 @@ import Testing
         #expect(try w.compact().isEmpty)
     }
 
-    @Test func appendWithOtherColumnsIsRefusedAndChangesNothing() throws {
+    @Test func appendFitsOtherColumnsToTheTable() throws {
+        let dir = temporaryStore()
+        let w = try StoreWriter(path: dir)
+        try w.append(sampleTable(days: [1, 2]), as: "events")
+        // Fewer columns, in another order, and one new: missing ones are null in the new rows,
+        // the new one null in the older segment.
+        var b = TableBuilder(name: "events")
+        b.addColumn("source", [.string("wire"), .null])
+        b.addColumn("fatalities", [.int(7), .int(8)])
+        b.addColumn("date", [.time(1_704_067_200), .time(1_704_153_600)], type: .time)
+        b.addColumn("notes", [.null, .null])  // no value: takes the store's type
+        try w.append(b.build(timeColumn: "date"), as: "events")
+        let t = try #require(try Store.open(dir).table(named: "events"))
+        #expect(t.segments.map { $0.columns.map(\.name) } == Array(repeating: ["id", "date", "notes", "fatalities", "lat", "verified", "span", "source"], count: 2))
+        #expect(t.segments[1].columns.map(\.type) == [.int, .time, .string, .int, .float, .bool, .duration, .string])
+        #expect(t.segments[0].column(named: "source").map { c in (0..<2).map { c.value(at: $0) } } == [.null, .null])
+        #expect(t.segments[1].row(0) == [.null, .time(1_704_067_200), .null, .int(7), .null, .null, .null, .string("wire")])
+        #expect(t.segments[1].timeColumnIndex == 1)
+    }
+
+    @Test func appendWithAnotherTypeOrTimeColumnIsRefusedAndChangesNothing() throws {
         let dir = temporaryStore()
         let w = try StoreWriter(path: dir)
         try w.append(sampleTable(days: [1, 2]), as: "events")
         var b = TableBuilder(name: "events")
-        b.addColumn("id", [.int(1)])
-        #expect(throws: StoreError.schemaMismatch(table: "events", detail: "the new rows' columns differ from the store's: store has date time, "
-            + "notes string, fatalities int, lat float, verified bool, span duration; use --type COLUMN=TYPE to match, or --table NEW to make another table")) {
-            try w.append(b.build(), as: "events")
+        b.addColumn("date", [.time(1_704_067_200)], type: .time)
+        b.addColumn("fatalities", [.string("many")])
+        #expect(throws: StoreError.schemaMismatch(table: "events", detail: "column 'fatalities' is int in the store and string in the new rows; "
+            + "use --type fatalities=int to read it as the store does")) {
+            try w.append(b.build(timeColumn: "date"), as: "events")
+        }
+        var c = TableBuilder(name: "events")
+        c.addColumn("id", [.int(1)])
+        #expect(throws: StoreError.schemaMismatch(table: "events", detail: "the new rows are ordered by no time column, the store's by 'date'; use --time")) {
+            try w.append(c.build(), as: "events")
         }
         #expect(try segmentFiles(dir).count == 1)
         #expect(try Store.open(dir).table(named: "events")?.rowCount == 2)

@@ -90,7 +90,8 @@ import Testing
         #expect(strict.stderr.hasSuffix("evq: nothing was ingested; the store \(store) is as it was\n"))
         let mismatch = try runEVQ(["ingest", bad, "--store", store])
         #expect(mismatch.status == 65)
-        #expect(mismatch.stderr.contains("error: table events: the new rows' columns differ from the store's: store has "))
+        #expect(mismatch.stderr == "error: table events: column 'id' is string in the store and int in the new rows; "
+            + "use --type id=string to read it as the store does\nevq: nothing was ingested; the store \(store) is as it was\n")
         #expect(try Data(contentsOf: URL(fileURLWithPath: store + "/MANIFEST")) == manifest)
         #expect(try runEVQ(["--store", store, "-c", "events | count", "--format", "csv"]).stdout == "count\n19\n")
         let fresh = Self.freshStore()
@@ -100,6 +101,33 @@ import Testing
         let notStore = try runEVQ(["--store", NSTemporaryDirectory(), "-c", "events | count"])
         #expect(notStore.status == 65)
         #expect(notStore.stderr.contains("not an evq store (no MANIFEST)"))
+    }
+
+    /// Data checksums are checked lazily: opening succeeds, and the first query that could read
+    /// the damaged section fails with a data error naming the file and section (and so does check).
+    @Test func aFlippedDataByteIsFoundByTheFirstQueryAndByCheck() throws {
+        let store = Self.freshStore()
+        #expect(try runEVQ(["ingest", Self.seed, "--store", store]).status == 0)
+        let file = try #require(try FileManager.default.contentsOfDirectory(atPath: store).first { $0.hasSuffix(".evqseg") })
+        let directory = try Data(contentsOf: URL(fileURLWithPath: store + "/" + file))
+        // The notes column's dictionary bytes, found in the JSON directory the header points to.
+        func field(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(directory[at + $1]) << (8 * $1) } }
+        let json = directory[field(16)..<field(16) + field(24)]
+        let parsed = try #require(try JSONSerialization.jsonObject(with: Data(json)) as? [String: Any])
+        let columns = try #require(parsed["columns"] as? [[String: Any]])
+        let notes = try #require(columns.first { $0["name"] as? String == "notes" }?["parts"] as? [String: String])
+        let sectionName = try #require(notes["dict.bytes"])
+        let sections = try #require(parsed["sections"] as? [[String: Any]])
+        let offset = try #require(sections.first { $0["name"] as? String == sectionName }?["offset"] as? Int)
+        var bytes = [UInt8](directory)
+        bytes[offset + 3] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: store + "/" + file))
+        let q = try runEVQ(["--store", store, "-c", "events | where notes has \"drone\" | count"])
+        #expect(q.status == 65)
+        #expect(q.stderr == "error: \(file): \(sectionName): checksum mismatch; the store is damaged (see 'evq check')\n")
+        let check = try runEVQ(["check", "--store", store])
+        #expect(check.status == 65)
+        #expect(check.stderr == "error: \(file): \(sectionName): checksum mismatch; the store is damaged (see 'evq check')\n")
     }
 
     @Test func aSecondWriterIsRefusedWithThePidOfTheFirst() throws {

@@ -4,14 +4,16 @@
 import Foundation
 
 /// How much of a file to check on open. Metadata always; `all` also every data section's
-/// checksum (a pass over the bytes at memory speed, which `evq check` always does).
+/// checksum (a pass over the bytes at memory speed, which `evq check` always does); `lazy`
+/// each data section when `Store.verifyData(of:columns:)` first asks for it.
 public enum StoreVerification: Sendable {
-    case metadata, all
+    case metadata, lazy, all
 }
 
 enum SegmentReader {
     /// The table in `path` and its statistics.
-    static func open(_ path: String, verify: StoreVerification) throws(StoreError) -> (table: Table, stats: SegmentStats) {
+    /// With `.lazy`, `checks` are the data sections' checks still to make.
+    static func open(_ path: String, verify: StoreVerification) throws(StoreError) -> (table: Table, stats: SegmentStats, checks: DataChecks?) {
         let region = try MappedRegion(path: path)
         let file = (path as NSString).lastPathComponent
         let directory = try readDirectory(region, file: file)
@@ -20,7 +22,8 @@ enum SegmentReader {
             let failures = sections.verifyAll(region)
             if let first = failures.first { throw first }
         }
-        return (try buildTable(directory, sections, region, file: file), directory.stats)
+        let checks = verify == .lazy ? DataChecks(directory, sections, region, file: file) : nil
+        return (try buildTable(directory, sections, region, file: file), directory.stats, checks)
     }
 
     /// Every problem of the file, each naming its section (empty when the file is sound).
@@ -120,14 +123,16 @@ struct SectionMap {
     /// Checksums of every section, two cores at a time; the failures in file order.
     func verifyAll(_ region: MappedRegion) -> [StoreError] {
         let list = entries.values.sorted { $0.offset < $1.offset }
-        let results = Parallel.map(list.count) { k -> StoreError? in
-            let s = list[k]
-            let bytes = UnsafeRawBufferPointer(rebasing: region.bytes[Int(s.offset)..<Int(s.offset + s.length)])
-            if CRC32C.of(bytes) != s.crc32c { return .corrupt(file: file, section: s.name, detail: "checksum mismatch") }
-            if s.element == "bool", bytes.contains(where: { $0 > 1 }) { return .corrupt(file: file, section: s.name, detail: "a boolean byte is neither 0 nor 1") }
-            return nil
-        }
+        let results = Parallel.map(list.count) { k -> StoreError? in Self.check(list[k], region, file: file) }
         return results.compactMap { $0 }
+    }
+
+    /// The damage of one section (its checksum, and booleans that are 0 or 1), or nil.
+    static func check(_ s: SegmentDirectory.SectionEntry, _ region: MappedRegion, file: String) -> StoreError? {
+        let bytes = UnsafeRawBufferPointer(rebasing: region.bytes[Int(s.offset)..<Int(s.offset + s.length)])
+        if CRC32C.of(bytes) != s.crc32c { return .corrupt(file: file, section: s.name, detail: "checksum mismatch") }
+        if s.element == "bool", bytes.contains(where: { $0 > 1 }) { return .corrupt(file: file, section: s.name, detail: "a boolean byte is neither 0 nor 1") }
+        return nil
     }
 }
 

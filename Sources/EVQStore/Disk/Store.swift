@@ -42,10 +42,24 @@ public final class Store: Sendable {
                 for t in manifest.tables {
                     var segments: [Table] = []
                     var stats: [SegmentStats] = []
+                    var checks: [DataChecks?] = []
                     for s in t.segments {
-                        let (table, st) = try SegmentReader.open(path + "/" + s.file, verify: verify)
+                        let (table, st, pending) = try SegmentReader.open(path + "/" + s.file, verify: verify)
                         segments.append(table.renamed(t.name))
                         stats.append(st)
+                        checks.append(pending)
+                    }
+                    // Columns added by a later append: the older segments read them as null.
+                    if let last = segments.last {
+                        let schema = StoredSchema(last)
+                        segments = segments.map(schema.pad)
+                    }
+                    // Several segments are merged into one table on the heap (`StoreTable.table`),
+                    // which reads every section: check them now.
+                    if segments.count > 1 {
+                        for c in checks { try c?.verify(columns: nil) }
+                    } else {
+                        for (segment, c) in zip(segments, checks) { if let c { PendingChecks.register(segment, c) } }
                     }
                     tables.append(StoreTable(name: t.name, segments: segments, stats: stats))
                 }

@@ -38,7 +38,13 @@ public enum StoreError: Error, CustomStringConvertible, Equatable {
     /// An `io` error from the current `errno`.
     static func system(_ path: String, _ what: String) -> StoreError {
         let code = errno
-        let reason = code == ENOSPC ? "the disk is full" : String(cString: strerror(code))
+        let reason =
+            switch code {
+            case ENOSPC: "the disk is full"
+            case EDQUOT: "the disk quota is used up"
+            case EFBIG: "the file is larger than allowed (a file size limit such as ulimit -f)"
+            default: String(cString: strerror(code))
+            }
         return .io(path: path, message: "\(what) failed: \(reason)")
     }
 }

@@ -34,41 +34,82 @@ public final class StoreWriter {
     public struct Commit: Sendable {
         public var table: String
         public var rows: Int
+        /// The table's segments after the commit, and how many of them it added.
         public var segments: Int
+        public var segmentsAdded = 1
         public var bytesWritten: Int
         public var storeBytes: Int
     }
 
     /// Adds `table` to the store as a new segment of the table `name` (created when new).
-    /// Its columns must be those of the stored table, in order and type.
+    /// Its columns are fitted to the stored table's (`StoredSchema.fit`).
     @discardableResult
     public func append(_ table: Table, as name: String) throws(StoreError) -> Commit {
-        var next = manifest
-        let schema = table.columns.map { "\($0.name) \($0.type.rawValue)" }
-        if let existing = manifest.table(named: name), let first = existing.segments.first {
-            let stored = try SegmentReader.open(path + "/" + first.file, verify: .metadata).table
-            let storedSchema = stored.columns.map { "\($0.name) \($0.type.rawValue)" }
-            if storedSchema != schema {
-                let missing = storedSchema.filter { !schema.contains($0) }, extra = schema.filter { !storedSchema.contains($0) }
-                throw .schemaMismatch(table: name, detail: "the new rows' columns differ from the store's: "
-                    + (missing.isEmpty ? "" : "store has \(missing.joined(separator: ", ")); ")
-                    + (extra.isEmpty ? "" : "new rows have \(extra.joined(separator: ", ")); ")
-                    + "use --type COLUMN=TYPE to match, or --table NEW to make another table")
-            }
-            if stored.timeColumnIndex.map({ stored.columns[$0].name }) != table.timeColumnIndex.map({ table.columns[$0].name }) {
-                throw .schemaMismatch(table: name, detail: "the new rows are ordered by another time column than the store's; use --time")
-            }
+        let pending = try beginAppend(to: name)
+        do {
+            try pending.add(table)
+            return try pending.commit()
+        } catch {
+            pending.abandon()
+            throw error
         }
-        next.generation += 1
-        let segment = try writeSegment(table, generation: next.generation)
-        if let i = next.tables.firstIndex(where: { $0.name == name }) {
-            next.tables[i].segments.append(segment)
-        } else {
-            next.tables.append(.init(name: name, segments: [segment]))
+    }
+
+    /// Starts an append of any number of segments to the table `name`, committed together
+    /// by `Append.commit()` (until then readers and a crash see the store as it was).
+    public func beginAppend(to name: String) throws(StoreError) -> Append {
+        var schema: StoredSchema? = nil
+        if let last = manifest.table(named: name)?.segments.last {
+            schema = StoredSchema(try SegmentReader.directory(path + "/" + last.file))
         }
-        try commit(next, adding: [segment.file])
-        let entry = next.table(named: name)!
-        return Commit(table: name, rows: table.rowCount, segments: entry.segments.count, bytesWritten: segment.bytes, storeBytes: storeBytes)
+        return Append(writer: self, table: name, schema: schema)
+    }
+
+    /// Segments written for one table and not yet committed.
+    public final class Append {
+        private let writer: StoreWriter
+        private let table: String
+        private var schema: StoredSchema?
+        private var written: [Manifest.SegmentEntry] = []
+        private var rows = 0
+        private let generation: Int
+
+        fileprivate init(writer: StoreWriter, table: String, schema: StoredSchema?) {
+            self.writer = writer
+            self.table = table
+            self.schema = schema
+            self.generation = writer.manifest.generation + 1
+        }
+
+        /// Writes `segment` (fitted to the table's columns so far) as a new file, fsynced.
+        public func add(_ segment: Table) throws(StoreError) {
+            let fitted = try schema?.fit(segment, tableName: table) ?? segment
+            written.append(try writer.writeSegment(fitted, generation: generation))
+            rows += fitted.rowCount
+            schema = StoredSchema(fitted)
+        }
+
+        /// Makes the written segments part of the store, in one manifest commit.
+        public func commit() throws(StoreError) -> Commit {
+            var next = writer.manifest
+            next.generation = generation
+            if let i = next.tables.firstIndex(where: { $0.name == table }) {
+                next.tables[i].segments += written
+            } else {
+                next.tables.append(.init(name: table, segments: written))
+            }
+            try writer.commit(next, adding: written.map(\.file))
+            let files = written
+            written = []
+            return Commit(table: table, rows: rows, segments: next.table(named: table)!.segments.count, segmentsAdded: files.count,
+                          bytesWritten: files.reduce(0) { $0 + $1.bytes }, storeBytes: writer.storeBytes)
+        }
+
+        /// Removes the segments written so far (the store stays as it was).
+        public func abandon() {
+            for s in written { unlink(writer.path + "/" + s.file) }
+            written = []
+        }
     }
 
     /// Merges every segment of each table with more than one into a single segment.
@@ -76,7 +117,9 @@ public final class StoreWriter {
         var commits: [Commit] = []
         for entry in manifest.tables where entry.segments.count > 1 {
             var next = manifest
-            let segments = try entry.segments.map { (s) throws(StoreError) in try SegmentReader.open(path + "/" + s.file, verify: .all).table }
+            var segments = try entry.segments.map { (s) throws(StoreError) in try SegmentReader.open(path + "/" + s.file, verify: .all).table }
+            let schema = StoredSchema(segments.last!)
+            segments = segments.map(schema.pad)
             next.generation += 1
             let merged = Table.merging(segments, name: entry.name)
             let segment = try writeSegment(merged, generation: next.generation)
@@ -92,9 +135,9 @@ public final class StoreWriter {
         return commits
     }
 
-    private var storeBytes: Int { manifest.tables.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.bytes } } }
+    fileprivate var storeBytes: Int { manifest.tables.reduce(0) { $0 + $1.segments.reduce(0) { $0 + $1.bytes } } }
 
-    private func writeSegment(_ table: Table, generation: Int) throws(StoreError) -> Manifest.SegmentEntry {
+    fileprivate func writeSegment(_ table: Table, generation: Int) throws(StoreError) -> Manifest.SegmentEntry {
         let file = String(format: "seg-%06d-%08x.%@", generation, UInt32.random(in: 0 ... .max), SegmentFormat.fileExtension)
         let stats = try SegmentWriter.write(table, to: path + "/" + file)
         var st = stat()
@@ -102,7 +145,7 @@ public final class StoreWriter {
         return .init(file: file, bytes: Int(st.st_size), stats: stats)
     }
 
-    private func commit(_ next: Manifest, adding files: [String]) throws(StoreError) {
+    fileprivate func commit(_ next: Manifest, adding files: [String]) throws(StoreError) {
         do {
             try FileWriter.syncDirectory(path)  // the new segment files' names
             try next.commit(path)

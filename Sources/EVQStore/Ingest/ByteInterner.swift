@@ -16,6 +16,17 @@ struct ByteInterner {
     private(set) var deduplicates = true
     private var calls = 0
 
+    init() {}
+
+    /// Values laid out as `storage` and `offsets` were (a spilled chunk); appends only from now on.
+    init(restoring storage: [UInt8], offsets: [Int]) {
+        self.storage = storage
+        self.offsets = offsets.isEmpty ? [0] : offsets
+        count = self.offsets.count - 1
+        deduplicates = false
+        slots = []
+    }
+
     /// The id of `bytes`, adding it when new (always, once `deduplicates` is off).
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> (id: UInt32, inserted: Bool) {
         guard deduplicates else { return (append(bytes), true) }

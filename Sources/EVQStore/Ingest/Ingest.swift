@@ -15,6 +15,16 @@ public enum Ingest {
     public static func load(
         paths: [String], tableName: String, options: IngestOptions = .init()
     ) throws(IngestError) -> IngestResult {
+        try load(paths: paths, tableName: tableName, options: options, segments: nil)
+    }
+
+    /// The same, handing the rows to `segments.write` as time-sorted tables of at most
+    /// `segments.rows` rows each, so that memory holds a few of them (and the distinct texts)
+    /// rather than the whole input. Types are inferred over every file, as above. The result's
+    /// `table` is the last segment (the schema; its rows are not all the rows).
+    public static func load(
+        paths: [String], tableName: String, options: IngestOptions, segments: SegmentOutput?
+    ) throws(IngestError) -> IngestResult {
         guard !paths.isEmpty else { throw .noInput }
         let files = try InputPaths.expand(paths)
         var contents: [Data] = []
@@ -37,13 +47,17 @@ public enum Ingest {
             layouts.append(try layout.get())
         }
         var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat))
+        if let segments {
+            run.table.spill = try ChunkSpill(directory: segments.spillDirectory)
+            run.table.chunkRows = max(1, segments.rows)
+        }
         run.meter = options.progress.map { ProgressMeter(bytesTotal: contents.reduce(0) { $0 + $1.count }, report: $0) }
         for (k, data) in contents.enumerated() {
             data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: files[k], layout: layouts[k]) }
             if run.log.stopped { break }
         }
-        defer { run.meter?.finish() }
-        return try run.finish(tableName: tableName, files: files)
+        run.meter?.finish()
+        return try run.finish(tableName: tableName, files: files, segments: segments)
     }
 
     /// Reads text already in memory; `source` names it in issues.
@@ -64,6 +78,22 @@ public enum Ingest {
             }
         }
         return try result.get()
+    }
+}
+
+/// Where `Ingest.load(paths:tableName:options:segments:)` sends the table, piece by piece.
+public struct SegmentOutput {
+    /// Rows per segment (the last may hold fewer).
+    public var rows: Int
+    /// Where the chunks read wait for the types to be known (a file, unlinked at once).
+    public var spillDirectory: String
+    /// Called with each segment in input order; its error ends the load.
+    public var write: (Table) throws(StoreError) -> Void
+
+    public init(rows: Int, spillDirectory: String, write: @escaping (Table) throws(StoreError) -> Void) {
+        self.rows = rows
+        self.spillDirectory = spillDirectory
+        self.write = write
     }
 }
 
@@ -138,22 +168,43 @@ private struct IngestRun {
         }
     }
 
-    func finish(tableName: String, files: [String]) throws(IngestError) -> IngestResult {
+    mutating func finish(tableName: String, files: [String], segments: SegmentOutput? = nil) throws(IngestError) -> IngestResult {
         if log.cancelled { throw .cancelled }
         if log.stopped, let first = log.firstError { throw .strict(first) }
+        if let failure = table.spillError { throw failure }
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }
         if let t = options.timeColumn, !names.contains(t) { throw .unknownColumn(t) }
         for t in options.timeLayouts.keys.sorted() where !names.contains(t) { throw .unknownColumn(t) }
         var timeColumn = options.timeColumn
         if timeColumn == nil, let e = eventFormat, names.contains(e.timeColumn) { timeColumn = e.timeColumn }
-        var built = TableAssembly.build(table, name: tableName, timeColumn: timeColumn)
+        let evidence = table.evidence
+        let shape = TableAssembly.shape(table.columns, evidence: evidence, explicit: timeColumn)
+        func assemble(_ columns: [TableAccumulator.PendingColumn], rows: Int) -> Table {
+            let built = TableAssembly.build(columns, rows: rows, shape: shape, name: tableName)
+            return eventFormat.map { CanonicalColumns.add(to: built, format: $0) } ?? built
+        }
+        var built: Table
+        if let segments, let spill = table.spill {
+            built = assemble(table.columns, rows: table.rowCount)
+            table.releaseRows()  // the chunk lives on in `built`; only the column names are needed now
+            for k in spill.chunks.indices {
+                if options.isCancelled?() == true { throw .cancelled }
+                let chunk = assemble(try spill.read(k, like: table.columns), rows: spill.chunks[k].rows)
+                do { try segments.write(chunk) } catch { throw .output(error) }
+            }
+            if built.rowCount > 0 || spill.chunks.isEmpty {
+                if options.isCancelled?() == true { throw .cancelled }
+                do { try segments.write(built) } catch { throw .output(error) }
+            }
+        } else {
+            built = assemble(table.columns, rows: table.rowCount)
+        }
         var log = log
-        for c in table.columns where built.column(named: c.name)?.type == .time && TableAssembly.hasFractionalSeconds(c.texts) {
+        for (i, c) in table.columns.enumerated() where shape.types[i] == .time && evidence[i].hasFractionalSeconds {
             log.add(files.first ?? tableName, (1, 1), .warning, .layout,
                     "column '\(c.name)': fractions of a second are dropped (times are kept to the second)")
         }
-        if let e = eventFormat { built = CanonicalColumns.add(to: built, format: e) }
         return IngestResult(
             table: built, eventFormat: eventFormat,
             issues: log.issues, omitted: log.omitted, rejections: log.rejections, rejectedRows: log.rejectedRows,

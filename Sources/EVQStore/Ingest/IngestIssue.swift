@@ -69,6 +69,9 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
     case strict(IngestIssue)
     /// `IngestOptions.isCancelled` said stop.
     case cancelled
+    /// Writing a segment (or the chunks waiting for one) failed, such as on a full disk
+    /// (`Ingest.load(paths:tableName:options:segments:)`).
+    case output(StoreError)
 
     public var description: String {
         switch self {
@@ -81,6 +84,7 @@ public enum IngestError: Error, Sendable, CustomStringConvertible, Equatable {
         case .timeColumnNotTime(let column, let type):
             "time column '\(column)' is forced to \(type.rawValue); it must be time"
         case .cancelled: "load interrupted"
+        case .output(let error): error.description
         case .strict(let issue):
             "\(issue.file):\(issue.line):\(issue.column): \(issue.message) (--strict stops at the first error)"
         }

@@ -1,5 +1,7 @@
 // Collects rows from any number of files into one growing set of columns (union of names,
 // first-seen order) as interned cell ids. Readers hand it only rows they have accepted.
+// With a spill, every `chunkRows` rows go to it and the columns start empty again, so that
+// memory holds one chunk; each chunk's type evidence is kept.
 
 struct TableAccumulator {
     struct PendingColumn {
@@ -32,8 +34,17 @@ struct TableAccumulator {
     private var indexByName: [String: Int] = [:]
     private let forcedTypes: [String: DataType]
     private let layouts: [String: TimeLayout]
-    /// Completed rows; every column's `ids` has this many entries between rows.
+    /// Completed rows (of the current chunk); every column's `ids` has this many entries between rows.
     private(set) var rowCount = 0
+    /// Rows of the chunks already spilled.
+    private(set) var rowsSpilled = 0
+    /// Where full chunks go; nil keeps every row here.
+    var spill: ChunkSpill?
+    var chunkRows = 1 << 20
+    /// The first failure to spill; later chunks are then kept, and the load fails at its end.
+    private(set) var spillError: IngestError?
+    /// The type evidence of the spilled chunks, by column (shorter when later chunks added columns).
+    private(set) var spilledEvidence: [TypeEvidence] = []
 
     init(forcedTypes: [String: DataType], layouts: [String: TimeLayout] = [:]) {
         self.forcedTypes = forcedTypes
@@ -79,6 +90,41 @@ struct TableAccumulator {
         let next = rowCount + 1
         for i in columns.indices where columns[i].ids.count < next { columns[i].ids.append(Self.nullID) }
         rowCount = next
+        if next >= chunkRows, spill != nil, spillError == nil { spillChunk() }
+    }
+
+    /// Every column's evidence: the spilled chunks' and the current chunk's.
+    var evidence: [TypeEvidence] {
+        columns.indices.map { i in
+            let here = TypeEvidence(columns[i].texts, name: columns[i].name, forced: columns[i].forced)
+            return i < spilledEvidence.count ? spilledEvidence[i].merged(with: here) : here
+        }
+    }
+
+    /// Drops the current chunk's cells and texts (once they are assembled), keeping the columns.
+    mutating func releaseRows() {
+        for i in columns.indices {
+            columns[i].ids = []
+            columns[i].texts = ByteInterner()
+            columns[i].unconvertible = []
+        }
+    }
+
+    private mutating func spillChunk() {
+        do {
+            try spill!.write(columns, rows: rowCount)
+        } catch {
+            spillError = error
+            return
+        }
+        spilledEvidence = evidence
+        for i in columns.indices {
+            columns[i].ids.removeAll(keepingCapacity: true)
+            columns[i].texts = ByteInterner()
+            columns[i].unconvertible = []
+        }
+        rowsSpilled += rowCount
+        rowCount = 0
     }
 
     /// Appends `id` to the open row, or replaces this row's earlier value (returns true then).

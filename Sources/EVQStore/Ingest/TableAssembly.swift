@@ -3,32 +3,27 @@
 // Builds `Column`s directly; `TableBuilder` would box every cell as a `Value` first.
 
 enum TableAssembly {
-    /// The type every distinct text of the column reads as (bool, int, float, time), else
-    /// string; string also when the column has no non-empty cell.
-    static func inferType(_ texts: ByteInterner) -> DataType {
-        guard texts.count > 0 else { return .string }
-        var mask: UInt8 = 0b1111
-        for id in 0..<texts.count {
-            mask &= texts.withValue(id, CellText.candidates)
-            if mask == 0 { break }
-        }
-        return CellText.inferredType(candidates: mask)
-    }
-
+    /// The column types and the time column of a table, from each column's evidence:
     /// `explicit` when given (the caller made sure it exists and is forced to time), else the
     /// first candidate name (any letter case) whose column is time, or whose every text reads
-    /// in an automatic layout (`20150218`); such a column becomes time (`types` is updated).
-    static func timeColumnIndex(_ pending: [TableAccumulator.PendingColumn], types: inout [DataType], explicit: String?) -> Int? {
-        if let explicit { return pending.firstIndex { $0.name == explicit } }
+    /// in an automatic layout (`20150218`); such a column becomes time.
+    struct Shape {
+        var types: [DataType]
+        var timeIndex: Int?
+    }
+
+    static func shape(_ pending: [TableAccumulator.PendingColumn], evidence: [TypeEvidence], explicit: String?) -> Shape {
+        var types = pending.indices.map { pending[$0].forced ?? evidence[$0].inferredType }
+        if let explicit { return Shape(types: types, timeIndex: pending.firstIndex { $0.name == explicit }) }
         for candidate in IngestOptions.timeColumnCandidates {
             guard let i = pending.firstIndex(where: { $0.name.lowercased() == candidate.lowercased() }) else { continue }
-            if types[i] == .time { return i }
-            if pending[i].forced == nil, pending[i].texts.count > 0, readsAsTime(pending[i].texts) {
+            if types[i] == .time { return Shape(types: types, timeIndex: i) }
+            if pending[i].forced == nil, evidence[i].hasText, evidence[i].readsAsTime {
                 types[i] = .time
-                return i
+                return Shape(types: types, timeIndex: i)
             }
         }
-        return nil
+        return Shape(types: types, timeIndex: nil)
     }
 
     /// Whether some text is a timestamp with a fraction of a second (`14:30:05.250`), which a
@@ -53,16 +48,14 @@ enum TableAssembly {
         }
     }
 
-    static func build(_ acc: TableAccumulator, name: String, timeColumn: String?) -> Table {
-        let pending = acc.columns
-        var types = pending.map { $0.forced ?? inferType($0.texts) }
-        let timeIndex = timeColumnIndex(pending, types: &types, explicit: timeColumn)
+    /// The table of `pending`'s rows (`rows` of them) in `shape`, sorted by its time column.
+    static func build(_ pending: [TableAccumulator.PendingColumn], rows: Int, shape: Shape, name: String) -> Table {
         var order: [UInt32]? = nil
-        if let t = timeIndex {
+        if let t = shape.timeIndex {
             order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts) { CellText.time($0, layout: pending[t].layout) })
         }
-        let columns = pending.indices.map { makeColumn(pending[$0], type: types[$0], order: order) }
-        return Table(name: name, columns: columns, rowCount: acc.rowCount, timeColumnIndex: timeIndex)
+        let columns = pending.indices.map { makeColumn(pending[$0], type: shape.types[$0], order: order) }
+        return Table(name: name, columns: columns, rowCount: rows, timeColumnIndex: shape.timeIndex)
     }
 
     /// Row order by time ascending, ties and nulls (last) in input order; nil when the input

@@ -1,0 +1,88 @@
+// Lazy checksums: a segment opened with `StoreVerification.lazy` has its metadata checked at
+// once and each data section's CRC-32C checked the first time a caller asks for it (before
+// reading it), so that opening stays proportional to nothing and damage is still found
+// before it can turn into a wrong answer or a crash.
+
+import Synchronization
+
+/// The data sections of one mapped segment, each checked at most once.
+final class DataChecks: Sendable {
+    private struct Section: Sendable {
+        let entry: SegmentDirectory.SectionEntry
+        /// Index into the segment's columns.
+        let column: Int
+    }
+
+    private let region: MappedRegion
+    private let file: String
+    private let sections: [Section]
+    /// Per section: whether it was checked and found sound.
+    private let checked: Mutex<[Bool]>
+
+    init(_ directory: SegmentDirectory, _ map: SectionMap, _ region: MappedRegion, file: String) {
+        var list: [Section] = []
+        for (i, c) in directory.columns.enumerated() {
+            for name in c.parts.values.sorted() {
+                if let e = map.entries[name] { list.append(Section(entry: e, column: i)) }
+            }
+        }
+        self.region = region
+        self.file = file
+        self.sections = list
+        self.checked = Mutex([Bool](repeating: false, count: list.count))
+    }
+
+    /// Checks the sections of `columns` (nil: all) not checked before; the first damage found.
+    func verify(columns: Set<Int>?) throws(StoreError) {
+        let wanted = sections.indices.filter { k in columns?.contains(sections[k].column) ?? true }
+        let pending = checked.withLock { done in wanted.filter { !done[$0] } }
+        guard !pending.isEmpty else { return }
+        let found = Parallel.map(pending.count) { j -> StoreError? in
+            SectionMap.check(sections[pending[j]].entry, region, file: file)
+        }
+        checked.withLock { done in
+            for (j, k) in pending.enumerated() where found[j] == nil { done[k] = true }
+        }
+        if let damage = found.compactMap({ $0 }).first { throw damage }
+    }
+}
+
+/// Which tables have data sections still to check: the segments `Store.open(_:verify: .lazy)`
+/// mapped. Kept aside from `Table`, whose readers need not know about files.
+enum PendingChecks {
+    private final class Entry: Sendable {
+        weak let table: Table?
+        let checks: DataChecks
+        init(_ table: Table, _ checks: DataChecks) {
+            self.table = table
+            self.checks = checks
+        }
+    }
+
+    private static let entries = Mutex<[ObjectIdentifier: Entry]>([:])
+
+    static func register(_ table: Table, _ checks: DataChecks) {
+        entries.withLock { map in
+            map = map.filter { $0.value.table != nil }
+            map[ObjectIdentifier(table)] = Entry(table, checks)
+        }
+    }
+
+    static func checks(of table: Table) -> DataChecks? {
+        entries.withLock { map in
+            guard let e = map[ObjectIdentifier(table)], e.table === table else { return nil }
+            return e.checks
+        }
+    }
+}
+
+extension Store {
+    /// Checks the data sections of `table`'s `columns` (indexes; nil = every column) that no
+    /// earlier call checked, when `table` is a segment opened with `.lazy`; nothing otherwise.
+    /// Call it before reading those columns: it throws `.corrupt` naming the file and section.
+    ///
+    ///     try Store.verifyData(of: segment, columns: [segment.columnIndex(named: "notes")!])
+    public static func verifyData(of table: Table, columns: Set<Int>? = nil) throws(StoreError) {
+        try PendingChecks.checks(of: table)?.verify(columns: columns)
+    }
+}

@@ -1,0 +1,105 @@
+// Where an ingest that writes segments keeps the chunks it has read until the column types
+// are known (they depend on every text of the input): each chunk's cell ids and distinct
+// texts, in a file unlinked as soon as it is made, so no crash leaves it behind.
+
+import Foundation
+
+final class ChunkSpill {
+    /// Named in errors; the file itself has no name once created.
+    let path: String
+    private let fd: Int32
+    private var end = 0
+    /// Per chunk, its row count and where each of its columns lies.
+    private(set) var chunks: [(rows: Int, columns: [Record])] = []
+
+    struct Record {
+        var ids: Range<Int>
+        var offsets: Range<Int>
+        var storage: Range<Int>
+        var unconvertible: Range<Int>
+    }
+
+    init(directory: String) throws(IngestError) {
+        path = directory + "/ingest-\(getpid())-\(String(UInt32.random(in: 0 ... .max), radix: 16)).spill"
+        fd = Foundation.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { throw Self.failure(path, "create") }
+        unlink(path)
+    }
+
+    deinit { close(fd) }
+
+    /// Appends a chunk: every column's ids (`rows` each) and texts.
+    func write(_ columns: [TableAccumulator.PendingColumn], rows: Int) throws(IngestError) {
+        var records: [Record] = []
+        for c in columns {
+            let ids = try append(c.ids)
+            let offsets = try append(c.texts.offsets)
+            let storage = try append(c.texts.storage)
+            let unconvertible = try append(c.unconvertible)
+            records.append(Record(ids: ids, offsets: offsets, storage: storage, unconvertible: unconvertible))
+        }
+        chunks.append((rows, records))
+    }
+
+    /// Chunk `k`'s columns, shaped as `template` (the accumulator's columns at the end):
+    /// a column the chunk did not have yet is null in all its rows.
+    func read(_ k: Int, like template: [TableAccumulator.PendingColumn]) throws(IngestError) -> [TableAccumulator.PendingColumn] {
+        let (rows, records) = chunks[k]
+        var out: [TableAccumulator.PendingColumn] = []
+        for (i, t) in template.enumerated() {
+            var c = TableAccumulator.PendingColumn(name: t.name, forced: t.forced, layout: t.layout)
+            if i < records.count {
+                let r = records[i]
+                c.ids = try load(r.ids, UInt32.self)
+                c.texts = ByteInterner(restoring: try load(r.storage, UInt8.self), offsets: try load(r.offsets, Int.self))
+                c.unconvertible = try load(r.unconvertible, Bool.self)
+            } else {
+                c.ids = [UInt32](repeating: TableAccumulator.nullID, count: rows)
+            }
+            out.append(c)
+        }
+        return out
+    }
+
+    private func append<T: BitwiseCopyable>(_ values: [T]) throws(IngestError) -> Range<Int> {
+        let start = end
+        let done = values.withUnsafeBytes { raw -> Int in
+            var at = 0
+            while at < raw.count {
+                let n = pwrite(fd, raw.baseAddress! + at, raw.count - at, off_t(start + at))
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return -1
+                }
+                at += n
+            }
+            return at
+        }
+        guard done >= 0 else { throw Self.failure(path, "write") }
+        end += done
+        return start..<end
+    }
+
+    private func load<T: BitwiseCopyable>(_ range: Range<Int>, _: T.Type) throws(IngestError) -> [T] {
+        let count = range.count / MemoryLayout<T>.stride
+        var failed = false
+        let values = [T](unsafeUninitializedCapacity: count) { out, initialized in
+            let raw = UnsafeMutableRawBufferPointer(out)
+            var at = 0
+            while at < range.count {
+                let n = pread(fd, raw.baseAddress! + at, range.count - at, off_t(range.lowerBound + at))
+                if n < 0 && errno == EINTR { continue }
+                if n <= 0 {
+                    failed = true
+                    break
+                }
+                at += n
+            }
+            initialized = failed ? 0 : count
+        }
+        if failed { throw Self.failure(path, "read") }
+        return values
+    }
+
+    private static func failure(_ path: String, _ what: String) -> IngestError { .output(.system(path, what)) }
+}

@@ -1,0 +1,75 @@
+// Ingest that hands its rows over in segments (bounded memory): the segments hold exactly the
+// rows a load into memory gives, with the types inferred over every file, each in time order.
+import Foundation
+import Testing
+@testable import EVQStore
+
+@Suite struct SegmentedIngestTests {
+    /// Loads `paths` in memory and in segments of `rows`; the segments and the whole table.
+    func bothWays(_ paths: [String], rows: Int, options: IngestOptions = .init()) throws -> (whole: Table, segments: [Table], result: IngestResult) {
+        let whole = try Ingest.load(paths: paths, tableName: "t", options: options).table
+        var segments: [Table] = []
+        let output = SegmentOutput(rows: rows, spillDirectory: NSTemporaryDirectory()) { (t) throws(StoreError) in segments.append(t) }
+        let result = try Ingest.load(paths: paths, tableName: "t", options: options, segments: output)
+        return (whole, segments, result)
+    }
+
+    @Test func segmentsHoldEveryRowWithTheTypesOfTheWholeInput() throws {
+        // `code` reads as int until the last rows; `extra` appears in the second file only;
+        // `date` is out of order across the input.
+        var first = "id,date,code,notes\n"
+        for i in 0..<25 { first += "\(i),2024-01-\(String(format: "%02d", 28 - i)),\(i * 2),note \(i % 3)\n" }
+        var second = "id,date,code,notes,extra\n"
+        for i in 25..<31 { second += "\(i),2023-12-\(String(format: "%02d", i - 20)),\(i == 30 ? "x7" : String(i)),\(i % 2 == 0 ? "" : "late"),\(i)\n" }
+        let dir = try temporaryFiles(["a.csv": first, "b.csv": second])
+        let (whole, segments, result) = try bothWays([dir.appendingPathComponent("a.csv").path, dir.appendingPathComponent("b.csv").path], rows: 10)
+        #expect(segments.map(\.rowCount) == [10, 10, 10, 1])
+        #expect(result.rowsRead == 31)
+        for s in segments {
+            #expect(s.schema.map(\.name) == whole.schema.map(\.name))
+            #expect(s.schema.map(\.type) == whole.schema.map(\.type))
+            #expect(s.timeColumnIndex == whole.timeColumnIndex)
+            let times = s.values("date").map { v -> Int64 in if case .time(let t) = v { t } else { .max } }
+            #expect(times == times.sorted())
+        }
+        #expect(whole.type(of: "code") == .string)
+        #expect(whole.type(of: "extra") == .int)
+        let key: ([Value]) -> String = { $0.map { ValueFormat.plain($0) }.joined(separator: ",") }
+        let all = segments.flatMap { s in (0..<s.rowCount).map { key(s.row($0)) } }
+        #expect(all.sorted() == (0..<whole.rowCount).map { key(whole.row($0)) }.sorted())
+        #expect(segments[0].values("extra") == Array(repeating: .null, count: 10))
+    }
+
+    @Test func oneSegmentWhenTheInputIsSmallAndAnEmptyOneForNoRows() throws {
+        let dir = try temporaryFiles(["a.csv": "id,date\n1,2024-01-02\n2,2024-01-01\n", "e.csv": "id,date\n"])
+        let small = try bothWays([dir.appendingPathComponent("a.csv").path], rows: 1 << 20)
+        #expect(small.segments.map(\.rowCount) == [2])
+        #expect(small.segments[0].values("date") == small.whole.values("date"))
+        let empty = try bothWays([dir.appendingPathComponent("e.csv").path], rows: 10)
+        #expect(empty.segments.map(\.rowCount) == [0])
+    }
+
+    @Test func aSpillThatCannotBeWrittenIsAnErrorNamingIt() throws {
+        let output = SegmentOutput(rows: 1, spillDirectory: "/no/such/dir") { (_) throws(StoreError) in }
+        let dir = try temporaryFiles(["a.csv": "id\n1\n2\n"])
+        #expect {
+            try Ingest.load(paths: [dir.appendingPathComponent("a.csv").path], tableName: "t", options: .init(), segments: output)
+        } throws: { error in
+            guard case .output(.io(let path, let reason)) = error as? IngestError else { return false }
+            return path.hasPrefix("/no/such/dir/ingest-") && reason == "create failed: No such file or directory"
+        }
+    }
+
+    @Test func aFailedSegmentWriteEndsTheLoad() throws {
+        let dir = try temporaryFiles(["a.csv": "id\n1\n2\n3\n"])
+        var calls = 0
+        let output = SegmentOutput(rows: 1, spillDirectory: NSTemporaryDirectory()) { (_) throws(StoreError) in
+            calls += 1
+            if calls == 2 { throw StoreError.io(path: "seg", message: "write failed: the disk is full") }
+        }
+        #expect(throws: IngestError.output(.io(path: "seg", message: "write failed: the disk is full"))) {
+            try Ingest.load(paths: [dir.appendingPathComponent("a.csv").path], tableName: "t", options: .init(), segments: output)
+        }
+        #expect(calls == 2)
+    }
+}
