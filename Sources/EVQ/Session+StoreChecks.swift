@@ -7,7 +7,8 @@ import EVQStore
 extension Session {
     /// Checks what no earlier statement checked; a table not mapped from a store costs a lookup.
     func verifyStoreData() throws(EVQError) {
-        for table in catalog.tables.values {
+        let segments = catalog.segmentedTables.values.flatMap(\.segments)
+        for table in Array(catalog.tables.values) + segments {
             do { try Store.verifyData(of: table) } catch { throw EVQError(store: error) }
         }
     }

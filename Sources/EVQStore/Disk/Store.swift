@@ -54,13 +54,9 @@ public final class Store: Sendable {
                         let schema = StoredSchema(last)
                         segments = segments.map(schema.pad)
                     }
-                    // Several segments are merged into one table on the heap (`StoreTable.table`),
-                    // which reads every section: check them now.
-                    if segments.count > 1 {
-                        for c in checks { try c?.verify(columns: nil) }
-                    } else {
-                        for (segment, c) in zip(segments, checks) { if let c { PendingChecks.register(segment, c) } }
-                    }
+                    // Each segment's data sections are checked before the first statement that may
+                    // read them (sessions read segments in place; see Session+StoreChecks).
+                    for (segment, c) in zip(segments, checks) { if let c { PendingChecks.register(segment, c) } }
                     tables.append(StoreTable(name: t.name, segments: segments, stats: stats))
                 }
                 return Store(path: path, manifest: manifest, tables: tables)
