@@ -21,7 +21,9 @@ extension Session {
     public func openStore(_ path: String, verify: StoreVerification = .all) throws(EVQError) -> [StoreTable] {
         let store: Store
         do { store = try Store.open(path, verify: verify) } catch { throw EVQError(store: error) }
-        for t in store.tables { addTable(t.table, as: t.name, buildIndexes: false) }
+        for t in store.tables {
+            if t.segments.isEmpty { addTable(t.table, as: t.name, buildIndexes: false) } else { addTable(SegmentedTable(name: t.name, segments: t.segments), buildIndexes: false) }
+        }
         return store.tables
     }
 }

@@ -45,10 +45,18 @@ public final class Session: @unchecked Sendable {
     /// lacks is then built at first use, so that opening stays proportional to nothing.
     public func addTable(_ table: Table, as name: String? = nil, buildIndexes: Bool = true) {
         if buildIndexes { table.prepareIndexes() }
-        catalog.tables[name ?? table.name] = table
+        catalog.setTable(table, named: name ?? table.name)
     }
 
-    public var tableNames: [String] { catalog.tables.keys.sorted() }
+    /// Makes a table stored in several segments queryable as one, read segment by segment
+    /// (`buildIndexes` as for a whole table, per segment).
+    public func addTable(_ table: SegmentedTable, as name: String? = nil, buildIndexes: Bool = true) {
+        if table.segments.count == 1 { return addTable(table.segments[0], as: name ?? table.name, buildIndexes: buildIndexes) }
+        if buildIndexes { for s in table.segments { s.prepareIndexes() } }
+        catalog.setTable(table, named: name ?? table.name)
+    }
+
+    public var tableNames: [String] { catalog.localTableNames }
 
     /// Runs the statements of `text` and returns the result of the last query.
     ///
@@ -96,13 +104,13 @@ public final class Session: @unchecked Sendable {
         case .binding(let name, let value):
             if isTableQuery(value) {
                 let result = try runQuery(value, file)
-                catalog.tables[name.name] = Table(name: name.name, columns: result.0.table.columns, rowCount: result.0.table.rowCount,
-                                                  timeColumnIndex: result.0.table.timeColumnIndex)
+                catalog.setTable(Table(name: name.name, columns: result.0.table.columns, rowCount: result.0.table.rowCount,
+                                       timeColumnIndex: result.0.table.timeColumnIndex), named: name.name)
                 catalog.scalars[name.name] = nil
             } else {
                 catalog.scalars[name.name] = try scalar(value.source, file)
                 catalog.periods[name.name] = Period.named(by: value.source)
-                catalog.tables[name.name] = nil
+                catalog.setTable(nil, named: name.name)
             }
             return .bound(name.name)
         case .param(let name, let defaultValue):
@@ -137,7 +145,7 @@ public final class Session: @unchecked Sendable {
 
     private func isTableQuery(_ q: Query) -> Bool {
         if !q.stages.isEmpty { return true }
-        if case .name(let n, _) = q.source.kind { return catalog.tables[n] != nil }
+        if case .name(let n, _) = q.source.kind { return catalog.tables[n] != nil || catalog.segmentedTables[n] != nil }
         return false
     }
 

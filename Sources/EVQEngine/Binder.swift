@@ -54,6 +54,13 @@ struct Binder {
             throw .diagnostic(Diagnostic("'latest()' needs the newest time of '\(catalog.defaultTable)', which is on the server: not supported on a remote engine yet",
                                          at: span, hint: "write the date, such as 2024-11-05"))
         }
+        if let segmented = catalog.segmentedTables[catalog.defaultTable] {
+            // The newest of the segments' last rows: no segment needs reading beyond that.
+            guard let newest = segmented.latestTime, let t = segmented.schemaTable.timeColumnIndex else {
+                throw .diagnostic(Checker.latestNeedsTime(catalog.defaultTable, span))
+            }
+            return segmented.schemaTable.columns[t].type == .time ? .time(newest) : .int(newest)
+        }
         guard let table = catalog.tables[catalog.defaultTable], let t = table.timeColumnIndex, table.nonNullTimeCount > 0 else {
             throw .diagnostic(Checker.latestNeedsTime(catalog.defaultTable, span))
         }

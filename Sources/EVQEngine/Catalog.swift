@@ -6,7 +6,10 @@ import EVQStore
 import EVQSyntax
 
 public struct Catalog: Sendable {
+    /// Tables held whole, in memory or mapped from a one-segment store table.
     public var tables: [String: Table] = [:]
+    /// Tables stored as several segments, read segment by segment (Executor+Segments.swift).
+    public var segmentedTables: [String: SegmentedTable] = [:]
     public var scalars: [String: Value] = [:]
     /// Scalars that name a whole period (`let d = 2024-10-31`, a date `param`): compared with
     /// a time they mean the whole day, as the literal would.
@@ -28,10 +31,32 @@ public struct Catalog: Sendable {
     /// The table of that name as the checker and the plan see it.
     public func tableRef(named name: String) -> TableRef? {
         if let t = tables[name] { return TableRef(t) }
+        if let s = segmentedTables[name] { return TableRef(s) }
         return schemas[name]
     }
 
-    public var tableNames: [String] { Set(tables.keys).union(schemas.keys).sorted() }
+    /// The rows of the table of that name as one table. A segmented table is merged on the
+    /// first call (once): scans read its segments instead, so this is for what needs it whole.
+    public func table(named name: String) -> Table? {
+        tables[name] ?? segmentedTables[name]?.whole
+    }
+
+    /// Makes `table` the one of its name, replacing a segmented one.
+    public mutating func setTable(_ table: Table?, named name: String) {
+        tables[name] = table
+        segmentedTables[name] = nil
+    }
+
+    /// Makes `table` the one of its name, replacing a whole one.
+    public mutating func setTable(_ table: SegmentedTable, named name: String) {
+        segmentedTables[name] = table
+        tables[name] = nil
+    }
+
+    /// The tables with rows here (whole or segmented).
+    public var localTableNames: [String] { Set(tables.keys).union(segmentedTables.keys).sorted() }
+
+    public var tableNames: [String] { Set(tables.keys).union(segmentedTables.keys).union(schemas.keys).sorted() }
 }
 
 /// A table without its data: what the checker resolves names against and what plan nodes
@@ -61,6 +86,21 @@ public struct TableRef: Sendable {
             distinctValues: table.columns.map { c in
                 if case .string(let s) = c.data { return s.dictionary.count }
                 return nil
+            })
+    }
+
+    /// A segmented table: the schema of its segments, its total rows, and for each text column
+    /// the largest segment's distinct count (a lower bound of the table's).
+    public init(_ table: SegmentedTable) {
+        self.init(table.schemaTable)
+        self.name = table.name
+        self.statistics = TableStatistics(
+            rowCount: table.rowCount,
+            distinctValues: table.schemaTable.columns.indices.map { c in
+                table.segments.compactMap { s -> Int? in
+                    if case .string(let d) = s.columns[c].data { return d.dictionary.count }
+                    return nil
+                }.max()
             })
     }
 

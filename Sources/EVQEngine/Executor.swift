@@ -149,7 +149,7 @@ public struct Executor {
     }
 
     private func data(of ref: TableRef) throws(EngineError) -> Table {
-        guard let table = catalog.tables[ref.name] else {
+        guard let table = catalog.table(named: ref.name) else {
             throw .diagnostic(Diagnostic("table '\(ref.name)' has no data here", at: .none))
         }
         return table
@@ -165,9 +165,11 @@ public struct Executor {
         return QueryResult(table: r.materialize(), stats: stats)
     }
 
-    func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+    /// `needs`: the columns of the node's output that the operators above it read (nil = all;
+    /// the result's own columns are all needed). A scan of a segmented table copies only those.
+    func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, needs: Set<Int>? = nil) throws(EngineError) -> Relation {
         let start = DispatchTime.now().uptimeNanoseconds
-        let r = try runOperator(node, depth, &stats)
+        let r = try runOperator(node, depth, &stats, needs)
         if stats.operatorRows.count <= depth {
             stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count)
             stats.operatorMilliseconds += Array(repeating: 0, count: depth + 1 - stats.operatorMilliseconds.count)
@@ -177,46 +179,52 @@ public struct Executor {
         return r
     }
 
-    private func runOperator(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+    /// Records the rows and time of an operator run inside its parent (a segmented scan under
+    /// a count, limit or top that reads the segments itself).
+    func record(depth: Int, rows: Int, since start: UInt64, _ stats: inout QueryStats) {
+        if stats.operatorRows.count <= depth {
+            stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count)
+            stats.operatorMilliseconds += Array(repeating: 0, count: depth + 1 - stats.operatorMilliseconds.count)
+        }
+        stats.operatorRows[depth] = rows
+        stats.operatorMilliseconds[depth] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+    }
+
+    private func runOperator(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, _ needs: Set<Int>?) throws(EngineError) -> Relation {
+        if let r = try runOverSegments(node, depth, &stats, needs) { return r }
         switch node {
         case .scan(let ref, let access):
             let table = try data(of: ref)
             stats.rowsInSource = table.rowCount
             stats.rowsExamined = access.candidateCount(tableRows: table.rowCount)
-            if let rows = access.rows { return Relation(table: table, rows: rows, inTimeOrder: true) }
-            if let range = access.timeRange { return Relation(table: table, rows: range.map(UInt32.init), inTimeOrder: true) }
-            return Relation(table: table, rows: nil, inTimeOrder: true)
+            return Self.scan(table, access)
         case .filter(let input, let p):
-            var r = try run(input, depth + 1, &stats)
-            let test = ExpressionEvaluator.predicate(p, r.table, nil, context.isCancelled)
-            r.rows = try r.collect(context) { row, kept in if test(row) { kept.append(UInt32(row)) } }
-            return r
+            return try filter(try run(input, depth + 1, &stats, needs: needs.map { $0.union(p.referencedColumns) }), p)
         case .project(let input, let items):
-            let r = try run(input, depth + 1, &stats)
+            let r = try run(input, depth + 1, &stats, needs: Self.columns(read: items.map(\.expr)))
             return try project(r, items)
         case .sort(let input, let keys):
-            var r = try run(input, depth + 1, &stats)
+            var r = try run(input, depth + 1, &stats, needs: needs.map { $0.union(Self.columns(read: keys.map(\.expr))) })
             r.rows = try sortedRows(r, keys)
             r.inTimeOrder = false
             return r
         case .limit(let input, let n):
-            var r = try run(input, depth + 1, &stats)
+            var r = try run(input, depth + 1, &stats, needs: needs)
             r.rows = r.rows.map { Array($0.prefix(n)) } ?? (0..<min(max(0, n), r.table.rowCount)).map(UInt32.init)
             return r
         case .top(let input, let n, let keys):
-            var r = try run(input, depth + 1, &stats)
+            var r = try run(input, depth + 1, &stats, needs: needs.map { $0.union(Self.columns(read: keys.map(\.expr))) })
             r.rows = try orderedRows(r, keys, limit: n)
             r.inTimeOrder = false
             return r
         case .count(let input):
-            let r = try run(input, depth + 1, &stats)
-            let column = TableBuilder.makeColumn(name: "count", values: [.int(Int64(r.count))], type: .int)
-            return Relation(table: Table(name: "result", columns: [column], rowCount: 1), rows: nil, inTimeOrder: false)
+            return Self.countRelation(try run(input, depth + 1, &stats, needs: []).count)
         case .aggregate(let input, let keys, let aggs, let outputs):
-            let r = try run(input, depth + 1, &stats)
+            let read = keys.map(\.expr) + aggs.flatMap(\.arguments) + outputs.map(\.expr)
+            let r = try run(input, depth + 1, &stats, needs: Self.columns(read: read))
             return try Aggregation(context: context).run(r, keys: keys, aggregates: aggs, outputs: outputs)
         case .tail(let input, let n):
-            var r = try run(input, depth + 1, &stats)
+            var r = try run(input, depth + 1, &stats, needs: needs)
             r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).suffix(n))
             return r
         case .lookup(let input, let right, let leftKey, let rightKey, let columns):
@@ -233,11 +241,36 @@ public struct Executor {
         case .distinct(let input, let items):
             // The first row of each group of equal values, in order of first appearance: the
             // typed grouping of `summarize`, then the items computed for those rows only.
-            let r = try run(input, depth + 1, &stats)
+            let r = try run(input, depth + 1, &stats, needs: Self.columns(read: items.map(\.expr)))
             let groups = try Aggregation(context: context).groups(r, keys: items, items.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
             let t = try project(Relation(table: r.table, rows: groups.firstRows(of: r), inTimeOrder: false), items).table
             return Relation(table: Table(name: t.name, columns: t.columns, rowCount: t.rowCount), rows: nil, inTimeOrder: false)
         }
+    }
+
+    /// The rows `access` selects of `table`, in time order.
+    static func scan(_ table: Table, _ access: ScanAccess) -> Relation {
+        if let rows = access.rows { return Relation(table: table, rows: rows, inTimeOrder: true) }
+        if let range = access.timeRange { return Relation(table: table, rows: range.map(UInt32.init), inTimeOrder: true) }
+        return Relation(table: table, rows: nil, inTimeOrder: true)
+    }
+
+    /// The rows of `r` for which `p` holds, in order.
+    func filter(_ r: Relation, _ p: TypedExpr) throws(EngineError) -> Relation {
+        var r = r
+        let test = ExpressionEvaluator.predicate(p, r.table, nil, context.isCancelled)
+        r.rows = try r.collect(context) { row, kept in if test(row) { kept.append(UInt32(row)) } }
+        return r
+    }
+
+    static func countRelation(_ n: Int) -> Relation {
+        let column = TableBuilder.makeColumn(name: "count", values: [.int(Int64(n))], type: .int)
+        return Relation(table: Table(name: "result", columns: [column], rowCount: 1), rows: nil, inTimeOrder: false)
+    }
+
+    /// The input columns that `exprs` read.
+    static func columns(read exprs: [TypedExpr]) -> Set<Int> {
+        exprs.reduce(into: Set<Int>()) { $0.formUnion($1.referencedColumns) }
     }
 
     /// Builds the projected table. Plain column references are gathered (no boxing); computed

@@ -13,9 +13,11 @@ enum GeoPlace {
     static let ambiguousShare = 0.1
     static let spreadKilometres = 100.0
 
-    static func resolve(_ name: String, in table: Table, at span: Span) throws(Diagnostic) -> (lat: Double, lon: Double) {
+    /// `segments`: the table's rows, whole or as the segments of a stored table (one schema).
+    static func resolve(_ name: String, in segments: [Table], at span: Span) throws(Diagnostic) -> (lat: Double, lon: Double) {
+        let table = segments[0]
         guard let li = table.columns.firstIndex(where: { $0.name.lowercased() == "location" }),
-              case .string(let locations) = table.columns[li].data
+              case .string = table.columns[li].data
         else {
             throw Diagnostic("'\(table.name)' has no location column to find '\(name)' in", at: span,
                              hint: "give coordinates: near(33.31, 44.37, 50km)")
@@ -24,20 +26,27 @@ enum GeoPlace {
             throw Diagnostic("'\(table.name)' has no latitude and longitude columns to place '\(name)'", at: span)
         }
         let wanted = name.lowercased()
-        let dictionary = locations.dictionary
-        let ids = dictionary.values.indices.filter { dictionary.values[$0].lowercased() == wanted }
-        guard !ids.isEmpty else {
-            throw Diagnostic("no location is named '\(name)'", at: span, hint: closeNames(wanted, locations))
-        }
-        let lats = table.columns[la], lons = table.columns[lo]
         var points: [(lat: Double, lon: Double)] = []
-        var events = 0
-        for id in ids {
-            for r in locations.postings.rows(of: UInt32(id)) {
-                events += 1
-                guard let y = lats.value(at: Int(r)).asDouble, let x = lons.value(at: Int(r)).asDouble, y.isFinite, x.isFinite else { continue }
-                points.append((y, x))
+        var events = 0, named = false
+        for segment in segments {
+            guard case .string(let locations) = segment.columns[li].data else { continue }
+            let dictionary = locations.dictionary
+            let ids = dictionary.values.indices.filter { dictionary.values[$0].lowercased() == wanted }
+            named = named || !ids.isEmpty
+            let lats = segment.columns[la], lons = segment.columns[lo]
+            for id in ids {
+                for r in locations.postings.rows(of: UInt32(id)) {
+                    events += 1
+                    guard let y = lats.value(at: Int(r)).asDouble, let x = lons.value(at: Int(r)).asDouble, y.isFinite, x.isFinite else { continue }
+                    points.append((y, x))
+                }
             }
+        }
+        guard named else {
+            // Close names from the largest segment: the one most likely to hold them.
+            let largest = segments.max { $0.rowCount < $1.rowCount }!
+            guard case .string(let locations) = largest.columns[li].data else { throw Diagnostic("no location is named '\(name)'", at: span) }
+            throw Diagnostic("no location is named '\(name)'", at: span, hint: closeNames(wanted, locations))
         }
         guard !points.isEmpty else {
             throw Diagnostic("'\(name)' has no located events (its \(events) event\(events == 1 ? " has" : "s have") no coordinates)", at: span,

@@ -20,11 +20,11 @@ extension Checker {
             guard case .string(let name) = args[0].kind else {
                 throw Diagnostic("'near' with two arguments needs a place name in quotes", at: args[0].span, hint: usage)
             }
-            guard let table = catalog.tables[catalog.defaultTable] else {
+            guard let segments = catalog.segmentedTables[catalog.defaultTable]?.segments ?? catalog.tables[catalog.defaultTable].map({ [$0] }) else {
                 throw Diagnostic("place names are found in the '\(catalog.defaultTable)' table, which is not loaded", at: args[0].span,
                                  hint: "give coordinates: near(33.31, 44.37, 50km)")
             }
-            point = try GeoPlace.resolve(name, in: table, at: args[0].span)
+            point = try GeoPlace.resolve(name, in: segments, at: args[0].span)
         } else {
             let lat = try nearCoordinate(args[0], "latitude", -90...90, &scope)
             let lon = try nearCoordinate(args[1], "longitude", -180...180, &scope)

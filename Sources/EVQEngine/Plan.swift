@@ -15,13 +15,29 @@ public struct ScanAccess: Sendable {
     /// One line per index used, for `explain`: `time index: date >= 2024-10-01 (rows 100..<250)`.
     public var uses: [String]
 
+    /// For a table stored in segments: how each segment that may hold rows is read, in store
+    /// order (segments the index rules out are left out). Nil = every segment, every row.
+    public var segments: [SegmentAccess]? = nil
+    /// How many segments the table has, when `segments` is set.
+    public var segmentTotal = 0
+
     public static let full = ScanAccess(timeRange: nil, rows: nil, uses: [])
 
-    /// How many rows the scan hands to the next operator.
+    /// How many rows the scan hands to the next operator (before a segment's own filter).
     public func candidateCount(tableRows: Int) -> Int {
+        if let segments { return segments.reduce(0) { $0 + $1.access.candidateCount(tableRows: $1.rowCount) } }
         if let rows { return rows.count }
         return timeRange?.count ?? tableRows
     }
+}
+
+/// One segment's part of a scan: its rows by its own indexes, then what of the filter its
+/// indexes did not answer (segments differ in their dictionaries and time ranges).
+public struct SegmentAccess: Sendable {
+    public var segment: Int
+    public var rowCount: Int
+    public var access: ScanAccess
+    public var residual: TypedExpr?
 }
 
 public indirect enum PlanNode: Sendable {
@@ -72,8 +88,12 @@ public struct Plan: Sendable {
             }
             lines.append(line)
             if case .scan(_, let access) = n {
-                for use in access.uses { lines.append("\(pad)  \(use)") }
-                if access.uses.isEmpty { lines.append("\(pad)  every row (no index applies)") }
+                if let segments = access.segments {
+                    lines += segmentLines(segments, total: access.segmentTotal, pad: pad)
+                } else {
+                    for use in access.uses { lines.append("\(pad)  \(use)") }
+                    if access.uses.isEmpty { lines.append("\(pad)  every row (no index applies)") }
+                }
             }
             lines += subplanLines(n, pad: pad)
             node = n.input
@@ -86,6 +106,20 @@ public struct Plan: Sendable {
                          + (stats != nil ? " in " + Self.milliseconds(total) : ""))
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// A segmented scan: how many segments are read, then each one's indexes and own filter
+    /// (the first eight; the rest counted).
+    private func segmentLines(_ segments: [SegmentAccess], total: Int, pad: String) -> [String] {
+        let skipped = total - segments.count
+        var lines = ["\(pad)  segments: \(segments.count) of \(total) read" + (skipped > 0 ? " (\(skipped) skipped: their indexes hold no matching row)" : "")]
+        for s in segments.prefix(8) {
+            let uses = s.access.uses.isEmpty ? ["every row (no index applies)"] : s.access.uses
+            lines.append("\(pad)  segment \(s.segment + 1) (\(s.rowCount) rows): " + uses.joined(separator: "; ")
+                         + (s.residual.map { "; then " + text($0, []) } ?? ""))
+        }
+        if segments.count > 8 { lines.append("\(pad)  ... \(segments.count - 8) more segments") }
+        return lines
     }
 
     /// The sub-plans a node reads besides its input: a sequence's steps, a join's right side.

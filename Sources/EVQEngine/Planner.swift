@@ -65,6 +65,7 @@ struct IndexSelector {
     func select(_ node: PlanNode) -> PlanNode {
         switch node {
         case .filter(.scan(let ref, let access), let p) where access.uses.isEmpty && access.rows == nil && access.timeRange == nil:
+            if let segmented = catalog.segmentedTables[ref.name] { return .scan(ref, selectSegments(segmented, p)) }
             guard let table = catalog.tables[ref.name] else { return node }  // no local data: nothing to index
             let (newAccess, rest) = selectIndexes(table, Optimizer.splitAnd(p))
             let scan = PlanNode.scan(ref, newAccess)
@@ -74,6 +75,22 @@ struct IndexSelector {
             guard let input = node.input else { return node }
             return node.replacingInput(select(input))
         }
+    }
+
+    /// Each segment answers what it can of the filter from its own indexes and keeps the rest as
+    /// its own filter; a segment its indexes rule out entirely is not read at all.
+    func selectSegments(_ table: SegmentedTable, _ p: TypedExpr) -> ScanAccess {
+        var out: [SegmentAccess] = []
+        for (i, segment) in table.segments.enumerated() {
+            let (access, rest) = selectIndexes(segment, Optimizer.splitAnd(p))
+            if access.candidateCount(tableRows: segment.rowCount) == 0 { continue }
+            out.append(SegmentAccess(segment: i, rowCount: segment.rowCount, access: access, residual: Optimizer.joinAnd(rest)))
+        }
+        var access = ScanAccess.full
+        access.segments = out
+        access.segmentTotal = table.segments.count
+        access.uses = ["segments"]
+        return access
     }
 
     /// Answers what it can of `conjuncts` from the table's indexes; returns the rest.

@@ -122,7 +122,7 @@ public struct Completer {
         if let m = text.firstMatch(of: /^\s*let\s+[A-Za-z_][A-Za-z0-9_]*\s*=\s*/) { text = text[m.range.upperBound...] }
         if let m = text.firstMatch(of: /^\s*explain\s+/) { text = text[m.range.upperBound...] }
         guard let m = text.firstMatch(of: /^\s*(?<name>[A-Za-z_][A-Za-z0-9_]*)/) else { return nil }
-        return state.session.catalog.tables[String(m.output.name)]
+        return state.session.catalog.table(named: String(m.output.name))
     }
 
     /// True when the word being typed is the first of the statement (a table or `let`).

@@ -238,18 +238,19 @@ enum DotCommands {
     private static func tables(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         var b = TableBuilder(name: "tables")
         let names = state.session.tableNames
-        let tables = names.map { state.session.catalog.tables[$0]! }
+        // From what the catalog knows without reading rows: a segmented table stays unmerged.
+        let tables = names.map { state.session.catalog.tableRef(named: $0)! }
         b.addColumn("table", names.map(Value.string))
-        b.addColumn("rows", tables.map { .int(Int64($0.rowCount)) })
-        b.addColumn("columns", tables.map { .int(Int64($0.columns.count)) })
-        b.addColumn("time order", tables.map { t in t.timeColumnIndex.map { .string(t.columns[$0].name) } ?? .null })
+        b.addColumn("rows", tables.map { .int(Int64($0.statistics?.rowCount ?? 0)) })
+        b.addColumn("columns", tables.map { .int(Int64($0.fields.count)) })
+        b.addColumn("time order", tables.map { t in t.timeColumnIndex.map { .string(t.fields[$0].name) } ?? .null })
         state.output.write(Renderer.render(b.build(), as: state.format))
     }
 
     private static func schema(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         let names: [String]
         if let name = args.first {
-            guard state.session.catalog.tables[name] != nil else {
+            guard state.session.catalog.tableRef(named: name) != nil else {
                 var message = "unknown table '\(name)'"
                 if let s = Suggest.closest(to: name, in: state.session.tableNames) { message += "; did you mean '\(s)'?" }
                 throw DotCommandError(message)
@@ -261,7 +262,7 @@ enum DotCommands {
         var tableColumn: [Value] = [], column: [Value] = [], type: [Value] = [], distinct: [Value] = [], nulls: [Value] = []
         var index: [Value] = []
         for name in names {
-            let t = state.session.catalog.tables[name]!
+            let t = state.session.catalog.table(named: name)!
             for (i, c) in t.columns.enumerated() {
                 // What answers a condition on the column without a scan (see explain).
                 if i == t.timeColumnIndex { index.append(.string("time order")) }
@@ -288,7 +289,7 @@ enum DotCommands {
     private static func stats(_ args: [String], _ state: ShellState) throws(DotCommandError) {
         var out = ""
         for name in state.session.tableNames {
-            let t = state.session.catalog.tables[name]!
+            let t = state.session.catalog.table(named: name)!
             let stringColumns = t.columns.filter { if case .string = $0.data { true } else { false } }
             let dictionaryValues = stringColumns.reduce(0) { n, c in if case .string(let s) = c.data { n + s.dictionary.count } else { n } }
             out += "\(name): \(ShellState.grouped(t.rowCount)) rows, \(t.columns.count) columns"

@@ -73,7 +73,7 @@ public enum Prompt {
     }
 
     static func banner(_ session: Session) -> String {
-        let tables = session.tableNames.map { name in "\(name) (\(ShellState.grouped(session.catalog.tables[name]!.rowCount)) rows)" }
+        let tables = session.tableNames.map { name in "\(name) (\(ShellState.grouped(session.catalog.tableRef(named: name)?.statistics?.rowCount ?? 0)) rows)" }
         return "evq: \(tables.joined(separator: ", ")). Type .help for help, Ctrl-D to leave.\n"
     }
 }

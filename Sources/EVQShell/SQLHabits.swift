@@ -23,7 +23,7 @@ enum SQLHabits {
     private static func valueNamed(_ word: String, in session: Session) -> (column: String, value: String)? {
         let wanted = word.lowercased()
         for name in session.tableNames {
-            for column in session.catalog.tables[name]!.columns {
+            for column in session.catalog.table(named: name)!.columns {
                 guard case .string(let s) = column.data else { continue }
                 if let value = s.dictionary.values.first(where: { $0.lowercased() == wanted }) { return (column.name, value) }
             }

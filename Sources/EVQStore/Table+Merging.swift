@@ -1,6 +1,34 @@
 // Several time-sorted tables of one schema as one: a k-way merge by time (ties keep segment
-// order, then row order), text dictionaries merged with ids remapped. Used by `compact` and,
-// for now, to query a table stored in several segments.
+// order, then row order; rows without a time come last, in segment order), text dictionaries
+// merged with ids remapped. `compact` merges whole segments; a query over a table stored in
+// segments merges only the rows and columns it still needs (MergePart).
+
+/// One segment's share of a merge: its table and the rows taking part, ascending (nil = all).
+public struct MergePart: Sendable {
+    public let table: Table
+    public let rows: [UInt32]?
+
+    public init(_ table: Table, rows: [UInt32]? = nil) {
+        self.table = table
+        self.rows = rows
+    }
+
+    public var count: Int { rows?.count ?? table.rowCount }
+
+    @inline(__always) func row(_ k: Int) -> Int { rows.map { Int($0[k]) } ?? k }
+
+    /// Positions before this one have a time; the rest have none (a segment's null times are its tail).
+    var timedCount: Int {
+        let timed = table.nonNullTimeCount
+        guard let rows else { return timed }
+        var lo = 0, hi = rows.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if Int(rows[mid]) < timed { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
+    }
+}
 
 extension Table {
     /// The rows of every segment, in time order; segments must share their columns and
@@ -8,84 +36,153 @@ extension Table {
     public static func merging(_ segments: [Table], name: String? = nil) -> Table {
         guard let first = segments.first else { return Table(name: name ?? "", columns: [], rowCount: 0) }
         if segments.count == 1 { return first }
-        let (segmentOf, rowOf) = mergeOrder(segments)
-        var columns: [Column] = []
-        for (c, template) in first.columns.enumerated() {
-            let parts = segments.map { $0.columns[c] }
-            let anyNull = parts.contains { $0.isNull != nil }
-            let mask: ColumnBuffer<Bool>? = anyNull ? gather(parts.map { $0.isNull ?? ColumnBuffer(repeating: false, count: $0.count) }, segmentOf, rowOf) : nil
-            let data: ColumnData
-            switch template.data {
-            case .bool: data = .bool(gather(parts.map { if case .bool(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
-            case .int: data = .int(gather(parts.map { if case .int(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
-            case .float: data = .float(gather(parts.map { if case .float(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
-            case .string: data = .string(mergeStrings(parts.map { if case .string(let s) = $0.data { s } else { StringColumn([]) } }, segmentOf, rowOf))
-            case .boxed:
-                var out = ContiguousArray<Value>()
-                for k in 0..<rowOf.count { out.append(parts[Int(segmentOf[k])].value(at: Int(rowOf[k]))) }
-                data = .boxed(out)
-            }
-            columns.append(Column(name: template.name, type: template.type, data: data, isNull: mask))
-        }
-        return Table(name: name ?? first.name, columns: columns, rowCount: rowOf.count, timeColumnIndex: first.timeColumnIndex)
+        return merging(segments.map { MergePart($0) }, name: name ?? first.name)
     }
 
-    /// For each output row, its segment and row there. Without a time order: segment after segment.
-    private static func mergeOrder(_ segments: [Table]) -> (segment: [UInt32], row: [UInt32]) {
-        let total = segments.reduce(0) { $0 + $1.rowCount }
+    /// The rows of `parts` (at least one; one schema) in time order, at most `limit` of them.
+    /// Only the columns in `columns` (nil = all) and the time column are copied; the others are
+    /// placeholders that must not be read (Column+Placeholder.swift).
+    public static func merging(_ parts: [MergePart], name: String, columns wanted: Set<Int>? = nil, limit: Int? = nil) -> Table {
+        let template = parts[0].table
+        let (segmentOf, rowOf) = mergeOrder(parts, limit: limit ?? Int.max)
+        var columns: [Column] = []
+        for (c, column) in template.columns.enumerated() {
+            if let wanted, !wanted.contains(c), c != template.timeColumnIndex, !isBoxed(column) {
+                columns.append(.placeholder(like: column, rows: rowOf.count))
+                continue
+            }
+            let sources = parts.map { $0.table.columns[c] }
+            let anyNull = sources.contains { $0.isNull != nil }
+            let mask: ColumnBuffer<Bool>? = anyNull
+                ? gather(sources.map { $0.isNull ?? ColumnBuffer(repeating: false, count: $0.count) }, segmentOf, rowOf) : nil
+            let data: ColumnData
+            switch column.data {
+            case .bool: data = .bool(gather(sources.map { if case .bool(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
+            case .int: data = .int(gather(sources.map { if case .int(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
+            case .float: data = .float(gather(sources.map { if case .float(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
+            case .string: data = .string(mergeStrings(sources.map { if case .string(let s) = $0.data { s } else { StringColumn([]) } }, segmentOf, rowOf))
+            case .boxed:
+                var out = ContiguousArray<Value>()
+                out.reserveCapacity(rowOf.count)
+                for k in 0..<rowOf.count { out.append(sources[Int(segmentOf[k])].value(at: Int(rowOf[k]))) }
+                data = .boxed(out)
+            }
+            columns.append(Column(name: column.name, type: column.type, data: data, isNull: mask))
+        }
+        return Table(name: name, columns: columns, rowCount: rowOf.count, timeColumnIndex: template.timeColumnIndex)
+    }
+
+    private static func isBoxed(_ c: Column) -> Bool { if case .boxed = c.data { true } else { false } }
+
+    /// For each output row, its part and row there. Without a time order: part after part.
+    /// Runs are taken whole: a part's next rows go out together for as long as they come before
+    /// every other part's head, so segments that do not overlap in time merge in O(k log n).
+    private static func mergeOrder(_ parts: [MergePart], limit: Int) -> (segment: [UInt32], row: [UInt32]) {
+        let total = min(limit, parts.reduce(0) { $0 + $1.count })
         var segmentOf: [UInt32] = [], rowOf: [UInt32] = []
         segmentOf.reserveCapacity(total)
         rowOf.reserveCapacity(total)
-        guard let t = segments[0].timeColumnIndex else {
-            for (s, table) in segments.enumerated() {
-                for r in 0..<table.rowCount { segmentOf.append(UInt32(s)); rowOf.append(UInt32(r)) }
+        func take(_ s: Int, _ range: Range<Int>) {
+            let range = range.lowerBound..<min(range.upperBound, range.lowerBound + (total - rowOf.count))
+            for k in range {
+                segmentOf.append(UInt32(s))
+                rowOf.append(UInt32(parts[s].row(k)))
             }
+        }
+        guard let t = parts[0].table.timeColumnIndex else {
+            for s in parts.indices where rowOf.count < total { take(s, 0..<parts[s].count) }
             return (segmentOf, rowOf)
         }
-        let times = segments.map { table -> ColumnBuffer<Int64> in if case .int(let v) = table.columns[t].data { v } else { [] } }
-        let ends = segments.map(\.nonNullTimeCount)
-        var next = [Int](repeating: 0, count: segments.count)
+        let times = parts.map { p -> ColumnBuffer<Int64> in if case .int(let v) = p.table.columns[t].data { v } else { [] } }
+        let ends = parts.map(\.timedCount)
+        var next = [Int](repeating: 0, count: parts.count)
+        @inline(__always) func time(_ s: Int, _ k: Int) -> Int64 { times[s][parts[s].row(k)] }
         // k is small (the segments of one table): a scan of the heads beats a heap.
-        while true {
+        while rowOf.count < total {
             var best = -1
-            for s in 0..<segments.count where next[s] < ends[s] {
-                if best < 0 || times[s][next[s]] < times[best][next[best]] { best = s }
+            for s in parts.indices where next[s] < ends[s] {
+                if best < 0 || time(s, next[s]) < time(best, next[best]) { best = s }
             }
             if best < 0 { break }
-            segmentOf.append(UInt32(best))
-            rowOf.append(UInt32(next[best]))
-            next[best] += 1
+            // The first other head, ties going to the lower part: `best` leads while it is earlier,
+            // or as early and lower.
+            var bound = -1
+            for s in parts.indices where s != best && next[s] < ends[s] {
+                if bound < 0 || time(s, next[s]) < time(bound, next[bound]) { bound = s }
+            }
+            var runEnd = ends[best]
+            if bound >= 0 {
+                let limitTime = time(bound, next[bound])
+                let takesTies = best < bound
+                var lo = next[best] + 1, hi = ends[best]  // the head itself is known to lead
+                while lo < hi {
+                    let mid = (lo + hi) / 2
+                    let v = time(best, mid)
+                    if v < limitTime || (takesTies && v == limitTime) { lo = mid + 1 } else { hi = mid }
+                }
+                runEnd = lo
+            }
+            take(best, next[best]..<runEnd)
+            next[best] = runEnd
         }
-        for (s, table) in segments.enumerated() {  // null times last, in segment order
-            for r in ends[s]..<table.rowCount { segmentOf.append(UInt32(s)); rowOf.append(UInt32(r)) }
-        }
+        for s in parts.indices where rowOf.count < total { take(s, ends[s]..<parts[s].count) }  // null times last
         return (segmentOf, rowOf)
     }
 
-    private static func gather<T>(_ parts: [ColumnBuffer<T>], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> ColumnBuffer<T> {
+    private static func gather<T>(_ sources: [ColumnBuffer<T>], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> ColumnBuffer<T> {
         ColumnBuffer(unsafeUninitializedCount: rowOf.count) { out in
-            for k in 0..<rowOf.count { (out.baseAddress! + k).initialize(to: parts[Int(segmentOf[k])][Int(rowOf[k])]) }
+            for k in 0..<rowOf.count { (out.baseAddress! + k).initialize(to: sources[Int(segmentOf[k])][Int(rowOf[k])]) }
         }
     }
 
-    /// One sorted dictionary holding every segment's values, and the rows' ids in it.
-    private static func mergeStrings(_ parts: [StringColumn], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> StringColumn {
+    /// One sorted dictionary of the values the merged rows use, and the rows' ids in it. Only
+    /// used values are looked at, so a merge of a few rows costs a few values, not whole dictionaries.
+    private static func mergeStrings(_ sources: [StringColumn], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> StringColumn {
+        let usedIDs = usedValues(sources, segmentOf, rowOf)
         var all: [String] = []
-        for p in parts { all.append(contentsOf: p.dictionary.values) }
+        for (s, ids) in usedIDs.enumerated() { for id in ids { all.append(sources[s].dictionary[Int(id)]) } }
         // Sorted, then equal Strings (canonical equivalence, as a dictionary has it) kept once.
         all.sort()
         var unique: [String] = []
         unique.reserveCapacity(all.count)
         for v in all where unique.last != v { unique.append(v) }
         let merged = StringDictionary(sortedUnique: unique)
-        let remap = parts.map { p in (0..<p.dictionary.count).map { UInt32(merged.firstID(notBelow: p.dictionary[$0])) } }
+        let newIDs = usedIDs.enumerated().map { s, ids in ids.map { UInt32(merged.firstID(notBelow: sources[s].dictionary[Int($0)])) } }
+        let sparse = rowOf.count * 16 < sources.reduce(0) { $0 + $1.dictionary.count }
+        // Old id → new id: a table per source for a big merge, a hash map for a few rows.
+        let dense: [[UInt32]] = sparse ? [] : sources.indices.map { s in
+            var table = [UInt32](repeating: StringColumn.nullID, count: sources[s].dictionary.count)
+            for (old, new) in zip(usedIDs[s], newIDs[s]) { table[Int(old)] = new }
+            return table
+        }
+        let maps: [[UInt32: UInt32]] = sparse ? sources.indices.map { Dictionary(uniqueKeysWithValues: zip(usedIDs[$0], newIDs[$0])) } : []
         let ids = ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
             for k in 0..<rowOf.count {
                 let s = Int(segmentOf[k])
-                let id = parts[s].ids[Int(rowOf[k])]
-                out[k] = id == StringColumn.nullID ? id : remap[s][Int(id)]
+                let id = sources[s].ids[Int(rowOf[k])]
+                out[k] = id == StringColumn.nullID ? id : (sparse ? maps[s][id]! : dense[s][Int(id)])
             }
         }
         return StringColumn(ids: ids, dictionary: merged)
+    }
+
+    /// Per source, the dictionary ids the merged rows use, ascending: by a mark per value when
+    /// the rows are many, by sorting the rows' ids when they are few next to the dictionaries.
+    private static func usedValues(_ sources: [StringColumn], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> [[UInt32]] {
+        let values = sources.reduce(0) { $0 + $1.dictionary.count }
+        if rowOf.count * 16 < values {  // the same test as mergeStrings' choice of map
+            var ids = sources.map { _ in [UInt32]() }
+            for k in 0..<rowOf.count {
+                let id = sources[Int(segmentOf[k])].ids[Int(rowOf[k])]
+                if id != StringColumn.nullID { ids[Int(segmentOf[k])].append(id) }
+            }
+            return ids.map { Array(Set($0)).sorted() }
+        }
+        var used = sources.map { [Bool](repeating: false, count: $0.dictionary.count) }
+        for k in 0..<rowOf.count {
+            let id = sources[Int(segmentOf[k])].ids[Int(rowOf[k])]
+            if id != StringColumn.nullID { used[Int(segmentOf[k])][Int(id)] = true }
+        }
+        return used.map { marks in marks.indices.compactMap { marks[$0] ? UInt32($0) : nil } }
     }
 }

@@ -94,7 +94,7 @@ public final class Table: Sendable {
             for i in 1..<max(1, n) { precondition(times[i - 1] <= times[i], "\(name): time order broken at row \(i)") }
             for i in n..<rowCount { precondition(columns[t].isNull(i), "\(name): null time before non-null") }
         }
-        for c in columns {
+        for c in columns where !c.isPlaceholder {
             if case .string(let s) = c.data {
                 for (row, id) in s.ids.enumerated() {
                     precondition((id == StringColumn.nullID) == c.isNull(row), "\(name).\(c.name): null id/mask mismatch at \(row)")

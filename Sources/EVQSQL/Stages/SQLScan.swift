@@ -27,7 +27,7 @@ extension SQLBuilder {
 
     /// A table as a FROM item and its columns.
     func relation(of ref: TableRef) throws(Diagnostic) -> (String, [(sql: String, name: String)]) {
-        guard let table = catalog.tables[ref.name] else {
+        guard let table = catalog.table(named: ref.name) else {
             throw untranslatable("the table '\(ref.name)' (not in this session)", at: querySpan)
         }
         if let name = translator.serverTable(table) {
