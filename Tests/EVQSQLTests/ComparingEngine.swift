@@ -46,7 +46,7 @@ final class ComparingEngine: RemoteEngine {
 
     private func translate(_ plan: Plan, _ catalog: Catalog) -> SQLTranslation? {
         for ref in Self.tables(plan.root) {
-            guard let table = catalog.tables[ref.name], exported[ObjectIdentifier(table)] == nil else { continue }
+            guard let table = catalog.table(named: ref.name), exported[ObjectIdentifier(table)] == nil else { continue }
             export(table)
         }
         let names = exported

@@ -13,10 +13,11 @@ extension SQLBuilder {
         let (from, columns) = try relation(of: ref)
         block = SQLBlock(from: from, columns: columns, order: [], orderIsExplicit: false)
         // evq's row order: its row numbers where the server has them, else time (ties unordered).
-        if let table = catalog.tables[ref.name], translator.serverTable(table) != nil, let row = translator.rowOrder(table) {
+        let table = catalog.table(named: ref.name)
+        if let table, translator.serverTable(table) != nil, let row = translator.rowOrder(table) {
             block.order = [SQLOrderKey(expr: row, descending: false)]
             block.orderIsTotal = true
-        } else if let table = catalog.tables[ref.name], translator.serverTable(table) == nil {
+        } else if let table, translator.serverTable(table) == nil {
             block.order = [SQLOrderKey(expr: SQLInline.rowNumber, descending: false)]
             block.orderIsTotal = true
         } else {
