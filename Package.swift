@@ -41,9 +41,11 @@ let package = Package(
         .executableTarget(
             name: "evq",
             dependencies: ["EVQShell", "EVQ", "EVQSQL", "LineEditor", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
-        .executableTarget(name: "evq-bench", dependencies: ["EVQ"], exclude: ["duckdb_bench.py", "duckdb_store_bench.py"]),
-        // The benchmark classes (evq-bench's query and data files, linked) in evq and in ClickHouse (chdb).
-        .executableTarget(name: "evq-sql-bench", dependencies: ["EVQ", "EVQSQL"], exclude: ["chdb_bench.py"]),
+        // The benchmarks' one generated world, its events CSV, the benchmark classes and timing.
+        .target(name: "BenchSupport", dependencies: ["EVQ"]),
+        .executableTarget(name: "evq-bench", dependencies: ["EVQ", "BenchSupport"], exclude: ["duckdb_bench.py", "duckdb_store_bench.py"]),
+        // The benchmark classes in evq and in ClickHouse (chdb).
+        .executableTarget(name: "evq-sql-bench", dependencies: ["EVQ", "EVQSQL", "BenchSupport"], exclude: ["chdb_bench.py"]),
 
         // Helpers shared by the test targets (a seeded random generator).
         .target(name: "EVQTestSupport", dependencies: ["EVQ"], path: "Tests/EVQTestSupport"),

@@ -7,13 +7,17 @@ import EVQStore
 import Foundation
 
 public enum ClickHouseExport {
-    public static func createTable(_ table: Table, as name: String) -> String {
-        let columns = table.columns.map { "    \(SQLQuote.identifier($0.name)) \(ClickHouseTypes.name(of: $0.type))" }
+    /// The column `numbered` adds: each row's number in evq's order (SQLTranslator.rowOrder).
+    public static let rowNumber = "__evq_row"
+
+    public static func createTable(_ table: Table, as name: String, numbered: Bool = false) -> String {
+        var columns = table.columns.map { "    \(SQLQuote.identifier($0.name)) \(ClickHouseTypes.name(of: $0.type))" }
+        if numbered { columns.append("    \(rowNumber) Int64") }
         return "CREATE TABLE \(SQLQuote.identifier(name)) (\n" + columns.joined(separator: ",\n") + "\n) ENGINE = MergeTree ORDER BY tuple()"
     }
 
     /// The rows as JSON objects, one per line; times as `YYYY-MM-DD hh:mm:ss`.
-    public static func rows(_ table: Table, range: Range<Int>? = nil) -> Data {
+    public static func rows(_ table: Table, range: Range<Int>? = nil, numbered: Bool = false) -> Data {
         var out = Data()
         let names = table.columns.map { jsonString($0.name) }
         for r in range ?? 0..<table.rowCount {
@@ -24,6 +28,7 @@ public enum ClickHouseExport {
                 out.append(UInt8(ascii: ":"))
                 out.append(contentsOf: json(column.value(at: r)).utf8)
             }
+            if numbered { out.append(contentsOf: ",\"\(rowNumber)\":\(r)".utf8) }
             out.append(contentsOf: "}\n".utf8)
         }
         return out

@@ -32,7 +32,7 @@ extension SQLExpressionPrinter {
         case .isnull: return .atom("isNull(\(a[0]))")
         case .isnotnull: return .atom("isNotNull(\(a[0]))")
         case .coalesce: return .atom("coalesce(\(a.joined(separator: ", ")))")
-        case .tolower: return .atom("lowerUTF8(\(a[0]))")
+        case .tolower: return .atom(Self.lower(a[0]))
         case .toupper: return .atom("upperUTF8(\(a[0]))")
         case .replace:
             // An empty `old` leaves the text as it is, in both.
@@ -47,14 +47,25 @@ extension SQLExpressionPrinter {
             case .float: return .atom("toInt64OrNull(toString(trunc(\(a[0]))))")
             case .bool: return .atom("toInt64(\(a[0]))")
             case .string: return .atom("toInt64OrNull(trimBoth(\(a[0])))")
-            default: break
+            default: return .atom("CAST(NULL AS Nullable(Int64))")  // evq: no int of a time or duration
             }
         case .tofloat:
             switch args[0].type {
             case .int, .float: return .atom("toFloat64(\(a[0]))")
             case .string: return finite("toFloat64OrNull(trimBoth(\(a[0])))")
-            default: break
+            default: return .atom("CAST(NULL AS Nullable(Float64))")
             }
+        case .strlen: return .atom("lengthUTF8(\(Self.singleCodePointCharacters(a[0], "strlen")))")
+        case .substring:
+            // evq: characters from `start` (0-based, clamped to the text), at most `length` of them.
+            let text = Self.singleCodePointCharacters(a[0], "substring")
+            let from = "least(greatest(toInt64(\(a[1])), 0), toInt64(lengthUTF8(\(text)))) + 1"
+            return .atom(a.count > 2 ? "substringUTF8(\(text), \(from), greatest(toInt64(\(a[2])), 0))" : "substringUTF8(\(text), \(from))")
+        case .trim:
+            // Foundation's whitespacesAndNewlines: Unicode's separators, U+0009-U+000D and U+0085.
+            return .atom("replaceRegexpAll(\(a[0]), '^[\\\\x{9}-\\\\x{D}\\\\x{85}\\\\p{Z}]+|[\\\\x{9}-\\\\x{D}\\\\x{85}\\\\p{Z}]+$', '')")
+        case .make_datetime where args.allSatisfy({ $0.type == .int }):
+            return .atom(Self.makeDateTime(a))
         case .abs: return .atom("abs(\(a[0]))")
         case .round:
             let digits = a.count > 1 ? a[1] : "0"
@@ -67,21 +78,46 @@ extension SQLExpressionPrinter {
         case .log: return .atom("if(\(a[0]) <= 0, NULL, log(\(a[0])))")
         case .pow: return finite("pow(\(a[0]), \(a[1]))")
         case .distance:
-            // evq's haversine on a sphere of 6,371.0088 km. ClickHouse's greatCircleDistance
-            // (longitude first, metres) uses the same radius but an approximation that is off
-            // by up to 0.15%, enough to move rows across a `distance(...) <= r` boundary.
+            // evq's haversine (Earth.kilometres), the same operations in the same order, on a
+            // sphere of 6,371.0088 km. greatCircleDistance uses the same radius but an
+            // approximation off by up to 0.15%, and geoDistance an ellipsoid: either moves
+            // rows across a `distance(...) <= r` boundary.
             let (lat1, lon1, lat2, lon2) = (a[0], a[1], a[2], a[3])
-            let h = "pow(sin(radians(\(lat2) - \(lat1)) / 2), 2) + cos(radians(\(lat1))) * cos(radians(\(lat2))) * pow(sin(radians(\(lon2) - \(lon1)) / 2), 2)"
+            let dp = "(\(lat2) - \(lat1)) * pi() / 180", dl = "(\(lon2) - \(lon1)) * pi() / 180"
+            let h = "sin(\(dp) / 2) * sin(\(dp) / 2) + cos(\(lat1) * pi() / 180) * cos(\(lat2) * pi() / 180) * sin(\(dl) / 2) * sin(\(dl) / 2)"
             return .compound("2 * 6371.0088 * asin(least(1, sqrt(\(h))))")
         default: break
         }
         throw untranslatable("\(fn.rawValue)()" + Self.argumentNote(fn, args), at: e.span, hint: Self.reason(fn))
     }
 
+    /// evq counts characters (grapheme clusters), ClickHouse code points: the two agree on
+    /// text where no code point can join the one before it (combining marks, joiners, emoji
+    /// modifiers, regional indicators, Hangul jamo, prepended signs, CR LF). Other text is a
+    /// server error naming the function, never a different count.
+    static func singleCodePointCharacters(_ text: String, _ function: String) -> String {
+        let joining = #"[\\p{M}\\x{200C}\\x{200D}\\x{FF9E}\\x{FF9F}\\x{1F3FB}-\\x{1F3FF}\\x{E0020}-\\x{E007F}\\x{1F1E6}-\\x{1F1FF}"#
+            + #"\\x{1100}-\\x{11FF}\\x{A960}-\\x{A97F}\\x{D7B0}-\\x{D7FF}\\x{600}-\\x{605}\\x{6DD}\\x{70F}\\x{890}\\x{891}\\x{8E2}\\x{D4E}"#
+            + #"\\x{E33}\\x{EB3}\\x{110BD}\\x{110CD}\\x{111C2}\\x{111C3}\\x{1193F}\\x{11941}\\x{11A3A}\\x{11A84}-\\x{11A89}\\x{11D46}\\x{11F02}\\r]"#
+        return "if(match(\(text), '\(joining)'), throwIf(1, '\(function)() of text with characters of several code points (combining marks, emoji sequences): evq counts them as one, ClickHouse cannot'), \(text))"
+    }
+
+    /// A UTC time from integer parts, null where they name no real time, as TimeFormat.make:
+    /// month 1-12, the month's days, hours 0-23, minutes 0-59, seconds 0-60 (60 runs on).
+    static func makeDateTime(_ parts: [String]) -> String {
+        let all = parts + Array(repeating: "0", count: 6 - parts.count)
+        let (y, m, d, h, mi, s) = (all[0], all[1], all[2], all[3], all[4], all[5])
+        let valid = "\(m) BETWEEN 1 AND 12 AND \(d) >= 1 AND \(d) <= toDayOfMonth(toLastDayOfMonth(makeDate32(\(y), \(m), 1))) "
+            + "AND \(h) BETWEEN 0 AND 23 AND \(mi) BETWEEN 0 AND 59 AND \(s) BETWEEN 0 AND 60 AND \(y) BETWEEN 1900 AND 2299"
+        return "if(\(valid), addSeconds(makeDateTime64(\(y), \(m), \(d), \(h), \(mi), 0, 0, 0, 'UTC'), \(s)), NULL)"
+    }
+
     /// For the functions translated for some argument types only: which type was not.
     static func argumentNote(_ fn: ScalarFunction, _ args: [TypedExpr]) -> String {
         switch fn {
-        case .tostring, .strcat, .toint, .tofloat, .bin: " of \(args.map(\.type.rawValue).joined(separator: ", "))"
+        // The first argument whose type has no translation.
+        case .strcat: " of " + (args.first { $0.type != .string && $0.type != .int }?.type.rawValue ?? "")
+        case .tostring, .toint, .tofloat, .bin, .make_datetime: " of \(args.map(\.type.rawValue).joined(separator: ", "))"
         default: ""
         }
     }
@@ -90,9 +126,7 @@ extension SQLExpressionPrinter {
     static func reason(_ fn: ScalarFunction) -> String? {
         switch fn {
         case .todatetime: "evq's time layouts have no ClickHouse parser that agrees with them on every input"
-        case .make_datetime: "ClickHouse's makeDateTime does not give null for an invalid date"
-        case .strlen, .substring: "evq counts characters (grapheme clusters), ClickHouse code points"
-        case .trim: "evq trims Unicode white space, ClickHouse's trimBoth a list of characters"
+        case .make_datetime: "its parts must be integers"
         case .tostring, .strcat: "ClickHouse prints floats, times and booleans differently"
         case .latest: "latest() reads the local table"
         default: nil

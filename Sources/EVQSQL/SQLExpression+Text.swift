@@ -1,5 +1,5 @@
 // evq's text operators in ClickHouse SQL. All but `matches` ignore case by lower-casing both
-// sides (the pattern is lower-cased here, by Swift's rules; the value by lowerUTF8).
+// sides (the pattern is lower-cased here, by Swift's rules; the value by SQLExpressionPrinter.lower).
 //
 // Word search (`has`) is not hasToken: ClickHouse's token rule keeps every non-ASCII byte
 // inside a token, so hasToken finds no 'drone' in 'drone—strike' or '«drone»', where evq does
@@ -13,7 +13,7 @@ import EVQSyntax
 extension SQLExpressionPrinter {
     func text(_ pattern: TextPattern, _ x: TypedExpr, _ span: Span) throws(Diagnostic) -> SQLText {
         let value = try print(x).text
-        let lowered = "lowerUTF8(\(value))"
+        let lowered = Self.lower(value)
         switch pattern {
         case .caseless(let c, let source):
             let needle = SQLQuote.string(source.lowercased())

@@ -56,6 +56,7 @@ struct SQLExpressionPrinter {
         case .not(let a):
             return .compound("NOT ifNull(\(try print(a).text), 0)")
         case .negate(let a):
+            if a.type == .int || a.type == .duration { return Self.checkedInt("-toInt128(\(try print(a).operand))") }
             return .compound("-" + (try print(a).operand))
         case .and(let a, let b):
             // AND binds looser than comparisons and NOT: only an OR inside needs brackets.
@@ -86,10 +87,15 @@ struct SQLExpressionPrinter {
         }
     }
 
-    /// Text lower-cased: a constant here, by Swift's rules, as evq does; a value by lowerUTF8.
+    /// Text lower-cased as evq lower-cases it (String.lowercased: Unicode's full mappings, no
+    /// context). lowerUTF8 has the same mappings (ICU) but one rule of context: a capital
+    /// sigma at the end of a word becomes 'ς', where evq writes 'σ'; so Σ is made σ first.
+    static func lower(_ sql: String) -> String { "lowerUTF8(replaceAll(\(sql), 'Σ', 'σ'))" }
+
+    /// Text lower-cased: a constant here, by Swift's rules, as evq does; a value by `lower`.
     private func lowered(_ e: TypedExpr) throws(Diagnostic) -> String {
         if case .constant(.string(let s)) = e.kind { return SQLQuote.string(s.lowercased()) }
-        return "lowerUTF8(\(try print(e).text))"
+        return Self.lower(try print(e).text)
     }
 
     /// An operand of AND.
@@ -121,6 +127,10 @@ struct SQLExpressionPrinter {
         case (.add, .duration, .time): return .atom("addSeconds(\(r), \(l))")
         case (.sub, .time, .duration): return .atom("subtractSeconds(\(l), \(r))")
         case (.sub, .time, .time): return .atom("dateDiff('second', \(r), \(l))")
+        // evq: integer arithmetic that overflows is null; ClickHouse's Int64 wraps around.
+        case (.add, .int, .int), (.add, .duration, .duration): return Self.checkedInt("toInt128(\(l)) + \(r)")
+        case (.sub, .int, .int), (.sub, .duration, .duration): return Self.checkedInt("toInt128(\(l)) - \(r)")
+        case (.mul, .int, .int), (.mul, .duration, .int), (.mul, .int, .duration): return Self.checkedInt("toInt128(\(l)) * \(r)")
         case (.add, _, _): return .compound("\(l) + \(r)")
         case (.sub, _, _): return .compound("\(l) - \(r)")
         case (.mul, _, _): return .compound("\(l) * \(r)")
@@ -131,9 +141,14 @@ struct SQLExpressionPrinter {
         }
     }
 
+    /// An Int128 result as evq's Int64: null where it does not fit.
+    static func checkedInt(_ wide: String) -> SQLText {
+        .atom("accurateCastOrNull(\(wide), 'Int64')")
+    }
+
     private func inSet(_ x: TypedExpr, _ set: Set<Value>, caseless: Bool, negated: Bool) throws(Diagnostic) -> SQLText {
         var v = try print(x).operand
-        if caseless { v = "lowerUTF8(\(try print(x).text))" }
+        if caseless { v = Self.lower(try print(x).text) }
         // A set's order is arbitrary: sorted, the SQL is the same every time. Null never matches.
         let values = set.filter { !$0.isNull }.sorted { Value.compare($0, $1) < 0 }
         if values.isEmpty { return .compound(negated ? "isNotNull(\(v))" : "0") }

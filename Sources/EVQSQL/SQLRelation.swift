@@ -33,6 +33,9 @@ struct SQLBlock {
     var orderIsExplicit: Bool
     /// ORDER BY + LIMIT of this SELECT (take, top, tail).
     var limit: (keys: [SQLOrderKey], count: Int)? = nil
+    /// Whether `order` puts every row in one place, as evq's engine does (a row-order column
+    /// breaks the ties of time; a single row needs no order).
+    var orderIsTotal = false
 
     var isBare: Bool { conditions.isEmpty && selectList == nil && limit == nil }
     var hasOutput: Bool { selectList != nil }

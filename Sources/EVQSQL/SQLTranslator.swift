@@ -19,6 +19,8 @@ public struct SQLTranslation: Sendable {
     /// Whether the last step keeps the first n rows (take, top): rows tied at the cut may be
     /// any of the tied ones.
     public var isLimited: Bool
+    /// Whether the rows come in exactly evq's order (every table read has a row-order column).
+    public var orderIsTotal: Bool
 }
 
 public struct SQLTranslator {
@@ -30,28 +32,27 @@ public struct SQLTranslator {
     public var serverColumn: (Table, String) -> String
     /// The tables are stand-ins (schemas without rows): values evq folded from them are unknown.
     public var standInTables: Bool
+    /// A server column that numbers a table's rows in evq's order (as ClickHouseExport writes
+    /// them), so that rows of the same time, and the groups they start, keep evq's order;
+    /// nil: ties of time come in the server's order.
+    public var rowOrder: (Table) -> String?
     /// The most rows of a local table sent inline in the SQL.
     public static let inlineRowLimit = 10_000
 
     public init(serverTable: @escaping (Table) -> String? = { $0.name }, serverColumn: @escaping (Table, String) -> String = { SQLQuote.identifier($1) },
-                standInTables: Bool = false)
+                standInTables: Bool = false, rowOrder: @escaping (Table) -> String? = { _ in nil })
     {
         self.serverTable = serverTable
         self.serverColumn = serverColumn
         self.standInTables = standInTables
+        self.rowOrder = rowOrder
     }
 
     /// `catalog`: where the plan's table references find their tables (a server table's
     /// stand-in, or a `let` result sent inline).
     public func translate(_ plan: Plan, catalog: Catalog) throws(Diagnostic) -> SQLTranslation {
-        var chain: [PlanNode] = []
-        var node: PlanNode? = plan.root
-        while let n = node {
-            chain.append(n)
-            node = n.inputNode
-        }
         var builder = SQLBuilder(translator: self, catalog: catalog, source: plan.source)
-        for n in chain.reversed() { try builder.add(n) }
+        try builder.run(plan.root)
         return builder.finish(plan.output)
     }
 }
@@ -66,6 +67,8 @@ struct SQLBuilder {
     var needsJoinNulls = false
     /// A take, top or tail cut the rows, and no summarize came after it.
     var cutByLimit = false
+    /// Every table read numbered its rows in evq's order (SQLTranslator.rowOrder).
+    var everyOrderTotal = true
 
     /// The whole query, where a node has no span of its own.
     var querySpan: Span { Span(0, source.text.utf8.count) }
@@ -73,6 +76,17 @@ struct SQLBuilder {
     func printer(aggregates: [String] = []) -> SQLExpressionPrinter {
         SQLExpressionPrinter(columns: block.columns.map(\.sql), aggregates: aggregates,
                              foldedLatestIsUnknown: translator.standInTables, source: source)
+    }
+
+    /// Adds a node's chain, from its source up.
+    mutating func run(_ root: PlanNode) throws(Diagnostic) {
+        var chain: [PlanNode] = []
+        var node: PlanNode? = root
+        while let n = node {
+            chain.append(n)
+            node = n.inputNode
+        }
+        for n in chain.reversed() { try add(n) }
     }
 
     mutating func add(_ node: PlanNode) throws(Diagnostic) {
@@ -87,7 +101,11 @@ struct SQLBuilder {
         case .aggregate(_, let keys, let aggregates, let outputs): try summarize(keys, aggregates, outputs)
         case .count: count()
         case .distinct(_, let items): try distinct(items)
-        case .lookup(_, let right, let leftKey, let rightKey, let columns): try lookup(right, leftKey, rightKey, columns)
+        case .lookup(let input, let right, let leftKey, let rightKey, let columns):
+            let scan = PlanNode.scan(right, .full)
+            try join(.leftouter, scan, [leftKey], [rightKey], columns, leftTypes: input.sqlFieldTypes)
+        case .join(let input, let j): try join(j, leftTypes: input.sqlFieldTypes)
+        case .sequence(let s): try sequence(s)
         @unknown default:
             throw untranslatable("this stage", at: querySpan)
         }
@@ -120,7 +138,25 @@ struct SQLBuilder {
         closing.selectList = items
         ctes.append((name, render(closing, finalOrder: false)))
         let visible = (block.selectList ?? block.columns).map { (SQLQuote.identifier($0.name), $0.name) }
+        let total = block.orderIsTotal
         block = SQLBlock(from: name, columns: visible, order: order, orderIsExplicit: block.orderIsExplicit)
+        block.orderIsTotal = total
+    }
+
+    /// An expression over the block's FROM that numbers its rows in their order (ties of a
+    /// partial order numbered as the server meets them); nil when the rows have no order.
+    /// A single ascending key serves as it is; otherwise the rows are numbered first.
+    mutating func position() -> String? {
+        readable()
+        if block.limit != nil { close() }
+        guard !block.order.isEmpty else { return nil }
+        if block.order.count == 1, !block.order[0].descending { return block.order[0].expr }
+        let over = "row_number() OVER (ORDER BY \(block.order.map(\.sql).joined(separator: ", ")))"
+        block.selectList = block.columns + [(over, "__evq_position")]
+        close()
+        block.columns.removeLast()
+        block.order = [SQLOrderKey(expr: "__evq_position", descending: false)]
+        return "__evq_position"
     }
 
     /// One SELECT, a clause per line.
@@ -133,7 +169,7 @@ struct SQLBuilder {
         if !b.conditions.isEmpty { lines.append("WHERE " + b.conditions.joined(separator: "\n  AND ")) }
         if !b.groupBy.isEmpty { lines.append("GROUP BY " + b.groupBy.joined(separator: ", ")) }
         if let limit = b.limit {
-            lines.append("ORDER BY " + limit.keys.map(\.sql).joined(separator: ", "))
+            if !limit.keys.isEmpty { lines.append("ORDER BY " + limit.keys.map(\.sql).joined(separator: ", ")) }
             lines.append("LIMIT \(limit.count)")
         } else if finalOrder, !b.order.isEmpty {
             lines.append("ORDER BY " + b.order.map(\.sql).joined(separator: ", "))
@@ -164,7 +200,7 @@ struct SQLBuilder {
         }
         let ordered = !(block.limit?.keys ?? block.order).isEmpty
         return SQLTranslation(sql: text, output: output, orderColumns: ordered ? orderColumns : nil, orderIsExplicit: block.orderIsExplicit,
-                              isLimited: cutByLimit)
+                              isLimited: cutByLimit, orderIsTotal: block.orderIsTotal && everyOrderTotal)
     }
 }
 
@@ -174,8 +210,9 @@ extension PlanNode {
         switch self {
         case .scan: nil
         case .filter(let i, _), .project(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _),
-             .aggregate(let i, _, _, _), .count(let i), .distinct(let i, _), .tail(let i, _), .lookup(let i, _, _, _, _):
+             .aggregate(let i, _, _, _), .count(let i), .distinct(let i, _), .tail(let i, _), .lookup(let i, _, _, _, _), .join(let i, _):
             i
+        case .sequence: nil
         @unknown default: nil
         }
     }

@@ -2,6 +2,7 @@
 // DuckDB's Python values are both rendered the same way (dates as YYYY-MM-DD, floats as %.6g,
 // nulls as "null"), then compared as the query's `Compare` says.
 
+import BenchSupport
 import EVQ
 import Foundation
 

@@ -2,6 +2,7 @@
 // python3, and reads back its JSON: load time, resident memory and, per thread count, each
 // query's cold and warm times and answer.
 
+import BenchSupport
 import Foundation
 
 struct DuckQuery { var firstMs: Double; var warmMs: [Double]; var answer: Answer?; var error: String? }

@@ -2,6 +2,7 @@
 // after and at the peak of the load), then time each query through Session.query (parse +
 // check + plan + execute + a materialised result).
 
+import BenchSupport
 import EVQ
 import Foundation
 

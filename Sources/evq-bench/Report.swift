@@ -1,6 +1,7 @@
 // Prints one size's results: load and memory, the query table with ratios and targets, the
 // answer checks (mismatches loudly), and the query texts.
 
+import BenchSupport
 import Foundation
 
 struct Report {

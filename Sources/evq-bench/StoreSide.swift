@@ -5,6 +5,7 @@
 //   evq-bench --store-count DIR               open the store, count, exit (timed whole)
 //   evq-bench --store-child DIR QUERIES.json  open (timed), memory after open, the queries
 
+import BenchSupport
 import EVQ
 import Foundation
 

@@ -16,6 +16,7 @@
 // With --sizes, each size runs in its own process, one after the other, so memory figures and
 // caches of one size do not leak into the next.
 
+import BenchSupport
 import EVQ
 import Foundation
 

@@ -1,9 +1,10 @@
-// evq-sql-bench: the benchmark classes of evq-bench (its Queries.swift and World.swift, linked
-// here) run in evq and, translated by EVQSQL, in ClickHouse (chdb, in process, on the same
+// evq-sql-bench: the benchmark classes of evq-bench (BenchSupport's Queries.swift and World.swift)
+// run in evq and, translated by EVQSQL, in ClickHouse (chdb, in process, on the same
 // CSV); prints each one's median time on both sides and whether the answers agree.
 //
 //     swift run -c release --scratch-path .build-bench evq-sql-bench --rows 1M [--repeat 3]
 
+import BenchSupport
 import EVQ
 import EVQSQL
 import Foundation

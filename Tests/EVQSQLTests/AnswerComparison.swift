@@ -15,6 +15,13 @@ enum AnswerComparison {
         }
         guard local.rowCount == remote.rowCount else { return "\(local.rowCount) rows in evq, \(remote.rowCount) on ClickHouse" }
         let a = (0..<local.rowCount).map(local.row), b = (0..<remote.rowCount).map(remote.row)
+        // In exactly evq's order: row by row.
+        if t.orderIsTotal {
+            for i in a.indices where !zip(a[i], b[i]).allSatisfy(same) {
+                return "row \(i + 1) differs: evq \(show(a[i])), ClickHouse \(show(b[i]))"
+            }
+            return nil
+        }
         // Runs of rows that must match as a whole: ties on the visible order keys, or everything.
         var runs: [Range<Int>] = []
         if let keys = t.orderColumns, !keys.isEmpty {

@@ -126,7 +126,7 @@ import Testing
         let printed = try SQLProject.evq(["sql", q, "--table", "events=db.acled", "--columns", "acled"])
         #expect(printed.status == 0)
         #expect(printed.out.contains("""
-                    SELECT event_type AS type, sumOrNull(fatalities) AS fatalities, count() AS events, minOrNull(event_date) AS first
+                    SELECT event_type AS type, accurateCastOrNull(sumOrNull(toInt128(fatalities)), 'Int64') AS fatalities, count() AS events, minOrNull(event_date) AS first, min(event_date) AS __evq_order_1
                     FROM db.acled
                     WHERE event_date >= toDateTime64('2016-01-01 00:00:00', 0, 'UTC') AND event_date < toDateTime64('2017-01-01 00:00:00', 0, 'UTC')
             """), "\(printed.out)")
@@ -140,8 +140,8 @@ import Testing
         #expect(r.status == 0, "\(r.err)")
         #expect(r.out.components(separatedBy: ";\n").count == 3)  // the let's query, then the script's
         #expect(r.out.contains("AND actor1 IN ('Axis of Resistance', 'Hezbollah', 'Islamic Resistance in Iraq', 'Nujaba Movement', 'PIJ')"))
-        let bad = try SQLProject.evq(["sql", "events | summarize v = values(location)"])
+        let bad = try SQLProject.evq(["sql", "events | project d = todatetime(notes)"])
         #expect(bad.status == 65)
-        #expect(bad.err.hasPrefix("<command>:1:24: error: cannot translate values() to ClickHouse SQL yet"))
+        #expect(bad.err.hasPrefix("<command>:1:22: error: cannot translate todatetime() to ClickHouse SQL yet"))
     }
 }

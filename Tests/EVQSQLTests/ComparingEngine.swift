@@ -46,12 +46,13 @@ final class ComparingEngine: RemoteEngine {
 
     private func translate(_ plan: Plan, _ catalog: Catalog) -> SQLTranslation? {
         for ref in Self.tables(plan.root) {
-            guard let table = catalog.tables[ref.name], exported[ObjectIdentifier(table)] == nil else { continue }
+            guard let table = catalog.table(named: ref.name), exported[ObjectIdentifier(table)] == nil else { continue }
             export(table)
         }
         let names = exported
         do {
-            return try SQLTranslator(serverTable: { names[ObjectIdentifier($0)] }).translate(plan, catalog: catalog)
+            return try SQLTranslator(serverTable: { names[ObjectIdentifier($0)] }, rowOrder: { _ in ClickHouseExport.rowNumber })
+                .translate(plan, catalog: catalog)
         } catch {
             let m = error.message
             let construct = m.components(separatedBy: "cannot translate ").last?.components(separatedBy: " to ClickHouse SQL").first ?? m
@@ -63,8 +64,8 @@ final class ComparingEngine: RemoteEngine {
     private func export(_ table: Table) {
         let name = "evq_\(exported.count + 1)"
         do {
-            _ = try client.send(ClickHouseExport.createTable(table, as: name))
-            if table.rowCount > 0 { _ = try client.send("INSERT INTO \(name) FORMAT JSONEachRow", data: ClickHouseExport.rows(table)) }
+            _ = try client.send(ClickHouseExport.createTable(table, as: name, numbered: true))
+            if table.rowCount > 0 { _ = try client.send("INSERT INTO \(name) FORMAT JSONEachRow", data: ClickHouseExport.rows(table, numbered: true)) }
             exported[ObjectIdentifier(table)] = name
         } catch {
             serverErrors.append("export of \(table.name): \(error.message)")
@@ -75,6 +76,8 @@ final class ComparingEngine: RemoteEngine {
         switch node {
         case .scan(let t, _): return [t]
         case .lookup(let input, let right, _, _, _): return tables(input) + [right]
+        case .join(let input, let j): return tables(input) + tables(j.right)
+        case .sequence(let s): return (s.steps + (s.until.map { [$0] } ?? [])).flatMap { tables($0.plan) }
         case .filter(let i, _), .project(let i, _), .sort(let i, _), .limit(let i, _), .top(let i, _, _), .aggregate(let i, _, _, _),
              .count(let i), .distinct(let i, _), .tail(let i, _):
             return tables(i)

@@ -21,11 +21,12 @@ func sql(_ text: String, translator: SQLTranslator = SQLTranslator()) -> String 
 @Suite struct TranslationTests {
     @Test func theIssuesExampleIsReadableSQL() {
         #expect(sql(#"events | where country == "Syria" and date in 2017 | summarize killed = sum(fatalities) by month(date)"#) == """
-            SELECT toStartOfMonth(date) AS date, sumOrNull(fatalities) AS killed
+            SELECT toStartOfMonth(date) AS date, accurateCastOrNull(sumOrNull(toInt128(fatalities)), 'Int64') AS killed
             FROM events
             WHERE country = 'Syria'
               AND date >= toDateTime64('2017-01-01 00:00:00', 0, 'UTC') AND date < toDateTime64('2018-01-01 00:00:00', 0, 'UTC')
             GROUP BY toStartOfMonth(date)
+            ORDER BY min(date) ASC NULLS LAST
             SETTINGS prefer_column_name_to_alias = 1
             """)
     }
@@ -34,14 +35,14 @@ func sql(_ text: String, translator: SQLTranslator = SQLTranslator()) -> String 
         #expect(sql(#"events | summarize n = count() by actor1 | where n > 10 | top 3 by n"#) == """
             WITH
                 s1 AS (
-                    SELECT actor1, count() AS n
+                    SELECT actor1, count() AS n, min(date) AS __evq_order_1
                     FROM events
                     GROUP BY actor1
                 )
             SELECT actor1, n
             FROM s1
             WHERE n > 10
-            ORDER BY n DESC NULLS LAST
+            ORDER BY n DESC NULLS LAST, __evq_order_1 ASC NULLS LAST
             LIMIT 3
             SETTINGS prefer_column_name_to_alias = 1
             """)
@@ -66,20 +67,45 @@ func sql(_ text: String, translator: SQLTranslator = SQLTranslator()) -> String 
     }
 
     @Test func untranslatableConstructsArePositionedErrors() {
-        #expect(sql(#"events | project n = strlen(actor1)"#) == """
-            <q>:1:22: error: cannot translate strlen() to ClickHouse SQL yet
-             1 | events | project n = strlen(actor1)
-               |                      ^^^^^^^^^^^^^^ evq counts characters (grapheme clusters), ClickHouse code points
+        #expect(sql(#"events | project d = todatetime(notes)"#) == """
+            <q>:1:22: error: cannot translate todatetime() to ClickHouse SQL yet
+             1 | events | project d = todatetime(notes)
+               |                      ^^^^^^^^^^^^^^^^^ evq's time layouts have no ClickHouse parser that agrees with them on every input
 
             """)
-        #expect(sql(#"events | summarize v = values(location)"#) == """
-            <q>:1:24: error: cannot translate values() to ClickHouse SQL yet
-             1 | events | summarize v = values(location)
-               |                        ^^^^^^^^^^^^^^^^ use dcount() or summarize by the column
+        // A server table without a time column has no row order the server knows.
+        #expect(sql(#"actors | summarize f = first(name) by kind"#) == """
+            <q>:1:24: error: cannot translate first() over rows in no defined order to ClickHouse SQL yet
+             1 | actors | summarize f = first(name) by kind
+               |                        ^^^^^^^^^^^ evq's first row of a group is the first in the input's order; sort first
 
             """)
-        #expect(sql(#"events | summarize n = count() by actor1 | take 3"#).hasPrefix(
+        #expect(sql(#"actors | take 3"#).hasPrefix(
             "<q>:1:1: error: cannot translate 'take' over rows in no defined order to ClickHouse SQL yet"))
+    }
+
+    @Test func groupsComeInTheOrderOfTheirFirstRow() {
+        // evq numbers groups as their first rows appear: the SQL orders them so, and take keeps that order.
+        #expect(sql(#"events | summarize n = count() by actor1 | take 3"#) == """
+            SELECT actor1, count() AS n
+            FROM events
+            GROUP BY actor1
+            ORDER BY min(date) ASC NULLS LAST
+            LIMIT 3
+            SETTINGS prefer_column_name_to_alias = 1
+            """)
+        #expect(sql(#"events | summarize v = values(location), f = first(admin1) by country"#).contains(
+            "arrayDistinct(arrayMap(v -> v.2, arraySort(groupArrayIf(tuple(date, location), isNotNull(location))))) AS v, argMin(tuple(admin1), date).1 AS f"))
+    }
+
+    @Test func joinsAndSequencesAreClickHouseJoins() {
+        let semi = sql(#"events | join kind=leftsemi actors on $left.actor1 == $right.name | count"#)
+        #expect(semi.contains("AS l\nLEFT SEMI JOIN s2 AS r ON l.actor1 = r.name"), "\(semi)")
+        #expect(semi.hasSuffix("SETTINGS prefer_column_name_to_alias = 1, join_use_nulls = 1"))
+        let sequence = sql(#"events | sequence within 3d [where subtype == "Air/drone strike"] as s by actor1 [where subtype == "Attack"] as a by actor2 | count"#)
+        #expect(sequence.contains("FROM s7 AS a ASOF INNER JOIN s8 AS b ON a.__evq_k1 = b.__evq_k1 AND a.__evq_o < b.__evq_o"), "\(sequence)")
+        #expect(sequence.contains("QUALIFY __evq_arrival = max(__evq_arrival) OVER (PARTITION BY __evq_o)"))
+        #expect(sequence.contains("WHERE __evq_s = 1 AND __evq_t - __evq_t0 <= 259200"))
     }
 
     @Test func latestIsAnErrorOnStandInTables() {

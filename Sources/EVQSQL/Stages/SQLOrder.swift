@@ -1,7 +1,7 @@
 // `sort`, `take`, `top` and `tail`: ORDER BY and LIMIT. evq's sort is stable and puts nulls
 // last in either direction, so every key says NULLS LAST and the previous order breaks ties.
-// `take` and `tail` keep evq's row order, which SQL has only when it is spelled out: over a
-// time-ordered table it is the time column; after summarize or distinct there is none to spell.
+// `take` and `tail` keep evq's row order, which SQL has only when it is spelled out: the
+// table's row numbers or time column, a sort's keys, the groups' first rows.
 
 import EVQEngine
 import EVQSyntax
@@ -30,7 +30,8 @@ extension SQLBuilder {
     }
 
     mutating func limit(_ n: Int) throws(Diagnostic) {
-        try requireOrder("take")
+        // ORDER BY and LIMIT come after the select list and GROUP BY of the same SELECT.
+        try requireOrder("take", closingOutput: false)
         cutByLimit = true
         if let current = block.limit {
             block.limit = (current.keys, min(current.count, n))
@@ -48,11 +49,11 @@ extension SQLBuilder {
         close()
     }
 
-    private mutating func requireOrder(_ stage: String) throws(Diagnostic) {
-        readable()
-        guard !block.order.isEmpty else {
+    private mutating func requireOrder(_ stage: String, closingOutput: Bool = true) throws(Diagnostic) {
+        if closingOutput { readable() }
+        guard !block.order.isEmpty || block.orderIsTotal else {
             throw untranslatable("'\(stage)' over rows in no defined order", at: querySpan,
-                                 hint: "evq keeps groups in order of their first row, which ClickHouse does not know; sort first")
+                                 hint: "the rows come from a table with no time column; sort first")
         }
     }
 }

@@ -12,7 +12,18 @@ extension SQLBuilder {
         }
         let (from, columns) = try relation(of: ref)
         block = SQLBlock(from: from, columns: columns, order: [], orderIsExplicit: false)
-        if let t = ref.timeColumnIndex { block.order = [SQLOrderKey(expr: columns[t].sql, descending: false)] }
+        // evq's row order: its row numbers where the server has them, else time (ties unordered).
+        let table = catalog.table(named: ref.name)
+        if let table, translator.serverTable(table) != nil, let row = translator.rowOrder(table) {
+            block.order = [SQLOrderKey(expr: row, descending: false)]
+            block.orderIsTotal = true
+        } else if let table, translator.serverTable(table) == nil {
+            block.order = [SQLOrderKey(expr: SQLInline.rowNumber, descending: false)]
+            block.orderIsTotal = true
+        } else {
+            if let t = ref.timeColumnIndex { block.order = [SQLOrderKey(expr: columns[t].sql, descending: false)] }
+            everyOrderTotal = false
+        }
     }
 
     /// A table as a FROM item and its columns.

@@ -1,5 +1,5 @@
-// `summarize`, `count` and `distinct`: GROUP BY, count(), SELECT DISTINCT. Their rows come
-// in no order ClickHouse can reproduce (evq: each group where its first row was).
+// `summarize`, `count` and `distinct`: GROUP BY, count(), and DISTINCT as a GROUP BY. evq puts
+// each group where its first row was, so the groups are ordered by their first row's position.
 
 import EVQEngine
 import EVQSyntax
@@ -8,10 +8,9 @@ extension SQLBuilder {
     mutating func summarize(_ keys: [(name: String, expr: TypedExpr)], _ aggregates: [AggregateCall],
                             _ outputs: [(name: String, expr: TypedExpr)]) throws(Diagnostic)
     {
-        readable()
-        if block.limit != nil { close() }
+        let position = self.position()
         var calls: [String] = []
-        for a in aggregates { calls.append(try printer().aggregate(a)) }
+        for a in aggregates { calls.append(try printer().aggregate(a, position: position)) }
         let p = printer(aggregates: calls)
         var list: [(sql: String, name: String)] = []
         var groupBy: [String] = []
@@ -21,11 +20,22 @@ extension SQLBuilder {
             groupBy.append(sql)
         }
         for o in outputs { list.append((try p.value(o.expr), o.name)) }
+        group(list, by: groupBy, position: position)
+    }
+
+    /// The select list over groups, each group where its first row was.
+    private mutating func group(_ list: [(sql: String, name: String)], by groupBy: [String], position: String?) {
         block.selectList = list
         block.groupBy = groupBy
         cutByLimit = false
-        block.order = []
         block.orderIsExplicit = false
+        if groupBy.isEmpty {
+            block.order = []
+            block.orderIsTotal = true  // one row
+        } else {
+            block.order = position.map { [SQLOrderKey(expr: "min(\($0))", descending: false)] } ?? []
+            block.orderIsTotal = block.orderIsTotal && position != nil
+        }
     }
 
     mutating func count() {
@@ -34,12 +44,14 @@ extension SQLBuilder {
         block.selectList = [("count()", "count")]
         block.order = []
         block.orderIsExplicit = false
+        block.orderIsTotal = true
     }
 
     mutating func distinct(_ items: [(name: String, expr: TypedExpr)]) throws(Diagnostic) {
-        try project(items)
-        block.distinct = true
-        block.order = []
-        block.orderIsExplicit = false
+        let position = self.position()
+        let p = printer()
+        var list: [(sql: String, name: String)] = []
+        for item in items { list.append((try p.value(item.expr), item.name)) }
+        group(list, by: list.map(\.sql), position: position)
     }
 }

@@ -5,7 +5,7 @@
 import Foundation
 
 /// How two engines' answers are compared.
-enum Compare: Equatable {
+package enum Compare: Equatable {
     /// The same rows in the same order.
     case ordered
     /// The same rows in any order.
@@ -17,15 +17,15 @@ enum Compare: Equatable {
 
 /// What the issue asks of a query: evq/DuckDB at most `ratio`, and at most `ms1M` / `ms10M`
 /// milliseconds at 1 M / 10 M rows (no absolute target at other sizes).
-struct Target {
-    var ratio: Double? = 1.0
-    var ms1M: Double? = nil
-    var ms10M: Double? = nil
+package struct Target {
+    package var ratio: Double? = 1.0
+    package var ms1M: Double? = nil
+    package var ms10M: Double? = nil
 
-    func milliseconds(rows: Int) -> Double? {
+    package func milliseconds(rows: Int) -> Double? {
         rows == 1_000_000 ? ms1M : rows == 10_000_000 ? ms10M : nil
     }
-    func text(rows: Int) -> String {
+    package func text(rows: Int) -> String {
         var parts: [String] = []
         if let r = ratio { parts.append("≤\(String(format: "%.1f", r))x") }
         if let m = milliseconds(rows: rows) { parts.append("≤\(String(format: "%g", m)) ms") }
@@ -33,29 +33,29 @@ struct Target {
     }
 }
 
-struct BenchQuery {
-    var id: String
-    var title: String
+package struct BenchQuery {
+    package var id: String
+    package var title: String
     /// nil: evq cannot express it yet (reported as "not supported"; DuckDB is still timed).
-    var evq: String?
-    var sql: String
-    var compare: Compare = .ordered
-    var target = Target()
+    package var evq: String?
+    package var sql: String
+    package var compare: Compare = .ordered
+    package var target = Target()
     /// Other DuckDB formulations of the same question, timed and checked against the same answer.
-    var alternatives: [(label: String, sql: String)] = []
+    package var alternatives: [(label: String, sql: String)] = []
 }
 
 /// evq's `distance()` uses the mean Earth radius 6371.0088 km; the SQL uses the same so the
 /// two engines agree on points at the 50 km boundary.
-let evqEarthRadiusKm = 6_371.0088
+package let evqEarthRadiusKm = 6_371.0088
 
-struct QuerySet {
-    var classes: [BenchQuery]
-    var why: [BenchQuery]
-    var all: [BenchQuery] { classes + why }
+package struct QuerySet {
+    package var classes: [BenchQuery]
+    package var why: [BenchQuery]
+    package var all: [BenchQuery] { classes + why }
 }
 
-func benchQueries(world: World, rows: Int) -> QuerySet {
+package func benchQueries(world: World, rows: Int) -> QuerySet {
     func sql(_ s: String) -> String { "'" + s.replacingOccurrences(of: "'", with: "''") + "'" }
     func evq(_ s: String) -> String { "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"") + "\"" }
     let byEvents = world.countriesByEvents

@@ -3,9 +3,9 @@
 
 import Foundation
 
-struct SplitMix64 {
-    var state: UInt64
-    mutating func next() -> UInt64 {
+package struct SplitMix64 {
+    package var state: UInt64
+    package mutating func next() -> UInt64 {
         state &+= 0x9E37_79B9_7F4A_7C15
         var z = state
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -13,23 +13,23 @@ struct SplitMix64 {
         return z ^ (z >> 31)
     }
     /// Uniform in [0, 1).
-    mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
+    package mutating func unit() -> Double { Double(next() >> 11) * 0x1.0p-53 }
     /// Uniform in 0..<n.
-    mutating func below(_ n: Int) -> Int { Int(((next() >> 32) &* UInt64(n)) >> 32) }
+    package mutating func below(_ n: Int) -> Int { Int(((next() >> 32) &* UInt64(n)) >> 32) }
     /// Standard normal (Box-Muller; one of the pair is dropped to keep the stream simple).
-    mutating func normal() -> Double {
+    package mutating func normal() -> Double {
         let u = 1 - unit(), v = unit()
         return (-2 * log(u)).squareRoot() * cos(2 * .pi * v)
     }
 }
 
 /// Walker's alias method (Vose's construction): one random number per sample, any weights.
-struct AliasTable {
+package struct AliasTable {
     private let threshold: [UInt32]  // keep slot i when the low 32 bits fall below this
     private let alias: [Int32]
-    var count: Int { threshold.count }
+    package var count: Int { threshold.count }
 
-    init(weights: [Double]) {
+    package init(weights: [Double]) {
         let n = weights.count
         precondition(n > 0 && n < Int(Int32.max), "alias table needs 1..<2^31 weights")
         let total = weights.reduce(0, +)
@@ -50,7 +50,7 @@ struct AliasTable {
     }
 
     @inline(__always)
-    func sample(_ rng: inout SplitMix64) -> Int {
+    package func sample(_ rng: inout SplitMix64) -> Int {
         let r = rng.next()
         let i = Int(((r >> 32) &* UInt64(threshold.count)) >> 32)
         return UInt32(truncatingIfNeeded: r) < threshold[i] ? i : Int(alias[i])
@@ -58,11 +58,11 @@ struct AliasTable {
 }
 
 /// Weights 1/(rank+1)^s for ranks 0..<n.
-func zipfWeights(_ n: Int, s: Double) -> [Double] { (0..<n).map { 1 / pow(Double($0 + 1), s) } }
+package func zipfWeights(_ n: Int, s: Double) -> [Double] { (0..<n).map { 1 / pow(Double($0 + 1), s) } }
 
 extension Array {
     /// Fisher-Yates with the given generator.
-    mutating func shuffle(with rng: inout SplitMix64) {
+    package mutating func shuffle(with rng: inout SplitMix64) {
         guard count > 1 else { return }
         for i in stride(from: count - 1, to: 0, by: -1) { swapAt(i, rng.below(i + 1)) }
     }

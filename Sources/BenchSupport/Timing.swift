@@ -4,21 +4,24 @@
 import EVQ
 import Foundation
 
-func nowNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+package func nowNanos() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
 
-func elapsedMs(since start: UInt64) -> Double { Double(nowNanos() - start) / 1e6 }
+package func elapsedMs(since start: UInt64) -> Double { Double(nowNanos() - start) / 1e6 }
 
 /// One query's runs: the first (cold) run apart, then the warm runs whose median is reported.
-struct Timing {
-    var firstMs: Double = .nan
-    var warmMs: [Double] = []
-    var error: String? = nil
-    var medianMs: Double { error == nil ? median(warmMs) : .nan }
+package struct Timing {
+    package var firstMs: Double = .nan
+    package var warmMs: [Double] = []
+    package var error: String? = nil
+    package var medianMs: Double { error == nil ? median(warmMs) : .nan }
+    package init(firstMs: Double = .nan, warmMs: [Double] = [], error: String? = nil) {
+        (self.firstMs, self.warmMs, self.error) = (firstMs, warmMs, error)
+    }
 }
 
 /// Runs `body` once cold, then warm up to `repeats` times; stops early once the warm runs have
 /// taken `budgetMs` (after at least one), so the slow queries at 10 M rows do not take an hour.
-func timeRuns<R>(repeats: Int, budgetMs: Double, _ body: () throws -> R) -> (Timing, R?) {
+package func timeRuns<R>(repeats: Int, budgetMs: Double, _ body: () throws -> R) -> (Timing, R?) {
     var t = Timing()
     var last: R? = nil
     var spent = 0.0
@@ -39,17 +42,17 @@ func timeRuns<R>(repeats: Int, budgetMs: Double, _ body: () throws -> R) -> (Tim
     return (t, last)
 }
 
-func median(_ xs: [Double]) -> Double {
+package func median(_ xs: [Double]) -> Double {
     let s = xs.sorted()
     guard !s.isEmpty else { return .nan }
     return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
 
 /// Results are folded in here so the optimiser cannot drop the work that made them.
-nonisolated(unsafe) var blackHoleSink: UInt64 = 0
+package nonisolated(unsafe) var blackHoleSink: UInt64 = 0
 
 @inline(never)
-func blackHole(_ r: QueryResult) {
+package func blackHole(_ r: QueryResult) {
     var h = UInt64(truncatingIfNeeded: r.rowCount) &* 31 &+ UInt64(truncatingIfNeeded: r.table.columns.count)
     if r.rowCount > 0, let c = r.table.columns.first {
         h &+= UInt64(truncatingIfNeeded: c.value(at: 0).hashValue)

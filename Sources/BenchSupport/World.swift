@@ -6,13 +6,13 @@
 import EVQ
 import Foundation
 
-struct Country { var name: String; var lat: Double; var lon: Double; var spread: Double }
-struct Place { var name: String; var country: Int; var admin1: String; var lat: Double; var lon: Double }
-struct Subtype { var type: String; var name: String; var weight: Double; var violent: Bool }
+package struct Country { var name: String; var lat: Double; var lon: Double; var spread: Double }
+package struct Place { var name: String; var country: Int; var admin1: String; var lat: Double; var lon: Double }
+package struct Subtype { var type: String; var name: String; var weight: Double; var violent: Bool }
 
-enum Vocabulary {
+package enum Vocabulary {
     /// Twenty countries with rough centres and a spread (degrees) for their admin1 units.
-    static let countries: [Country] = [
+    package static let countries: [Country] = [
         Country(name: "Syria", lat: 35.0, lon: 38.5, spread: 1.6), Country(name: "Ukraine", lat: 48.4, lon: 31.2, spread: 3.0),
         Country(name: "Yemen", lat: 15.5, lon: 47.5, spread: 1.8), Country(name: "Iraq", lat: 33.2, lon: 43.7, spread: 2.0),
         Country(name: "Nigeria", lat: 9.1, lon: 8.7, spread: 3.0), Country(name: "Sudan", lat: 15.0, lon: 30.2, spread: 3.0),
@@ -26,7 +26,7 @@ enum Vocabulary {
     ]
 
     /// ACLED's event types and sub-event types, weighted roughly like a conflict-heavy export.
-    static let subtypes: [Subtype] = [
+    package static let subtypes: [Subtype] = [
         ("Battles", "Armed clash", 22, true), ("Battles", "Government regains territory", 2, true),
         ("Battles", "Non-state actor overtakes territory", 1.5, true),
         ("Explosions/Remote violence", "Shelling/artillery/missile attack", 12, true),
@@ -45,15 +45,15 @@ enum Vocabulary {
         ("Strategic developments", "Non-violent transfer of territory", 0.5, false), ("Strategic developments", "Other", 0.5, false),
     ].map { Subtype(type: $0.0, name: $0.1, weight: $0.2, violent: $0.3) }
 
-    static let groupAdjectives = ["Northern", "Southern", "Eastern", "Western", "Free", "Popular", "Islamic", "National",
+    package static let groupAdjectives = ["Northern", "Southern", "Eastern", "Western", "Free", "Popular", "Islamic", "National",
                                   "Revolutionary", "United", "Democratic", "Patriotic"]
-    static let groupNouns = ["Brigade", "Front", "Army", "Movement", "Liberation Front", "Resistance", "Battalion", "Council"]
-    static let syllables = ["al", "ar", "ba", "bu", "da", "deir", "el", "fa", "ha", "ja", "ka", "kh", "la", "ma", "na", "qa",
+    package static let groupNouns = ["Brigade", "Front", "Army", "Movement", "Liberation Front", "Resistance", "Battalion", "Council"]
+    package static let syllables = ["al", "ar", "ba", "bu", "da", "deir", "el", "fa", "ha", "ja", "ka", "kh", "la", "ma", "na", "qa",
                             "ra", "sa", "sh", "ta", "um", "wa", "ya", "za", "mi", "ri", "zor", "tel", "kir", "bab", "hom",
                             "ham", "dar", "nur"]
 
     /// 327 words; rank order = frequency order in notes (Zipf). "drone" sits at rank 43.
-    static let words: [String] = """
+    package static let words: [String] = """
         the of in and to a on by was were at near from with killed forces attack village town area \
         clashes after two three civilians government during group fighters shelling reported least \
         between armed one people security military local several members strike air drone district \
@@ -85,23 +85,23 @@ enum Vocabulary {
 }
 
 /// Everything the rows are drawn from, in rank order where ranks matter.
-struct World {
-    static let actorCount = 2_000
-    static let admin1PerCountry = 12
-    static let placeCount = 6_000
-    static let firstDay = TimeFormat.days(year: 2014, month: 1, day: 1)
-    static let dayCount = Int(TimeFormat.days(year: 2024, month: 1, day: 1) - firstDay)
+package struct World {
+    package static let actorCount = 2_000
+    package static let admin1PerCountry = 12
+    package static let placeCount = 6_000
+    package static let firstDay = TimeFormat.days(year: 2014, month: 1, day: 1)
+    package static let dayCount = Int(TimeFormat.days(year: 2024, month: 1, day: 1) - firstDay)
 
-    let countries = Vocabulary.countries
-    let subtypes = Vocabulary.subtypes
+    package let countries = Vocabulary.countries
+    package let subtypes = Vocabulary.subtypes
     /// Rank 0 is the most frequent actor (Zipf, s = 1.1).
-    let actors: [String]
+    package let actors: [String]
     /// Rank 0 is the most frequent place (Zipf, s = 0.9); its country follows a Zipf over countries.
-    let places: [Place]
+    package let places: [Place]
     /// Events per day: a slow rise plus bursts of a few days to a few weeks.
-    let dayWeights: [Double]
+    package let dayWeights: [Double]
 
-    init(seed: UInt64) {
+    package init(seed: UInt64) {
         var rng = SplitMix64(state: seed ^ 0x5EED_0F_3001D)
         actors = World.makeActors(&rng)
         places = World.makePlaces(countries: Vocabulary.countries, &rng)
@@ -167,7 +167,7 @@ struct World {
 
 extension World {
     /// Country indexes ordered by their expected share of events (the sum of their places' Zipf weights).
-    var countriesByEvents: [Int] {
+    package var countriesByEvents: [Int] {
         var share = [Double](repeating: 0, count: countries.count)
         for (rank, place) in places.enumerated() { share[place.country] += 1 / pow(Double(rank + 1), 0.9) }
         return countries.indices.sorted { share[$0] > share[$1] }

@@ -5,18 +5,18 @@
 import EVQ
 import Foundation
 
-enum CSVGenerator {
+package enum CSVGenerator {
     /// Bump when the rows for a given (rows, seed) change, so stale cached files are not reused.
-    static let version = 2
-    static let header = "id,date,type,subtype,actor1,actor2,country,admin1,location,lat,lon,fatalities,notes\n"
-    static let chunkRows = 65_536
+    package static let version = 2
+    package static let header = "id,date,type,subtype,actor1,actor2,country,admin1,location,lat,lon,fatalities,notes\n"
+    package static let chunkRows = 65_536
 
-    static func cachedPath(rows: Int, seed: UInt64) -> String {
+    package static func cachedPath(rows: Int, seed: UInt64) -> String {
         NSTemporaryDirectory() + "evq-bench-cache/events-v\(version)-\(rows)-\(seed).csv"
     }
 
     /// Writes `rows` events to `path` (through a temporary file, renamed when complete).
-    static func write(path: String, rows: Int, world: World, seed: UInt64) throws {
+    package static func write(path: String, rows: Int, world: World, seed: UInt64) throws {
         let dir = (path as NSString).deletingLastPathComponent
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let partial = path + ".partial-\(getpid())"
@@ -212,7 +212,7 @@ private struct RowTables: @unchecked Sendable {
     }
 }
 
-struct BenchError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
+package struct BenchError: Error, CustomStringConvertible {
+    package var description: String
+    package init(_ description: String) { self.description = description }
 }

@@ -1,1 +1,0 @@
-../evq-bench/Queries.swift

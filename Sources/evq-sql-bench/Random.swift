@@ -1,1 +1,0 @@
-../evq-bench/Random.swift
