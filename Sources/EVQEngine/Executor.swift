@@ -17,10 +17,14 @@ public struct ExecutionContext: Sendable {
     /// A pause before each batch, for tests of cancellation (a query made slow on purpose);
     /// zero in normal use.
     public var batchDelayMilliseconds: Int
+    /// What the growing operators charge (MemoryBudget.swift); `isCancelled` also says stop
+    /// once it is exceeded.
+    public var memory: MemoryBudget
 
-    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, batchDelayMilliseconds: Int = 0) {
+    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, batchDelayMilliseconds: Int = 0, memory: MemoryBudget = .unlimited) {
         self.isCancelled = isCancelled
         self.batchDelayMilliseconds = batchDelayMilliseconds
+        self.memory = memory
     }
 
     /// Sleeps in short slices, so that a cancellation still stops the query within ~5 ms.
@@ -223,7 +227,7 @@ public struct Executor {
             // A left-outer join: a key with several rows in the table gives several rows.
             let r = try run(input, depth + 1, &stats)
             return try hashJoin(r, Relation(table: try data(of: right), rows: nil, inTimeOrder: false), .leftouter,
-                                leftKeys: [leftKey], rightKeys: [rightKey], rightColumns: columns)
+                                leftKeys: [leftKey], rightKeys: [rightKey], rightColumns: columns, stage: MemoryStage("lookup", table: right.name))
         case .sequence(let s):
             return try runSequence(s, &stats)
         case .join(let input, let j):
@@ -254,7 +258,7 @@ public struct Executor {
                 continue
             }
             let eval = ExpressionEvaluator.compile(item.expr, r.table, nil)
-            let values: [Value] = try r.collect(context) { row, out in out.append(eval(row)) }
+            let values = try r.collect(context, charging: MemoryStage("extend", anchor: item.expr.span)) { row, out in out.append(eval(row)) }
             let type = item.expr.type == .null ? TableBuilder.inferType(values) : item.expr.type
             columns.append(TableBuilder.makeColumn(name: item.name, values: values, type: type))
         }

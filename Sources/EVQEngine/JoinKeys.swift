@@ -131,10 +131,17 @@ struct CompositeKey: Hashable {
 
 extension KeyInterner {
     /// The keys of every position of `r`: `exprs` evaluated, numbers as doubles where
-    /// `asFloat` says so (per key).
-    mutating func keys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool]) -> [CompositeKey?] {
+    /// `asFloat` says so (per key). Cut short when `isCancelled` says stop: the caller then
+    /// checks it again and throws before using the keys.
+    mutating func keys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool], _ isCancelled: () -> Bool = { false }) -> [CompositeKey?] {
         let vectors = exprs.enumerated().map { i, e in encode(e, r, numbersAsFloat: asFloat[i]) }
-        return (0..<r.count).map { CompositeKey(vectors, at: $0) }
+        var keys: [CompositeKey?] = []
+        keys.reserveCapacity(r.count)
+        for p in 0..<r.count {
+            if p % ExecutionContext.batchSize == 0, isCancelled() { break }
+            keys.append(CompositeKey(vectors, at: p))
+        }
+        return keys
     }
 }
 

@@ -39,6 +39,9 @@ struct SequenceMatcher {
         every = mode == .every ? Array(repeating: Array(repeating: [], count: keyCount), count: stepCount) : []
     }
 
+    /// Bytes of the pending and completed matches (what a long sequence grows), about.
+    var heldBytes: Int { slots.count * 4 + firstTime.count * 16 + matches.count * 12 }
+
     /// The step positions of a completed match.
     func positions(of entry: Int32) -> ArraySlice<Int32> {
         slots[Int(entry) * stepCount..<(Int(entry) + 1) * stepCount]

@@ -22,12 +22,14 @@ extension Executor {
         for (i, step) in all.enumerated() {
             if context.isCancelled() { throw .cancelled }
             let r = relations[i]
-            let keys = interner.keys(step.keys, r, asFloat: asFloat)
+            let keys = interner.keys(step.keys, r, asFloat: asFloat, context.isCancelled)
+            if context.isCancelled() { throw .cancelled }
             let time = interner.encode(TypedExpr(.column(step.timeColumn), .time, .none), r, numbersAsFloat: false)
             times.append(ContiguousArray(time.codes.lazy.map { Int64(bitPattern: $0) }))
             var list: [SequenceEvent] = []
             list.reserveCapacity(r.count)
             for p in 0..<r.count where !time.isNull[p] {
+                if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
                 guard let key = keys[p] else { continue }  // a null key never matches
                 list.append(SequenceEvent(time: times[i][p], step: i < s.steps.count ? Int32(i) : -1, position: Int32(p), order: 0, key: ids.id(key)))
             }
@@ -37,14 +39,18 @@ extension Executor {
             }
             lists.append(list)
         }
-        let merged = Self.merge(lists, stepCount: s.steps.count)
+        // Each candidate is held twice (its step's list and the merged order), 24 bytes each.
+        let candidates = lists.reduce(0) { $0 + $1.count }
+        context.memory.charge(candidates * 48, MemoryStage("sequence"), grew: "\(MemoryBudget.describe(count: candidates)) step candidates")
+        if context.isCancelled() { throw .cancelled }
+        let merged = try Self.merge(lists, stepCount: s.steps.count, context.isCancelled)
         let matches = try match(merged, s, keyCount: ids.count)
         return sequenceOutput(s, relations, times, matches)
     }
 
     /// One time order over all steps; at one timestamp `until` first, then the steps from
     /// the last to the first, each in its own order. `order` numbers the result.
-    static func merge(_ lists: [[SequenceEvent]], stepCount: Int) -> [SequenceEvent] {
+    static func merge(_ lists: [[SequenceEvent]], stepCount: Int, _ isCancelled: () -> Bool = { false }) throws(EngineError) -> [SequenceEvent] {
         func priority(_ list: Int) -> Int { list >= stepCount ? 0 : stepCount - list }
         var heads = Array(repeating: 0, count: lists.count)
         var out: [SequenceEvent] = []
@@ -57,6 +63,7 @@ extension Executor {
                 if (a.time, priority(l)) < (b.time, priority(best)) { best = l }
             }
             guard best >= 0 else { break }
+            if out.count % ExecutionContext.batchSize == 0, isCancelled() { throw .cancelled }
             var e = lists[best][heads[best]]
             e.order = Int32(out.count)
             out.append(e)
@@ -73,15 +80,24 @@ extension Executor {
         if partitions == 1 {
             parts[0] = events
         } else {
-            for e in events {
+            for (i, e) in events.enumerated() {
+                if i % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
                 parts[Int(e.key) % partitions].append(e)
             }
         }
-        let isCancelled = context.isCancelled
+        let isCancelled = context.isCancelled, memory = context.memory
         let results = Parallel.map(partitions) { k -> [(first: Int32, last: Int32, positions: [Int32])]? in
             var m = SequenceMatcher(stepCount: s.steps.count, within: s.within, mode: s.mode, keyCount: keyCount)
+            // An `every` event may complete many matches at once: look again every 65,536 of them.
+            var charged = 0, nextLook = 0x10000
             for (i, e) in parts[k].enumerated() {
-                if i % ExecutionContext.batchSize == 0, isCancelled() { return nil }
+                if i % ExecutionContext.batchSize == 0 || m.matches.count >= nextLook {
+                    let held = m.heldBytes
+                    memory.charge(held - charged, MemoryStage("sequence"), grew: "pending state and \(MemoryBudget.describe(count: m.matches.count)) matches")
+                    charged = held
+                    nextLook = m.matches.count + 0x10000
+                    if isCancelled() { return nil }
+                }
                 m.feed(e)
             }
             return m.matches.map { ($0.first, $0.last, Array(m.positions(of: $0.entry))) }
