@@ -1,13 +1,15 @@
-// Per-query limits: a time budget and a ceiling on evq's resident memory. Both are checked
-// where the executor already checks for Ctrl-C (once per batch of rows, and every few
-// hundred values in text matching), so a runaway query stops with a clear error.
+// Per-query limits: a time budget and a memory budget. The operators that grow charge the
+// memory budget (EVQEngine's MemoryBudget) and the error names the stage; the growth of evq's
+// resident memory is a backstop for what they do not charge. Both are checked where the
+// executor checks for Ctrl-C (once per batch of rows), so a runaway query stops clearly.
 
 import Foundation
 
 public struct QueryLimits: Sendable, Equatable {
     /// Seconds one query may run; nil = no limit.
     public var seconds: Double?
-    /// Bytes of resident memory (data included) at which a query is stopped; nil = no limit.
+    /// Bytes the query's operators may build (hash tables, sort buffers, joins, sequences,
+    /// computed values), loaded data not included; nil = no limit.
     public var memoryBytes: Int?
 
     public init(seconds: Double? = nil, memoryBytes: Int? = nil) {
@@ -58,6 +60,8 @@ public struct QueryLimits: Sendable, Equatable {
 final class LimitWatch: @unchecked Sendable {
     private let limits: QueryLimits
     private let deadline: UInt64?
+    /// Resident bytes when the query started: the backstop counts growth past them.
+    private let baseline: Int
     private let lock = NSLock()
     private var calls = 0
     /// Why the query was stopped, once it was.
@@ -66,7 +70,12 @@ final class LimitWatch: @unchecked Sendable {
     init(_ limits: QueryLimits) {
         self.limits = limits
         deadline = limits.seconds.map { DispatchTime.now().uptimeNanoseconds + UInt64($0 * 1e9) }
+        baseline = limits.memoryBytes == nil ? 0 : Self.residentBytes() ?? 0
     }
+
+    /// Growth of resident memory that stops a query whatever its operators charged: twice the
+    /// limit, and at least 64 MB more than it (allocator slack, buffers nobody charges).
+    static func backstop(_ limit: Int) -> Int { max(limit.multipliedReportingOverflow(by: 2).partialValue, limit + 64 << 20) }
 
     var isActive: Bool { limits.seconds != nil || limits.memoryBytes != nil }
 
@@ -79,8 +88,9 @@ final class LimitWatch: @unchecked Sendable {
             return true
         }
         calls += 1
-        if let limit = limits.memoryBytes, calls % 8 == 1, let resident = Self.residentBytes(), resident > limit {
-            reason = "query stopped: evq's memory reached \(QueryLimits.describe(bytes: resident)), over its limit of \(QueryLimits.describe(bytes: limit))"
+        if let limit = limits.memoryBytes, calls % 8 == 1, let resident = Self.residentBytes(), resident - baseline > Self.backstop(limit) {
+            reason = "query stopped: evq's memory grew by \(QueryLimits.describe(bytes: resident - baseline)) during the query, "
+                + "far over its limit of \(QueryLimits.describe(bytes: limit))"
             return true
         }
         return false
@@ -97,5 +107,43 @@ final class LimitWatch: @unchecked Sendable {
         let fields = buffer[..<n].split(separator: 32)
         guard fields.count > 1, let pages = Int(String(decoding: fields[1], as: UTF8.self)) else { return nil }
         return pages * Int(sysconf(Int32(_SC_PAGESIZE)))
+    }
+}
+
+extension MemoryBudget.Overrun {
+    /// The error: the stage as the user wrote it (cut when long), the limit and what grew,
+    /// placed at that stage; at `fallback` when the query has no such stage.
+    func diagnostic(_ query: Query?, _ file: SourceFile?, at fallback: Span) -> Diagnostic {
+        let found = query.flatMap { Self.find(stage, in: $0.stages) }
+        let span = found?.span ?? fallback
+        var text = found.flatMap { s in file.map { $0.text(of: s.span) } } ?? stage.keyword
+        text = text.split(whereSeparator: \.isWhitespace).joined(separator: " ")
+        if text.count > 60 { text = String(text.prefix(59)) + "…" }
+        return Diagnostic("query stopped: \(text) needed more than its memory limit of \(QueryLimits.describe(bytes: limit)) (\(grew))",
+                          at: span, hint: "raise it with --max-memory, or .max_memory at the prompt")
+    }
+
+    /// The innermost stage whose text holds the anchor; else the first of the keyword (a
+    /// lookup: of the table), nested pipelines (join, sequence steps) included.
+    static func find(_ stage: MemoryStage, in stages: [Stage]) -> Stage? {
+        if let anchor = stage.anchor, let s = stages.first(where: { $0.span.start <= anchor.start && anchor.end <= $0.span.end }) {
+            return find(stage, in: nested(s)) ?? s
+        }
+        for s in stages {
+            if s.keyword.name == stage.keyword {
+                if case .lookup(let table, _, _) = s.kind, let name = stage.table, table.name != name { continue }
+                return s
+            }
+            if let inner = find(stage, in: nested(s)) { return inner }
+        }
+        return nil
+    }
+
+    private static func nested(_ s: Stage) -> [Stage] {
+        switch s.kind {
+        case .join(let j): j.right.stages
+        case .sequence(let q): (q.steps + (q.until.map { [$0] } ?? [])).flatMap { ($0.query?.stages ?? []) + $0.stages }
+        default: []
+        }
     }
 }

@@ -160,11 +160,11 @@ public final class Session: @unchecked Sendable {
     }
 
     private func planQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> Plan {
-        try withEngine(q.span) { (engine: QueryEngine) throws(EngineError) -> Plan in try engine.plan(q, source: file) }
+        try withEngine(q.span, q, file) { (engine: QueryEngine) throws(EngineError) -> Plan in try engine.plan(q, source: file) }
     }
 
     private func runQuery(_ q: Query, _ file: SourceFile) throws(Diagnostic) -> (QueryResult, Plan) {
-        try withEngine(q.span) { (engine: QueryEngine) throws(EngineError) -> (QueryResult, Plan) in
+        try withEngine(q.span, q, file) { (engine: QueryEngine) throws(EngineError) -> (QueryResult, Plan) in
             let plan = try engine.plan(q, source: file)
             if let remoteEngine { return (try remoteEngine.run(plan, catalog: engine.catalog, isCancelled: engine.context.isCancelled), plan) }
             return (try engine.execute(plan), plan)
@@ -173,12 +173,15 @@ public final class Session: @unchecked Sendable {
 
     /// Runs `body` with the pipeline over this session's tables, under the session's
     /// cancellation and the statement's limits (subqueries run while planning count too).
-    private func withEngine<T>(_ span: Span, _ body: (QueryEngine) throws(EngineError) -> T) throws(Diagnostic) -> T {
+    /// `query` and `file`, when given, let a memory error name the stage that grew.
+    private func withEngine<T>(_ span: Span, _ query: Query? = nil, _ file: SourceFile? = nil,
+                               _ body: (QueryEngine) throws(EngineError) -> T) throws(Diagnostic) -> T {
         let watch = LimitWatch(limits)
+        let memory = MemoryBudget(limit: limits.memoryBytes)
         let interrupted = isCancelled
         var stop = interrupted
-        if watch.isActive { stop = { interrupted() || watch.exceeded() } }
-        let context = ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds, progress: progress)
+        if watch.isActive { stop = { interrupted() || memory.isExceeded || watch.exceeded() } }
+        let context = ExecutionContext(isCancelled: stop, batchDelayMilliseconds: testBatchDelayMilliseconds, progress: progress, memory: memory)
         do {
             // A remote engine gets the plan as written: index selection turns conditions into
             // local row ranges, which mean nothing there.
@@ -187,6 +190,7 @@ public final class Session: @unchecked Sendable {
         } catch {
             switch error {
             case .cancelled:
+                if let overrun = memory.overrun { throw overrun.diagnostic(query, file, at: span) }
                 if let reason = watch.reason {
                     throw Diagnostic(reason, at: span, hint: "raise it with --timeout / --max-memory, or .timeout / .max_memory at the prompt")
                 }

@@ -39,11 +39,20 @@ extension Aggregation {
             return Grouping(ids: ContiguousArray(repeating: 0, count: n), firstPositions: [0])
         }
         var result = try code(r, keys[0].expr, keyEvals[0])
+        try charge(result, keys)
         for k in keys.indices.dropFirst() {
             let next = try code(r, keys[k].expr, keyEvals[k])
             result = try combine(result, next)
+            try charge(result, keys)
         }
         return result
+    }
+
+    /// A grouping step's ids and hash table (about 32 bytes a group) against the budget.
+    private func charge(_ g: Grouping, _ keys: [(name: String, expr: TypedExpr)]) throws(EngineError) {
+        context.memory.charge(g.ids.count * 4 + g.count * 32, MemoryStage("summarize", anchor: keys[0].expr.span),
+                              grew: "hash table of \(MemoryBudget.describe(count: g.count)) groups")
+        if context.isCancelled() { throw .cancelled }
     }
 
     /// How a key reads the Int64 buffer of a column. `apply` only has to give equal results

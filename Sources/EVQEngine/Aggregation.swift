@@ -37,6 +37,11 @@ struct Aggregation {
         let groupCount = groups.count
         var aggregateValues: [[Value]] = []  // [aggregate][group]
         for (k, agg) in aggregates.enumerated() {
+            // A state per group; percentile, dcount and values also keep up to every value.
+            let keepsValues = [.percentile, .dcount, .values].contains(agg.function)
+            context.memory.charge(groupCount * 24 + (keepsValues ? r.count * 24 : 0), MemoryStage("summarize", anchor: agg.span),
+                                  grew: "\(agg.function.rawValue) states of \(MemoryBudget.describe(count: groupCount)) groups")
+            if context.isCancelled() { throw .cancelled }
             aggregateValues.append(try values(of: agg, r, groups, argEvals[k], conditions[k]))
         }
 

@@ -142,6 +142,8 @@ extension Executor {
             var values: [Value] = []
             values.reserveCapacity(r.count)
             try r.forEachRow(context) { row in values.append(eval(row)) }
+            context.memory.charge(MemoryBudget.bytes(of: values[...]), MemoryStage("sort", anchor: key.expr.span),
+                                  grew: "sort keys of \(MemoryBudget.describe(count: values.count)) rows")
             out.append((.boxed(values), key.descending))
         }
         if context.isCancelled() { throw .cancelled }
@@ -153,6 +155,10 @@ extension Executor {
         let n = r.count
         let limit = limit.map { max(0, $0) }
         if limit == 0 || n == 0 { return [] }
+        // Positions, their merge copies and the output: 20 bytes a row (a heap of k for top).
+        let kept = min(limit ?? n, n)
+        context.memory.charge(kept * 20, MemoryStage(limit == nil ? "sort" : "top", anchor: keys.first?.expr.span),
+                              grew: "\(limit == nil ? "sort" : "top-N") buffer of \(MemoryBudget.describe(count: kept)) rows")
         let data = try sortKeyData(r, keys)
         let rows = r.rows
         let positions: [Int]

@@ -19,11 +19,16 @@ public struct ExecutionContext: Sendable {
     public var batchDelayMilliseconds: Int
     /// Counts the rows of each batch, for a progress line (QueryProgress.swift); nil counts nothing.
     public var progress: QueryProgress?
+    /// What the growing operators charge (MemoryBudget.swift); `isCancelled` also says stop
+    /// once it is exceeded.
+    public var memory: MemoryBudget
 
-    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, batchDelayMilliseconds: Int = 0, progress: QueryProgress? = nil) {
+    public init(isCancelled: @escaping @Sendable () -> Bool = { false }, batchDelayMilliseconds: Int = 0, progress: QueryProgress? = nil,
+                memory: MemoryBudget = .unlimited) {
         self.isCancelled = isCancelled
         self.batchDelayMilliseconds = batchDelayMilliseconds
         self.progress = progress
+        self.memory = memory
     }
 
     /// Sleeps in short slices, so that a cancellation still stops the query within ~5 ms.
@@ -235,7 +240,7 @@ public struct Executor {
             // A left-outer join: a key with several rows in the table gives several rows.
             let r = try run(input, depth + 1, &stats)
             return try hashJoin(r, Relation(table: try data(of: right), rows: nil, inTimeOrder: false), .leftouter,
-                                leftKeys: [leftKey], rightKeys: [rightKey], rightColumns: columns)
+                                leftKeys: [leftKey], rightKeys: [rightKey], rightColumns: columns, stage: MemoryStage("lookup", table: right.name))
         case .sequence(let s):
             return try runSequence(s, &stats, needs: needs)
         case .join(let input, let j):
@@ -291,7 +296,7 @@ public struct Executor {
                 continue
             }
             let eval = ExpressionEvaluator.compile(item.expr, r.table, nil)
-            let values: [Value] = try r.collect(context) { row, out in out.append(eval(row)) }
+            let values = try r.collect(context, charging: MemoryStage("extend", anchor: item.expr.span)) { row, out in out.append(eval(row)) }
             let type = item.expr.type == .null ? TableBuilder.inferType(values) : item.expr.type
             columns.append(TableBuilder.makeColumn(name: item.name, values: values, type: type))
         }

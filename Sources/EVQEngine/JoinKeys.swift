@@ -173,9 +173,11 @@ struct CompositeKey: Hashable {
 
 extension KeyInterner {
     /// The keys of every position of `r`: `exprs` evaluated, numbers as doubles where
-    /// `asFloat` says so (per key); nil where a part is null.
-    mutating func keys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool]) -> [CompositeKey?] {
+    /// `asFloat` says so (per key); nil where a part is null. Cut short when `isCancelled` says
+    /// stop: the caller then checks it again and throws before using the keys.
+    mutating func keys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool], _ isCancelled: () -> Bool = { false }) -> [CompositeKey?] {
         let (keys, whole) = compositeKeys(exprs, r, asFloat: asFloat)
+        if isCancelled() { return [] }
         return keys.indices.map { whole[$0] ? keys[$0] : nil }
     }
 

@@ -7,7 +7,7 @@ import EVQStore
 
 extension Executor {
     func hashJoin(_ left: Relation, _ right: Relation, _ kind: JoinKind, leftKeys: [Int], rightKeys: [Int],
-                  rightColumns: [(name: String, index: Int)]) throws(EngineError) -> Relation {
+                  rightColumns: [(name: String, index: Int)], stage: MemoryStage = MemoryStage("join")) throws(EngineError) -> Relation {
         let asFloat = zip(leftKeys, rightKeys).map { l, r in
             let a = left.table.columns[l].type, b = right.table.columns[r].type
             return a != b && a.isNumeric && b.isNumeric
@@ -16,21 +16,32 @@ extension Executor {
             columns.map { TypedExpr(.column($0), r.table.columns[$0].type, .none) }
         }
         var interner = KeyInterner()
-        let rightCodes = interner.keys(keyExprs(rightKeys, right), right, asFloat: asFloat)
-        let leftCodes = interner.keys(keyExprs(leftKeys, left), left, asFloat: asFloat)
+        let rightCodes = interner.keys(keyExprs(rightKeys, right), right, asFloat: asFloat, context.isCancelled)
+        if context.isCancelled() { throw .cancelled }
+        let leftCodes = interner.keys(keyExprs(leftKeys, left), left, asFloat: asFloat, context.isCancelled)
         if context.isCancelled() { throw .cancelled }
         // first[id]: the key's first right position; next[p]: the one after p (-1: none).
         var ids = KeyIDTable(expected: right.count)
         var first: [Int32] = []
         var next = [Int32](repeating: -1, count: right.count)
         for p in stride(from: right.count - 1, through: 0, by: -1) {
+            if p % ExecutionContext.batchSize == 0, context.isCancelled() { throw .cancelled }
             guard let k = rightCodes[p] else { continue }
             let id = Int(ids.id(k))
             if id == first.count { first.append(-1) }
             next[p] = first[id]
             first[id] = Int32(p)
         }
+        // Key codes of both sides, the table and its chains: about 48 bytes a right row.
+        let memory = context.memory
+        memory.charge((left.count + right.count) * 16 + right.count * 32, stage, grew: "hash table of \(MemoryBudget.describe(count: right.count)) rows, keys of \(MemoryBudget.describe(count: left.count)) probed")
+        if context.isCancelled() { throw .cancelled }
+        // Each output row costs its pair and a gathered value per column; one left row may have
+        // a million matches, so the output is charged (and Ctrl-C seen) every 65,536 of them.
+        let outputRowBytes = 8 * (1 + left.table.columns.count + rightColumns.count)
+        let isCancelled = context.isCancelled, stopped = StopLatch()
         let pairs: [(Int32, Int32)] = try left.positions(context) { (lp: Int, out: inout [(Int32, Int32)]) in
+            if stopped.isRaised { return }
             let id = leftCodes[lp].map { ids.find($0) } ?? -1
             var h: Int32 = id >= 0 ? first[Int(id)] : -1
             switch kind {
@@ -39,11 +50,18 @@ extension Executor {
                 while h >= 0 {
                     out.append((Int32(lp), h))
                     h = next[Int(h)]
+                    if out.count & 0xFFFF == 0 {
+                        let rows = out.count
+                        memory.charge(0x10000 * outputRowBytes, stage, grew: "output of \(MemoryBudget.describe(count: rows)) rows")
+                        if isCancelled() { stopped.raise(); break }
+                    }
                 }
             case .leftsemi: if h >= 0 { out.append((Int32(lp), -1)) }
             case .leftanti: if h < 0 { out.append((Int32(lp), -1)) }
             }
         }
+        memory.charge((pairs.count & 0xFFFF) * outputRowBytes, stage, grew: "output of \(MemoryBudget.describe(count: pairs.count)) rows")
+        if context.isCancelled() { throw .cancelled }
         var leftPositions = pairs.map { $0.0 }, rightPositions = pairs.map { $0.1 }
         if kind == .rightouter || kind == .fullouter {
             var matched = [Bool](repeating: false, count: right.count)

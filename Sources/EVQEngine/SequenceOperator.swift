@@ -18,8 +18,13 @@ extension Executor {
             return types.contains(.int) && types.contains(.float)
         }
         var interner = KeyInterner()
-        let partitions = SequencePartitions(all, relations, asFloat: asFloat, &interner)
+        let partitions = SequencePartitions(all, relations, asFloat: asFloat, &interner, isCancelled: context.isCancelled)
+        let candidates = partitions.steps.reduce(0) { $0 + $1.times.count }  // with a time and whole keys
+        context.memory.charge(candidates * 48, MemoryStage("sequence"), grew: "\(MemoryBudget.describe(count: candidates)) step candidates")
+        if context.isCancelled() { throw .cancelled }
         let matches = try match(partitions, s)
+        context.memory.charge(matches.count * 4, MemoryStage("sequence"), grew: "\(MemoryBudget.describe(count: matches.count / max(1, s.steps.count))) matches")
+        if context.isCancelled() { throw .cancelled }
         return sequenceOutput(s, relations, partitions, matches, needs: needs)
     }
 

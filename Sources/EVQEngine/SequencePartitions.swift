@@ -45,7 +45,9 @@ struct SequencePartitions {
     static let targetSize = 4096
 
     /// `steps` then `until`, each with its result and its key expressions.
-    init(_ all: [SequencePlan.Step], _ relations: [Relation], asFloat: [Bool], _ interner: inout KeyInterner) {
+    /// Cut short (steps left empty) once `isCancelled` says stop; the caller checks it again.
+    init(_ all: [SequencePlan.Step], _ relations: [Relation], asFloat: [Bool], _ interner: inout KeyInterner,
+         isCancelled: @escaping @Sendable () -> Bool = { false }) {
         func source(_ e: TypedExpr, _ r: Relation, asFloat: Bool) -> KeySource {
             interner.columnCodes(e, r, numbersAsFloat: asFloat).map(KeySource.column) ?? .computed(interner.encode(e, r, numbersAsFloat: asFloat))
         }
@@ -57,7 +59,7 @@ struct SequencePartitions {
         count = 1 << bits
         let threads = max(1, min(Parallel.threads, all.count))
         let built = Parallel.map(threads) { [bits] t in
-            stride(from: t, to: all.count, by: threads).map { l in Self.step(keySources[l], timeSources[l], relations[l], bits: bits) }
+            stride(from: t, to: all.count, by: threads).map { l in Self.step(keySources[l], timeSources[l], relations[l], bits: bits, isCancelled) }
         }
         steps = Array(repeating: Step(), count: all.count)
         for (t, part) in built.enumerated() {
@@ -67,9 +69,10 @@ struct SequencePartitions {
 
     /// One step's events, partitioned: its keys and times read, the whole ones put in time
     /// order (index paths give it already), then copied to their partition's place.
-    private static func step(_ keySources: [KeySource], _ timeSource: KeySource, _ r: Relation, bits: Int) -> Step {
+    private static func step(_ keySources: [KeySource], _ timeSource: KeySource, _ r: Relation, bits: Int, _ isCancelled: () -> Bool) -> Step {
         let n = r.count
-        guard n > 0 else { return Step(start: ContiguousArray(repeating: 0, count: (1 << bits) + 1)) }
+        let empty = Step(start: ContiguousArray(repeating: 0, count: (1 << bits) + 1))
+        guard n > 0 else { return empty }
         var keys = ContiguousArray(repeating: CompositeKey(), count: n)
         var whole = ContiguousArray(repeating: true, count: n)
         var codes = ContiguousArray<UInt64>(repeating: 0, count: n)
@@ -88,6 +91,7 @@ struct SequencePartitions {
                 }
             }
         }
+        if isCancelled() { return empty }  // between passes: each is one linear sweep
         read(timeSource)
         var ordered = true, last = Int64.min
         for p in 0..<n where !isNull[p] {
@@ -98,6 +102,7 @@ struct SequencePartitions {
         var order = (0..<n).filter { whole[$0] && !isNull[$0] }
         if !ordered { order.sort { (Int64(bitPattern: codes[$0]), $0) < (Int64(bitPattern: codes[$1]), $1) } }
 
+        if isCancelled() { return empty }
         var step = Step()
         let m = order.count
         var part = ContiguousArray<UInt16>(repeating: 0, count: m)

@@ -56,7 +56,7 @@ enum DotCommands {
                    takesPath: false, run: { args, state throws(DotCommandError) in state.pager = try onOff(args, ".pager on|off") }),
         DotCommand(name: "timeout", usage: ".timeout [TIME]", help: "stop any query that runs longer than TIME (30s, 2m; off for none)",
                    takesPath: false, run: LimitCommands.timeout),
-        DotCommand(name: "max_memory", usage: ".max_memory [SIZE]", help: "stop a query once evq's memory passes SIZE (512M, 2G; off for none)",
+        DotCommand(name: "max_memory", usage: ".max_memory [SIZE]", help: "stop a query whose stages build more than SIZE (512M, 2G; off for none)",
                    takesPath: false, run: LimitCommands.maxMemory),
         DotCommand(name: "last", usage: ".last", help: "the last result in full", takesPath: false, run: { _, state in state.showLast() }),
         DotCommand(name: "read", usage: ".read FILE", help: "run the statements and dot-commands of a file", takesPath: true, run: read),

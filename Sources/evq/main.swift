@@ -52,7 +52,7 @@ struct DataOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Stop any query that runs longer than TIME (30s, 2m).", valueName: "TIME"))
     var timeout: String?
 
-    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Stop a query once evq's memory passes SIZE (512M, 2G).", valueName: "SIZE"))
+    @Option(name: .customLong("max-memory"), help: ArgumentHelp("Stop a query whose stages need over SIZE (512M, 2G).", valueName: "SIZE"))
     var maxMemory: String?
 
     @Option(help: ArgumentHelp("Cores a query or a load may use (default: all).", valueName: "N"))

@@ -1,6 +1,9 @@
 #!/usr/bin/env bash
-# Builds evq's libFuzzer targets (query: text -> parse, check, plan, run, render; readers: bytes
-# -> CSV/TSV/JSONL ingest) with AddressSanitizer and runs each for a bounded time.
+# Builds evq's libFuzzer targets with AddressSanitizer and runs each for a bounded time:
+#   query         text -> parse, check, plan, run, render
+#   readers       bytes -> CSV/TSV/JSONL ingest
+#   differential  a query run with every optimizer pass and with none: answers must agree
+#   store         a store whose segment file or manifest is damaged -> open, query
 #   bash Tests/Fuzz/run.sh [SECONDS_PER_TARGET=60] [TARGET...]
 # Seeds come from Queries/, the language reference's examples and the bundled samples; what a
 # run adds is kept in .build-fuzz/corpus. A crash leaves crash-* in .build-fuzz; turn it into a
@@ -9,29 +12,39 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 seconds="${1:-60}"
 shift || true
-targets=("${@:-query readers}")
+targets=("${@:-query readers differential store}")
 targets=(${targets[@]})
 build=.build-fuzz
 # SwiftPM's --sanitize fuzzer instruments executables only: ask for coverage in the libraries too.
 swift build -j 2 --build-path "$build" --sanitize address --target EVQ \
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address >&2
 debug="$build/debug"
-objects=$(ls "$debug"/{EVQ,EVQEngine,EVQStore,EVQSyntax,CRegex}.build/*.o)
+objects=$(ls "$debug"/{EVQ,EVQEngine,EVQStore,EVQSyntax,CRegex,CChecksum}.build/*.o)
 for t in "${targets[@]}"; do
     case "$t" in
         query) source=Tests/Fuzz/QueryFuzz.swift ;;
         readers) source=Tests/Fuzz/ReaderFuzz.swift ;;
-        *) echo "unknown target '$t' (query, readers)" >&2; exit 64 ;;
+        differential) source=Tests/Fuzz/DifferentialFuzz.swift ;;
+        store) source=Tests/Fuzz/StoreFuzz.swift ;;
+        *) echo "unknown target '$t' (query, readers, differential, store)" >&2; exit 64 ;;
     esac
     swiftc -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_$t" -I "$debug/Modules" \
         -Xcc -fmodule-map-file="$debug/CRegex.build/module.modulemap" -I Sources/CRegex/include \
-        "$source" $objects -lre2 -lstdc++ -o "$build/fuzz-$t"
+        -Xcc -fmodule-map-file="$debug/CChecksum.build/module.modulemap" -I Sources/CChecksum/include \
+        "$PWD/$source" $objects -lre2 -lstdc++ -o "$build/fuzz-$t"
     seeds="$build/seeds/$t"
     rm -rf "$seeds"
     mkdir -p "$seeds" "$build/corpus/$t"
-    if [ "$t" = query ]; then
+    if [ "$t" = query ] || [ "$t" = differential ]; then
         cp Queries/*.evq "$seeds/"
         awk '/^```evq$/{n++; f=sprintf("'"$seeds"'/ref-%03d.evq", n); next} /^```/{f=""} f{print > f}' Sources/EVQ/EVQ.docc/Language.md
+        if [ "$t" = differential ]; then
+            # An odd first byte runs the rest as text; an even one builds a pipeline from the bytes.
+            for f in "$seeds"/*.evq; do { printf '\x01'; cat "$f"; } > "$f.seed" && mv "$f.seed" "$f"; done
+            for i in $(seq 0 63); do printf "$(printf '\\x00\\x%02x\\x%02x\\x%02x' $((i * 3)) $(((i * 5 + 1) % 256)) $(((i * 7 + 2) % 256)))" > "$seeds/pipeline-$i"; done
+        fi
+    elif [ "$t" = store ]; then
+        ASAN_OPTIONS=detect_leaks=0 EVQ_FUZZ_SEEDS="$seeds" "$build/fuzz-$t"
     else
         # The first byte picks the reader: 0 csv, 1 tsv, 2 jsonl.
         { printf '\x00'; head -c 4000 Samples/seed-events.csv; } > "$seeds/seed.csv"
