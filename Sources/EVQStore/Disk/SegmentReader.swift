@@ -23,7 +23,14 @@ enum SegmentReader {
             if let first = failures.first { throw first }
         }
         let checks = verify == .lazy ? DataChecks(directory, sections, region, file: file) : nil
-        return (try buildTable(directory, sections, region, file: file), directory.stats, checks)
+        let table = try buildTable(directory, sections, region, file: file)
+        if verify == .all { try validate(table, file: file) }
+        return (table, directory.stats, checks)
+    }
+
+    /// Throws the first section whose ids, offsets or rows point outside their bounds.
+    static func validate(_ table: Table, file: String) throws(StoreError) {
+        if let (section, detail) = table.structuralDamage() { throw .corrupt(file: file, section: section, detail: detail) }
     }
 
     /// Every problem of the file, each naming its section (empty when the file is sound).
@@ -35,7 +42,7 @@ enum SegmentReader {
             let sections = try SectionMap(directory, region, file: file)
             let failures = sections.verifyAll(region)
             if !failures.isEmpty { return failures }
-            _ = try buildTable(directory, sections, region, file: file)
+            try validate(try buildTable(directory, sections, region, file: file), file: file)
             return []
         } catch {
             return [error]

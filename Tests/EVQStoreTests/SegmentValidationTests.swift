@@ -1,0 +1,50 @@
+// A segment whose checksums were recomputed over bad bytes passes every CRC: its ids,
+// offsets, rows and flags must still be found out of bounds before anything reads them (the
+// store fuzzer's first crash was a string id past the dictionary, in a resealed file).
+
+import Testing
+@testable import EVQStore
+
+@Suite struct SegmentValidationTests {
+    private func table(ids: [UInt32], values: [String], nulls: [UInt8]? = nil) -> Table {
+        let mask = nulls.map { bytes in ColumnBuffer<Bool>(unsafeUninitializedCount: bytes.count) { out in
+            out.withMemoryRebound(to: UInt8.self) { raw in for (k, b) in bytes.enumerated() { raw[k] = b } }
+        } }
+        let column = Column(name: "actor1", type: .string, data: .string(StringColumn(ids: ColumnBuffer(ids), dictionary: StringDictionary(sortedUnique: values))),
+                            isNull: mask)
+        return Table(name: "events", columns: [column], rowCount: ids.count)
+    }
+
+    @Test func soundColumnsPass() {
+        #expect(table(ids: [0, 1, StringColumn.nullID], values: ["A", "B"], nulls: [0, 0, 1]).structuralDamage() == nil)
+    }
+
+    @Test func anIdPastTheDictionaryIsNamed() throws {
+        let damage = try #require(table(ids: [0, 7], values: ["A", "B"]).structuralDamage())
+        #expect(damage.section == "c0.ids")
+        #expect(damage.detail == "value id 7 is past the dictionary's 2 values")
+        #expect(throws: StoreError.corrupt(file: "seg-1.evqseg", section: "c0.ids", detail: "value id 7 is past the dictionary's 2 values")) {
+            try SegmentReader.validate(table(ids: [0, 7], values: ["A", "B"]), file: "seg-1.evqseg")
+        }
+    }
+
+    @Test func aFlagByteOtherThanZeroOrOneIsNamed() throws {
+        // Written as bytes: a Bool holding 2 is what a damaged file would map.
+        let flags = ColumnBuffer<Bool>(unsafeUninitializedCount: 2) { out in
+            out.withMemoryRebound(to: UInt8.self) { raw in raw[0] = 0; raw[1] = 2 }
+        }
+        let column = Column(name: "verified", type: .bool, data: .bool(flags), isNull: nil)
+        let damage = try #require(Table(name: "events", columns: [column], rowCount: 2).structuralDamage())
+        #expect(damage.section == "c0.values")
+        #expect(damage.detail == "flag 1 is neither 0 nor 1")
+    }
+
+    @Test func postingRowsPastTheSegmentAreNamed() throws {
+        let column = Column(name: "actor1", type: .string, data: .string(StringColumn(
+            ids: ColumnBuffer([0, 0]), dictionary: StringDictionary(sortedUnique: ["A"]),
+            postings: PostingLists(offsets: ColumnBuffer([0, 2]), rows: ColumnBuffer([0, 9])))), isNull: nil)
+        let damage = try #require(Table(name: "events", columns: [column], rowCount: 2).structuralDamage())
+        #expect(damage.section == "c0.postings.rows")
+        #expect(damage.detail == "row 9 is past the segment's 2 rows")
+    }
+}
