@@ -78,6 +78,18 @@ import Testing
         #expect(throws: StoreError.corrupt(file: "MANIFEST", section: "manifest", detail: "no checksum line (truncated)")) { try Store.open(dir) }
     }
 
+    @Test func aManifestNamingAFileOutsideTheStoreIsRefused() throws {
+        let (dir, file) = try oneSegmentStore()
+        // A well-formed manifest, checksum and all, whose segment lies outside the folder.
+        let text = try String(contentsOfFile: dir + "/MANIFEST", encoding: .utf8)
+        let body = String(text[..<text.range(of: "\ncrc32c ")!.lowerBound]).replacingOccurrences(of: file, with: "../" + file)
+        let sealed = body + "\ncrc32c \(String(CRC32C.of(Array(body.utf8)), radix: 16))\n"
+        try sealed.write(toFile: dir + "/MANIFEST", atomically: false, encoding: .utf8)
+        #expect(throws: StoreError.corrupt(file: "MANIFEST", section: "manifest", detail: "segment file name '../\(file)' is not a file in the store's folder")) {
+            try Store.open(dir)
+        }
+    }
+
     @Test func aSecondWriterIsRefusedNamingTheHolder() throws {
         let dir = temporaryStore()
         let first = try StoreWriter(path: dir)

@@ -53,6 +53,12 @@ public struct Manifest: Codable, Sendable, Equatable {
             throw .corrupt(file: fileName, section: "manifest", detail: "unreadable: \(error)")
         }
         guard manifest.version <= SegmentFormat.version else { throw .newerFormat(file: fileName, version: manifest.version) }
+        // Segment files live in the store's own folder: a name that leaves it (`../x`, `/etc/x`) is damage, not a path to follow.
+        for t in manifest.tables {
+            for s in t.segments where s.file.isEmpty || s.file.contains("/") || s.file.hasPrefix(".") {
+                throw .corrupt(file: fileName, section: "manifest", detail: "segment file name '\(s.file)' is not a file in the store's folder")
+            }
+        }
         return manifest
     }
 
