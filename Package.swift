@@ -55,6 +55,6 @@ let package = Package(
         .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
         .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["chdb_server.py"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
-        .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq"]),
+        .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq", "EVQTestSupport"]),
     ]
 )

@@ -176,17 +176,26 @@ extension KeyInterner {
     /// `asFloat` says so (per key); nil where a part is null. Cut short when `isCancelled` says
     /// stop: the caller then checks it again and throws before using the keys.
     mutating func keys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool], _ isCancelled: () -> Bool = { false }) -> [CompositeKey?] {
-        let (keys, whole) = compositeKeys(exprs, r, asFloat: asFloat)
+        let (keys, whole) = compositeKeys(exprs, r, asFloat: asFloat, isCancelled)
         if isCancelled() { return [] }
-        return keys.indices.map { whole[$0] ? keys[$0] : nil }
+        var out: [CompositeKey?] = []
+        out.reserveCapacity(keys.count)
+        for p in keys.indices {
+            if p % ExecutionContext.batchSize == 0, isCancelled() { return [] }
+            out.append(whole[p] ? keys[p] : nil)
+        }
+        return out
     }
 
     /// The same as two flat arrays: the key at each position, and whether it has no null part.
-    mutating func compositeKeys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool]) -> (keys: ContiguousArray<CompositeKey>, whole: ContiguousArray<Bool>) {
+    mutating func compositeKeys(_ exprs: [TypedExpr], _ r: Relation, asFloat: [Bool],
+                                _ isCancelled: () -> Bool = { false }) -> (keys: ContiguousArray<CompositeKey>, whole: ContiguousArray<Bool>) {
         var keys = ContiguousArray(repeating: CompositeKey(), count: r.count)
         var whole = ContiguousArray(repeating: true, count: r.count)
         for (part, e) in exprs.enumerated() {
+            if isCancelled() { break }  // the caller looks again and throws
             let v = encode(e, r, numbersAsFloat: asFloat[part])
+            if isCancelled() { break }
             keys.withUnsafeMutableBufferPointer { keys in
                 for p in keys.indices {
                     keys[p][part] = v.codes[p]

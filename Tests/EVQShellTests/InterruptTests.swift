@@ -4,26 +4,12 @@
 
 import EVQ
 @testable import EVQShell
+import EVQTestSupport
 import Foundation
 import Synchronization
 import Testing
 
 @Suite struct InterruptTests {
-    /// A flag that turns true `after` the first look at it.
-    final class LateInterrupt: Sendable {
-        private let start = Mutex<ContinuousClock.Instant?>(nil)
-        let after: Duration
-        init(after: Duration) { self.after = after }
-        func check() -> Bool {
-            start.withLock { s in
-                if s == nil { s = .now }
-                return ContinuousClock.now - s! >= after
-            }
-        }
-        /// Time since the first look.
-        var elapsed: Duration { start.withLock { s in s.map { ContinuousClock.now - $0 } ?? .zero } }
-    }
-
     static func bigTable(rows: Int) -> Table {
         var b = TableBuilder(name: "big")
         b.addColumn("id", (0..<rows).map { .int(Int64($0)) })

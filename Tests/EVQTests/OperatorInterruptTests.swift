@@ -4,26 +4,12 @@
 // debug build beside the whole suite (alone, these stop within 100 ms; before, in seconds).
 
 import EVQ
+import EVQTestSupport
 import Foundation
 import Synchronization
 import Testing
 
 @Suite struct OperatorInterruptTests {
-    /// A flag that turns true `after` the first look at it; `stopped` is how long after that
-    /// the query gave up.
-    final class LateInterrupt: Sendable {
-        private let start = Mutex<ContinuousClock.Instant?>(nil)
-        let after: Duration
-        init(after: Duration) { self.after = after }
-        func check() -> Bool {
-            start.withLock { s in
-                if s == nil { s = .now }
-                return ContinuousClock.now - s! >= after
-            }
-        }
-        var sinceFirstLook: Duration { start.withLock { s in s.map { ContinuousClock.now - $0 } ?? .zero } }
-    }
-
     /// `rows` rows whose key `k` takes `keys` values (so a join on it has rows²/keys matches).
     static func table(_ name: String, rows: Int, keys: Int) -> Table {
         var b = TableBuilder(name: name)
@@ -46,7 +32,7 @@ import Testing
         } catch {
             guard case .cancelled = error.kind else { Issue.record("\(error)"); return .zero }
         }
-        return flag.sinceFirstLook - flag.after
+        return flag.elapsed - flag.after
     }
 
     @Test func aJoinWhoseRowsEachMatchThousandsStopsWithinATenthOfASecond() {
