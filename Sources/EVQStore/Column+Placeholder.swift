@@ -46,6 +46,17 @@ extension Column {
         return Column(name: template.name, type: template.type, data: data, isNull: nil)
     }
 
+    /// Whether the column's values are mapped from a store file.
+    var isMapped: Bool {
+        switch data {
+        case .bool(let v): v.owner?.isMapped ?? false
+        case .int(let v): v.owner?.isMapped ?? false
+        case .float(let v): v.owner?.isMapped ?? false
+        case .string(let s): s.ids.owner?.isMapped ?? false
+        case .boxed: false
+        }
+    }
+
     /// Whether the column holds boxed values (those are always copied, never placeholders).
     public var isBoxed: Bool { if case .boxed = data { true } else { false } }
 

@@ -47,4 +47,24 @@ import Testing
         #expect(damage.section == "c0.postings.rows")
         #expect(damage.detail == "row 9 is past the segment's 2 rows")
     }
+
+    /// Memory that says it is mapped from a file, as a store segment's is (its invariants are
+    /// then the validation's to check, not Table's).
+    private final class PretendMapping: BufferOwner, @unchecked Sendable {
+        let values: UnsafeMutablePointer<Int64>
+        init(_ v: [Int64]) {
+            values = .allocate(capacity: v.count)
+            values.initialize(from: v, count: v.count)
+        }
+        deinit { values.deallocate() }
+        override var isMapped: Bool { true }
+    }
+
+    @Test func timesOutOfOrderAreNamed() throws {
+        let owner = PretendMapping([5, 3, 9])
+        let times = Column(name: "date", type: .time, data: .int(ColumnBuffer(unsafeBase: owner.values, count: 3, owner: owner)), isNull: nil)
+        let damage = try #require(Table(name: "events", columns: [times], rowCount: 3, timeColumnIndex: 0).structuralDamage())
+        #expect(damage.section == "c0.values")
+        #expect(damage.detail == "time order broken at row 1")
+    }
 }

@@ -6,6 +6,12 @@
 extension Table {
     /// The first section of this segment whose contents point outside their bounds, with why.
     func structuralDamage() -> (section: String, detail: String)? {
+        // The time order every time filter's binary search relies on: ascending, nulls last.
+        if let t = timeColumnIndex, case .int(let times) = columns[t].data {
+            let timed = nonNullTimeCount
+            for r in timed..<rowCount where !columns[t].isNull(r) { return ("c\(t).nulls", "a null time comes before a time, at row \(timed)") }
+            for r in 1..<max(1, timed) where times[r - 1] > times[r] { return ("c\(t).values", "time order broken at row \(r)") }
+        }
         for (i, c) in columns.enumerated() where !c.isPlaceholder {
             if let mask = c.isNull, let bad = Self.firstNonFlag(mask) { return ("c\(i).nulls", "flag \(bad) is neither 0 nor 1") }
             switch c.data {
