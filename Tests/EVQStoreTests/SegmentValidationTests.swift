@@ -67,4 +67,15 @@ import Testing
         #expect(damage.section == "c0.values")
         #expect(damage.detail == "time order broken at row 1")
     }
+
+    @Test func aWordIndexWhoseWordsRunPastTheirBytesIsNamed() throws {
+        // The store fuzzer's third find: a word's offset past the word bytes, read at the first `has`.
+        let words = StringDictionary(offsets: ColumnBuffer<UInt64>([0, 5, 40]), bytes: ColumnBuffer(Array("droneraid".utf8)))
+        let index = WordIndex(words: words, idOffsets: ColumnBuffer([0, 1, 1]), ids: ColumnBuffer([0]))
+        let dictionary = StringDictionary(offsets: ColumnBuffer<UInt64>([0, 5]), bytes: ColumnBuffer(Array("drone".utf8)), wordIndex: index)
+        let column = Column(name: "notes", type: .string, data: .string(StringColumn(ids: ColumnBuffer([0]), dictionary: dictionary)), isNull: nil)
+        let damage = try #require(Table(name: "events", columns: [column], rowCount: 1).structuralDamage())
+        #expect(damage.section == "c0.words.offsets")
+        #expect(damage.detail == "offset 2 is past the end (40 > 9)")
+    }
 }

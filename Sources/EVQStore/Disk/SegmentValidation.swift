@@ -29,6 +29,8 @@ extension Table {
                     for r in p.rows where Int(r) >= rowCount { return ("c\(i).postings.rows", "row \(r) is past the segment's \(rowCount) rows") }
                 }
                 if let w = s.dictionary.builtWordIndex {
+                    if let bad = Self.firstOffsetDamage(w.words.offsets, limit: UInt64(w.words.bytes.count)) { return ("c\(i).words.offsets", bad) }
+                    if w.idOffsets.count != w.words.count + 1 { return ("c\(i).words.idOffsets", "\(w.idOffsets.count - 1) lists for \(w.words.count) words") }
                     if let bad = Self.firstOffsetDamage(w.idOffsets, limit: UInt32(w.ids.count)) { return ("c\(i).words.idOffsets", bad) }
                     for id in w.ids where Int(id) >= values { return ("c\(i).words.ids", "value id \(id) is past the dictionary's \(values) values") }
                 }
