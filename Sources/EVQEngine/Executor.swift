@@ -179,17 +179,12 @@ public struct Executor {
     func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, needs: Set<Int>? = nil) throws(EngineError) -> Relation {
         let start = DispatchTime.now().uptimeNanoseconds
         let r = try runOperator(node, depth, &stats, needs)
-        if stats.operatorRows.count <= depth {
-            stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count)
-            stats.operatorMilliseconds += Array(repeating: 0, count: depth + 1 - stats.operatorMilliseconds.count)
-        }
-        stats.operatorRows[depth] = r.count
-        stats.operatorMilliseconds[depth] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
+        record(depth: depth, rows: r.count, since: start, &stats)
         return r
     }
 
-    /// Records the rows and time of an operator run inside its parent (a segmented scan under
-    /// a count, limit or top that reads the segments itself).
+    /// Records the rows and time of the operator at `depth`: after each `run`, and for an
+    /// operator run inside its parent (a segmented scan under a count, limit or top).
     func record(depth: Int, rows: Int, since start: UInt64, _ stats: inout QueryStats) {
         if stats.operatorRows.count <= depth {
             stats.operatorRows += Array(repeating: 0, count: depth + 1 - stats.operatorRows.count)

@@ -28,8 +28,6 @@ extension ColumnBuffer {
         guard let p = region.pointer else { return ColumnBuffer(unsafeBase: nil, count: 0, owner: nil) }
         return ColumnBuffer(unsafeBase: UnsafePointer(p.bindMemory(to: Element.self, capacity: count)), count: count, owner: region)
     }
-
-    var isUnreadable: Bool { owner is UnreadableRegion }
 }
 
 extension Column {
@@ -46,28 +44,23 @@ extension Column {
         return Column(name: template.name, type: template.type, data: data, isNull: nil)
     }
 
-    /// Whether the column's values are mapped from a store file.
-    var isMapped: Bool {
+    /// What keeps the column's values (a text column's ids) alive; nil for boxed values.
+    private var valuesOwner: BufferOwner? {
         switch data {
-        case .bool(let v): v.owner?.isMapped ?? false
-        case .int(let v): v.owner?.isMapped ?? false
-        case .float(let v): v.owner?.isMapped ?? false
-        case .string(let s): s.ids.owner?.isMapped ?? false
-        case .boxed: false
+        case .bool(let v): v.owner
+        case .int(let v): v.owner
+        case .float(let v): v.owner
+        case .string(let s): s.ids.owner
+        case .boxed: nil
         }
     }
+
+    /// Whether the column's values are mapped from a store file.
+    var isMapped: Bool { valuesOwner?.isMapped ?? false }
 
     /// Whether the column holds boxed values (those are always copied, never placeholders).
     public var isBoxed: Bool { if case .boxed = data { true } else { false } }
 
     /// Whether this column stands in for data left out of a merge (see `placeholder`).
-    public var isPlaceholder: Bool {
-        switch data {
-        case .bool(let v): v.isUnreadable
-        case .int(let v): v.isUnreadable
-        case .float(let v): v.isUnreadable
-        case .string(let s): s.ids.isUnreadable
-        case .boxed: false
-        }
-    }
+    public var isPlaceholder: Bool { valuesOwner is UnreadableRegion }
 }

@@ -136,7 +136,9 @@ extension Table {
     /// One sorted dictionary of the values the merged rows use, and the rows' ids in it. Only
     /// used values are looked at, so a merge of a few rows costs a few values, not whole dictionaries.
     private static func mergeStrings(_ sources: [StringColumn], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> StringColumn {
-        let usedIDs = usedValues(sources, segmentOf, rowOf)
+        // Few rows next to the dictionaries: look at their ids only, and remap through hash maps.
+        let sparse = rowOf.count * 16 < sources.reduce(0) { $0 + $1.dictionary.count }
+        let usedIDs = usedValues(sources, segmentOf, rowOf, sparse: sparse)
         var all: [String] = []
         for (s, ids) in usedIDs.enumerated() { for id in ids { all.append(sources[s].dictionary[Int(id)]) } }
         // Sorted, then equal Strings (canonical equivalence, as a dictionary has it) kept once.
@@ -146,7 +148,6 @@ extension Table {
         for v in all where unique.last != v { unique.append(v) }
         let merged = StringDictionary(sortedUnique: unique)
         let newIDs = usedIDs.enumerated().map { s, ids in ids.map { UInt32(merged.firstID(notBelow: sources[s].dictionary[Int($0)])) } }
-        let sparse = rowOf.count * 16 < sources.reduce(0) { $0 + $1.dictionary.count }
         // Old id → new id: a table per source for a big merge, a hash map for a few rows.
         let dense: [[UInt32]] = sparse ? [] : sources.indices.map { s in
             var table = [UInt32](repeating: StringColumn.nullID, count: sources[s].dictionary.count)
@@ -166,9 +167,8 @@ extension Table {
 
     /// Per source, the dictionary ids the merged rows use, ascending: by a mark per value when
     /// the rows are many, by sorting the rows' ids when they are few next to the dictionaries.
-    private static func usedValues(_ sources: [StringColumn], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> [[UInt32]] {
-        let values = sources.reduce(0) { $0 + $1.dictionary.count }
-        if rowOf.count * 16 < values {  // the same test as mergeStrings' choice of map
+    private static func usedValues(_ sources: [StringColumn], _ segmentOf: [UInt32], _ rowOf: [UInt32], sparse: Bool) -> [[UInt32]] {
+        if sparse {
             var ids = sources.map { _ in [UInt32]() }
             for k in 0..<rowOf.count {
                 let id = sources[Int(segmentOf[k])].ids[Int(rowOf[k])]
