@@ -33,27 +33,7 @@ struct GeoSelection {
             if found.count > before { bucketsHit += 1 }
         }
         // Each bucket is ascending; with one bucket (or none) that is the order already.
-        selection.rows = bucketsHit <= 1 ? found : ascending(found, below: table.rowCount)
+        selection.rows = bucketsHit <= 1 ? found : RowLists.sortedDistinct(found, below: table.rowCount)
         return selection
-    }
-
-    /// `rows` (distinct) in ascending order: a sort when they are few, else a bitmap over the
-    /// table, which costs a pass over rowCount / 64 words instead of m log m comparisons.
-    static func ascending(_ rows: [UInt32], below rowCount: Int) -> [UInt32] {
-        if rows.count < rowCount / 256 { return rows.sorted() }
-        var bits = [UInt64](repeating: 0, count: (rowCount + 63) / 64)
-        bits.withUnsafeMutableBufferPointer { b in
-            for r in rows { b[Int(r >> 6)] |= 1 << UInt64(r & 63) }
-        }
-        var out = [UInt32]()
-        out.reserveCapacity(rows.count)
-        for (w, word) in bits.enumerated() where word != 0 {
-            var x = word
-            while x != 0 {
-                out.append(UInt32(w << 6 | x.trailingZeroBitCount))
-                x &= x - 1
-            }
-        }
-        return out
     }
 }

@@ -100,28 +100,31 @@ struct IndexSelector {
         var uses: [String] = []
         var rest: [TypedExpr] = []
         var wordSearches: [(column: Int, phrases: [[String]], all: Bool, text: String)] = []
+        // The time range first: the table is in time order, so each posting list (ascending
+        // rows) is cut to it by binary search before anything is copied or intersected.
         for c in conjuncts {
-            if let (lo, hi) = timeBounds(c, table) {
-                if let lo { lower = max(lower ?? lo, lo) }
-                if let hi { upper = min(upper ?? hi, hi) }
+            guard let (lo, hi) = timeBounds(c, table) else { continue }
+            if let lo { lower = max(lower ?? lo, lo) }
+            if let hi { upper = min(upper ?? hi, hi) }
+        }
+        let timeRange = lower != nil || upper != nil ? table.rowRange(timeFrom: lower, before: upper) : nil
+        for c in conjuncts {
+            if timeBounds(c, table) != nil {
                 uses.append("time index: \(source.text(of: c.span))")
             } else if let (column, values) = stringEquality(c, table), case .string(let s) = table.columns[column].data {
-                var rows: [UInt32] = []
+                var lists: [ColumnBuffer<UInt32>] = []
                 for v in values.sorted() {
-                    if let id = s.dictionary.id(of: v) { rows.append(contentsOf: s.postings.rows(of: id)) }
+                    if let id = s.dictionary.id(of: v) { lists.append(s.postings.rows(of: id)) }
                 }
-                if values.count > 1 { rows.sort() }
-                postingSets.append(rows)
-                uses.append("posting lists: \(source.text(of: c.span)) (\(rows.count) rows)")
+                postingSets.append(RowLists.ascending(lists, within: timeRange))
+                uses.append("posting lists: \(source.text(of: c.span)) (\(lists.reduce(0) { $0 + $1.count }) rows)")
             } else if let (column, keys) = intEquality(c, table), let index = table.columns[column].keyIndex {
-                var rows: [UInt32] = []
-                for k in Set(keys).sorted() { rows.append(contentsOf: index.rows(of: k)) }
-                if keys.count > 1 { rows.sort() }
-                postingSets.append(rows)
-                uses.append("key index: \(source.text(of: c.span)) (\(rows.count) rows)")
+                let lists = Set(keys).sorted().map { index.rows(of: $0) }
+                postingSets.append(RowLists.ascending(lists, within: timeRange))
+                uses.append("key index: \(source.text(of: c.span)) (\(lists.reduce(0) { $0 + $1.count }) rows)")
             } else if let geo = GeoSelection.select(c, table) {
                 // Exact: the cells on the circle's edge are checked row by row, so the condition is answered.
-                postingSets.append(geo.rows)
+                postingSets.append(RowLists.clip(geo.rows, to: timeRange))
                 uses.append("geo cells: \(source.text(of: c.span)) (\(geo.cells) cells, \(geo.insideCells) inside; \(geo.rows.count) rows)")
             } else if case .text(.words(let phrases, let all), let e, false) = c.kind, let i = e.columnIndex,
                       case .string = table.columns[i].data
@@ -140,25 +143,23 @@ struct IndexSelector {
         }
         for search in wordSearches {
             guard case .string(let s) = table.columns[search.column].data else { continue }
-            var rows: [UInt32] = []
-            for id in ExpressionEvaluator.wordMatches(search.phrases, all: search.all, s.dictionary) { rows.append(contentsOf: s.postings.rows(of: id)) }
-            rows.sort()
-            postingSets.append(rows)
-            uses.append("word index: \(search.text) (\(rows.count) rows)")
+            let ids = ExpressionEvaluator.wordMatches(search.phrases, all: search.all, s.dictionary)
+            let lists = ids.map { s.postings.rows(of: $0) }
+            postingSets.append(RowLists.ascending(lists, within: timeRange))
+            uses.append("word index: \(search.text) (\(lists.reduce(0) { $0 + $1.count }) rows)")
         }
         var access = ScanAccess(timeRange: nil, rows: nil, uses: uses)
-        if lower != nil || upper != nil, let range = table.rowRange(timeFrom: lower, before: upper) {
+        if let range = timeRange {
             access.timeRange = range
             if let i = uses.firstIndex(where: { $0.hasPrefix("time index") }) {
                 access.uses[i] += " (rows \(range.lowerBound)..<\(range.upperBound))"
             }
         }
         if !postingSets.isEmpty {
-            // Intersect the smallest list with the others, then clip to the time range.
+            // Intersect the smallest list with the others (each already cut to the time range).
             postingSets.sort { $0.count < $1.count }
             var rows = postingSets[0]
-            for other in postingSets.dropFirst() { rows = Self.intersect(rows, other) }
-            if let r = access.timeRange { rows = rows.filter { r.contains(Int($0)) } }
+            for other in postingSets.dropFirst() { rows = RowLists.intersect(rows, other) }
             access.rows = rows
         }
         return (access, rest)
@@ -257,17 +258,5 @@ struct IndexSelector {
     }
 
     /// Intersection of two ascending lists.
-    static func intersect(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] {
-        var out: [UInt32] = []
-        out.reserveCapacity(min(a.count, b.count))
-        var i = 0, j = 0
-        while i < a.count && j < b.count {
-            if a[i] < b[j] { i += 1 } else if a[i] > b[j] { j += 1 } else {
-                out.append(a[i])
-                i += 1
-                j += 1
-            }
-        }
-        return out
-    }
+    static func intersect(_ a: [UInt32], _ b: [UInt32]) -> [UInt32] { RowLists.intersect(a, b) }
 }
