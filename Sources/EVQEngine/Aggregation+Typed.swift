@@ -345,16 +345,13 @@ extension Aggregation {
                     return (0..<groupCount).map { Self.result(.avg(sums[$0], counts[$0]), a) }
                 }
                 guard a.type != .float else { return nil }
-                var sums = [Int64](repeating: 0, count: groupCount)
-                var overflow = [Bool](repeating: false, count: groupCount), seen = [Bool](repeating: false, count: groupCount)
+                var sums = [Int128](repeating: 0, count: groupCount), seen = [Bool](repeating: false, count: groupCount)
                 try each(r, groups) { g, row in
                     if mask?[row] == true { return }
-                    let (s, o) = sums[g].addingReportingOverflow(v[row])
-                    sums[g] = s
-                    if o { overflow[g] = true }
+                    sums[g] += Int128(v[row])
                     seen[g] = true
                 }
-                return (0..<groupCount).map { Self.result(.sumInt(sums[$0], overflow: overflow[$0], seen: seen[$0]), a) }
+                return (0..<groupCount).map { Self.result(.sumInt(sums[$0], seen: seen[$0]), a) }
             case .float(let v):
                 var sums = [FloatSum](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
                 try each(r, groups) { g, row in

@@ -11,7 +11,9 @@ struct Aggregation {
     /// Running state of one aggregate for one group.
     enum State {
         case count(Int64)
-        case sumInt(Int64, overflow: Bool, seen: Bool)
+        /// The exact total (a sum of Int64s fits Int128 for any table evq can hold), so the
+        /// answer is the same in any order: by one core, several, or segment by segment.
+        case sumInt(Int128, seen: Bool)
         case sumFloat(FloatSum, seen: Bool)
         case avg(FloatSum, Int64)
         case extreme(Value)
@@ -45,11 +47,17 @@ struct Aggregation {
             aggregateValues.append(try values(of: agg, r, groups, argEvals[k], conditions[k]))
         }
 
-        // Assemble: key columns (a plain column's typed values gathered at each group's first
-        // row, dictionary shared; a computed key evaluated there), then the outputs.
-        var columns: [Column] = []
         // With no keys there is one group even over no rows: its first position is no row.
         let firstRows = keys.isEmpty ? [] : groups.firstRows(of: r)
+        return assemble(table, firstRows: firstRows, groupCount: groupCount, keys: keys, keyEvals: keyEvals,
+                        aggregateValues: aggregateValues, outputs: outputs)
+    }
+
+    /// The result table: key columns (a plain column's typed values gathered at each group's
+    /// first row of `table`, dictionary shared; a computed key evaluated there), then the outputs.
+    func assemble(_ table: Table, firstRows: [UInt32], groupCount: Int, keys: [(name: String, expr: TypedExpr)], keyEvals: [RowEval],
+                  aggregateValues: [[Value]], outputs: [(name: String, expr: TypedExpr)]) -> Relation {
+        var columns: [Column] = []
         for (k, key) in keys.enumerated() {
             if let c = key.expr.columnIndex {
                 columns.append(table.columns[c].gather(firstRows).renamed(key.name))
@@ -86,7 +94,7 @@ struct Aggregation {
     static func initial(_ a: AggregateCall) -> State {
         switch a.function {
         case .count, .countif: .count(0)
-        case .sum: a.type == .float ? .sumFloat(0, seen: false) : .sumInt(0, overflow: false, seen: false)
+        case .sum: a.type == .float ? .sumFloat(0, seen: false) : .sumInt(0, seen: false)
         case .avg: .avg(0, 0)
         case .min, .max: .extreme(.null)
         case .dcount: .distinct([])
@@ -105,11 +113,9 @@ struct Aggregation {
             } else if args.isEmpty || !args[0](row).isNull {
                 state = .count(n + 1)
             }
-        case .sumInt(let s, let overflow, _):
+        case .sumInt(let s, _):
             switch args[0](row) {
-            case .int(let v), .duration(let v):
-                let (r, o) = s.addingReportingOverflow(v)
-                state = .sumInt(r, overflow: overflow || o, seen: true)
+            case .int(let v), .duration(let v): state = .sumInt(s + Int128(v), seen: true)
             default: break
             }
         case .sumFloat(let s, _):
@@ -151,14 +157,15 @@ struct Aggregation {
         }
     }
 
-    /// The aggregate's value. A sum or average over no values is null, as in SQL.
+    /// The aggregate's value. A sum or average over no values is null, as in SQL; an integer
+    /// sum whose total does not fit 64 bits is null.
     static func result(_ state: State, _ call: AggregateCall) -> Value {
         let type = call.type
         switch state {
         case .count(let n): return .int(n)
-        case .sumInt(let s, let overflow, let seen):
-            guard seen, !overflow else { return .null }
-            return type == .duration ? .duration(s) : .int(s)
+        case .sumInt(let s, let seen):
+            guard seen, let total = Int64(exactly: s) else { return .null }
+            return type == .duration ? .duration(total) : .int(total)
         case .sumFloat(let s, let seen): return seen && s.total.isFinite ? .float(s.total) : .null
         case .avg(let s, let n):
             let mean = s / Double(n)

@@ -2,7 +2,8 @@
 // filtered on its own (ScanAccess.segments); only then are the surviving rows merged in time
 // order, and only the columns the rest of the plan reads. A count adds the segments' counts,
 // and a limit or top takes at most its n rows from each segment before merging, so neither
-// copies more than n rows per segment.
+// copies more than n rows per segment; summarize and distinct group each segment on its own
+// and merge only one row per group (SegmentGroups.swift).
 
 import EVQStore
 import Foundation
@@ -45,12 +46,12 @@ extension Executor {
             r.inTimeOrder = false
             return r
         default:
-            return nil
+            return try groupOverSegments(node, depth, &stats)
         }
     }
 
     /// Each segment the access reads, with its rows after its own filter.
-    private func segmentParts(_ table: SegmentedTable, _ access: ScanAccess, _ stats: inout QueryStats) throws(EngineError) -> [MergePart] {
+    func segmentParts(_ table: SegmentedTable, _ access: ScanAccess, _ stats: inout QueryStats) throws(EngineError) -> [MergePart] {
         let reads = access.segments ?? table.segments.indices.map {
             SegmentAccess(segment: $0, rowCount: table.segments[$0].rowCount, access: .full, residual: nil)
         }
@@ -67,7 +68,7 @@ extension Executor {
     }
 
     /// The parts' rows as one relation in time order. A single part is used in place.
-    private func merge(_ table: SegmentedTable, _ parts: [MergePart], needs: Set<Int>?, limit: Int? = nil) -> Relation {
+    func merge(_ table: SegmentedTable, _ parts: [MergePart], needs: Set<Int>?, limit: Int? = nil) -> Relation {
         if parts.count == 1 {
             var rows = parts[0].rows
             if let limit, parts[0].count > limit { rows = Array((rows ?? (0..<parts[0].count).map(UInt32.init)).prefix(limit)) }

@@ -243,13 +243,21 @@ public struct Executor {
             let right = try runSubplan(j.right, &stats)
             return try hashJoin(left, right, j.kind, leftKeys: j.leftKeys, rightKeys: j.rightKeys, rightColumns: j.rightColumns)
         case .distinct(let input, let items):
-            // The first row of each group of equal values, in order of first appearance: the
-            // typed grouping of `summarize`, then the items computed for those rows only.
-            let r = try run(input, depth + 1, &stats, needs: Self.columns(read: items.map(\.expr)))
-            let groups = try Aggregation(context: context).groups(r, keys: items, items.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
-            let t = try project(Relation(table: r.table, rows: groups.firstRows(of: r), inTimeOrder: false), items).table
-            return Relation(table: Table(name: t.name, columns: t.columns, rowCount: t.rowCount), rows: nil, inTimeOrder: false)
+            return try distinct(try run(input, depth + 1, &stats, needs: Self.columns(read: items.map(\.expr))), items)
         }
+    }
+
+    /// The first row of each group of equal values, in order of first appearance: the typed
+    /// grouping of `summarize`, then the items computed for those rows only.
+    func distinct(_ r: Relation, _ items: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation {
+        let groups = try Aggregation(context: context).groups(r, keys: items, items.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
+        return try distinctRelation(Relation(table: r.table, rows: groups.firstRows(of: r), inTimeOrder: false), items)
+    }
+
+    /// `distinct`'s result: the items of `r`'s rows, one row per distinct value.
+    func distinctRelation(_ r: Relation, _ items: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation {
+        let t = try project(r, items).table
+        return Relation(table: Table(name: t.name, columns: t.columns, rowCount: t.rowCount), rows: nil, inTimeOrder: false)
     }
 
     /// The rows `access` selects of `table`, in time order.
@@ -279,7 +287,7 @@ public struct Executor {
 
     /// Builds the projected table. Plain column references are gathered (no boxing); computed
     /// columns are evaluated row by row. The time order survives when its column is kept.
-    private func project(_ r: Relation, _ items: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation {
+    func project(_ r: Relation, _ items: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation {
         var columns: [Column] = []
         var timeIndex: Int? = nil
         let rowIDs = r.rows ?? (0..<r.table.rowCount).map(UInt32.init)
@@ -301,9 +309,10 @@ public struct Executor {
 
     /// A sub-plan (a sequence's step, a join's right side) run on its own: its rows examined
     /// count toward the query's, its operators are not the chain's.
-    func runSubplan(_ node: PlanNode, _ stats: inout QueryStats) throws(EngineError) -> Relation {
+    /// `needs` as in `run`: the columns of its output read by its parent (nil = all).
+    func runSubplan(_ node: PlanNode, _ stats: inout QueryStats, needs: Set<Int>? = nil) throws(EngineError) -> Relation {
         var own = QueryStats(rowsExamined: 0, rowsInSource: 0)
-        let r = try run(node, 0, &own)
+        let r = try run(node, 0, &own, needs: needs)
         stats.rowsExamined += own.rowsExamined
         stats.rowsInSource = max(stats.rowsInSource, own.rowsInSource)
         return r

@@ -10,7 +10,9 @@ extension Executor {
     func runSequence(_ s: SequencePlan, _ stats: inout QueryStats, needs: Set<Int>? = nil) throws(EngineError) -> Relation {
         let all = s.steps + (s.until.map { [$0] } ?? [])
         var relations: [Relation] = []
-        for step in all { relations.append(try runSubplan(step.plan, &stats)) }
+        for (k, step) in all.enumerated() {
+            relations.append(try runSubplan(step.plan, &stats, needs: Self.stepNeeds(s, k, needs)))
+        }
         if context.isCancelled() { throw .cancelled }
         // A key pair that mixes int and float compares as doubles on every step.
         let asFloat = s.steps[0].keys.indices.map { k in
@@ -26,6 +28,20 @@ extension Executor {
         context.memory.charge(matches.count * 4, MemoryStage("sequence"), grew: "\(MemoryBudget.describe(count: matches.count / max(1, s.steps.count))) matches")
         if context.isCancelled() { throw .cancelled }
         return sequenceOutput(s, relations, partitions, matches, needs: needs)
+    }
+
+    /// The columns of step `k`'s output that the sequence reads: its keys and time, and those
+    /// of its output columns (`name.field`) read above; nil = all. A step over a segmented
+    /// table then merges only these (the notes of every candidate cost more than the match).
+    static func stepNeeds(_ s: SequencePlan, _ k: Int, _ needs: Set<Int>?) -> Set<Int>? {
+        let step = k < s.steps.count ? s.steps[k] : s.until!
+        var own = Executor.columns(read: step.keys)
+        own.insert(step.timeColumn)
+        guard k < s.steps.count else { return own }  // `until` adds no output columns
+        guard let needs else { return nil }
+        let offset = s.steps[..<k].reduce(0) { $0 + $1.plan.width }
+        for c in 0..<step.plan.width where needs.contains(offset + c) { own.insert(c) }
+        return own
     }
 
     /// Every match's events (`stepCount` offsets into `partitions.steps`, one per step),

@@ -72,6 +72,12 @@ extension Table {
         return Table(name: name, columns: columns, rowCount: rowOf.count, timeColumnIndex: template.timeColumnIndex)
     }
 
+    /// Where each row of `merging(parts, …)` comes from, in its order: the part and the row there.
+    public static func timeOrder(of parts: [MergePart]) -> (part: [UInt32], row: [UInt32]) {
+        let (segment, row) = mergeOrder(parts, limit: Int.max)
+        return (segment, row)
+    }
+
     /// For each output row, its part and row there. Without a time order: part after part.
     /// Runs are taken whole: a part's next rows go out together for as long as they come before
     /// every other part's head, so segments that do not overlap in time merge in O(k log n).
@@ -141,13 +147,25 @@ extension Table {
         let usedIDs = usedValues(sources, segmentOf, rowOf, sparse: sparse)
         var all: [String] = []
         for (s, ids) in usedIDs.enumerated() { for id in ids { all.append(sources[s].dictionary[Int(id)]) } }
-        // Sorted, then equal Strings (canonical equivalence, as a dictionary has it) kept once.
-        all.sort()
+        // Sorted, then equal Strings (canonical equivalence, as a dictionary has it) kept once;
+        // each used value learns its new id from its place in that order, so no String is
+        // made or compared again.
+        var order = Array(all.indices)
+        order.sort { all[$0] < all[$1] }
         var unique: [String] = []
         unique.reserveCapacity(all.count)
-        for v in all where unique.last != v { unique.append(v) }
+        var newIDOfEntry = [UInt32](repeating: 0, count: all.count)
+        for k in order {
+            if unique.last != all[k] { unique.append(all[k]) }
+            newIDOfEntry[k] = UInt32(unique.count - 1)
+        }
         let merged = StringDictionary(sortedUnique: unique)
-        let newIDs = usedIDs.enumerated().map { s, ids in ids.map { UInt32(merged.firstID(notBelow: sources[s].dictionary[Int($0)])) } }
+        var newIDs: [[UInt32]] = []
+        var entry = 0
+        for ids in usedIDs {
+            newIDs.append(Array(newIDOfEntry[entry..<entry + ids.count]))
+            entry += ids.count
+        }
         // Old id → new id: a table per source for a big merge, a hash map for a few rows.
         let dense: [[UInt32]] = sparse ? [] : sources.indices.map { s in
             var table = [UInt32](repeating: StringColumn.nullID, count: sources[s].dictionary.count)

@@ -96,6 +96,50 @@ private func output(_ text: String, _ session: Session, disabled: Set<OptimizerP
         #expect(plan.contains("segment 4 (4976 rows): time index: date in 2017 (rows 0..<3465)"), "\(plan)")
     }
 
+    /// `summarize` and `distinct` group each segment on its own and merge one row per group:
+    /// group order, ties and exact integer sums must be those of the merged table.
+    @Test func groupsSegmentBySegment() throws {
+        // Three segments that overlap in time; "a" first appears in segment 2, then 0.
+        func segment(_ rows: [(day: Int, g: String, x: Value, name: Value)]) -> Table {
+            var b = TableBuilder(name: "events")
+            b.addColumn("date", rows.map { .time(Int64($0.day) * 86_400) }, type: .time)
+            b.addColumn("g", rows.map { .string($0.g) })
+            b.addColumn("x", rows.map(\.x), type: .int)
+            b.addColumn("name", rows.map(\.name), type: .string)
+            return b.build(timeColumn: "date")
+        }
+        let segments = [
+            segment([(2, "a", .int(.max), .string("kilo")), (3, "b", .int(5), .null), (9, "c", .null, .string("alpha"))]),
+            segment([(1, "b", .int(1), .string("zulu")), (2, "a", .int(1), .string("alpha")), (4, "c", .int(-3), .string("alpha"))]),
+            segment([(0, "a", .int(-1), .string("mike")), (2, "b", .int(.min), .string("zulu")), (5, "a", .null, .null)]),
+        ]
+        let segmented = Session(), merged = Session()
+        segmented.addTable(SegmentedTable(name: "events", segments: segments))
+        merged.addTable(Table.merging(segments, name: "events"))
+        let queries = [
+            "events | summarize n = count(), xs = count(x), total = sum(x), lo = min(x), hi = max(x), first_name = min(name), last_name = max(name), big = countif(x > 0) by g",
+            "events | summarize n = count(), total = sum(x), lo = min(name)",
+            "events | where x > 0 | summarize total = sum(x), n = count() by g",
+            "events | summarize n = count() by g, name",
+            "events | distinct g", "events | distinct name, g", "events | distinct upper = toupper(g)",
+            "events | where g == \"a\" | summarize total = sum(x)",
+            "events | where g == \"zz\" | summarize n = count(), total = sum(x)",
+            "events | summarize n = count() by g | count",
+        ]
+        for q in queries { #expect(output(q, segmented) == output(q, merged), "\(q)") }
+        // By hand: a = max + 1 - 1 (rows days 0, 2, 2, 5), first seen on day 0 in segment 2.
+        #expect(output(queries[0], segmented) == """
+            g,n,xs,total,lo,hi,first_name,last_name,big
+            a,4,3,9223372036854775807,-1,9223372036854775807,alpha,mike,2
+            b,3,3,-9223372036854775802,-9223372036854775808,5,zulu,zulu,2
+            c,2,1,-3,-3,-3,alpha,alpha,0
+
+            """)
+        #expect(output("events | distinct g", segmented) == "g\na\nb\nc\n")
+        #expect(output(queries[5], segmented) == output(queries[5], merged))
+        #expect(output("events | where g == \"a\" | where x > 0 | summarize total = sum(x)", segmented) == "total\n\n")  // max + 1: null
+    }
+
     @Test func latestUsesTheNewestSegment() throws {
         let (segmented, merged) = sessions(.interleaved)
         let q = "events | where date in latest() - 30d .. latest() | summarize n = count() by country"

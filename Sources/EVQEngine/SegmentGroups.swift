@@ -1,0 +1,273 @@
+// `summarize` and `distinct` over a table stored in several segments, without merging its
+// rows. Each segment groups its own rows, with its own dictionaries; the first row of each of
+// its groups stands for that group. Only these representatives are merged in time order and
+// grouped again: a key's first appearance in the table is the earliest of its first
+// appearances in the segments, so the groups come out numbered as one merged table numbers
+// them, for any split into segments. Each aggregate's per-segment parts are then added into
+// those groups. Only aggregates whose parts add up exactly take this path (count, countif,
+// sum of integers and durations, min and max of integers, times, durations and text); with
+// any other, the rows are merged first, as before.
+
+import EVQStore
+import Foundation
+
+struct SegmentGroups {
+    /// Each segment's rows that reach the stage.
+    let parts: [Relation]
+    /// Each segment's own groups of its rows.
+    let local: [Grouping]
+    /// `[segment part][its group]`: the group in `global`.
+    let globalOf: [[Int32]]
+    /// One row per group of every part, in time order: the key columns (and time) only.
+    let representatives: Table
+    /// The groups of `representatives`: the stage's groups, in order of first appearance.
+    let global: Grouping
+
+    /// Whether `a`'s parts per segment add up to exactly its value over the merged rows.
+    static func addsUp(_ a: AggregateCall, _ schema: Table) -> Bool {
+        func column(_ k: Int) -> Column? { a.arguments.count > k ? a.arguments[k].columnIndex.map { schema.columns[$0] } : nil }
+        switch a.function {
+        case .count: return a.arguments.isEmpty || column(0).map { !$0.isBoxed } == true
+        case .countif: return true
+        case .sum:
+            guard let c = column(0), case .int = c.data, a.type != .float else { return false }
+            return c.type == .int || c.type == .duration
+        case .min, .max:
+            guard let c = column(0) else { return false }
+            switch c.data {
+            case .int, .string: return true
+            default: return false
+            }
+        default: return false
+        }
+    }
+
+    /// Nil when the segments' groups are many next to their rows (more than one in four, over
+    /// a few thousand rows): then merging the representatives costs about what merging the
+    /// rows does, on top of grouping each segment, and the caller merges the rows instead.
+    /// (Small inputs always take this path: either costs nothing, and tests see this one.)
+    init?(_ parts: [MergePart], keys: [(name: String, expr: TypedExpr)], name: String, _ aggregation: Aggregation) throws(EngineError) {
+        var relations: [Relation] = [], local: [Grouping] = [], representatives: [MergePart] = []
+        let rows = parts.reduce(0) { $0 + $1.count }
+        let limit = rows < 4096 ? Int.max : rows / 4
+        if let bound = Self.groupBound(parts, keys), bound > limit { return nil }
+        var groupCount = 0
+        for part in parts {
+            let r = Relation(table: part.table, rows: part.rows, inTimeOrder: true)
+            let g = try aggregation.groups(r, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
+            groupCount += g.count
+            if groupCount > limit { return nil }
+            relations.append(r)
+            local.append(g)
+            representatives.append(MergePart(part.table, rows: g.firstRows(of: r)))
+        }
+        let merged = Table.merging(representatives, name: name, columns: Executor.columns(read: keys.map(\.expr)))
+        let mergedRelation = Relation(table: merged, rows: nil, inTimeOrder: true)
+        let global = try aggregation.groups(mergedRelation, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, merged, nil) })
+        // Each representative's group: its place in the merge is found from its row.
+        let (partOf, rowOf) = Table.timeOrder(of: representatives)
+        var globalOf = local.map { [Int32](repeating: -1, count: $0.count) }
+        for q in 0..<partOf.count {
+            let s = Int(partOf[q]), rows = representatives[s].rows!
+            globalOf[s][RowLists.cut(rows, to: Int(rowOf[q])..<Int(rowOf[q]) + 1).lowerBound] = global.ids[q]
+        }
+        self.parts = relations
+        self.local = local
+        self.globalOf = globalOf
+        self.representatives = merged
+        self.global = global
+    }
+
+    /// At most how many groups the segments can have, when every key says (a text or bool
+    /// column, or a function of one text column: its dictionary's size); nil when one does not.
+    private static func groupBound(_ parts: [MergePart], _ keys: [(name: String, expr: TypedExpr)]) -> Int? {
+        var total = 0
+        for part in parts {
+            var product = 1
+            for key in keys {
+                let columns = key.expr.referencedColumns
+                guard columns.count == 1, let c = columns.first else { return nil }
+                switch part.table.columns[c].data {
+                case .string(let s): product = product.multipliedReportingOverflow(by: s.dictionary.count + 1).partialValue
+                case .bool: product *= 3
+                default: return nil
+                }
+                if product >= part.count { break }
+            }
+            total += min(product, part.count)
+        }
+        return total
+    }
+
+    /// The first row of each group in `representatives`.
+    var firstRows: [UInt32] { global.firstPositions.map(UInt32.init) }
+
+    /// Calls `body(global group, row of the part's table)` for every row of part `s`.
+    @inline(__always)
+    private func each(_ s: Int, _ context: ExecutionContext, _ body: (Int, Int) -> Void) throws(EngineError) {
+        let ids = local[s].ids, map = globalOf[s], rows = parts[s].rows
+        var start = 0
+        while start < ids.count {
+            if context.isCancelled() { throw .cancelled }
+            let end = min(ids.count, start + ExecutionContext.batchSize)
+            for p in start..<end { body(Int(map[Int(ids[p])]), rows.map { Int($0[p]) } ?? p) }
+            start = end
+        }
+    }
+
+    /// `a`'s value per global group (`addsUp(a)` holds).
+    func values(of a: AggregateCall, _ context: ExecutionContext) throws(EngineError) -> [Value] {
+        let n = global.count
+        switch a.function {
+        case .count, .countif:
+            var counts = [Int64](repeating: 0, count: n)
+            for s in parts.indices {
+                let table = parts[s].table
+                if a.function == .countif {
+                    let test = ExpressionEvaluator.predicate(a.arguments[0], table, nil, context.isCancelled)
+                    try each(s, context) { g, row in if test(row) { counts[g] += 1 } }
+                } else if let c = a.arguments.first?.columnIndex {
+                    let column = table.columns[c]
+                    if case .string(let text) = column.data {
+                        let ids = text.ids
+                        try each(s, context) { g, row in if ids[row] != StringColumn.nullID { counts[g] += 1 } }
+                    } else if let mask = column.isNull {
+                        try each(s, context) { g, row in if !mask[row] { counts[g] += 1 } }
+                    } else {
+                        try addGroupSizes(s, into: &counts)
+                    }
+                } else {
+                    try addGroupSizes(s, into: &counts)
+                }
+            }
+            return counts.map { Aggregation.result(.count($0), a) }
+
+        case .sum:
+            var sums = [Int128](repeating: 0, count: n), seen = [Bool](repeating: false, count: n)
+            let c = a.arguments[0].columnIndex!
+            for s in parts.indices {
+                let column = parts[s].table.columns[c]
+                guard case .int(let v) = column.data else { continue }
+                let mask = column.isNull
+                try each(s, context) { g, row in
+                    if mask?[row] == true { return }
+                    sums[g] += Int128(v[row])
+                    seen[g] = true
+                }
+            }
+            return (0..<n).map { Aggregation.result(.sumInt(sums[$0], seen: seen[$0]), a) }
+
+        case .min, .max:
+            return try extremes(a, context)
+
+        default:
+            preconditionFailure("\(a.function) does not add up over segments")
+        }
+    }
+
+    /// Adds each local group's row count into its global group.
+    private func addGroupSizes(_ s: Int, into counts: inout [Int64]) throws(EngineError) {
+        var sizes = [Int64](repeating: 0, count: local[s].count)
+        for id in local[s].ids { sizes[Int(id)] += 1 }
+        for (g, size) in sizes.enumerated() { counts[Int(globalOf[s][g])] += size }
+    }
+
+    /// min/max: each part's extreme row per local group (ties keep the first, as one table
+    /// does), then the parts' extremes compared by value; equal values keep the one whose row
+    /// comes first in time order (time, then segment, then row), which is the merged table's.
+    private func extremes(_ a: AggregateCall, _ context: ExecutionContext) throws(EngineError) -> [Value] {
+        let isMax = a.function == .max
+        let c = a.arguments[0].columnIndex!
+        var best: [(part: Int, row: Int)?] = Array(repeating: nil, count: global.count)
+        func time(_ s: Int, _ row: Int) -> Int64 {
+            let t = parts[s].table
+            guard let ti = t.timeColumnIndex, case .int(let times) = t.columns[ti].data, t.columns[ti].isNull?[row] != true else { return .max }
+            return times[row]
+        }
+        func earlier(_ x: (part: Int, row: Int), _ y: (part: Int, row: Int)) -> Bool {
+            let (tx, ty) = (time(x.part, x.row), time(y.part, y.row))
+            return tx != ty ? tx < ty : x.part != y.part ? x.part < y.part : x.row < y.row
+        }
+        for s in parts.indices {
+            let column = parts[s].table.columns[c]
+            var localBest = [Int](repeating: -1, count: local[s].count)
+            let ids = local[s].ids, rows = parts[s].rows
+            switch column.data {
+            case .int(let v):
+                let mask = column.isNull
+                for p in ids.indices {
+                    let row = rows.map { Int($0[p]) } ?? p
+                    if mask?[row] == true { continue }
+                    let g = Int(ids[p]), b = localBest[g]
+                    if b < 0 || (isMax ? v[row] > v[b] : v[row] < v[b]) { localBest[g] = row }
+                }
+            case .string(let text):
+                let values = text.ids
+                for p in ids.indices {
+                    let row = rows.map { Int($0[p]) } ?? p
+                    let x = values[row]
+                    if x == StringColumn.nullID { continue }
+                    let g = Int(ids[p]), b = localBest[g]
+                    if b < 0 || (isMax ? x > values[b] : x < values[b]) { localBest[g] = row }
+                }
+            default:
+                preconditionFailure("min/max over segments reads int or text columns")
+            }
+            if context.isCancelled() { throw .cancelled }
+            for (g, row) in localBest.enumerated() where row >= 0 {
+                let target = Int(globalOf[s][g])
+                guard let current = best[target] else { best[target] = (s, row); continue }
+                let order = Value.compare(column.value(at: row), parts[current.part].table.columns[c].value(at: current.row))
+                if (isMax ? order > 0 : order < 0) || (order == 0 && earlier((s, row), current)) { best[target] = (s, row) }
+            }
+        }
+        return best.map { b in
+            Aggregation.result(.extreme(b.map { parts[$0.part].table.columns[c].value(at: $0.row) } ?? .null), a)
+        }
+    }
+}
+
+extension Executor {
+    /// `summarize` or `distinct` right above a scan of a segmented table: grouped segment by
+    /// segment (SegmentGroups) when every aggregate adds up, else nil (the rows are merged).
+    func groupOverSegments(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation? {
+        let aggregation = Aggregation(context: context)
+        switch node {
+        case .aggregate(.scan(let ref, let access), let keys, let aggregates, let outputs):
+            guard let table = catalog.segmentedTables[ref.name],
+                  aggregates.allSatisfy({ SegmentGroups.addsUp($0, table.schemaTable) }) else { return nil }
+            let parts = try scanParts(table, access, depth, &stats)
+            guard parts.count > 1, let groups = try SegmentGroups(parts, keys: keys, name: table.name, aggregation) else {
+                let read = keys.map(\.expr) + aggregates.flatMap(\.arguments) + outputs.map(\.expr)
+                return try aggregation.run(merge(table, parts, needs: Self.columns(read: read)), keys: keys, aggregates: aggregates, outputs: outputs)
+            }
+            var values: [[Value]] = []
+            for a in aggregates {
+                context.memory.charge(groups.global.count * 24, MemoryStage("summarize", anchor: a.span),
+                                      grew: "\(a.function.rawValue) states of \(MemoryBudget.describe(count: groups.global.count)) groups")
+                values.append(try groups.values(of: a, context))
+            }
+            let merged = groups.representatives
+            return aggregation.assemble(merged, firstRows: keys.isEmpty ? [] : groups.firstRows, groupCount: groups.global.count, keys: keys,
+                                        keyEvals: keys.map { ExpressionEvaluator.compile($0.expr, merged, nil) },
+                                        aggregateValues: values, outputs: outputs)
+        case .distinct(.scan(let ref, let access), let items):
+            guard let table = catalog.segmentedTables[ref.name] else { return nil }
+            let parts = try scanParts(table, access, depth, &stats)
+            guard parts.count > 1, let groups = try SegmentGroups(parts, keys: items, name: table.name, aggregation) else {
+                return try distinct(merge(table, parts, needs: Self.columns(read: items.map(\.expr))), items)
+            }
+            return try distinctRelation(Relation(table: groups.representatives, rows: groups.firstRows, inTimeOrder: false), items)
+        default:
+            return nil
+        }
+    }
+
+    /// The segments' rows the scan reads, recorded as the scan operator's (one level down).
+    private func scanParts(_ table: SegmentedTable, _ access: ScanAccess, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> [MergePart] {
+        let start = DispatchTime.now().uptimeNanoseconds
+        let parts = try segmentParts(table, access, &stats)
+        record(depth: depth + 1, rows: parts.reduce(0) { $0 + $1.count }, since: start, &stats)
+        return parts
+    }
+}
