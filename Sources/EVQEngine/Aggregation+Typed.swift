@@ -294,6 +294,42 @@ extension Aggregation {
         }
     }
 
+    /// `body(slots, group, row)` for every input position, the positions cut into a chunk per
+    /// core, each chunk folding into its own slots from `make`; the slots come back in chunk
+    /// order. Only for aggregates whose value does not depend on the order rows are added in
+    /// (counts, exact integer sums, min/max of ints and text combined in chunk order).
+    @inline(__always)
+    private func eachChunk<S>(_ r: Relation, _ groups: Grouping, make: () -> S, _ body: (S, Int, Int) -> Void) throws(EngineError) -> [S] {
+        let ids = groups.ids, rows = r.rows, cancelled = context.isCancelled
+        return try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> S in
+            let slots = make()
+            var start = range.lowerBound
+            while start < range.upperBound {
+                if cancelled() { throw .cancelled }
+                let end = min(range.upperBound, start + ExecutionContext.batchSize)
+                ids.withUnsafeBufferPointer { ids in
+                    if let rows {
+                        rows.withUnsafeBufferPointer { rows in for p in start..<end { body(slots, Int(ids[p]), Int(rows[p])) } }
+                    } else {
+                        for p in start..<end { body(slots, Int(ids[p]), p) }
+                    }
+                }
+                start = end
+            }
+            return slots
+        }
+    }
+
+    /// Per-group counts over every core, added up.
+    private func counted(_ r: Relation, _ groups: Grouping, where keep: @escaping (Int) -> Bool = { _ in true }) throws(EngineError) -> [Int64] {
+        let chunks = try eachChunk(r, groups, make: { GroupSlots<Int64>(repeating: 0, count: groups.count) }) { counts, g, row in
+            if keep(row) { counts[g] += 1 }
+        }
+        var total = [Int64](repeating: 0, count: groups.count)
+        for c in chunks { for g in total.indices { total[g] += c[g] } }
+        return total
+    }
+
     /// The aggregate's value per group.
     func values(of a: AggregateCall, _ r: Relation, _ groups: Grouping, _ args: [RowEval], _ condition: RowPredicate?) throws(EngineError) -> [Value] {
         if let typed = try typedValues(of: a, r, groups, condition) { return typed }
@@ -313,17 +349,17 @@ extension Aggregation {
                 let test = condition!
                 try each(r, groups) { g, row in if test(row) { counts[g] += 1 } }
             } else if a.arguments.isEmpty {
-                try each(r, groups) { g, _ in counts[g] += 1 }
+                counts = try counted(r, groups)
             } else if let column {
                 switch (column.data, column.isNull) {
                 case (.string(let s), _):
                     let ids = s.ids
-                    try each(r, groups) { g, row in if ids[row] != StringColumn.nullID { counts[g] += 1 } }
+                    counts = try counted(r, groups) { ids[$0] != StringColumn.nullID }
                 case (.boxed, _): return nil
                 case (_, let mask?):
-                    try each(r, groups) { g, row in if !mask[row] { counts[g] += 1 } }
+                    counts = try counted(r, groups) { !mask[$0] }
                 case (_, nil):
-                    try each(r, groups) { g, _ in counts[g] += 1 }
+                    counts = try counted(r, groups)
                 }
             } else {
                 return nil
@@ -345,13 +381,15 @@ extension Aggregation {
                     return (0..<groupCount).map { Self.result(.avg(sums[$0], counts[$0]), a) }
                 }
                 guard a.type != .float else { return nil }
-                var sums = [Int128](repeating: 0, count: groupCount), seen = [Bool](repeating: false, count: groupCount)
-                try each(r, groups) { g, row in
+                // Exact, so the chunks of every core add up to the one-thread total.
+                let chunks = try eachChunk(r, groups, make: { (GroupSlots<Int128>(repeating: 0, count: groupCount), GroupSlots<Bool>(repeating: false, count: groupCount)) }) { slots, g, row in
                     if mask?[row] == true { return }
-                    sums[g] += Int128(v[row])
-                    seen[g] = true
+                    slots.0[g] += Int128(v[row])
+                    slots.1[g] = true
                 }
-                return (0..<groupCount).map { Self.result(.sumInt(sums[$0], seen: seen[$0]), a) }
+                return (0..<groupCount).map { g in
+                    Self.result(.sumInt(chunks.reduce(0) { $0 + $1.0[g] }, seen: chunks.contains { $0.1[g] }), a)
+                }
             case .float(let v):
                 var sums = [FloatSum](repeating: 0, count: groupCount), counts = [Int64](repeating: 0, count: groupCount)
                 try each(r, groups) { g, row in
@@ -372,15 +410,21 @@ extension Aggregation {
             // Row of each group's extreme so far; ties keep the first, as the boxed fold does.
             var best = [Int](repeating: -1, count: groupCount)
             let mask = column.isNull
+            // Ints and text on every core: each chunk's extreme (first of equals), then the chunks
+            // in order, a later one winning only when strictly beyond, as one pass would.
+            func chunked(_ beyond: @escaping (Int, Int) -> Bool, skip: @escaping (Int) -> Bool) throws(EngineError) {
+                let chunks = try eachChunk(r, groups, make: { GroupSlots<Int>(repeating: -1, count: groupCount) }) { slots, g, row in
+                    if skip(row) { return }
+                    let b = slots[g]
+                    if b < 0 || beyond(row, b) { slots[g] = row }
+                }
+                for c in chunks {
+                    for g in 0..<groupCount where c[g] >= 0 && (best[g] < 0 || beyond(c[g], best[g])) { best[g] = c[g] }
+                }
+            }
             switch column.data {
             case .int(let v):
-                try each(r, groups) { g, row in
-                    if mask?[row] == true { return }
-                    let b = best[g]
-                    if b < 0 { best[g] = row; return }
-                    let x = v[row], y = v[b]
-                    if isMax ? x > y : x < y { best[g] = row }
-                }
+                try chunked({ isMax ? v[$0] > v[$1] : v[$0] < v[$1] }, skip: { mask?[$0] == true })
             case .float(let v):
                 try each(r, groups) { g, row in
                     if mask?[row] == true { return }
@@ -392,14 +436,7 @@ extension Aggregation {
                 }
             case .string(let s):
                 let ids = s.ids
-                try each(r, groups) { g, row in
-                    let x = ids[row]
-                    if x == StringColumn.nullID { return }
-                    let b = best[g]
-                    if b < 0 { best[g] = row; return }
-                    let y = ids[b]
-                    if isMax ? x > y : x < y { best[g] = row }
-                }
+                try chunked({ isMax ? ids[$0] > ids[$1] : ids[$0] < ids[$1] }, skip: { ids[$0] == StringColumn.nullID })
             default:
                 return nil
             }

@@ -252,18 +252,7 @@ extension Executor {
 
     /// `body` over each chunk on its own core, results in chunk order; the first error wins.
     private func perChunk<T>(_ parts: [Range<Int>], _ body: (Range<Int>) throws(EngineError) -> T) throws(EngineError) -> [T] {
-        let results = Parallel.map(parts.count) { c -> Result<T, EngineError> in
-            do throws(EngineError) { return .success(try body(parts[c])) } catch { return .failure(error) }
-        }
-        var out: [T] = []
-        out.reserveCapacity(results.count)
-        for result in results {
-            switch result {
-            case .success(let v): out.append(v)
-            case .failure(let e): throw e
-            }
-        }
-        return out
+        try ChunkedWork.run(parts, body)
     }
 
     /// The first `k` of the union of sorted runs.
