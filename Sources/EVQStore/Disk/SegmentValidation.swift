@@ -41,6 +41,21 @@ extension Table {
                 for r in k.rows where Int(r) >= rowCount { return ("c\(i).key.rows", "row \(r) is past the segment's \(rowCount) rows") }
             }
         }
+        if let g = builtGeoIndex { return Self.gridDamage(g, rows: rowCount) }
+        return nil
+    }
+
+    /// The grid cells: ascending cells (a binary search finds them), offsets inside the rows,
+    /// each cell's rows ascending (a one-cell answer is used in that order) and in the segment.
+    static func gridDamage(_ g: GeoIndex, rows rowCount: Int) -> (section: String, detail: String)? {
+        for k in 1..<max(1, g.cells.count) where g.cells[k - 1] >= g.cells[k] { return ("geo.cells", "cell \(k) is not above the one before it") }
+        if g.offsets.count != g.cells.count + 1 { return ("geo.offsets", "\(g.offsets.count - 1) lists for \(g.cells.count) cells") }
+        if let bad = firstOffsetDamage(g.offsets, limit: UInt32(g.rows.count)) { return ("geo.offsets", bad) }
+        for r in g.rows where Int(r) >= rowCount { return ("geo.rows", "row \(r) is past the segment's \(rowCount) rows") }
+        for k in 0..<g.cells.count {
+            let list = g.rows(inBucket: k)
+            for j in 1..<max(1, list.count) where list[j - 1] >= list[j] { return ("geo.rows", "the rows of cell \(k) are not ascending") }
+        }
         return nil
     }
 
