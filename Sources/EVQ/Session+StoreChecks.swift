@@ -15,7 +15,15 @@ extension Session {
         var named: Set<String>? = nil
         if let tokens {
             var names: Set<String> = [catalog.defaultTable]
-            for t in tokens where t.span.start >= statement.span.start && t.span.end <= statement.span.end {
+            // Tokens are in text order: find the statement's first by binary search, so that a
+            // script of many statements costs each statement its own tokens only.
+            var lo = 0, hi = tokens.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if tokens[mid].span.start < statement.span.start { lo = mid + 1 } else { hi = mid }
+            }
+            for t in tokens[lo...] {
+                if t.span.start >= statement.span.end { break }
                 switch t.kind {
                 case .identifier(let s), .quotedIdentifier(let s), .string(let s): names.insert(s)
                 default: break
