@@ -83,8 +83,10 @@ public final class Session: @unchecked Sendable {
         let (program, diagnostics) = Parser.parse(file)
         if !diagnostics.isEmpty { throw EVQError(.query(diagnostics, file)) }
         try checkParameterOverrides(program, file)
+        // Which tables each statement names, for the store's lazy checks (parsing lexed it already).
+        let tokens = try? Lexer.tokenize(file)
         for statement in program.statements {
-            try verifyStoreData()
+            try verifyStoreData(for: statement, tokens: tokens)
             let outcome: StatementOutcome
             do throws(Diagnostic) {
                 outcome = try execute(statement, file)

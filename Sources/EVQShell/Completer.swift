@@ -110,7 +110,10 @@ public struct Completer {
     /// With how many there are in all (only the first `maxValues` are returned).
     private func values(of field: String, in statement: String, matching partial: String) -> ([String], Int)? {
         let dictionaries = sourceTables(statement).compactMap { table -> StringDictionary? in
-            guard let column = table.column(named: field), case .string(let s) = column.data else { return nil }
+            // A stored table's column is checked before its values are read, as a statement's are
+            // (a damaged one offers nothing; the next statement names the damage).
+            guard let i = table.columnIndex(named: field), (try? Store.verifyData(of: table, columns: [i])) != nil,
+                  case .string(let s) = table.columns[i].data else { return nil }
             return s.dictionary
         }
         guard !dictionaries.isEmpty else { return nil }

@@ -70,13 +70,23 @@ public enum GeoGrid {
 /// Row ids grouped by grid cell in compressed-sparse-row form, as the posting lists are, over
 /// the nonempty cells only: `cells` ascending (the stray bucket, if any, last), and the rows of
 /// `cells[k]` are `rows[offsets[k] ..< offsets[k + 1]]`, ascending. Rows with a null
-/// coordinate are in no bucket (a comparison with null is false). Three flat buffers.
+/// coordinate are in no bucket (a comparison with null is false). Three flat buffers, mapped
+/// from a store file as they lie (FORMAT.md, `geo`).
 public struct GeoIndex: Sendable {
     /// The table columns the index covers.
     public let latitudeColumn: Int, longitudeColumn: Int
-    public let cells: ContiguousArray<UInt32>
-    public let offsets: ContiguousArray<UInt32>
-    public let rows: ContiguousArray<UInt32>
+    public let cells: ColumnBuffer<UInt32>
+    public let offsets: ColumnBuffer<UInt32>
+    public let rows: ColumnBuffer<UInt32>
+
+    /// Buffers already laid out (a mapped segment).
+    public init(latitudeColumn: Int, longitudeColumn: Int, cells: ColumnBuffer<UInt32>, offsets: ColumnBuffer<UInt32>, rows: ColumnBuffer<UInt32>) {
+        self.latitudeColumn = latitudeColumn
+        self.longitudeColumn = longitudeColumn
+        self.cells = cells
+        self.offsets = offsets
+        self.rows = rows
+    }
 
     /// A stable two-pass radix sort of (cell, row) on the cell id's halves: linear in the rows,
     /// and each cell's rows stay ascending.
@@ -109,16 +119,12 @@ public struct GeoIndex: Sendable {
             offsets.append(UInt32(i))
         }
         offsets.append(UInt32(keys.count))
-        self.latitudeColumn = columns.lat
-        self.longitudeColumn = columns.lon
-        self.cells = cells
-        self.offsets = offsets
-        self.rows = ids
+        self.init(latitudeColumn: columns.lat, longitudeColumn: columns.lon, cells: ColumnBuffer(cells), offsets: ColumnBuffer(offsets), rows: ColumnBuffer(ids))
     }
 
     public func rowCount(inBucket k: Int) -> Int { Int(offsets[k + 1] - offsets[k]) }
 
-    public func rows(inBucket k: Int) -> ArraySlice<UInt32> { rows[Int(offsets[k])..<Int(offsets[k + 1])] }
+    public func rows(inBucket k: Int) -> ColumnBuffer<UInt32> { rows.view(Int(offsets[k])..<Int(offsets[k + 1])) }
 
     /// The first bucket whose cell id is not below `cell`.
     private func firstBucket(notBelow cell: UInt32) -> Int {
@@ -242,9 +248,13 @@ struct GeoCircle {
 
 /// A table's grid over its coordinate columns, built on first use (or by `prepareIndexes`).
 public final class LazyGeoIndex: Sendable {
-    private let cache = Mutex<GeoIndex??>(nil)
+    private let cache: Mutex<GeoIndex??>
 
-    public init() {}
+    /// `stored`: a grid read from a store, used instead of building one.
+    public init(_ stored: GeoIndex? = nil) { cache = Mutex(stored.map { .some($0) }) }
+
+    /// The grid if it was built (or read) already; nil also when the table has none.
+    public var ifBuilt: GeoIndex? { cache.withLock { $0 ?? nil } }
 
     /// Nil when the table has no float latitude and longitude columns.
     public func get(_ columns: [Column]) -> GeoIndex? {

@@ -8,12 +8,14 @@ public final class Table: Sendable {
     /// Index of the column the rows are sorted by; nil when the table has no time order.
     public let timeColumnIndex: Int?
     private let indexByName: [String: Int]
-    private let lazyGeoIndex = LazyGeoIndex()
+    private let lazyGeoIndex: LazyGeoIndex
 
     /// Columns must all have `rowCount` rows. When `timeColumnIndex` is given, the caller
-    /// guarantees the order (use `TableBuilder`, which sorts).
-    public init(name: String, columns: [Column], rowCount: Int, timeColumnIndex: Int? = nil) {
+    /// guarantees the order (use `TableBuilder`, which sorts). `geoIndex`: the grid read from
+    /// a store, over these very columns.
+    public init(name: String, columns: [Column], rowCount: Int, timeColumnIndex: Int? = nil, geoIndex: GeoIndex? = nil) {
         precondition(columns.allSatisfy { $0.count == rowCount }, "columns of unequal length in \(name)")
+        self.lazyGeoIndex = LazyGeoIndex(geoIndex)
         self.name = name
         self.columns = columns
         self.rowCount = rowCount
@@ -48,6 +50,9 @@ public final class Table: Sendable {
     /// Grid cells over the coordinate columns (`lat`/`lon`, GeoIndex.swift), built on first use;
     /// nil without float coordinate columns.
     public var geoIndex: GeoIndex? { lazyGeoIndex.get(columns) }
+
+    /// The grid if it exists already (what a store writes and reads), without building it.
+    public var builtGeoIndex: GeoIndex? { lazyGeoIndex.ifBuilt }
 
     public func columnIndex(named name: String) -> Int? { indexByName[name] }
     public func column(named name: String) -> Column? { indexByName[name].map { columns[$0] } }

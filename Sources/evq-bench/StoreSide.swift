@@ -28,8 +28,11 @@ struct StoreRun {
     var duck: [String: DuckQuery] = [:]
 }
 
-/// Runs the child modes; returns without doing anything for other arguments.
+/// Runs the child modes; returns without doing anything else for other arguments. Every
+/// process of the bench keeps freed memory for reuse (HeapRetention.swift), as evq does, so the
+/// store's children and the in-memory run (whose load grew its heap) allocate alike.
 func runStoreChildModeIfAsked(_ arguments: [String]) {
+    HeapRetention.keepFreedMemory()
     guard let mode = arguments.first, mode.hasPrefix("--store-") else { return }
     do {
         switch mode {

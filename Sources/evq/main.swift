@@ -321,4 +321,6 @@ struct SQLCommand: ParsableCommand {
     }
 }
 
+// The prompt and scripts run query after query: keep their temporaries' memory for reuse.
+HeapRetention.keepFreedMemory()
 EVQCommand.main()

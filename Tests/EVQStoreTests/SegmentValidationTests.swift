@@ -78,4 +78,18 @@ import Testing
         #expect(damage.section == "c0.words.offsets")
         #expect(damage.detail == "offset 2 is past the end (40 > 9)")
     }
+
+    @Test func damageDeepInALargeSectionIsFoundPastNullIdsAndNamedByItsValue() throws {
+        // The checks reduce blocks of 8,192 elements; a bad one in a later block is still the one named.
+        var ids = (0..<20_000).map { UInt32($0 % 3 == 0 ? StringColumn.nullID : UInt32($0 % 2)) }
+        let nulls = ids.map { $0 == StringColumn.nullID ? UInt8(1) : 0 }
+        #expect(table(ids: ids, values: ["A", "B"], nulls: nulls).structuralDamage() == nil)
+        ids[15_001] = 9
+        let damage = try #require(table(ids: ids, values: ["A", "B"], nulls: nulls).structuralDamage())
+        #expect(damage.section == "c0.ids" && damage.detail == "value id 9 is past the dictionary's 2 values")
+        #expect(Table.firstDescent(ColumnBuffer((0..<20_000).map { $0 == 12_345 ? 0 : Int64($0) })) == 12_345)
+        #expect(Table.firstDescent(ColumnBuffer([1, 2, 2, 3] as [UInt32]), strictly: true) == 2)
+        #expect(Table.firstAtOrAbove(ColumnBuffer([0, 5, UInt32.max, 7] as [UInt32]), 6, exceptMax: true) == 3)
+        #expect(Table.firstAtOrAbove(ColumnBuffer([0, 5, UInt32.max] as [UInt32]), 6, exceptMax: true) == nil)
+    }
 }

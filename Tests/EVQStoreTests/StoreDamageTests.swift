@@ -61,13 +61,14 @@ import Testing
         let (dir, file) = try oneSegmentStore()
         let path = dir + "/" + file
         try modifyFile(path) { bytes in
-            bytes[8] = 2
+            bytes[8] = UInt8(SegmentFormat.version + 1)
             let crc = CRC32C.of(Array(bytes[0..<60]))
             withUnsafeBytes(of: crc.littleEndian) { for k in 0..<4 { bytes[60 + k] = $0[k] } }
         }
-        let error = StoreError.newerFormat(file: file, version: 2)
+        let newer = SegmentFormat.version + 1
+        let error = StoreError.newerFormat(file: file, version: newer)
         #expect(throws: error) { try Store.open(dir) }
-        #expect(error.description == "\(file): written in store format 2 by a newer evq; this evq reads format 1 and older")
+        #expect(error.description == "\(file): written in store format \(newer) by a newer evq; this evq reads format \(newer - 1) and older")
     }
 
     @Test func aDamagedManifestIsFound() throws {

@@ -9,8 +9,9 @@ import Synchronization
 final class DataChecks: Sendable {
     private struct Section: Sendable {
         let entry: SegmentDirectory.SectionEntry
-        /// Index into the segment's columns.
-        let column: Int
+        /// Indexes into the segment's columns: the column whose part it is (both coordinate
+        /// columns for the grid cells, which a query reads with either).
+        let columns: [Int]
     }
 
     private let region: MappedRegion
@@ -25,7 +26,12 @@ final class DataChecks: Sendable {
         var list: [Section] = []
         for (i, c) in directory.columns.enumerated() {
             for name in c.parts.values.sorted() {
-                if let e = map.entries[name] { list.append(Section(entry: e, column: i)) }
+                if let e = map.entries[name] { list.append(Section(entry: e, columns: [i])) }
+            }
+        }
+        if let g = directory.geo {
+            for name in g.parts.values.sorted() {
+                if let e = map.entries[name] { list.append(Section(entry: e, columns: [g.latitude, g.longitude])) }
             }
         }
         self.region = region
@@ -36,7 +42,7 @@ final class DataChecks: Sendable {
 
     /// Checks the sections of `columns` (nil: all) not checked before; the first damage found.
     func verify(columns: Set<Int>?) throws(StoreError) {
-        let wanted = sections.indices.filter { k in columns?.contains(sections[k].column) ?? true }
+        let wanted = sections.indices.filter { k in columns.map { !$0.isDisjoint(with: sections[k].columns) } ?? true }
         let pending = checked.withLock { done in wanted.filter { !done[$0] } }
         guard !pending.isEmpty else { return }
         let found = Parallel.map(pending.count) { j -> StoreError? in

@@ -5,8 +5,9 @@ import CChecksum
 
 public enum SegmentFormat {
     public static let magic: [UInt8] = Array("EVQSEG\0\0".utf8)
-    /// Bumped when a reader of the previous version could misread a file.
-    public static let version = 1
+    /// Bumped when a reader of the previous version could misread a file. Format 2 added the
+    /// grid cells (`geo`); this reader reads format 1 files too (FORMAT.md, Versions).
+    public static let version = 2
     public static let headerSize = 64
     public static let alignment = 64
     /// Written as a native UInt32; read back as anything else, the file has the other byte order.
@@ -75,11 +76,21 @@ struct SegmentDirectory: Codable {
     var columns: [ColumnEntry]
     var sections: [SectionEntry]
     var stats: SegmentStats
+    /// The grid cells over the coordinate columns (format 2; absent in format 1 and for a
+    /// table without coordinates, whose reader builds the grid on first use).
+    var geo: GeoEntry?
 
     struct ColumnEntry: Codable {
         var name: String
         var type: String
         /// Section name per part (`values`, `nulls`, `ids`, `dict.offsets`, ...).
+        var parts: [String: String]
+    }
+
+    /// `GeoIndex`: the columns it covers and its three sections (`cells`, `offsets`, `rows`).
+    struct GeoEntry: Codable {
+        var latitude: Int
+        var longitude: Int
         var parts: [String: String]
     }
 

@@ -106,7 +106,21 @@ enum SegmentReader {
         if let t = d.timeColumn, !(0..<columns.count).contains(t) || columns[t].type != .time {
             throw .corrupt(file: file, section: "directory", detail: "the time column is not a time column")
         }
-        return Table(name: d.table, columns: columns, rowCount: d.rows, timeColumnIndex: d.timeColumn)
+        var geo: GeoIndex? = nil
+        if let g = d.geo { geo = try readGrid(g, columns, sections, region, file: file, rows: d.rows) }
+        return Table(name: d.table, columns: columns, rowCount: d.rows, timeColumnIndex: d.timeColumn, geoIndex: geo)
+    }
+
+    /// The grid cells of the directory's `geo` entry, over two float columns of the segment.
+    private static func readGrid(_ g: SegmentDirectory.GeoEntry, _ columns: [Column], _ sections: SectionMap, _ region: MappedRegion,
+                                 file: String, rows: Int) throws(StoreError) -> GeoIndex {
+        guard columns.indices.contains(g.latitude), columns.indices.contains(g.longitude),
+              columns[g.latitude].type == .float, columns[g.longitude].type == .float
+        else { throw .corrupt(file: file, section: "directory", detail: "the grid cells do not cover two float columns") }
+        let part = ColumnParts(.init(name: "geo", type: "grid", parts: g.parts), sections, region, file: file, rows: rows)
+        let cells = try part.required("cells", UInt32.self)
+        return GeoIndex(latitudeColumn: g.latitude, longitudeColumn: g.longitude, cells: cells,
+                        offsets: try part.required("offsets", UInt32.self, count: cells.count + 1), rows: try part.required("rows", UInt32.self))
     }
 }
 

@@ -56,7 +56,9 @@ struct StoredSchema: Equatable {
     func pad(_ segment: Table) -> Table {
         guard segment.columns.count < columns.count else { return segment }
         let extra = columns[segment.columns.count...].map { Self.nullColumn($0.name, $0.type, rows: segment.rowCount) }
-        return Table(name: segment.name, columns: segment.columns + extra, rowCount: segment.rowCount, timeColumnIndex: segment.timeColumnIndex)
+        // The grid's columns keep their positions (new ones come after them).
+        return Table(name: segment.name, columns: segment.columns + extra, rowCount: segment.rowCount, timeColumnIndex: segment.timeColumnIndex,
+                     geoIndex: segment.builtGeoIndex)
     }
 
     /// A column of `rows` nulls.

@@ -58,9 +58,17 @@ enum SegmentWriter {
                 if let mask = c.isNull { parts["nulls"] = try section(p + "nulls", "bool", mask) }
                 columns.append(.init(name: c.name, type: c.type.rawValue, parts: parts))
             }
+            var geo: SegmentDirectory.GeoEntry? = nil
+            if let g = table.geoIndex {
+                geo = .init(latitude: g.latitudeColumn, longitude: g.longitudeColumn, parts: [
+                    "cells": try section("geo.cells", "u32", g.cells),
+                    "offsets": try section("geo.offsets", "u32", g.offsets),
+                    "rows": try section("geo.rows", "u32", g.rows),
+                ])
+            }
             let stats = SegmentStats(table)
             let directory = SegmentDirectory(table: table.name, rows: table.rowCount, timeColumn: table.timeColumnIndex,
-                                             columns: columns, sections: sections, stats: stats)
+                                             columns: columns, sections: sections, stats: stats, geo: geo)
             let json: [UInt8]
             do { json = Array(try Self.encoder.encode(directory)) } catch {
                 throw StoreError.io(path: path, message: "cannot encode the segment directory: \(error)")

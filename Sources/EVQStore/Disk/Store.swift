@@ -84,6 +84,6 @@ public final class Store: Sendable {
 extension Table {
     /// The same table under another name (columns shared).
     func renamed(_ newName: String) -> Table {
-        newName == name ? self : Table(name: newName, columns: columns, rowCount: rowCount, timeColumnIndex: timeColumnIndex)
+        newName == name ? self : Table(name: newName, columns: columns, rowCount: rowCount, timeColumnIndex: timeColumnIndex, geoIndex: builtGeoIndex)
     }
 }

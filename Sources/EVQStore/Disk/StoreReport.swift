@@ -14,6 +14,7 @@ public enum StoreReport {
             let rows = t.segments.reduce(0) { $0 + $1.stats.rows }
             out += "\ntable \(t.name): \(grouped(rows)) events in \(t.segments.count) segment\(t.segments.count == 1 ? "" : "s")\n"
             var perColumn: [(name: String, type: String, parts: [String: Int], nulls: Int, distinct: Int)] = []
+            var grid: (columns: String, bytes: Int)? = nil
             for s in t.segments {
                 out += "  \(s.file): \(grouped(s.stats.rows)) events, \(timeRange(s.stats)), \(size(s.bytes))\n"
                 let d = try SegmentReader.directory(path + "/" + s.file)
@@ -23,6 +24,10 @@ public enum StoreReport {
                     for (part, section) in c.parts { perColumn[i].parts[group(part), default: 0] += lengths[section] ?? 0 }
                     perColumn[i].nulls += d.stats.columns[i].nulls
                     perColumn[i].distinct = max(perColumn[i].distinct, d.stats.columns[i].distinct ?? 0)
+                }
+                if let g = d.geo, d.columns.indices.contains(g.latitude), d.columns.indices.contains(g.longitude) {
+                    let bytes = g.parts.values.reduce(0) { $0 + (lengths[$1] ?? 0) }
+                    grid = (d.columns[g.latitude].name + ", " + d.columns[g.longitude].name, (grid?.bytes ?? 0) + bytes)
                 }
             }
             let headers = ["column", "type", "values", "nulls", "dictionary", "postings", "words", "key index", "distinct ≥", "null rows"]
@@ -35,6 +40,7 @@ public enum StoreReport {
                 out += "  " + line.enumerated().map { k, cell in k < 2 ? cell.padding(toLength: widths[k], withPad: " ", startingAt: 0)
                     : String(repeating: " ", count: widths[k] - cell.count) + cell }.joined(separator: "  ") + "\n"
             }
+            if let grid { out += "  grid cells over \(grid.columns): \(size(grid.bytes))\n" }
         }
         return out
     }

@@ -146,6 +146,10 @@ public final class StoreWriter {
     }
 
     fileprivate func commit(_ next: Manifest, adding files: [String]) throws(StoreError) {
+        // The files just written are of this format; a reader of an older one must refuse the
+        // store by its manifest, before it meets them.
+        var next = next
+        next.version = max(next.version, SegmentFormat.version)
         do {
             try FileWriter.syncDirectory(path)  // the new segment files' names
             try next.commit(path)

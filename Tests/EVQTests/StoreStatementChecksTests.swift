@@ -1,0 +1,66 @@
+// Which store tables a statement checks before it runs: those it names and the default table
+// (read unnamed by latest() and place names); a bare `TABLE | count` reads only the row count,
+// so it answers without touching the data, and damage is still found before any data is read.
+import EVQ
+import EVQStore
+import Foundation
+import Testing
+
+@Suite struct StoreStatementChecksTests {
+    /// A store of `events` and `actors`, with one byte of `damaged`'s first text column flipped.
+    static func damagedStore(_ damaged: String) throws -> (dir: String, file: String, section: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("evq-checks-\(UUID().uuidString)").path
+        let w = try StoreWriter(path: dir)
+        var events = TableBuilder(name: "events")
+        events.addColumn("date", (0..<30).map { .time(1_704_067_200 + Int64($0) * 86_400) }, type: .time)
+        events.addColumn("actor1", (0..<30).map { .string($0 % 2 == 0 ? "A" : "B") })
+        try w.append(events.build(timeColumn: "date"), as: "events")
+        var actors = TableBuilder(name: "actors")
+        actors.addColumn("name", [.string("A"), .string("B")])
+        try w.append(actors.build(), as: "actors")
+        let entry = try #require(try Store.open(dir, verify: .metadata).manifest.tables.first { $0.name == damaged })
+        let file = entry.segments[0].file
+        let section = damaged == "events" ? "c1.dict.bytes" : "c0.dict.bytes"
+        try damage(dir + "/" + file, section)
+        return (dir, file, section)
+    }
+
+    /// Flips a byte of `section` in the segment file at `path`, found through its directory.
+    static func damage(_ path: String, _ section: String) throws {
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))
+        func field(_ at: Int) -> Int { (0..<8).reduce(0) { $0 | Int(bytes[at + $1]) << (8 * $1) } }
+        let json = Data(bytes[field(16)..<field(16) + field(24)])
+        let parsed = try #require(try JSONSerialization.jsonObject(with: json) as? [String: Any])
+        let sections = try #require(parsed["sections"] as? [[String: Any]])
+        let offset = try #require(sections.first { $0["name"] as? String == section }?["offset"] as? Int)
+        bytes[offset] ^= 0x20
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+    }
+
+    @Test func aBareCountAnswersAndTheFirstReadOfTheDamageFails() throws {
+        let (dir, file, section) = try Self.damagedStore("events")
+        let session = try Session(store: URL(fileURLWithPath: dir))
+        #expect(try session.query("events | count").table.value(row: 0, column: 0) == .int(30))
+        let expected = "\(file): \(section): checksum mismatch; the store is damaged (see 'evq check')"
+        for q in ["events | where actor1 == \"A\" | count", "events | take 1", "actors | where name == \"A\" | count"] {
+            do {
+                _ = try session.query(q)
+                Issue.record("\(q) read the damaged section unchecked")
+            } catch {
+                #expect(error.description.contains(expected), "\(q): \(error)")
+            }
+        }
+    }
+
+    @Test func aStatementChecksTheTablesItNamesOnly() throws {
+        let (dir, file, section) = try Self.damagedStore("actors")
+        let session = try Session(store: URL(fileURLWithPath: dir))
+        #expect(try session.query("events | where actor1 == \"A\" | count").table.value(row: 0, column: 0) == .int(15))
+        do {
+            _ = try session.query("events | where actor1 in (actors | project name) | count")
+            Issue.record("the damaged actors table was read unchecked")
+        } catch {
+            #expect(error.description.contains("\(file): \(section): checksum mismatch"), "\(error)")
+        }
+    }
+}
