@@ -20,64 +20,10 @@ public final class WordIndex: Sendable {
         self.ids = ids
     }
 
+    /// Indexes every value of `dictionary` (on all cores: `WordIndexBuilder`).
     public convenience init(dictionary: StringDictionary) {
-        // Chunks of ids are indexed on separate cores; joined in id order, each word's list
-        // stays ascending.
-        let parts = Parallel.chunks(dictionary.count, minimum: 20_000)
-        let partials = Parallel.map(parts.count) { Self.index(dictionary, parts[$0]) }
-        var slotByWord = [String: Int](minimumCapacity: partials.first?.words.count ?? 0)  // while building only
-        var lists: [[UInt32]] = []
-        var words: [String] = []
-        for part in partials {
-            for (word, list) in zip(part.words, part.lists) {
-                if let s = slotByWord[word] {
-                    lists[s].append(contentsOf: list)
-                } else {
-                    slotByWord[word] = words.count
-                    words.append(word)
-                    lists.append(list)
-                }
-            }
-        }
-        let order = words.indices.sorted { words[$0] < words[$1] }
-        var offsets = ContiguousArray<UInt32>(repeating: 0, count: words.count + 1)
-        var flat = ContiguousArray<UInt32>()
-        flat.reserveCapacity(lists.reduce(0) { $0 + $1.count })
-        for (k, w) in order.enumerated() {
-            flat.append(contentsOf: lists[w])
-            offsets[k + 1] = UInt32(flat.count)
-        }
-        self.init(words: StringDictionary(sortedUnique: order.map { words[$0] }), idOffsets: ColumnBuffer(offsets), ids: ColumnBuffer(flat))
-    }
-
-    /// The words of the values with ids in `range`, each with the ascending ids holding it.
-    private static func index(_ dictionary: StringDictionary, _ range: Range<Int>) -> (words: [String], lists: [[UInt32]]) {
-        // Each distinct word (String equality) gets a slot with its list of ids. ASCII words
-        // find their slot through a table keyed by their bytes, without making a String;
-        // other words (and each ASCII word once) go through the String-keyed dictionary.
-        var slotByWord: [String: Int] = [:]
-        var words: [String] = []
-        var lists: [[UInt32]] = []
-        var ascii = ASCIIWordTable()
-        func slot(of word: String) -> Int {
-            if let s = slotByWord[word] { return s }
-            slotByWord[word] = words.count
-            words.append(word)
-            lists.append([])
-            return words.count - 1
-        }
-        for index in range {
-            let id = UInt32(index)
-            // Ids come in ascending order, so a word seen twice in one value ends its list.
-            let done = Self.forEachASCIIWord(inUTF8: dictionary.utf8(index)) { lowered in
-                let s = ascii.slot(of: lowered) { slot(of: String(decoding: lowered, as: UTF8.self)) }
-                lists[s].appendUnlessLast(id)
-            }
-            if !done {
-                Self.forEachWordOfCharacters(in: dictionary[index]) { word in lists[slot(of: word)].appendUnlessLast(id) }
-            }
-        }
-        return (words, lists)
+        let built = WordIndexBuilder.build(dictionary)
+        self.init(words: built.words, idOffsets: built.idOffsets, ids: built.ids)
     }
 
     public var wordCount: Int { words.count }
@@ -163,7 +109,7 @@ public final class WordIndex: Sendable {
     }
 
     /// The general rule: a maximal run of Characters that are letters or numbers (any script).
-    private static func forEachWordOfCharacters(in text: String, _ body: (String) -> Void) {
+    static func forEachWordOfCharacters(in text: String, _ body: (String) -> Void) {
         var current = ""
         for ch in text {
             if ch.isLetter || ch.isNumber {
@@ -202,64 +148,6 @@ public final class LazyWordIndex: Sendable {
             let index = WordIndex(dictionary: dictionary)
             slot = index
             return index
-        }
-    }
-}
-
-extension Array where Element == UInt32 {
-    /// Appends `id` unless it is already the last element.
-    @inline(__always)
-    fileprivate mutating func appendUnlessLast(_ id: UInt32) {
-        if last != id { append(id) }
-    }
-}
-
-/// Open-addressing table from the bytes of an ASCII word to its slot in the word index.
-private struct ASCIIWordTable {
-    private var buckets = [Int32](repeating: -1, count: 1 << 12)
-    private var hashes: [UInt64] = []
-    private var starts: [Int] = []
-    private var lengths: [Int] = []
-    private var slots: [Int] = []
-    private var bytes: [UInt8] = []
-
-    /// The slot of `word`; `newSlot` gives it on the word's first appearance.
-    @inline(__always)
-    mutating func slot(of word: UnsafeBufferPointer<UInt8>, _ newSlot: () -> Int) -> Int {
-        var h: UInt64 = 0xCBF2_9CE4_8422_2325  // FNV-1a
-        for b in word { h = (h ^ UInt64(b)) &* 0x0000_0100_0000_01B3 }
-        let mask = buckets.count - 1
-        var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
-        while true {
-            let e = Int(buckets[i])
-            if e < 0 { break }
-            if hashes[e] == h, lengths[e] == word.count, equal(e, word) { return slots[e] }
-            i = (i + 1) & mask
-        }
-        let s = newSlot()
-        buckets[i] = Int32(hashes.count)
-        hashes.append(h)
-        starts.append(bytes.count)
-        lengths.append(word.count)
-        slots.append(s)
-        bytes.append(contentsOf: word)
-        if hashes.count * 2 > buckets.count { grow() }
-        return s
-    }
-
-    private func equal(_ e: Int, _ word: UnsafeBufferPointer<UInt8>) -> Bool {
-        let start = starts[e]
-        for k in 0..<word.count where bytes[start + k] != word[k] { return false }
-        return true
-    }
-
-    private mutating func grow() {
-        buckets = [Int32](repeating: -1, count: buckets.count * 2)
-        let mask = buckets.count - 1
-        for (e, h) in hashes.enumerated() {
-            var i = Int(truncatingIfNeeded: h ^ (h >> 29)) & mask
-            while buckets[i] >= 0 { i = (i + 1) & mask }
-            buckets[i] = Int32(e)
         }
     }
 }

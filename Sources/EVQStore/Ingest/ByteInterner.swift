@@ -10,13 +10,22 @@ struct ByteInterner {
     /// at most half full. Probes touch one slot per step, so a new value costs one cache miss.
     private var slots: [UInt64] = Array(repeating: 0, count: 64)
     private(set) var count = 0
+    /// Bytes of all distinct values together.
+    var byteCount: Int { storage.count }
     /// False once the values look unique (ids, notes, coordinates): then every call appends,
     /// since a lookup would miss the cache for nothing. Equal texts may then have several ids;
     /// readers of ids must not assume otherwise (string assembly merges equal neighbours).
     private(set) var deduplicates = true
+    /// False for a table of words, where every equal text must have one id.
+    private var mayStopDeduplicating = true
     private var calls = 0
 
     init() {}
+
+    /// An interner that never stops looking values up (`deduplicates` stays on).
+    init(alwaysDeduplicates: Bool) {
+        mayStopDeduplicating = !alwaysDeduplicates
+    }
 
     /// Values laid out as `storage` and `offsets` were (a spilled chunk); appends only from now on.
     init(restoring storage: [UInt8], offsets: [Int]) {
@@ -31,7 +40,7 @@ struct ByteInterner {
     mutating func intern(_ bytes: UnsafeBufferPointer<UInt8>) -> (id: UInt32, inserted: Bool) {
         guard deduplicates else { return (append(bytes), true) }
         calls += 1
-        if calls == 16_384 || calls == 131_072, count * 4 > calls * 3 {
+        if mayStopDeduplicating, calls == 16_384 || calls == 131_072, count * 4 > calls * 3 {
             deduplicates = false
             slots = []
             return (append(bytes), true)
@@ -90,33 +99,62 @@ struct ByteInterner {
     /// Ids in byte-wise lexicographic order of their values, which is Unicode scalar order
     /// when the values are valid UTF-8. Equal values (possible once `deduplicates` is off)
     /// end up adjacent.
+    ///
+    /// Sorts by eight bytes at a time held beside each id (a multikey sort): a comparison reads
+    /// two keys next to each other instead of two texts far apart in `storage`, and only ids
+    /// whose first 8·k bytes tie are compared on the next eight.
     func sortedIDs() -> [Int] {
-        var ids = Array(0..<count)
+        guard count > 1 else { return Array(0..<count) }
+        var entries = [SortEntry](repeating: SortEntry(key: 0, rest: 0, id: 0), count: count)
         storage.withUnsafeBufferPointer { s in
             offsets.withUnsafeBufferPointer { o in
-                guard let base = s.baseAddress else { return }
-                let raw = UnsafeRawPointer(base)
-                ids.sort { x, y in
-                    let xs = o[x], xn = o[x + 1] - xs
-                    let ys = o[y], yn = o[y + 1] - ys
-                    let n = min(xn, yn)
-                    var i = 0
-                    while i + 8 <= n {
-                        let a = raw.loadUnaligned(fromByteOffset: xs + i, as: UInt64.self)
-                        let b = raw.loadUnaligned(fromByteOffset: ys + i, as: UInt64.self)
-                        if a != b { return UInt64(bigEndian: a) < UInt64(bigEndian: b) }
-                        i += 8
+                entries.withUnsafeMutableBufferPointer { e in
+                    for id in 0..<count { e[id] = Self.entry(id, depth: 0, s, o) }
+                    // Ranges of entries whose keys tied at `depth - 1` (explicit: texts may be long).
+                    var pending: [(lo: Int, hi: Int, depth: Int)] = [(0, count, 0)]
+                    while let range = pending.popLast() {
+                        let (lo, hi, depth) = range
+                        if depth > 0 {
+                            for k in lo..<hi { e[k] = Self.entry(Int(e[k].id), depth: depth, s, o) }
+                        }
+                        var group = UnsafeMutableBufferPointer(rebasing: e[lo..<hi])
+                        group.sort { a, b in a.key != b.key ? a.key < b.key : a.rest < b.rest }
+                        var i = lo
+                        while i < hi {
+                            var j = i + 1
+                            while j < hi && e[j].key == e[i].key && e[j].rest == e[i].rest { j += 1 }
+                            if j - i > 1 && e[i].rest == SortEntry.more { pending.append((i, j, depth + 1)) }
+                            i = j
+                        }
                     }
-                    while i < n {
-                        let a = base[xs + i], b = base[ys + i]
-                        if a != b { return a < b }
-                        i += 1
-                    }
-                    return xn < yn
                 }
             }
         }
-        return ids
+        return entries.map { Int($0.id) }
+    }
+
+    /// One id's sort key at `depth`: its bytes `8·depth ..< 8·depth + 8` big-endian (zeros past
+    /// the end), and how many bytes it has from `8·depth` on (`more` when over eight). Equal
+    /// keys with equal `rest` below `more` are equal texts; a shorter `rest` is a prefix, so it
+    /// sorts first.
+    private struct SortEntry {
+        static let more: UInt32 = 9
+        var key: UInt64
+        var rest: UInt32
+        var id: UInt32
+    }
+
+    @inline(__always)
+    private static func entry(_ id: Int, depth: Int, _ s: UnsafeBufferPointer<UInt8>, _ o: UnsafeBufferPointer<Int>) -> SortEntry {
+        let start = o[id] + 8 * depth, end = o[id + 1]
+        let n = max(0, end - start)
+        var key: UInt64 = 0
+        if n >= 8 {
+            key = UInt64(bigEndian: UnsafeRawPointer(s.baseAddress! + start).loadUnaligned(as: UInt64.self))
+        } else {
+            for k in 0..<n { key |= UInt64(s[start + k]) << (56 - 8 * UInt64(k)) }
+        }
+        return SortEntry(key: key, rest: UInt32(min(n, 9)), id: UInt32(id))
     }
 
     static func bytesEqual(_ a: UnsafePointer<UInt8>?, _ b: UnsafePointer<UInt8>?, _ n: Int) -> Bool {

@@ -1,5 +1,6 @@
 // The byte-level CSV state machine: splits a buffer into rows of field ranges, tracking
 // line numbers. It decides nothing about headers or field counts; `CSVReader` does.
+// It may start anywhere a row starts and stop before `limit`, so that cores read parts of one file.
 
 /// The byte-level state machine: splits the buffer into rows of field ranges.
 struct CSVScanner {
@@ -17,8 +18,10 @@ struct CSVScanner {
     /// Blanks: space and tab, minus the delimiter. Always allowed around a quoted field.
     private let blank1: UInt8, blank2: UInt8
     private(set) var pos: Int
-    /// 1-based line of `pos`.
+    /// 1-based line of `pos`, counted from the line of the start position.
     private(set) var line = 1
+    /// No row starts at or after this offset (`bytes.count` unless reading part of a file).
+    let limit: Int
 
     /// The current row: start offset, its line, and the offset of its line end.
     private(set) var rowStart = 0
@@ -42,15 +45,53 @@ struct CSVScanner {
     private var lastCloser: Int?
 
     private static let quote: UInt8 = 0x22, lf: UInt8 = 0x0A, cr: UInt8 = 0x0D
+    private static let ones: UInt64 = 0x0101_0101_0101_0101
+    private static let quoteWord = ones &* 0x22, lfWord = ones &* 0x0A, crWord = ones &* 0x0D
+    /// The delimiter in every byte of a word.
+    private let delimiterWord: UInt64
 
-    init(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, trims: Bool = false) {
+    /// Nonzero when some byte of `w` equals the byte repeated in `pattern` (exact: no false
+    /// positives decide anything, the byte loop after it does).
+    @inline(__always)
+    private static func hasByte(_ w: UInt64, _ pattern: UInt64) -> UInt64 {
+        let x = w ^ pattern
+        return (x &- ones) & ~x & (ones &* 0x80)
+    }
+
+    /// `start` must be the start of the buffer or of a line; `lastCloser`, when known, saves
+    /// each scanner of one buffer its own backward search.
+    init(_ bytes: UnsafeBufferPointer<UInt8>, delimiter: UInt8, trims: Bool = false, start: Int = 0, limit: Int? = nil,
+         lastCloser: Int? = nil) {
         self.bytes = bytes
         self.delimiter = delimiter
         self.trims = trims
+        self.limit = limit ?? bytes.count
+        delimiterWord = Self.ones &* UInt64(delimiter)
+        self.lastCloser = lastCloser
         blank1 = delimiter == 0x20 ? 0x09 : 0x20
         blank2 = delimiter == 0x09 ? 0x20 : 0x09
         let bom = bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF
-        pos = bom ? 3 : 0
+        pos = start == 0 && bom ? 3 : start
+    }
+
+    /// The offset of the last quote that could close a quoted field (-1: none), as computed
+    /// by this scanner so far.
+    var knownLastCloser: Int? { lastCloser }
+
+    /// Moves past the empty lines at `pos` (what `nextRow` does first), so `pos` is where the
+    /// next row starts.
+    mutating func skipLineEnds() {
+        let b = bytes, n = bytes.count
+        while pos < n {
+            if b[pos] == Self.lf {
+                pos += 1
+            } else if b[pos] == Self.cr && pos + 1 < n && b[pos + 1] == Self.lf {
+                pos += 2
+            } else {
+                break
+            }
+            line += 1
+        }
     }
 
     var fieldCount: Int { fields.count }
@@ -97,17 +138,8 @@ struct CSVScanner {
 
     mutating func nextRow() -> Row {
         let b = bytes, n = bytes.count
-        while pos < n {
-            if b[pos] == Self.lf {
-                pos += 1
-            } else if b[pos] == Self.cr && pos + 1 < n && b[pos + 1] == Self.lf {
-                pos += 2
-            } else {
-                break
-            }
-            line += 1
-        }
-        if pos >= n { return .end }
+        skipLineEnds()
+        if pos >= limit { return .end }
         fields.removeAll(keepingCapacity: true)
         strayQuotes.removeAll(keepingCapacity: true)
         rowStart = pos
@@ -157,6 +189,19 @@ struct CSVScanner {
                 while p < n && isBlank(b[p]) { p += 1 }
             } else {
                 var e = p
+                // Eight bytes at a time past bytes that cannot end the field or be a quote.
+                if let base = b.baseAddress {
+                    let raw = UnsafeRawPointer(base)
+                    while e + 8 <= n {
+                        let w = raw.loadUnaligned(fromByteOffset: e, as: UInt64.self)
+                        if Self.hasByte(w, delimiterWord) | Self.hasByte(w, Self.lfWord) | Self.hasByte(w, Self.crWord)
+                            | Self.hasByte(w, Self.quoteWord) != 0
+                        {
+                            break
+                        }
+                        e += 8
+                    }
+                }
                 while e < n {
                     let c = b[e]
                     if c == delimiter || c == Self.lf { break }

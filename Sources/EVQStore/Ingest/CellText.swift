@@ -44,8 +44,47 @@ enum CellText {
     /// (an int column with one `2.5` becomes float).
     static func float(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
         guard isFloatSyntax(b) else { return nil }
+        if let d = exactDecimal(b) { return d }
         guard let d = Double(String(decoding: b, as: UTF8.self)), d.isFinite else { return nil }
         return d
+    }
+
+    /// Powers of ten that a Double holds exactly.
+    private static let exactPowersOfTen: [Double] = (0...22).map { k in (0..<k).reduce(1.0) { r, _ in r * 10 } }
+
+    /// A plain decimal (`-12.345`, already checked by `isFloatSyntax`) of at most 15 digits and
+    /// no exponent, without making a String: digits and the power of ten are both exact Doubles,
+    /// so one division is correctly rounded, as parsing the text is (Clinger's fast path).
+    /// Nil for anything else.
+    @inline(__always)
+    static func exactDecimal(_ b: UnsafeBufferPointer<UInt8>) -> Double? {
+        var i = 0
+        let n = b.count
+        var negative = false
+        if i < n, b[i] == 0x2D || b[i] == 0x2B {
+            negative = b[i] == 0x2D
+            i += 1
+        }
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var fraction = -1
+        while i < n {
+            let c = b[i]
+            if c == 0x2E {
+                guard fraction < 0 else { return nil }
+                fraction = 0
+            } else {
+                let d = c &- 0x30
+                guard d < 10 else { return nil }
+                mantissa = mantissa &* 10 &+ UInt64(d)
+                digits += 1
+                if fraction >= 0 { fraction += 1 }
+            }
+            i += 1
+        }
+        guard digits > 0, digits <= 15 else { return nil }
+        let value = Double(mantissa) / exactPowersOfTen[max(0, fraction)]
+        return negative ? -value : value
     }
 
     static func isFloatSyntax(_ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -137,10 +137,11 @@ private struct IngestRun {
         let counts: CSVReader.Counts
         switch layout.format {
         case .csv, .tsv:
+            let chunkBytes = partBytes(bytes.count)
             counts = CSVReader(delimiter: layout.delimiter, hasHeader: layout.hasHeader, trims: options.trim,
                                nullTokens: NullTokens(options.nullTokens), columnNames: layout.eventFormat?.columnNames,
                                minimumFields: layout.eventFormat?.minimumFields, progress: meter)
-                .read(bytes, file: file, into: &table, log: &log)
+                .read(bytes, file: file, into: &table, log: &log, chunkBytes: chunkBytes)
             compareColumns(Set(counts.columns), file: file)
         case .jsonl:
             counts = JSONLReader(progress: meter).read(bytes, file: file, into: &table, log: &log)
@@ -149,6 +150,13 @@ private struct IngestRun {
         rowsRead += counts.rowsRead
         rowsRejected += counts.rowsRejected
         meter?.endFile(rows: counts.rowsRead, bytes: bytes.count)
+    }
+
+    /// Bytes per part when the file's rows are read on all cores; nil reads them in one pass,
+    /// as an ingest that writes segments does (its chunks are cut by row count as read).
+    private func partBytes(_ fileBytes: Int) -> Int? {
+        guard table.spill == nil else { return nil }
+        return options.partBytes ?? CSVReader.defaultPartBytes(fileBytes: fileBytes)
     }
 
     /// Says once per file which columns it lacks or adds, against the first file.

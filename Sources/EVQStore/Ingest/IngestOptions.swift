@@ -40,6 +40,9 @@ public struct IngestOptions: Sendable {
     public var isCancelled: (@Sendable () -> Bool)? = nil
     /// Keeps the bytes of rejected rows in `IngestResult.rejectedRows` (for `--rejects FILE`).
     public var keepsRejectedRows = false
+    /// Bytes per part of a CSV file read on its own core; nil chooses by the file's size and
+    /// the cores (`CSVReader.defaultPartBytes`). Tests set it small to cut small files.
+    var partBytes: Int? = nil
 
     public init(
         types: [String: DataType] = [:], timeColumn: String? = nil, format: FileFormat? = nil,

@@ -7,6 +7,8 @@ struct IssueLog {
     static let fullIssueLimit = 10
 
     private(set) var issues: [IngestIssue] = []
+    /// The column each of `issues` is counted under once it is not shown in full (`append`).
+    private var issueColumns: [String?] = []
     private(set) var cellsNulled = 0
     /// Issues beyond `fullIssueLimit`, by severity, column and reason, in first-seen order.
     private(set) var omitted: [IngestIssue.Count] = []
@@ -48,16 +50,59 @@ struct IssueLog {
             if severity == .error && firstError == nil { firstError = issue }
             if issues.count < Self.fullIssueLimit {
                 issues.append(issue)
+                issueColumns.append(column)
                 return
             }
         }
+        count(severity, reason, column: column, by: 1)
+    }
+
+    private mutating func count(_ severity: IngestIssue.Severity, _ reason: IngestIssue.Reason, column: String?, by n: Int) {
         let key = "\(severity.rawValue)\u{0}\(reason.rawValue)\u{0}\(column ?? "")"
         if let i = omittedIndex[key] {
-            omitted[i].count += 1
+            omitted[i].count += n
         } else {
             omittedIndex[key] = omitted.count
-            omitted.append(IngestIssue.Count(severity: severity, reason: reason, column: column, count: 1))
+            omitted.append(IngestIssue.Count(severity: severity, reason: reason, column: column, count: n))
         }
+    }
+
+    /// A log with this one's settings and nothing in it, for a part of a file read on its own core.
+    func emptyCopy() -> IssueLog {
+        var log = IssueLog()
+        log.stopsAtFirstError = stopsAtFirstError
+        log.keepsRejectedRows = keepsRejectedRows
+        log.isCancelled = isCancelled
+        return log
+    }
+
+    /// Adds what `part` (an `emptyCopy` that read the input after this log's) recorded, as if
+    /// this log had recorded it: its issues shown in full while there is room, the rest counted.
+    mutating func append(_ part: IssueLog) {
+        for (issue, column) in zip(part.issues, part.issueColumns) {
+            if issue.severity == .error && stopsAtFirstError { stopped = true }
+            if issue.severity == .error && firstError == nil { firstError = issue }
+            if issues.count < Self.fullIssueLimit {
+                issues.append(issue)
+                issueColumns.append(column)
+            } else {
+                count(issue.severity, issue.reason, column: column, by: 1)
+            }
+        }
+        // The part's first error, when past its issues in full, comes after all of them.
+        if firstError == nil { firstError = part.firstError }
+        for c in part.omitted { count(c.severity, c.reason, column: c.column, by: c.count) }
+        cellsNulled += part.cellsNulled
+        for r in part.rejections {
+            if let i = rejections.firstIndex(where: { $0.reason == r.reason }) {
+                rejections[i].count += r.count
+            } else {
+                rejections.append(r)
+            }
+        }
+        rejectedRows.append(contentsOf: part.rejectedRows)
+        if part.stopped { stopped = true }
+        if part.cancelled { cancelled = true }
     }
 
     /// Counts a rejected row, and keeps its bytes when asked to.

@@ -2,6 +2,7 @@
 // Readers tick it every 65,536 rows; it calls the caller only after the first second, and
 // then at most four times a second, so short loads and pipes see nothing.
 import Foundation
+import Synchronization
 
 /// What `IngestOptions.progress` is told while a load runs.
 public struct LoadProgress: Sendable {
@@ -22,8 +23,9 @@ public struct LoadProgress: Sendable {
     }
 }
 
-/// Shared by the readers of one load (a reference, so that non-mutating readers can tick it).
-final class ProgressMeter {
+/// Shared by the readers of one load (a reference, so that non-mutating readers can tick it;
+/// locked, since the parts of one file are read on several cores at once).
+final class ProgressMeter: Sendable {
     static let rowsPerTick = 1 << 16
 
     private let report: @Sendable (LoadProgress) -> Void
@@ -31,9 +33,14 @@ final class ProgressMeter {
     /// Seconds before the first report.
     private let delay: Double
     private let start = Date()
-    private var lastReport: Double = 0
-    private var rowsBefore = 0, bytesBefore = 0
-    private var reported = false
+    private struct State {
+        var lastReport: Double = 0
+        var rowsBefore = 0, bytesBefore = 0
+        /// What the readers of the current file have `advance`d by.
+        var rowsInFile = 0, bytesInFile = 0
+        var reported = false
+    }
+    private let state = Mutex(State())
 
     init(bytesTotal: Int, delay: Double = 1, report: @escaping @Sendable (LoadProgress) -> Void) {
         self.bytesTotal = bytesTotal
@@ -44,22 +51,43 @@ final class ProgressMeter {
     /// `rows` and `position` count within the current file.
     func tick(rows: Int, position: Int) {
         let now = Date().timeIntervalSince(start)
-        guard now >= delay, now - lastReport >= min(0.25, delay) || !reported else { return }
-        lastReport = now
-        reported = true
-        report(LoadProgress(rows: rowsBefore + rows, bytesRead: bytesBefore + position, bytesTotal: bytesTotal,
-                            seconds: now, finished: false))
+        let due = state.withLock { s -> LoadProgress? in
+            guard now >= delay, now - s.lastReport >= min(0.25, delay) || !s.reported else { return nil }
+            s.lastReport = now
+            s.reported = true
+            return LoadProgress(rows: s.rowsBefore + rows, bytesRead: s.bytesBefore + position, bytesTotal: bytesTotal,
+                                seconds: now, finished: false)
+        }
+        if let due { report(due) }
+    }
+
+    /// Adds what one reader of the current file read since it last said, then ticks with the
+    /// file's total so far (readers of parts of one file each add theirs).
+    func advance(rows: Int, bytes: Int) {
+        let (r, b) = state.withLock { s in
+            s.rowsInFile += rows
+            s.bytesInFile += bytes
+            return (s.rowsInFile, s.bytesInFile)
+        }
+        tick(rows: r, position: b)
     }
 
     func endFile(rows: Int, bytes: Int) {
-        rowsBefore += rows
-        bytesBefore += bytes
+        state.withLock { s in
+            s.rowsBefore += rows
+            s.bytesBefore += bytes
+            s.rowsInFile = 0
+            s.bytesInFile = 0
+        }
     }
 
     /// Tells the caller the load ended, when it was told anything before.
     func finish() {
-        guard reported else { return }
-        report(LoadProgress(rows: rowsBefore, bytesRead: bytesBefore, bytesTotal: bytesTotal,
-                            seconds: Date().timeIntervalSince(start), finished: true))
+        let due = state.withLock { s -> LoadProgress? in
+            guard s.reported else { return nil }
+            return LoadProgress(rows: s.rowsBefore, bytesRead: s.bytesBefore, bytesTotal: bytesTotal,
+                                seconds: Date().timeIntervalSince(start), finished: true)
+        }
+        if let due { report(due) }
     }
 }

@@ -51,6 +51,45 @@ struct TableAccumulator {
         self.layouts = layouts
     }
 
+    /// An accumulator with `other`'s columns (names, forced types, layouts) and no rows, for
+    /// one part of a file read on its own core; `append` joins it back.
+    init(shapedLike other: TableAccumulator) {
+        forcedTypes = other.forcedTypes
+        layouts = other.layouts
+        columns = other.columns.map { PendingColumn(name: $0.name, forced: $0.forced, layout: $0.layout) }
+        indexByName = other.indexByName
+    }
+
+    /// Appends the rows of `part`, an accumulator made by `init(shapedLike:)` of this one (or of
+    /// one with fewer columns). Its texts are interned here, so ids stay this table's.
+    mutating func append(_ part: TableAccumulator) {
+        precondition(spill == nil && part.columns.count <= columns.count, "a part joins the accumulator it was shaped like")
+        if rowCount == 0 && part.columns.count == columns.count && columns.allSatisfy({ $0.texts.count == 0 }) {
+            columns = part.columns
+            rowCount = part.rowCount
+            return
+        }
+        for i in columns.indices {
+            guard i < part.columns.count else {
+                columns[i].ids.append(contentsOf: repeatElement(Self.nullID, count: part.rowCount))
+                continue
+            }
+            let from = part.columns[i]
+            var newID = [UInt32](repeating: 0, count: from.texts.count)
+            for id in 0..<from.texts.count {
+                let (mine, inserted) = from.texts.withValue(id) { columns[i].texts.intern($0) }
+                if inserted && columns[i].forced != nil { columns[i].unconvertible.append(from.unconvertible[id]) }
+                newID[id] = mine
+            }
+            newID.withUnsafeBufferPointer { map in
+                from.ids.withUnsafeBufferPointer { ids in
+                    columns[i].ids.append(contentsOf: ids.lazy.map { $0 == Self.nullID ? Self.nullID : map[Int($0)] })
+                }
+            }
+        }
+        rowCount += part.rowCount
+    }
+
     var columnNames: [String] { columns.map(\.name) }
 
     /// The index of the named column, created (null for all earlier rows) when new.

@@ -49,33 +49,72 @@ enum TableAssembly {
     }
 
     /// The table of `pending`'s rows (`rows` of them) in `shape`, sorted by its time column.
+    /// Columns are built on all cores (each is independent once the row order is known).
     static func build(_ pending: [TableAccumulator.PendingColumn], rows: Int, shape: Shape, name: String) -> Table {
         var order: [UInt32]? = nil
         if let t = shape.timeIndex {
             order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts) { CellText.time($0, layout: pending[t].layout) })
         }
-        let columns = pending.indices.map { makeColumn(pending[$0], type: shape.types[$0], order: order) }
+        // Widest first, so that the long text column does not start last.
+        let byCost = pending.indices.sorted { pending[$0].texts.byteCount > pending[$1].texts.byteCount }
+        let built = Parallel.map(byCost.count) { k in
+            makeColumn(pending[byCost[k]], type: shape.types[byCost[k]], order: order)
+        }
+        var columns = built
+        for (k, i) in byCost.enumerated() { columns[i] = built[k] }
         return Table(name: name, columns: columns, rowCount: rows, timeColumnIndex: shape.timeIndex)
     }
 
     /// Row order by time ascending, ties and nulls (last) in input order; nil when the input
-    /// is already in that order.
+    /// is already in that order. A counting sort over the distinct times: linear in the rows
+    /// (a time column holds far fewer distinct texts than rows), and stable.
     static func timeOrder(ids: [UInt32], times: [Int64?]) -> [UInt32]? {
-        var keyed: [(time: Int64, row: UInt32)] = []
-        keyed.reserveCapacity(ids.count)
-        var nulls: [UInt32] = []
-        var sorted = true
-        for (row, id) in ids.enumerated() {
-            guard id != TableAccumulator.nullID, let t = times[Int(id)] else {
-                nulls.append(UInt32(row))
-                continue
-            }
-            if !nulls.isEmpty || (keyed.last.map { $0.time > t } ?? false) { sorted = false }
-            keyed.append((t, UInt32(row)))
+        var timed: [(time: Int64, id: UInt32)] = []
+        timed.reserveCapacity(times.count)
+        for (id, t) in times.enumerated() { if let t { timed.append((t, UInt32(id))) } }
+        timed.sort { $0.time < $1.time }
+        let untimed = UInt32.max
+        var rank = [UInt32](repeating: untimed, count: times.count)
+        var ranks = 0
+        for k in timed.indices {
+            if k > 0 && timed[k].time != timed[k - 1].time { ranks += 1 }
+            rank[Int(timed[k].id)] = UInt32(ranks)
         }
-        if sorted { return nil }
-        keyed.sort { $0.time != $1.time ? $0.time < $1.time : $0.row < $1.row }
-        return keyed.map(\.row) + nulls
+        let nullBucket = timed.isEmpty ? 0 : ranks + 1
+        var starts = [Int](repeating: 0, count: nullBucket + 1)
+        var sorted = true
+        return rank.withUnsafeBufferPointer { rank -> [UInt32]? in
+            ids.withUnsafeBufferPointer { ids -> [UInt32]? in
+                func bucket(_ id: UInt32) -> Int {
+                    guard id != TableAccumulator.nullID else { return nullBucket }
+                    let r = rank[Int(id)]
+                    return r == untimed ? nullBucket : Int(r)
+                }
+                var last = 0
+                for id in ids {
+                    let b = bucket(id)
+                    if b < last { sorted = false }  // nulls' bucket is the last one
+                    last = b
+                    starts[b] += 1
+                }
+                if sorted { return nil }
+                var at = 0
+                for b in starts.indices {
+                    let n = starts[b]
+                    starts[b] = at
+                    at += n
+                }
+                var order = [UInt32](repeating: 0, count: ids.count)
+                order.withUnsafeMutableBufferPointer { order in
+                    for row in 0..<ids.count {
+                        let b = bucket(ids[row])
+                        order[starts[b]] = UInt32(row)
+                        starts[b] += 1
+                    }
+                }
+                return order
+            }
+        }
     }
 
     /// Converts each distinct text once, ignoring blanks around it; nil where it does not convert.
@@ -135,10 +174,122 @@ enum TableAssembly {
     /// Dictionary in String order (what `StringDictionary` requires); texts whose Strings are
     /// equal (canonically equivalent, or the same after U+FFFD repair) share one id.
     static func stringColumn(_ c: TableAccumulator.PendingColumn, order: [UInt32]?) -> Column {
-        let strings = (0..<c.texts.count).map { c.texts.string($0) }
-        // Byte order is String order for NFC text, and much cheaper to sort by; one pass
-        // checks it and falls back to comparing Strings (decomposed accents, bad UTF-8).
-        var sorted = c.texts.sortedIDs()
+        let sorted = c.texts.sortedIDs()
+        let (dictionary, newID) = byteOrderedDictionary(c.texts, sorted: sorted) ?? stringOrderedDictionary(c.texts, sorted: sorted)
+        let n = c.ids.count
+        var anyNull = false
+        let mask = ContiguousArray<Bool>(unsafeUninitializedCapacity: n) { out, count in
+            c.ids.withUnsafeBufferPointer { cells in
+                for r in 0..<n {
+                    let isNull = cells[order.map { Int($0[r]) } ?? r] == TableAccumulator.nullID
+                    out[r] = isNull
+                    if isNull { anyNull = true }
+                }
+            }
+            count = n
+        }
+        let ids = ColumnBuffer<UInt32>(unsafeUninitializedCount: n) { out in
+            c.ids.withUnsafeBufferPointer { cells in
+                newID.withUnsafeBufferPointer { newID in
+                    if let order {
+                        order.withUnsafeBufferPointer { order in
+                            for r in 0..<n {
+                                let id = cells[Int(order[r])]
+                                out[r] = id == TableAccumulator.nullID ? StringColumn.nullID : newID[Int(id)]
+                            }
+                        }
+                    } else {
+                        for r in 0..<n {
+                            let id = cells[r]
+                            out[r] = id == TableAccumulator.nullID ? StringColumn.nullID : newID[Int(id)]
+                        }
+                    }
+                }
+            }
+        }
+        return Column(name: c.name, type: .string, data: .string(StringColumn(ids: ids, dictionary: dictionary)),
+                      isNull: anyNull ? mask : nil)
+    }
+
+    /// The dictionary straight from the texts' bytes, when byte order is String order for
+    /// them: always between two ASCII texts (their Strings compare byte by byte), and checked
+    /// through Strings for any pair with another byte. Nil when a pair is out of String order
+    /// (decomposed accents, bad UTF-8): then `stringOrderedDictionary` sorts Strings.
+    /// Returns the dictionary and the new id of each text.
+    static func byteOrderedDictionary(_ texts: ByteInterner, sorted: [Int]) -> (StringDictionary, [UInt32])? {
+        var newID = [UInt32](repeating: 0, count: texts.count)
+        // The first text of each run of equal ones; its bytes (repaired when not UTF-8) are the value.
+        var firsts: [Int] = []
+        firsts.reserveCapacity(texts.count)
+        var repaired: [Int: [UInt8]] = [:]
+        var total = 0
+        let inOrder = texts.storage.withUnsafeBufferPointer { s -> Bool in
+            texts.offsets.withUnsafeBufferPointer { o -> Bool in
+                func bytes(_ id: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: s[o[id]..<o[id + 1]]) }
+                var previous = -1
+                var previousIsASCII = true
+                for id in sorted {
+                    let b = bytes(id)
+                    let isASCII = Self.isASCII(b)
+                    var equal = false
+                    if previous >= 0 {
+                        let p = bytes(previous)
+                        if isASCII && previousIsASCII {
+                            equal = p.count == b.count && ByteInterner.bytesEqual(p.baseAddress, b.baseAddress, b.count)
+                        } else {
+                            let a = String(decoding: p, as: UTF8.self), z = String(decoding: b, as: UTF8.self)
+                            if z < a { return false }
+                            equal = a == z
+                        }
+                    }
+                    if !equal {
+                        firsts.append(id)
+                        if !isASCII && String(validating: b, as: UTF8.self) == nil {
+                            let fixed = Array(String(decoding: b, as: UTF8.self).utf8)
+                            repaired[id] = fixed
+                            total += fixed.count
+                        } else {
+                            total += b.count
+                        }
+                    }
+                    newID[id] = UInt32(firsts.count - 1)
+                    previous = id
+                    previousIsASCII = isASCII
+                }
+                return true
+            }
+        }
+        guard inOrder else { return nil }
+        let offsets = ColumnBuffer<UInt64>(unsafeUninitializedCount: firsts.count + 1) { out in
+            out[0] = 0
+            var end: UInt64 = 0
+            for (k, id) in firsts.enumerated() {
+                end += UInt64(repaired[id]?.count ?? (texts.offsets[id + 1] - texts.offsets[id]))
+                out[k + 1] = end
+            }
+        }
+        let blob = ColumnBuffer<UInt8>(unsafeUninitializedCount: total) { out in
+            texts.storage.withUnsafeBufferPointer { s in
+                var at = 0
+                for id in firsts {
+                    if let fixed = repaired[id] {
+                        for (k, byte) in fixed.enumerated() { out[at + k] = byte }
+                        at += fixed.count
+                    } else {
+                        let lo = texts.offsets[id], n = texts.offsets[id + 1] - lo
+                        if n > 0 { (out.baseAddress! + at).initialize(from: s.baseAddress! + lo, count: n) }
+                        at += n
+                    }
+                }
+            }
+        }
+        return (StringDictionary(offsets: offsets, bytes: blob), newID)
+    }
+
+    /// The dictionary of texts sorted as Strings: the general case.
+    static func stringOrderedDictionary(_ texts: ByteInterner, sorted byteOrder: [Int]) -> (StringDictionary, [UInt32]) {
+        let strings = (0..<texts.count).map { texts.string($0) }
+        var sorted = byteOrder
         for k in sorted.indices.dropFirst() where strings[sorted[k]] < strings[sorted[k - 1]] {
             sorted.sort { strings[$0] < strings[$1] }
             break
@@ -150,21 +301,24 @@ enum TableAssembly {
             if unique.last != strings[i] { unique.append(strings[i]) }
             newID[i] = UInt32(unique.count - 1)
         }
-        let n = c.ids.count
-        var ids = ContiguousArray<UInt32>(repeating: StringColumn.nullID, count: n)
-        var mask = ContiguousArray<Bool>(repeating: false, count: n)
-        var anyNull = false
-        for r in 0..<n {
-            let id = c.ids[order.map { Int($0[r]) } ?? r]
-            if id == TableAccumulator.nullID {
-                mask[r] = true
-                anyNull = true
-            } else {
-                ids[r] = newID[Int(id)]
-            }
+        return (StringDictionary(sortedUnique: unique), newID)
+    }
+
+    /// Whether every byte is below 0x80, eight at a time.
+    @inline(__always)
+    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let base = b.baseAddress else { return true }
+        let raw = UnsafeRawPointer(base)
+        var i = 0
+        var high: UInt64 = 0
+        while i + 8 <= b.count {
+            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            i += 8
         }
-        let dictionary = StringDictionary(sortedUnique: unique)
-        return Column(name: c.name, type: .string, data: .string(StringColumn(ids: ids, dictionary: dictionary)),
-                      isNull: anyNull ? mask : nil)
+        while i < b.count {
+            high |= UInt64(base[i])
+            i += 1
+        }
+        return high & 0x8080_8080_8080_8080 == 0
     }
 }

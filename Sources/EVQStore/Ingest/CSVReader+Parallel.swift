@@ -1,0 +1,70 @@
+// Reads the rows of one CSV file in parts on all cores, then joins the parts in file order,
+// so that the table, the issues and the counts are those of one pass. A part starts after
+// a guessed row end (a line feed); a guess inside a quoted field is found when the parts are
+// joined (the part before did not end there) and that part is read again from where the
+// part before it really ended.
+
+extension CSVReader {
+    /// Bytes per part unless told otherwise: a part per core and a half, at least 4 MB (a
+    /// smaller file is read in one pass: the join would cost more than the cores save).
+    static func defaultPartBytes(fileBytes: Int) -> Int {
+        let threads = Parallel.threads
+        guard threads > 1 else { return fileBytes + 1 }
+        return max(4 << 20, fileBytes / (2 * threads) + 1)
+    }
+
+    /// The offsets where the parts begin: `first`, then the byte after the first line feed at
+    /// or past each multiple of `bytesPerPart`.
+    static func partStarts(_ bytes: UnsafeBufferPointer<UInt8>, from first: Int, bytesPerPart: Int) -> [Int] {
+        var starts = [first]
+        let n = bytes.count
+        var target = first + max(1, bytesPerPart)
+        while target < n {
+            var p = target - 1
+            while p < n && bytes[p] != 0x0A { p += 1 }
+            guard p + 1 < n else { break }
+            starts.append(p + 1)
+            target = max(p + 1, target) + bytesPerPart
+        }
+        return starts
+    }
+
+    /// Reads the rows from each of `starts` up to the next on separate cores, then appends the
+    /// parts to `table` and `log` in order. A part whose first row is not where the part
+    /// before ended is read again from there (after the others, on one core).
+    func readParts(
+        _ bytes: UnsafeBufferPointer<UInt8>, file: String, header: Header, starts: [Int],
+        into table: inout TableAccumulator, log: inout IssueLog
+    ) -> Counts {
+        let limits = Array(starts.dropFirst()) + [bytes.count]
+        let emptyTable = TableAccumulator(shapedLike: table)
+        let emptyLog = log.emptyCopy()
+        func read(from start: Int, line: Int?, limit: Int) -> (TableAccumulator, IssueLog, RowsRead) {
+            var t = emptyTable
+            var l = emptyLog
+            let rows = readRows(bytes, file: file, header: header, from: start, line: line, limit: limit, into: &t, log: &l)
+            return (t, l, rows)
+        }
+        let parts = Parallel.map(starts.count) { k in
+            read(from: starts[k], line: k == 0 ? header.rowsLine : nil, limit: limits[k])
+        }
+        var counts = Counts()
+        var exit = starts[0]
+        for k in parts.indices {
+            var part = parts[k]
+            if k > 0 && part.2.entry != exit {
+                // The part before ran past this part's start (a quoted line feed, or an
+                // unterminated quote): read from where it stopped, unless it took all of this part.
+                if exit >= limits[k] { continue }
+                part = read(from: exit, line: nil, limit: limits[k])
+            }
+            table.append(part.0)
+            log.append(part.1)
+            counts.rowsRead += part.2.counts.rowsRead
+            counts.rowsRejected += part.2.counts.rowsRejected
+            exit = part.2.exit
+            if log.stopped { break }
+        }
+        return counts
+    }
+}

@@ -1,0 +1,125 @@
+// Builds a `WordIndex` from a dictionary on all cores, straight into its CSR form: each core
+// takes a contiguous range of value ids, interns the words it meets as bytes and writes one
+// word number per (value, word) into a flat list, then counting-sorts it by word. The parts
+// are joined in id order, so each word's ids stay ascending. No list per word, no String per
+// word occurrence (only one per distinct word of each part).
+
+enum WordIndexBuilder {
+    static func build(_ dictionary: StringDictionary) -> WordIndex {
+        let ranges = Parallel.chunks(dictionary.count, minimum: 20_000)
+        let parts = Parallel.map(ranges.count) { index(dictionary, ranges[$0]) }
+
+        // Words are one word when their Strings are equal (canonically equivalent spellings).
+        var slotByWord: [String: Int] = [:]
+        var words: [String] = []
+        // For each part, the word slot of each of its local words.
+        var slotsOfParts: [[Int]] = []
+        for part in parts {
+            var slots: [Int] = []
+            slots.reserveCapacity(part.words.count)
+            for w in 0..<part.words.count {
+                let word = part.words.string(w)
+                if let s = slotByWord[word] {
+                    slots.append(s)
+                } else {
+                    slotByWord[word] = words.count
+                    slots.append(words.count)
+                    words.append(word)
+                }
+            }
+            slotsOfParts.append(slots)
+        }
+        // Each slot's local words, part by part (usually one per part holding it).
+        var localsOfSlot = [[(part: Int, word: Int)]](repeating: [], count: words.count)
+        for (p, slots) in slotsOfParts.enumerated() {
+            for (w, s) in slots.enumerated() { localsOfSlot[s].append((p, w)) }
+        }
+        let order = words.indices.sorted { words[$0] < words[$1] }
+        let total = parts.reduce(0) { $0 + $1.ids.count }
+        var offsets = ContiguousArray<UInt32>(repeating: 0, count: words.count + 1)
+        var flat = ContiguousArray<UInt32>()
+        flat.reserveCapacity(total)
+        for (k, s) in order.enumerated() {
+            var p = 0
+            let locals = localsOfSlot[s]
+            while p < locals.count {
+                // The local words of one part that are this one word: their lists unioned.
+                var q = p + 1
+                while q < locals.count && locals[q].part == locals[p].part { q += 1 }
+                let part = parts[locals[p].part]
+                if q - p == 1 {
+                    flat.append(contentsOf: part.list(locals[p].word))
+                } else {
+                    var merged = Set<UInt32>()
+                    for l in locals[p..<q] { merged.formUnion(part.list(l.word)) }
+                    flat.append(contentsOf: merged.sorted())
+                }
+                p = q
+            }
+            offsets[k + 1] = UInt32(flat.count)
+        }
+        return WordIndex(words: StringDictionary(sortedUnique: order.map { words[$0] }),
+                         idOffsets: ColumnBuffer(offsets), ids: ColumnBuffer(flat))
+    }
+
+    /// One part's words (as lower-cased bytes, in first-seen order) and, for each, the ascending
+    /// ids of the values holding it: `ids[offsets[w] ..< offsets[w + 1]]`.
+    struct Part {
+        var words: ByteInterner
+        var offsets: [Int]
+        var ids: [UInt32]
+
+        func list(_ w: Int) -> ArraySlice<UInt32> { ids[offsets[w]..<offsets[w + 1]] }
+    }
+
+    private static func index(_ dictionary: StringDictionary, _ range: Range<Int>) -> Part {
+        var words = ByteInterner(alwaysDeduplicates: true)
+        // The word of each (value, word) pair, a value's words once each, values in id order.
+        var wordOfPair: [UInt32] = []
+        var pairEnds: [Int] = []
+        pairEnds.reserveCapacity(range.count)
+        // The last value id that listed each word, so a word twice in one value counts once.
+        var lastValue: [UInt32] = []
+        let none = UInt32.max
+        for index in range {
+            let id = UInt32(index)
+            func add(_ bytes: UnsafeBufferPointer<UInt8>) {
+                let (w, inserted) = words.intern(bytes)
+                if inserted { lastValue.append(none) }
+                if lastValue[Int(w)] != id {
+                    lastValue[Int(w)] = id
+                    wordOfPair.append(w)
+                }
+            }
+            let done = WordIndex.forEachASCIIWord(inUTF8: dictionary.utf8(index)) { add($0) }
+            if !done {
+                WordIndex.forEachWordOfCharacters(in: dictionary[index]) { word in
+                    var word = word
+                    word.withUTF8 { add($0) }
+                }
+            }
+            pairEnds.append(wordOfPair.count)
+        }
+        // Counting sort of the pairs by word; values come in id order, so each list ascends.
+        var offsets = [Int](repeating: 0, count: words.count + 1)
+        for w in wordOfPair { offsets[Int(w) + 1] += 1 }
+        for w in 0..<words.count { offsets[w + 1] += offsets[w] }
+        var next = offsets
+        var ids = [UInt32](repeating: 0, count: wordOfPair.count)
+        wordOfPair.withUnsafeBufferPointer { pairs in
+            ids.withUnsafeMutableBufferPointer { ids in
+                var start = 0
+                for (k, end) in pairEnds.enumerated() {
+                    let id = UInt32(range.lowerBound + k)
+                    for p in start..<end {
+                        let w = Int(pairs[p])
+                        ids[next[w]] = id
+                        next[w] += 1
+                    }
+                    start = end
+                }
+            }
+        }
+        return Part(words: words, offsets: offsets, ids: ids)
+    }
+}

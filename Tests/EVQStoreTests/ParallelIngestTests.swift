@@ -1,0 +1,168 @@
+// A CSV file read in parts on several cores gives exactly what one pass gives: the same
+// table, the same issues (positions and counts), the same rejected rows, whatever the cut
+// points, including cuts inside quoted line feeds and after unterminated quotes. Also the
+// pieces of the fast table assembly against plain references.
+import Foundation
+import Testing
+@testable import EVQStore
+
+@Suite struct ParallelIngestTests {
+    /// A messy file: quoted line feeds, doubled and stray quotes, CRLF, blank lines, null
+    /// tokens, short and long rows, a forced int column with text in it, non-ASCII text.
+    static func messyCSV(rows: Int, seed: UInt64) -> String {
+        var rng = SeededGenerator(seed: seed)
+        var text = "id,date,name,note,n\n"
+        let names = ["Ḥalab", "Idlib", "e\u{301}cole", "école", "Aleppo", "NA", "", "\"Dar'a\""]
+        for i in 0..<rows {
+            let date = "2020-0\(1 + Int(rng.next() % 9))-1\(rng.next() % 10)"
+            var note: String
+            switch rng.next() % 10 {
+            case 0: note = "\"two\nlines, \"\"quoted\"\"\""
+            case 1: note = "12\" pipe"
+            case 2: note = "\"say \"hi\" now\""
+            case 3: note = "\"\n\n\""
+            default: note = "word\(rng.next() % 50) drone strike"
+            }
+            let n = rng.next() % 7 == 0 ? "many" : "\(rng.next() % 100)"
+            var row = "\(i),\(date),\(names[Int(rng.next() % UInt64(names.count))]),\(note),\(n)"
+            switch rng.next() % 23 {
+            case 0: row += ",extra"
+            case 1: row = "\(i),\(date)"
+            case 2: row += "\r"
+            case 3: row = "\n" + row
+            default: break
+            }
+            text += row + "\n"
+        }
+        return text
+    }
+
+    static func options(partBytes: Int?, types: [String: DataType] = ["n": .int]) -> IngestOptions {
+        var options = IngestOptions(types: types)
+        options.keepsRejectedRows = true
+        options.partBytes = partBytes
+        return options
+    }
+
+    static func expectSame(_ a: IngestResult, _ b: IngestResult, _ note: String) {
+        #expect(a.issueTexts == b.issueTexts, "\(note)")
+        #expect(a.omitted == b.omitted, "\(note)")
+        #expect(a.rejections == b.rejections, "\(note)")
+        #expect(a.rejectedRows == b.rejectedRows, "\(note)")
+        #expect(a.rowsRead == b.rowsRead && a.rowsRejected == b.rowsRejected && a.cellsNulled == b.cellsNulled, "\(note)")
+        #expect(a.table.schema.map(\.name) == b.table.schema.map(\.name), "\(note)")
+        #expect(a.table.schema.map(\.type) == b.table.schema.map(\.type), "\(note)")
+        #expect(a.table.timeColumnIndex == b.table.timeColumnIndex, "\(note)")
+        for (name, _) in a.table.schema {
+            #expect(a.table.values(name) == b.table.values(name), "\(note): column \(name)")
+            if case .string(let x) = a.table.column(named: name)!.data, case .string(let y) = b.table.column(named: name)!.data {
+                #expect(Array(x.dictionary.values) == Array(y.dictionary.values), "\(note): dictionary of \(name)")
+                #expect(Array(x.ids) == Array(y.ids), "\(note): ids of \(name)")
+            }
+        }
+    }
+
+    @Test(arguments: [1, 5, 17, 64, 333, 4096])
+    func partsGiveWhatOnePassGives(partBytes: Int) throws {
+        let text = Self.messyCSV(rows: 300, seed: UInt64(partBytes))
+        let one = try load(text, options: Self.options(partBytes: nil))
+        let parts = try load(text, options: Self.options(partBytes: partBytes))
+        #expect(one.rowsRejected > 0 && one.cellsNulled > 0 && one.issues.count == IssueLog.fullIssueLimit)
+        #expect(!one.omitted.isEmpty)
+        Self.expectSame(one, parts, "parts of \(partBytes) bytes")
+    }
+
+    @Test(arguments: [true, false])
+    func aQuotedFieldAcrossManyPartsReadsAsOnePassReadsIt(closes: Bool) throws {
+        var text = "id,note\n1,\"opens here\n"
+        for i in 2..<200 { text += "\(i),plain \(i)\n" }
+        if closes { text += "200,\"a closer\"\n" }
+        let one = try load(text, options: Self.options(partBytes: nil, types: [:]))
+        // Closed: one row whose note runs to the last line; never closed: that row is
+        // rejected and reading resumes on line 3.
+        #expect(closes ? one.table.rowCount == 1 : one.rowsRejected == 1 && one.table.rowCount == 198)
+        for partBytes in [3, 40, 500] {
+            Self.expectSame(one, try load(text, options: Self.options(partBytes: partBytes, types: [:])), "parts of \(partBytes) bytes")
+        }
+    }
+
+    @Test func strictStopsAtTheSameFirstErrorInParts() throws {
+        let text = Self.messyCSV(rows: 200, seed: 7)
+        var serial = Self.options(partBytes: nil)
+        serial.strict = true
+        var parts = serial
+        parts.partBytes = 50
+        var first: IngestError?
+        do { _ = try load(text, options: serial) } catch { first = error as? IngestError }
+        #expect(first != nil)
+        #expect(throws: first!) { try load(text, options: parts) }
+    }
+
+    @Test func partStartsFollowLineFeeds() {
+        let text = Array("ab\ncd\nef\n".utf8)
+        text.withUnsafeBufferPointer { b in
+            #expect(CSVReader.partStarts(b, from: 0, bytesPerPart: 1) == [0, 3, 6])
+            #expect(CSVReader.partStarts(b, from: 3, bytesPerPart: 4) == [3])
+            #expect(CSVReader.partStarts(b, from: 0, bytesPerPart: 100) == [0])
+        }
+    }
+
+    @Test func sortedIDsMatchAPlainSortOfTheBytes() {
+        var rng = SeededGenerator(seed: 42)
+        var interner = ByteInterner()
+        var texts: [[UInt8]] = []
+        let stems: [[UInt8]] = [Array("the airstrike".utf8), Array("abcdefgh".utf8), [0, 0, 0], [], Array("abcdefghi".utf8)]
+        for _ in 0..<3000 {
+            var t = stems[Int(rng.next() % UInt64(stems.count))]
+            for _ in 0..<Int(rng.next() % 20) { t.append(UInt8(rng.next() % 4 == 0 ? 0 : 97 + rng.next() % 3)) }
+            texts.append(t)
+            _ = t.withUnsafeBufferPointer { interner.intern($0) }
+        }
+        let ids = interner.sortedIDs()
+        let values = ids.map { id in interner.withValue(id) { Array($0) } }
+        #expect(values == values.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(Set(ids).count == interner.count)
+    }
+
+    @Test func timeOrderIsAStableSortWithNullsLast() {
+        var rng = SeededGenerator(seed: 9)
+        let times: [Int64?] = (0..<40).map { $0 % 7 == 0 ? nil : Int64(rng.next() % 15) }
+        let ids: [UInt32] = (0..<2000).map { _ in rng.next() % 11 == 0 ? TableAccumulator.nullID : UInt32(rng.next() % 40) }
+        func time(_ row: Int) -> Int64? { ids[row] == TableAccumulator.nullID ? nil : times[Int(ids[row])] }
+        let expected = (0..<ids.count).sorted { a, b in
+            switch (time(a), time(b)) {
+            case (let x?, let y?): x != y ? x < y : a < b
+            case (nil, nil): a < b
+            case (nil, _): false
+            case (_, nil): true
+            }
+        }
+        #expect(TableAssembly.timeOrder(ids: ids, times: times)?.map(Int.init) == expected)
+        #expect(TableAssembly.timeOrder(ids: [0, 1, TableAccumulator.nullID], times: [1, 2]) == nil)
+    }
+
+    @Test func wordIndexListsEachValueOnceUnderEachOfItsWords() {
+        let values = ["Drone strike on a drone depot", "café CAFÉ cafe\u{301}", "U.S.-led", "", "strike", "Ḥalab 2020"]
+        let dictionary = StringColumn(values).dictionary
+        let index = WordIndex(dictionary: dictionary)
+        var expected: [String: [UInt32]] = [:]
+        for id in 0..<dictionary.count {
+            for word in Set(WordIndex.words(in: dictionary[id])) { expected[word, default: []].append(UInt32(id)) }
+        }
+        #expect(Array(index.words.values) == expected.keys.sorted())
+        for (word, ids) in expected { #expect(Array(index.ids(of: word)) == ids, "word \(word)") }
+    }
+}
+
+/// SplitMix64: the same numbers on every run.
+struct SeededGenerator: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D4_9BA2_94B4_133B
+        return z ^ (z >> 31)
+    }
+}
