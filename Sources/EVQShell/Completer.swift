@@ -5,6 +5,9 @@
 // query's table, functions, tables and keywords.
 
 import EVQ
+import EVQEngine
+import EVQStore
+import EVQSyntax
 import Foundation
 import LineEditor
 

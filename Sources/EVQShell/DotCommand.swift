@@ -3,6 +3,8 @@
 // statement; any unambiguous prefix works (`.sch` for `.schema`).
 
 import EVQ
+import EVQStore
+import EVQSyntax
 import Foundation
 
 struct DotCommand: Sendable {

@@ -3,6 +3,8 @@
 // BinaryOperator, LineEditor.keyBindings), so help, completion and the parser cannot disagree.
 
 import EVQ
+import EVQEngine
+import EVQSyntax
 import Foundation
 import LineEditor
 

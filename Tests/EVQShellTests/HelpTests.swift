@@ -2,6 +2,8 @@
 // the tables that define them; and the hints for habits brought from SQL shells.
 
 import EVQ
+import EVQEngine
+import EVQSyntax
 @testable import EVQShell
 import Foundation
 import LineEditor
