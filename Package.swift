@@ -1,6 +1,8 @@
 // swift-tools-version:6.0
 // evq: a query language, an indexed event store and an interactive prompt for event data.
 // Module dependencies point one way: Store, Syntax -> Engine -> EVQ -> Shell -> evq.
+// `import EVQ` is the embedding API only (no AST, no engine types): targets that need more
+// import the lower modules themselves.
 import PackageDescription
 
 let package = Package(
@@ -37,24 +39,29 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]),
         .target(name: "LineEditor", dependencies: ["CLibEdit"]),
         // The input loop shared by the prompt, piped stdin and `evq run`; dot-commands.
-        .target(name: "EVQShell", dependencies: ["EVQ", "LineEditor"]),
+        .target(name: "EVQShell", dependencies: ["EVQ", "EVQEngine", "EVQStore", "EVQSyntax", "LineEditor"]),
         .executableTarget(
             name: "evq",
-            dependencies: ["EVQShell", "EVQ", "EVQSQL", "LineEditor", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
+            dependencies: ["EVQShell", "EVQ", "EVQEngine", "EVQStore", "EVQSyntax", "EVQSQL", "LineEditor", .product(name: "ArgumentParser", package: "swift-argument-parser")]),
         // The benchmarks' one generated world, its events CSV, the benchmark classes and timing.
-        .target(name: "BenchSupport", dependencies: ["EVQ"]),
-        .executableTarget(name: "evq-bench", dependencies: ["EVQ", "BenchSupport"], exclude: ["duckdb_bench.py", "duckdb_store_bench.py"]),
+        .target(name: "BenchSupport", dependencies: ["EVQ", "EVQEngine", "EVQStore"]),
+        .executableTarget(name: "evq-bench", dependencies: ["EVQ", "EVQEngine", "EVQStore", "BenchSupport"], exclude: ["duckdb_bench.py", "duckdb_store_bench.py"]),
         // The benchmark classes in evq and in ClickHouse (chdb).
-        .executableTarget(name: "evq-sql-bench", dependencies: ["EVQ", "EVQSQL", "BenchSupport"], exclude: ["chdb_bench.py"]),
+        .executableTarget(name: "evq-sql-bench", dependencies: ["EVQ", "EVQEngine", "EVQStore", "EVQSQL", "BenchSupport"], exclude: ["chdb_bench.py"]),
 
         // Helpers shared by the test targets (a seeded random generator).
-        .target(name: "EVQTestSupport", dependencies: ["EVQ"], path: "Tests/EVQTestSupport"),
+        .target(name: "EVQTestSupport", dependencies: ["EVQ", "EVQEngine", "EVQStore", "EVQSyntax"], path: "Tests/EVQTestSupport"),
         .testTarget(name: "EVQStoreTests", dependencies: ["EVQStore"]),
         .testTarget(name: "EVQSyntaxTests", dependencies: ["EVQSyntax", "EVQStore"]),
-        .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQ", "EVQTestSupport"]),
-        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
-        .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQShell", "evq", "EVQTestSupport"], exclude: ["chdb_server.py"]),
+        .testTarget(name: "EVQEngineTests", dependencies: ["EVQEngine", "EVQStore", "EVQSyntax", "EVQ", "EVQTestSupport"]),
+        .testTarget(name: "EVQTests", dependencies: ["EVQ", "EVQEngine", "EVQStore", "EVQSyntax", "EVQShell", "evq", "EVQTestSupport"], exclude: ["Errors"]),
+        // The embedding API as another program sees it: imports EVQ (and the probe) only.
+        // EmbeddingProbe declares the AST's and engine's names again, so that they clash if
+        // `import EVQ` ever brings them (Tests/EVQEmbeddingTests/HiddenNamesTests.swift).
+        .target(name: "EmbeddingProbe", path: "Tests/EmbeddingProbe"),
+        .testTarget(name: "EVQEmbeddingTests", dependencies: ["EVQ", "EmbeddingProbe"]),
+        .testTarget(name: "EVQSQLTests", dependencies: ["EVQSQL", "EVQ", "EVQEngine", "EVQStore", "EVQSyntax", "EVQShell", "evq", "EVQTestSupport"], exclude: ["chdb_server.py"]),
         .testTarget(name: "LineEditorTests", dependencies: ["LineEditor", "CLibEdit"]),
-        .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "LineEditor", "CLibEdit", "evq", "EVQTestSupport"]),
+        .testTarget(name: "EVQShellTests", dependencies: ["EVQShell", "EVQ", "EVQEngine", "EVQStore", "EVQSyntax", "LineEditor", "CLibEdit", "evq", "EVQTestSupport"]),
     ]
 )

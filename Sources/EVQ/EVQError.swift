@@ -39,11 +39,41 @@ public struct EVQError: Error, Sendable, CustomStringConvertible {
         }
     }
 
-    /// The diagnostics, when this is a query error.
+    /// The diagnostics, when this is a query error: each with its message, `span` and hint.
     public var diagnostics: [Diagnostic] {
         if case .query(let d, _) = kind { return d }
         if case .write(let d, _) = kind { return d }
         return []
+    }
+
+    /// The first problem in one line, without position: `unknown field 'actr'`, `no such file: x.csv`.
+    ///
+    ///     do { try session.query("events | where actr == 1") } catch {
+    ///         error.message                   // "unknown field 'actr'"
+    ///         error.location                  // line 1, column 16
+    ///         error.diagnostics.first?.hint   // "did you mean 'actor1'?"
+    ///     }
+    public var message: String {
+        if let d = diagnostics.first { return d.message }
+        switch kind {
+        case .query, .write, .cancelled: return "Interrupted"
+        case .missingInput(let path): return "no such file: \(path)"
+        case .data(let m), .usage(let m), .internal(let m): return m
+        }
+    }
+
+    /// Where in the query text the first problem is (1-based line and column), for query errors.
+    public var location: SourceLocation? {
+        guard let d = diagnostics.first, let file else { return nil }
+        return file.location(of: d.span.start)
+    }
+
+    /// The query text a query error is about.
+    public var file: SourceFile? {
+        switch kind {
+        case .query(_, let f), .write(_, let f): f
+        default: nil
+        }
     }
 
     public func render(color: Bool = false) -> String {

@@ -3,6 +3,8 @@
 // resident memory is a backstop for what they do not charge. Both are checked where the
 // executor checks for Ctrl-C (once per batch of rows), so a runaway query stops clearly.
 
+import EVQEngine
+import EVQSyntax
 import Foundation
 
 public struct QueryLimits: Sendable, Equatable {

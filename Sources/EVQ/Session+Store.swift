@@ -32,7 +32,7 @@ extension Session {
 extension EVQError {
     /// A store's error as evq reports it: a missing store directory is a missing input (exit
     /// 66), the rest data errors (exit 65).
-    public init(store error: StoreError) {
+    package init(store error: StoreError) {
         switch error {
         case .io(let path, "no such store directory"): self.init(.missingInput(path))
         case .cancelled: self.init(.cancelled)

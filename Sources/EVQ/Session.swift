@@ -1,12 +1,14 @@
 // The embedding API: a session holds tables and bindings, runs statements and returns typed
-// results. The CLI, the prompt and tests all go through it.
+// results. The CLI, the prompt and tests all go through it. What is `public` is the API an
+// embedding program sees; what is `package` (the catalog, optimizer switches, statement
+// outcomes with their plans, remote engines) is for evq's own modules, which may change it.
 
 import EVQEngine
 import EVQStore
 import EVQSyntax
 
 /// What one statement produced.
-public enum StatementOutcome: Sendable {
+package enum StatementOutcome: Sendable {
     /// A query's rows (a bare expression gives a one-row table with a `value` column).
     case rows(QueryResult, plan: Plan?)
     /// `let` bound a name.
@@ -15,24 +17,29 @@ public enum StatementOutcome: Sendable {
     case text(String)
 }
 
+/// Tables, `let` bindings and settings, and the one entry point that runs query text.
+///
+///     let session = Session(tables: [events])
+///     let result = try session.query("events | where country == \"Iraq\" | count")
+///     result.column("count")?.ints  // [3]
 public final class Session: @unchecked Sendable {
     /// Tables and scalar bindings visible to queries.
-    public var catalog = Catalog()
+    package var catalog = Catalog()
     /// `--param name=value` overrides, applied to `param` statements.
     public var parameterOverrides: [String: String] = [:]
     /// Checked once per batch of rows; return true to stop the running query (Ctrl-C).
     public var isCancelled: @Sendable () -> Bool = { false }
     /// Optimizer passes to skip (for explain tests and debugging).
-    public var disabledPasses: Set<OptimizerPass> = []
+    package var disabledPasses: Set<OptimizerPass> = []
     /// `--timeout`, `--max-memory`, `.timeout`, `.max_memory`: each query's budget.
     public var limits = QueryLimits()
     /// Makes every query slow on purpose (a pause per batch of rows), for cancellation tests.
-    public var testBatchDelayMilliseconds = 0
+    package var testBatchDelayMilliseconds = 0
     /// Counts the rows a running query has processed, for a progress line; nil counts nothing.
-    public var progress: QueryProgress?
+    package var progress: QueryProgress?
     /// Runs queries somewhere else (EVQSQL's ClickHouse engine) instead of the in-process
     /// executor; its plans are left unoptimized, since the other engine has its own optimizer.
-    public var remoteEngine: (any RemoteEngine)?
+    package var remoteEngine: (any RemoteEngine)?
 
     public init() {}
 
@@ -52,7 +59,7 @@ public final class Session: @unchecked Sendable {
 
     /// Makes a table stored in several segments queryable as one, read segment by segment
     /// (`buildIndexes` as for a whole table, per segment).
-    public func addTable(_ table: SegmentedTable, as name: String? = nil, buildIndexes: Bool = true) {
+    package func addTable(_ table: SegmentedTable, as name: String? = nil, buildIndexes: Bool = true) {
         if table.segments.count == 1 { return addTable(table.segments[0], as: name ?? table.name, buildIndexes: buildIndexes) }
         if buildIndexes { for s in table.segments { s.prepareIndexes() } }
         catalog.setTable(table, named: name ?? table.name)
@@ -60,10 +67,11 @@ public final class Session: @unchecked Sendable {
 
     public var tableNames: [String] { catalog.localTableNames }
 
-    /// Runs the statements of `text` and returns the result of the last query.
+    /// Runs the statements of `text` (queries, `let`, `param`) and returns the result of the
+    /// last query. Errors carry their position in `text`, named `name` in messages.
     ///
     ///     let n = try session.query("events | where country == \"Israel\" | count")
-    ///     n.table.value(row: 0, column: 0)  // .int(3)
+    ///     n.column("count")?.ints  // [3]
     public func query(_ text: String, name: String = "<query>") throws(EVQError) -> QueryResult {
         var last: QueryResult? = nil
         try run(text, name: name) { outcome in
@@ -76,7 +84,7 @@ public final class Session: @unchecked Sendable {
     /// Runs every statement of `text` in order, handing each outcome to `onOutcome` as soon as
     /// it is ready. Syntax errors anywhere stop the script before anything runs; a later error
     /// stops it at that statement.
-    public func run(_ text: String, name: String = "<query>", firstLine: Int = 1,
+    package func run(_ text: String, name: String = "<query>", firstLine: Int = 1,
                     onOutcome: (StatementOutcome) throws(EVQError) -> Void) throws(EVQError)
     {
         let file = SourceFile(name: name, text: text, firstLine: firstLine)
@@ -245,7 +253,7 @@ public final class Session: @unchecked Sendable {
 }
 
 /// An engine that runs a checked plan elsewhere (a ClickHouse server): `Session.remoteEngine`.
-public protocol RemoteEngine: AnyObject {
+package protocol RemoteEngine: AnyObject {
     /// The query's rows; throws `.cancelled` when `isCancelled` says stop, after stopping it there.
     /// `catalog`: the session's tables, whose data the plan's table references name.
     func run(_ plan: Plan, catalog: Catalog, isCancelled: @escaping @Sendable () -> Bool) throws(EngineError) -> QueryResult

@@ -518,7 +518,8 @@ extension Aggregation {
                 return nil
             }
 
-        case .values:
+        default:
+            // values, and aggregates with no typed loop: the boxed fold.
             return nil
         }
     }

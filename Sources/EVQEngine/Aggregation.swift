@@ -23,6 +23,8 @@ struct Aggregation {
         /// percentile: every non-null value; values: distinct values in order.
         case collected([Value])
         case distinctList(Set<Value>, [Value])
+        /// An aggregate that brings its own fold (its registry entry's accumulator).
+        case accumulator(any AggregateAccumulator)
     }
 
     func run(_ r: Relation, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
@@ -91,18 +93,9 @@ struct Aggregation {
         return Relation(table: result, rows: nil, inTimeOrder: false)
     }
 
-    static func initial(_ a: AggregateCall) -> State {
-        switch a.function {
-        case .count, .countif: .count(0)
-        case .sum: a.type == .float ? .sumFloat(0, seen: false) : .sumInt(0, seen: false)
-        case .avg: .avg(0, 0)
-        case .min, .max: .extreme(.null)
-        case .dcount: .distinct([])
-        case .first, .last: .edge(.null, seen: false)
-        case .percentile: .collected([])
-        case .values: .distinctList([], [])
-        }
-    }
+    /// A group's state before its first row: the function's definition says which
+    /// (AggregateFunctions.swift).
+    static func initial(_ a: AggregateCall) -> State { a.function.initialState(a) }
 
     @inline(__always)
     static func fold(_ state: inout State, _ f: AggregateFunction, _ args: [RowEval], _ condition: RowPredicate?, _ row: Int) {
@@ -154,6 +147,10 @@ struct Aggregation {
             set.insert(v)
             list.append(v)
             state = .distinctList(set, list)
+        case .accumulator(var a):
+            state = .count(0)  // release the box so that adding does not copy it
+            a.add(args.map { $0(row) })
+            state = .accumulator(a)
         }
     }
 
@@ -176,6 +173,7 @@ struct Aggregation {
         case .distinct(let set): return .int(Int64(set.count))
         case .edge(let v, _): return v
         case .distinctList(_, let list): return .list(list)
+        case .accumulator(let a): return a.result(call)
         case .collected(var values):
             guard !values.isEmpty, let p = call.arguments[1].constantValue?.asDouble else { return .null }
             // Nearest rank: the smallest value with at least p% of the values at or below it.

@@ -22,6 +22,8 @@ public struct Catalog: Sendable {
     /// Tables whose rows are elsewhere (a ClickHouse server's): what `tables` holds for them is
     /// a stand-in without rows, which nothing may read as if it were the data.
     public var remoteTables: Set<String> = []
+    /// The functions queries may call: evq's own, plus any a program or a test adds.
+    public var functions = FunctionRegistry.builtin
 
     public init(tables: [String: Table] = [:], scalars: [String: Value] = [:]) {
         self.tables = tables

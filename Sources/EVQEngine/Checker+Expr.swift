@@ -55,7 +55,7 @@ extension Checker {
         if catalog.tableRef(named: n) != nil {
             throw Diagnostic("'\(n)' is a table, not a value", at: span, hint: "use it after 'in', or as the start of a query")
         }
-        if AggregateFunction(rawValue: n) != nil || ScalarFunction(rawValue: n) != nil {
+        if catalog.functions.isFunction(n) {
             throw Diagnostic("unknown field '\(n)'", at: span, hint: "\(n) is a function: write \(n)(...)")
         }
         if let d = Self.dottedFieldError(n, span, scope.fields) { throw d }
@@ -332,7 +332,7 @@ extension TypedExpr {
         case .not(let a), .negate(let a): a.isConstant
         case .and(let a, let b), .or(let a, let b), .compare(_, let a, let b), .arithmetic(_, let a, let b): a.isConstant && b.isConstant
         case .inSet(let a, _, _, _), .inRange(let a, _, _, _, _), .text(_, let a, _): a.isConstant
-        case .call(let f, let args): f != .now && f != .latest && args.allSatisfy(\.isConstant)
+        case .call(let f, let args): f.isFoldable && args.allSatisfy(\.isConstant)
         case .inQuery: false
         }
     }

@@ -214,7 +214,7 @@ public struct Checker {
         switch e.kind {
         case .name(let n, _): return n
         case .call(let f, let args):
-            if AggregateFunction(rawValue: f.name) != nil {
+            if catalog.functions.aggregate(named: f.name) != nil {
                 if let first = args.first, case .name(let n, _) = first.kind { return "\(f.name)_\(n)" }
                 return f.name
             }

@@ -1,93 +1,172 @@
-// The function catalogue, defined once: the checker, completion and `.help` read it.
+// The function registry. A function is one definition: its name, arity, the one-line doc that
+// `.help`, completion and usage hints show, its type rule and its kernel. The built-in
+// scalar functions are defined in ScalarFunctions.swift and the aggregates in
+// AggregateFunctions.swift, each listed once there; the checker, the executor, `.help` and
+// completion read them through a `FunctionRegistry` (the catalog's), and nothing else lists
+// function names. Typed fast paths elsewhere (Aggregation+Typed, the float and geo kernels)
+// recognise some functions by identity and fall back to the definition's kernel otherwise.
 
 import EVQStore
+import EVQSyntax
 
-public enum AggregateFunction: String, CaseIterable, Sendable {
-    case count, countif, sum, avg, min, max, dcount, percentile, first, last, values
+/// A scalar function: `tolower(actor1)`, `bin(date, 7d)`. One object per definition, so that
+/// comparing two (`fn == .isnull`, also per row in boxed folds) compares pointers.
+public final class ScalarFunction: Hashable, Sendable, CustomStringConvertible {
+    /// What a query writes: `tolower`.
+    public let name: String
+    /// Allowed argument counts.
+    public let arity: ClosedRange<Int>
+    /// The one line `.help` shows and usage hints quote: `tolower(s): s in lower case`.
+    public let signature: String
+    /// False for a function whose value changes from call to call (`now()`) or comes from the
+    /// data (`latest()`): the checker never computes it ahead.
+    let isFoldable: Bool
+    /// The result type from the checked arguments; throws the error for wrong argument types.
+    let typeRule: TypeRule
+    /// The row kernel from the compiled arguments (and the checked ones, for constants such
+    /// as a layout name).
+    let kernel: Kernel
 
-    public var signature: String {
-        switch self {
-        case .count: "count() or count(x): rows, or rows where x is not null"
-        case .countif: "countif(condition): rows where the condition holds"
-        case .sum: "sum(x): total of a number or duration, nulls ignored"
-        case .avg: "avg(x): mean of a number, nulls ignored"
-        case .min: "min(x): smallest value"
-        case .max: "max(x): largest value"
-        case .dcount: "dcount(x): number of distinct non-null values"
-        case .percentile: "percentile(x, 50): the value at that percentile (nearest rank), nulls ignored"
-        case .first: "first(x): x in the group's first row (input order: time order for events)"
-        case .last: "last(x): x in the group's last row"
-        case .values: "values(x): the distinct non-null values, in order of first appearance"
-        }
+    typealias TypeRule = @Sendable (ScalarCallTyping) throws(Diagnostic) -> DataType
+    typealias Kernel = @Sendable (_ arguments: [RowEval], _ typed: [TypedExpr]) -> RowEval
+
+    init(_ name: String, arity: ClosedRange<Int>, _ signature: String, foldable: Bool = true,
+         type: @escaping TypeRule, kernel: @escaping Kernel) {
+        self.name = name
+        self.arity = arity
+        self.signature = signature
+        self.isFoldable = foldable
+        self.typeRule = type
+        self.kernel = kernel
     }
 
+    public static func == (a: ScalarFunction, b: ScalarFunction) -> Bool { a === b }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+    public var description: String { name }
+    /// The name, as the functions' enum spelled it.
+    public var rawValue: String { name }
+}
+
+/// An aggregate of `summarize`: `count()`, `sum(fatalities)`. One object per definition.
+public final class AggregateFunction: Hashable, Sendable, CustomStringConvertible {
+    public let name: String
     /// Allowed argument counts.
-    var arity: ClosedRange<Int> {
-        switch self {
-        case .count: 0...1
-        case .percentile: 2...2
-        default: 1...1
-        }
+    public let arity: ClosedRange<Int>
+    /// The one line `.help` shows and usage hints quote.
+    public let signature: String
+    /// How a call is written in the hint that aggregates belong in `summarize`: `count()`.
+    let example: String
+    /// The result type from the checked arguments; throws the error for wrong argument types.
+    let typeRule: TypeRule
+    /// The general (boxed) kernel: a group's state before its first row, which
+    /// `Aggregation.fold` folds and `Aggregation.result` reads. Typed loops for the built-ins
+    /// (Aggregation+Typed.swift) are chosen by identity and tried first.
+    let initialState: @Sendable (AggregateCall) -> Aggregation.State
+
+    typealias TypeRule = @Sendable (AggregateCallTyping) throws(Diagnostic) -> DataType
+
+    init(_ name: String, arity: ClosedRange<Int>, _ signature: String, example: String? = nil,
+         type: @escaping TypeRule, initialState: @escaping @Sendable (AggregateCall) -> Aggregation.State) {
+        self.name = name
+        self.arity = arity
+        self.signature = signature
+        self.example = example ?? "\(name)(...)"
+        self.typeRule = type
+        self.initialState = initialState
+    }
+
+    /// An aggregate whose fold is an accumulator of its own (no case in `Aggregation.State`):
+    /// `make` gives each group a fresh one.
+    convenience init(_ name: String, arity: ClosedRange<Int>, _ signature: String, example: String? = nil,
+         type: @escaping TypeRule, accumulator make: @escaping @Sendable (AggregateCall) -> any AggregateAccumulator) {
+        self.init(name, arity: arity, signature, example: example, type: type, initialState: { .accumulator(make($0)) })
+    }
+
+    public static func == (a: AggregateFunction, b: AggregateFunction) -> Bool { a === b }
+    public func hash(into hasher: inout Hasher) { hasher.combine(ObjectIdentifier(self)) }
+    public var description: String { name }
+    public var rawValue: String { name }
+}
+
+/// The fold of an aggregate defined by its registry entry alone: a value per group, given the
+/// arguments of each of the group's rows in input order.
+protocol AggregateAccumulator: Sendable {
+    mutating func add(_ arguments: [Value])
+    func result(_ call: AggregateCall) -> Value
+}
+
+/// Every function a query may call, in the order `.help functions` lists them.
+public struct FunctionRegistry: Sendable {
+    public private(set) var scalars: [ScalarFunction]
+    public private(set) var aggregates: [AggregateFunction]
+    private var scalarByName: [String: Int] = [:]
+    private var aggregateByName: [String: Int] = [:]
+
+    /// evq's own functions.
+    public static let builtin = FunctionRegistry(scalars: ScalarFunction.builtins, aggregates: AggregateFunction.builtins)
+
+    init(scalars: [ScalarFunction], aggregates: [AggregateFunction]) {
+        self.scalars = []
+        self.aggregates = []
+        for f in scalars { add(f) }
+        for a in aggregates { add(a) }
+    }
+
+    public func scalar(named name: String) -> ScalarFunction? { scalarByName[name].map { scalars[$0] } }
+    public func aggregate(named name: String) -> AggregateFunction? { aggregateByName[name].map { aggregates[$0] } }
+    public func isFunction(_ name: String) -> Bool { scalarByName[name] != nil || aggregateByName[name] != nil }
+
+    /// Every name, aggregates first (the order "did you mean" prefers on a tie).
+    public var names: [String] { aggregates.map(\.name) + scalars.map(\.name) }
+
+    /// The usage line of the function of that name.
+    public func signature(of name: String) -> String? { aggregate(named: name)?.signature ?? scalar(named: name)?.signature }
+
+    /// Adds a function, or replaces the one of that name. One name is one function: a scalar
+    /// function and an aggregate never share a name.
+    mutating func add(_ f: ScalarFunction) {
+        precondition(aggregateByName[f.name] == nil, "'\(f.name)' is an aggregate already")
+        if let i = scalarByName[f.name] { scalars[i] = f; return }
+        scalarByName[f.name] = scalars.count
+        scalars.append(f)
+    }
+
+    mutating func add(_ a: AggregateFunction) {
+        precondition(scalarByName[a.name] == nil, "'\(a.name)' is a scalar function already")
+        if let i = aggregateByName[a.name] { aggregates[i] = a; return }
+        aggregateByName[a.name] = aggregates.count
+        aggregates.append(a)
     }
 }
 
-public enum ScalarFunction: String, CaseIterable, Sendable {
-    case day, week, month, year, dayofweek, bin, latest, now, todatetime, make_datetime
-    case isnull, isnotnull, coalesce
-    case tolower, toupper, strlen, substring, replace, trim, strcat, tostring, toint, tofloat
-    case abs, round, floor, ceil, sqrt, pow, log, distance, near
+/// What a scalar function's type rule sees: the checked arguments and where the name is.
+struct ScalarCallTyping {
+    let function: ScalarFunction
+    let arguments: [TypedExpr]
+    /// The function's name as written: errors about the call as a whole point there.
+    let nameSpan: Span
 
-    public var signature: String {
-        switch self {
-        case .day: "day(t): the start of t's day"
-        case .week: "week(t): the Monday starting t's ISO week"
-        case .month: "month(t): the first day of t's month"
-        case .year: "year(t): t's year as a number"
-        case .dayofweek: "dayofweek(t): 1 for Monday to 7 for Sunday (ISO)"
-        case .bin: "bin(t, 3d): t rounded down to a multiple of the duration (from 1970-01-01); bin(x, 10) for numbers"
-        case .latest: "latest(): the newest time in the events table"
-        case .now: "now(): the current time"
-        case .todatetime:
-            "todatetime(s) or todatetime(s, layout): text as a time (null when it is not one); layouts: iso, yyyymmdd, yyyymmddhhmmss, unix, dd/mm/yyyy, mm/dd/yyyy, d month yyyy"
-        case .make_datetime: "make_datetime(year, month, day [, hour, minute, second]): a UTC time (null when invalid)"
-        case .isnull: "isnull(x): true when x is null"
-        case .isnotnull: "isnotnull(x): true when x is not null"
-        case .coalesce: "coalesce(a, b, ...): the first argument that is not null"
-        case .tolower: "tolower(s): s in lower case"
-        case .toupper: "toupper(s): s in upper case"
-        case .strlen: "strlen(s): number of characters"
-        case .substring: "substring(s, start, length): characters from start (0-based); length optional"
-        case .replace: "replace(s, old, new): every occurrence of old replaced by new (exact case)"
-        case .trim: "trim(s): s without leading and trailing white space"
-        case .strcat: "strcat(a, b, ...): the arguments as text, joined; null arguments are skipped"
-        case .tostring: "tostring(x): x as text"
-        case .toint: "toint(x): x as an integer (null when it is not one)"
-        case .tofloat: "tofloat(x): x as a floating-point number (null when it is not one)"
-        case .abs: "abs(x): absolute value"
-        case .round: "round(x) or round(x, digits)"
-        case .floor: "floor(x): largest integer not above x"
-        case .ceil: "ceil(x): smallest integer not below x"
-        case .sqrt: "sqrt(x): square root (null for negative x)"
-        case .pow: "pow(x, y): x to the power y"
-        case .log: "log(x): natural logarithm (null for x <= 0)"
-        case .distance: "distance(lat1, lon1, lat2, lon2): great-circle distance in kilometres"
-        case .near: "near(\"Place\", 50km) or near(lat, lon, 50km): true for rows within the radius (km, mi, nmi) of a place or point"
+    var count: Int { arguments.count }
+    subscript(i: Int) -> TypedExpr { arguments[i] }
+    func type(_ i: Int) -> DataType { arguments[i].type }
+
+    /// Argument `i` must be of one of `allowed` (null always passes): `'tolower' needs text, found int`.
+    func need(_ i: Int, _ allowed: [DataType], _ what: String) throws(Diagnostic) {
+        let t = arguments[i].type
+        guard t == .null || allowed.contains(t) else {
+            throw Diagnostic("'\(function.name)' needs \(what), found \(t.rawValue)", at: arguments[i].span, hint: usage)
         }
     }
 
-    var arity: ClosedRange<Int> {
-        switch self {
-        case .latest, .now: 0...0
-        case .bin, .pow: 2...2
-        case .round, .todatetime: 1...2
-        case .make_datetime: 3...6
-        case .substring: 2...3
-        case .replace: 3...3
-        case .strcat: 1...16
-        case .distance: 4...4
-        case .near: 2...3
-        case .coalesce: 1...16
-        default: 1...1
-        }
-    }
+    var usage: String { "usage: " + function.signature }
+}
+
+/// What an aggregate's type rule sees: the checked arguments.
+struct AggregateCallTyping {
+    let function: AggregateFunction
+    let arguments: [TypedExpr]
+
+    subscript(i: Int) -> TypedExpr { arguments[i] }
+    /// The first argument's type (null for `count()`).
+    var argumentType: DataType { arguments.first?.type ?? .null }
 }

@@ -5,6 +5,9 @@
 // query's table, functions, tables and keywords.
 
 import EVQ
+import EVQEngine
+import EVQStore
+import EVQSyntax
 import Foundation
 import LineEditor
 
@@ -88,7 +91,7 @@ public struct Completer {
     /// What a key can be: the table's columns, names bound earlier, scalar functions. Not aggregates or keywords.
     private func keyNames(in statement: String) -> [String] {
         var out = columnNames(in: statement)
-        out += ScalarFunction.allCases.map { $0.rawValue + "(" } + state.session.catalog.scalars.keys.sorted()
+        out += state.session.catalog.functions.scalars.map { $0.name + "(" } + state.session.catalog.scalars.keys.sorted()
         var seen = Set<String>()
         return out.filter { seen.insert($0).inserted }
     }
@@ -144,7 +147,8 @@ public struct Completer {
     /// their parenthesis), bindings, tables and keywords.
     private func names(in statement: String) -> [String] {
         var out = columnNames(in: statement)
-        out += (ScalarFunction.allCases.map(\.rawValue) + AggregateFunction.allCases.map(\.rawValue)).map { $0 + "(" }
+        let functions = state.session.catalog.functions
+        out += (functions.scalars.map(\.name) + functions.aggregates.map(\.name)).map { $0 + "(" }
         out += state.session.catalog.scalars.keys.sorted() + state.session.tableNames
         out += ["and", "or", "not", "in", "by", "asc", "desc", "true", "false", "null"] + BinaryOperator.textOperators.keys.filter { !$0.hasPrefix("!") }.sorted()
         var seen = Set<String>()
@@ -160,7 +164,7 @@ public struct Completer {
         case "mode": return Completion(replaceLength: word.count, candidates: OutputFormat.allCases.map(\.rawValue).filter { $0.hasPrefix(word) })
         case "timer", "explain": return Completion(replaceLength: word.count, candidates: ["on", "off"].filter { $0.hasPrefix(word) })
         case "help":
-            return Completion(replaceLength: word.count, candidates: HelpTopics.all.sorted().filter { $0.hasPrefix(word) })
+            return Completion(replaceLength: word.count, candidates: HelpTopics.all(functions: state.session.catalog.functions).sorted().filter { $0.hasPrefix(word) })
         default: return Completion(replaceLength: 0, candidates: [])
         }
     }

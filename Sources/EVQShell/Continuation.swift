@@ -3,6 +3,7 @@
 // the last line visibly asks for more, so `events | top 5` is an error now, not a silent wait.
 
 import EVQ
+import EVQSyntax
 import Foundation
 
 enum Continuation {

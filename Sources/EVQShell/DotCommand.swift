@@ -3,6 +3,8 @@
 // statement; any unambiguous prefix works (`.sch` for `.schema`).
 
 import EVQ
+import EVQStore
+import EVQSyntax
 import Foundation
 
 struct DotCommand: Sendable {
@@ -159,10 +161,10 @@ enum DotCommands {
             state.output.write(out)
             return
         }
-        guard let text = HelpTopics.text(for: topic) else {
+        guard let text = HelpTopics.text(for: topic, functions: state.session.catalog.functions) else {
             let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
             var message = "no help on '\(topic)'"
-            if let s = Suggest.closest(to: name, in: HelpTopics.all) { message += "; did you mean '\(s)'?" }
+            if let s = Suggest.closest(to: name, in: HelpTopics.all(functions: state.session.catalog.functions)) { message += "; did you mean '\(s)'?" }
             throw DotCommandError(message + " (.help lists the topics)")
         }
         state.output.write(text)

@@ -1,8 +1,10 @@
 // `.help TOPIC`: every dot-command, stage, function, aggregate, operator and key, found in the
-// tables that define them (DotCommands.all, StageName, ScalarFunction, AggregateFunction,
+// tables that define them (DotCommands.all, StageName, the session's FunctionRegistry,
 // BinaryOperator, LineEditor.keyBindings), so help, completion and the parser cannot disagree.
 
 import EVQ
+import EVQEngine
+import EVQSyntax
 import Foundation
 import LineEditor
 
@@ -10,20 +12,23 @@ enum HelpTopics {
     /// Topics that list a whole kind.
     static let lists = ["stages", "functions", "operators", "keys"]
 
+    /// Every name `.help` knows with evq's own functions.
+    static var all: [String] { all(functions: .builtin) }
+
     /// Every name `.help` knows, for completion and "did you mean".
-    static var all: [String] {
-        let names = DotCommands.all.map(\.name) + StageName.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue)
-            + AggregateFunction.allCases.map(\.rawValue) + BinaryOperator.allCases.map(\.rawValue) + lists
+    static func all(functions: FunctionRegistry) -> [String] {
+        let names = DotCommands.all.map(\.name) + StageName.allCases.map(\.rawValue) + functions.scalars.map(\.name)
+            + functions.aggregates.map(\.name) + BinaryOperator.allCases.map(\.rawValue) + lists
         var seen = Set<String>()
         return names.filter { seen.insert($0).inserted }
     }
 
     /// The help text for `topic` (`.mode`, `top`, `bin`, `has`, `keys`), or nil.
-    static func text(for topic: String) -> String? {
+    static func text(for topic: String, functions: FunctionRegistry = .builtin) -> String? {
         let name = topic.hasPrefix(".") ? String(topic.dropFirst()) : topic
         switch name {
         case "stages": return StageName.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n") + "\n"
-        case "functions": return (ScalarFunction.allCases.map(\.signature) + AggregateFunction.allCases.map(\.signature)).joined(separator: "\n") + "\n"
+        case "functions": return (functions.scalars.map(\.signature) + functions.aggregates.map(\.signature)).joined(separator: "\n") + "\n"
         case "operators": return BinaryOperator.allCases.map { "\($0.rawValue): \($0.summary)" }.joined(separator: "\n") + "\n"
         case "keys":
             let width = LineEditor.keyBindings.map(\.keys.count).max() ?? 0
@@ -32,8 +37,8 @@ enum HelpTopics {
         }
         if topic.hasPrefix("."), case .success(let c) = DotCommands.find(name) { return "\(c.usage)\n  \(c.help)\n" }
         if let stage = StageName(rawValue: name) { return "\(stage.rawValue): \(stage.summary)\n" }
-        if let f = ScalarFunction(rawValue: name) { return f.signature + "\n" }
-        if let a = AggregateFunction(rawValue: name) { return a.signature + " (in summarize)\n" }
+        if let f = functions.scalar(named: name) { return f.signature + "\n" }
+        if let a = functions.aggregate(named: name) { return a.signature + " (in summarize)\n" }
         if let op = BinaryOperator(rawValue: name) { return "\(op.rawValue): \(op.summary)\n" }
         if let key = LineEditor.keyBindings.first(where: { $0.keys.lowercased().split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.contains(name.lowercased()) }) {
             return "\(key.keys): \(key.action)\n"

@@ -3,6 +3,8 @@
 // before anything is printed. The query does nothing for it but count each batch (QueryProgress).
 
 import EVQ
+import EVQEngine
+import EVQStore
 import Foundation
 
 final class QueryProgressLine {

@@ -5,6 +5,7 @@
 // dot-command table.)
 
 import EVQ
+import EVQStore
 
 enum SQLHabits {
     /// `error` with a hint on each "unknown field 'X'" where X is a value of a text column.

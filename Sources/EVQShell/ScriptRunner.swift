@@ -4,6 +4,7 @@
 // data error, 64 a bad dot-command, 66 a missing file, 74 a failed write, 130 interrupted.
 
 import EVQ
+import EVQSyntax
 import Foundation
 
 /// Where text goes; the real streams in the CLI, strings in tests.

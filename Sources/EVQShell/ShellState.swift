@@ -3,6 +3,8 @@
 // It runs statements and shows their outcomes; it knows nothing about terminals.
 
 import EVQ
+import EVQEngine
+import EVQStore
 import Foundation
 
 public final class ShellState {

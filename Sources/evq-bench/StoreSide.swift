@@ -7,6 +7,7 @@
 
 import BenchSupport
 import EVQ
+import EVQStore
 import Foundation
 
 struct StoreRun {

@@ -3,6 +3,8 @@
 // errors once the data is there.
 
 import EVQ
+import EVQEngine
+import EVQSyntax
 import EVQStore
 import Testing
 

@@ -2,6 +2,7 @@
 // rows, and that plain `explain` does not run the query.
 
 import EVQ
+import EVQEngine
 import Testing
 
 private func explain(_ text: String, disabled: Set<OptimizerPass> = [], cancelled: Bool = false) throws -> String {

@@ -3,6 +3,7 @@
 // the boxed answer to compare with. Covers nulls, NaN, infinities and latitudes out of range.
 
 import EVQ
+import EVQStore
 import EVQTestSupport
 import Testing
 

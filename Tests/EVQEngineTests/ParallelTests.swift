@@ -3,6 +3,7 @@
 // with four, must return identical columns.
 
 import EVQ
+import EVQStore
 import EVQTestSupport
 import Synchronization
 import Testing

@@ -3,6 +3,7 @@
 // of several ingested segments against the same events in memory.
 
 import EVQ
+import EVQEngine
 import EVQStore
 import EVQTestSupport
 import Foundation

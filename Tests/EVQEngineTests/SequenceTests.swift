@@ -2,6 +2,7 @@
 // from the rules in the reference (Language.md, "sequence"), and every error is pinned.
 
 import EVQ
+import EVQEngine
 import EVQStore
 import EVQTestSupport
 import Testing

@@ -4,6 +4,7 @@
 // and where a take or top cut through such a tie, the rows kept may be other tied rows.
 
 import EVQ
+import EVQStore
 import EVQSQL
 import Foundation
 

@@ -3,6 +3,7 @@
 // compared, and evq's is handed on so the script goes on as it would.
 
 import EVQ
+import EVQEngine
 @testable import EVQSQL
 import Foundation
 

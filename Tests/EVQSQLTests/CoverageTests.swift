@@ -4,6 +4,7 @@
 // comment markers, NUL, Unicode) that must come back unchanged.
 
 import EVQ
+import EVQStore
 import EVQShell
 import Foundation
 import Testing

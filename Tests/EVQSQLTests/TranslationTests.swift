@@ -2,6 +2,7 @@
 // per line), quoting of hostile text, and the positioned errors of what cannot be translated.
 
 import EVQ
+import EVQStore
 import EVQShell
 import Foundation
 import Testing

@@ -2,6 +2,8 @@
 // the tables that define them; and the hints for habits brought from SQL shells.
 
 import EVQ
+import EVQEngine
+import EVQSyntax
 @testable import EVQShell
 import Foundation
 import LineEditor
@@ -15,7 +17,7 @@ import Testing
     }
 
     @Test func everyStageFunctionOperatorAndCommandHasHelp() {
-        let names = StageName.allCases.map(\.rawValue) + ScalarFunction.allCases.map(\.rawValue) + AggregateFunction.allCases.map(\.rawValue)
+        let names = StageName.allCases.map(\.rawValue) + FunctionRegistry.builtin.scalars.map(\.name) + FunctionRegistry.builtin.aggregates.map(\.name)
             + BinaryOperator.allCases.map(\.rawValue) + DotCommands.all.map { "." + $0.name }
         for name in names {
             let text = HelpTopics.text(for: name)

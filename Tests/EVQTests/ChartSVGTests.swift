@@ -2,6 +2,7 @@
 // that is not blank. `.output FILE.svg` at the prompt writes the chart there.
 
 @testable import EVQ
+import EVQEngine
 import Foundation
 import EVQTestSupport
 import Testing

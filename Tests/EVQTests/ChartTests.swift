@@ -1,6 +1,7 @@
 // Charts: the text drawn for bars and timelines, ASCII and Unicode, and chart errors.
 
 @testable import EVQ
+import EVQEngine
 import EVQTestSupport
 import Testing
 

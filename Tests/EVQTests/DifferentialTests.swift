@@ -3,6 +3,7 @@
 // all of them on (rows, values and row order). A pass that changes an answer fails here.
 
 import EVQ
+import EVQEngine
 import EVQShell
 import EVQTestSupport
 import Foundation

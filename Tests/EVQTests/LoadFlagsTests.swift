@@ -1,6 +1,7 @@
 // The command line's input flags end to end: null tokens, --trim, --time with a layout,
 // --input-format, globs, --strict and --rejects with their exact messages and exit codes.
 import EVQ
+import EVQStore
 import EVQTestSupport
 import Foundation
 import Testing

@@ -4,6 +4,7 @@
 // under the limit gives its answer unchanged. And the resident-memory backstop.
 
 @testable import EVQ
+import EVQEngine
 import EVQTestSupport
 import Foundation
 import Testing

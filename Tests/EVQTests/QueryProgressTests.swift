@@ -2,6 +2,7 @@
 // in EVQShellTests/PromptLongWorkPTYTests.swift); and counting rows for it changes no answer.
 
 import EVQ
+import EVQEngine
 import EVQTestSupport
 import Testing
 

@@ -4,6 +4,7 @@
 // into one table do (rows, values and row order), with the optimizer's passes on and off.
 
 import EVQ
+import EVQEngine
 import EVQShell
 import EVQStore
 import EVQTestSupport

@@ -1,6 +1,7 @@
 // The store from the command line: ingest, query, stats, compact, check, the prompt's .open,
 // Session(store:), a second writer, failed ingests, and kill -9 in the middle of an ingest.
 import EVQ
+import EVQStore
 import EVQTestSupport
 import Foundation
 import Testing

@@ -4,6 +4,7 @@
 // order or error is a crash. Built and run by Tests/Fuzz/run.sh, not by `swift build`.
 
 import EVQ
+import EVQEngine
 import Foundation
 
 private let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path

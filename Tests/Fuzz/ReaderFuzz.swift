@@ -3,6 +3,7 @@
 // Built and run by Tests/Fuzz/run.sh, not by `swift build`.
 
 import EVQ
+import EVQStore
 import Foundation
 
 private let path = (FileManager.default.fileExists(atPath: "/dev/shm") ? "/dev/shm" : NSTemporaryDirectory()) + "/evq-fuzz-\(getpid())"

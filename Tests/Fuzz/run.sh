@@ -19,6 +19,9 @@ build=.build-fuzz
 swift build -j 2 --build-path "$build" --sanitize address --target EVQ \
     -Xswiftc -sanitize=fuzzer,address -Xcc -fsanitize=fuzzer-no-link,address -Xcxx -fsanitize=fuzzer-no-link,address >&2
 debug="$build/debug"
+# The targets use the session's `package` members (its catalog, statement outcomes): compile
+# them as part of the package, under the name SwiftPM gave it (the checkout's folder name).
+package_name=$(grep -o '"-package-name","[^"]*"' "$build/debug.yaml" | grep -v swift_argument_parser | head -1 | cut -d'"' -f4)
 objects=$(ls "$debug"/{EVQ,EVQEngine,EVQStore,EVQSyntax,CRegex,CChecksum}.build/*.o)
 for t in "${targets[@]}"; do
     case "$t" in
@@ -28,7 +31,7 @@ for t in "${targets[@]}"; do
         store) source=Tests/Fuzz/StoreFuzz.swift ;;
         *) echo "unknown target '$t' (query, readers, differential, store)" >&2; exit 64 ;;
     esac
-    swiftc -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_$t" -I "$debug/Modules" \
+    swiftc -sanitize=fuzzer,address -parse-as-library -module-name "Fuzz_$t" -package-name "$package_name" -I "$debug/Modules" \
         -Xcc -fmodule-map-file="$debug/CRegex.build/module.modulemap" -I Sources/CRegex/include \
         -Xcc -fmodule-map-file="$debug/CChecksum.build/module.modulemap" -I Sources/CChecksum/include \
         "$PWD/$source" $objects -lre2 -lstdc++ -o "$build/fuzz-$t"
