@@ -210,7 +210,8 @@ enum DotCommands {
         let progress = ProgressLine.onTerminal("loading \((source.path as NSString).lastPathComponent)" + (size.map { " (\(ProgressLine.bytes($0)))" } ?? ""))
         let detail = progress?.detail
         var options = LoadOptions()
-        options.progress = { _, p in if !p.finished { detail?.set(p.description) } }
+        // A parallel read can end before the line shows: the rest of the load is indexing.
+        options.progress = { _, p in detail?.set(p.finished ? "\(NumberText.grouped(p.rows)) rows read, indexing" : p.description) }
         let loadOptions = options
         let isCancelled = state.session.isCancelled
         let outcome = Interruptible.run(progress: progress, interrupted: state.isInterrupted) { () -> Result<(Session, [LoadReport]), EVQError> in

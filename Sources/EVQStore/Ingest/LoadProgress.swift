@@ -1,6 +1,7 @@
 // Progress of a long load, for a terminal: rows and bytes so far, the rate and the time left.
 // Readers tick it every 65,536 rows; it calls the caller only after the first second, and
-// then at most four times a second, so short loads and pipes see nothing.
+// then at most four times a second, so short loads and pipes see nothing but the one call
+// that says the reading ended.
 import Foundation
 import Synchronization
 
@@ -10,7 +11,8 @@ public struct LoadProgress: Sendable {
     public let bytesRead: Int
     public let bytesTotal: Int
     public let seconds: Double
-    /// Ended: the last call, so a line drawn on a terminal can be cleared.
+    /// The reading ended (the last call, always made): what remains is building the
+    /// columns and indexes.
     public let finished: Bool
 
     /// `1,048,576 rows, 120 of 207 MB, 95 MB/s, 1 s left`.
@@ -81,13 +83,12 @@ final class ProgressMeter: Sendable {
         }
     }
 
-    /// Tells the caller the load ended, when it was told anything before.
+    /// Tells the caller the reading ended, whether or not it was told anything before: the
+    /// columns and indexes are still to be built, which can outlast a parallel read, so a
+    /// terminal line may first appear (or go on) after this.
     func finish() {
-        let due = state.withLock { s -> LoadProgress? in
-            guard s.reported else { return nil }
-            return LoadProgress(rows: s.rowsBefore, bytesRead: s.bytesBefore, bytesTotal: bytesTotal,
-                                seconds: Date().timeIntervalSince(start), finished: true)
-        }
-        if let due { report(due) }
+        let (rows, bytes) = state.withLock { s in (s.rowsBefore, s.bytesBefore) }
+        report(LoadProgress(rows: rows, bytesRead: bytes, bytesTotal: bytesTotal,
+                            seconds: Date().timeIntervalSince(start), finished: true))
     }
 }
