@@ -12,6 +12,12 @@ import EVQStore
 /// A strict total order on positions 0..<count of a relation.
 protocol PositionOrder {
     func before(_ a: Int, _ b: Int) -> Bool
+    /// The positions of `range` in order (ties by position).
+    func sorted(_ range: Range<Int>) -> [Int]
+}
+
+extension PositionOrder {
+    func sorted(_ range: Range<Int>) -> [Int] { range.sorted(by: before) }
 }
 
 /// One sort key, read by position.
@@ -121,6 +127,22 @@ struct IDOrder: PositionOrder {
         if y == StringColumn.nullID { return true }
         return descending ? x > y : x < y
     }
+
+    /// Sorts packed words (the id's rank, then the position) with `<`: no comparison closure
+    /// and no stable-sort buffer, several times faster than `before` on a few thousand rows.
+    /// Ranks put nulls last in either direction, and the position makes every word distinct,
+    /// so the order is exactly `before`'s.
+    func sorted(_ range: Range<Int>) -> [Int] {
+        var words = [UInt64]()
+        words.reserveCapacity(range.count)
+        for p in range {
+            let id = ids[rows.map { Int($0[p]) } ?? p]
+            let rank: UInt32 = id == StringColumn.nullID ? .max : (descending ? UInt32.max - 1 - id : id)
+            words.append(UInt64(rank) << 32 | UInt64(UInt32(p)))
+        }
+        words.sort()
+        return words.map { Int($0 & 0xFFFF_FFFF) }
+    }
 }
 
 extension Executor {
@@ -192,7 +214,7 @@ extension Executor {
             }
             var runs = try perChunk(pieces.isEmpty ? [0..<0] : pieces) { (range: Range<Int>) throws(EngineError) -> [Int] in
                 if context.isCancelled() { throw .cancelled }
-                return range.sorted(by: o.before)
+                return o.sorted(range)
             }
             while runs.count > 1 {
                 if context.isCancelled() { throw .cancelled }

@@ -134,6 +134,18 @@ private func weekStart(_ t: Int64) -> Int64 {
                     == ["e8", "e9", "e5", "e6", "e7", "e2", "e3", "e4", "e1", "e10"])
     }
 
+    /// One text key sorts packed (rank, position) words: nulls last in both directions, ties
+    /// in input order, over all rows and over a selection.
+    @Test func oneTextKeyWithNullsAndTies() throws {
+        var b = TableBuilder(name: "events")
+        b.addColumn("id", (0..<8).map { .int(Int64($0)) })
+        b.addColumn("s", [.string("b"), .null, .string("a"), .string("c"), .string("b"), .null, .string("a"), .string("b")])
+        let s = Session(tables: [b.build()])
+        #expect(ints(try query(s, "events | sort by s"), "id") == [2, 6, 0, 4, 7, 3, 1, 5])
+        #expect(ints(try query(s, "events | sort by s desc"), "id") == [3, 0, 4, 7, 2, 6, 1, 5])
+        #expect(ints(try query(s, "events | where id > 0 and id != 4 | sort by s desc"), "id") == [3, 7, 2, 6, 1, 5])
+    }
+
     @Test func allNullAndFloatKeys() throws {
         var b = TableBuilder(name: "events")
         b.addColumn("id", (0..<6).map { .int(Int64($0)) })
