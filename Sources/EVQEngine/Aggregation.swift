@@ -30,6 +30,7 @@ struct Aggregation {
     func run(_ r: Relation, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
              outputs: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation
     {
+        if let folded = try byTextKey(r, keys: keys, aggregates: aggregates, outputs: outputs) { return folded }
         let table = r.table
         let keyEvals = keys.map { ExpressionEvaluator.compile($0.expr, table, nil) }
         let argEvals = aggregates.map { a in a.arguments.map { ExpressionEvaluator.compile($0, table, nil) } }

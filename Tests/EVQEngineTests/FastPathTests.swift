@@ -161,6 +161,22 @@ private func weekStart(_ t: Int64) -> Int64 {
 }
 
 @Suite struct SummarizePinTests {
+    /// One text key with only counts and integer sums takes the slot fold
+    /// (Aggregation+TextKey.swift): the same values, nulls and group order as the general path.
+    @Test func oneTextKeyFoldedOnSlots() throws {
+        var b = TableBuilder(name: "events")
+        b.addColumn("g", [.string("b"), .string("a"), .null, .string("b"), .string("c"), .string("a"), .null])
+        b.addColumn("x", [.int(.max), .int(1), .int(4), .int(-1), .null, .int(.max), .null], type: .int)
+        let s = Session(tables: [b.build()])
+        let r = try query(s, "events | summarize total = sum(x), n = count(), known = count(x), pos = countif(x > 0) by g")
+        #expect(r.values(of: "g") == [.string("b"), .string("a"), .null, .string("c")])
+        // b: max - 1 fits; a: max + 1 does not (null, as in every path); c: no value at all.
+        #expect(r.values(of: "total") == [.int(.max - 1), .null, .int(4), .null])
+        #expect(ints(r, "n") == [2, 2, 2, 1])
+        #expect(ints(r, "known") == [2, 2, 1, 0])
+        #expect(ints(r, "pos") == [1, 2, 1, 0])
+    }
+
     @Test func sumOfIntsIsItsExactTotalNullWhenThatDoesNotFitOrNothingWasSeen() throws {
         var b = TableBuilder(name: "events")
         b.addColumn("g", ["a", "a", "b", "b", "c", "a"].map(Value.string))

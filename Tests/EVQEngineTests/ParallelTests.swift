@@ -40,6 +40,8 @@ import Testing
         "events | extend d = distance(lat, lat, 10.0, 20.0) | where d < 3000 | project d, notes",
         "events | summarize n = count(), f = sum(fatalities), p = percentile(fatalities, 90) by actor1, week(date)",
         "events | distinct actor1, fatalities",
+        // One text key, aggregates that add up: folded per core on dictionary slots, then added.
+        "events | summarize n = count(), f = sum(fatalities), known = count(fatalities), big = countif(fatalities > 30), texts = count(notes) by actor1",
         // Pairs too many for a direct table: hashed per core, merged in order of first appearance.
         "events | summarize n = count(), f = sum(fatalities) by notes, actor1",
         "events | distinct fatalities, notes",
