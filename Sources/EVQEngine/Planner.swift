@@ -144,9 +144,8 @@ struct IndexSelector {
         for search in wordSearches {
             guard case .string(let s) = table.columns[search.column].data else { continue }
             let ids = ExpressionEvaluator.wordMatches(search.phrases, all: search.all, s.dictionary)
-            let lists = ids.map { s.postings.rows(of: $0) }
-            postingSets.append(RowLists.ascending(lists, within: timeRange))
-            uses.append("word index: \(search.text) (\(lists.reduce(0) { $0 + $1.count }) rows)")
+            postingSets.append(RowLists.ascending(ids: ids, s.postings, within: timeRange))
+            uses.append("word index: \(search.text) (\(ids.reduce(0) { $0 + s.postings.count(of: $1) }) rows)")
         }
         var access = ScanAccess(timeRange: nil, rows: nil, uses: uses)
         if let range = timeRange {

@@ -22,6 +22,32 @@ enum RowLists {
         return out
     }
 
+    /// The rows of the dictionary ids `ids` (ascending, within `range`) read straight from the
+    /// postings' offsets and rows: a word search matches thousands of values of a text
+    /// column, most with one or two rows, where a list view per value costs more than its rows.
+    static func ascending(ids: [UInt32], _ postings: PostingLists, within range: Range<Int>?) -> [UInt32] {
+        postings.offsets.withUnsafeBufferPointer { offsets in
+            postings.rows.withUnsafeBufferPointer { all in
+                var out: [UInt32] = []
+                var upperBound = 0
+                var lists = 0
+                for id in ids {
+                    var cut = Int(offsets[Int(id)])..<Int(offsets[Int(id) + 1])
+                    if let range {
+                        let list = UnsafeBufferPointer(rebasing: all[cut])
+                        let local = RowLists.cut(list, to: range)
+                        cut = cut.lowerBound + local.lowerBound..<cut.lowerBound + local.upperBound
+                    }
+                    guard !cut.isEmpty else { continue }
+                    out.append(contentsOf: all[cut])
+                    upperBound = max(upperBound, Int(all[cut.upperBound - 1]) + 1)
+                    lists += 1
+                }
+                return lists > 1 ? sortedDistinct(out, below: upperBound) : out
+            }
+        }
+    }
+
     /// `rows` (ascending) inside `range`.
     static func clip(_ rows: [UInt32], to range: Range<Int>?) -> [UInt32] {
         guard let range else { return rows }
@@ -72,12 +98,16 @@ enum RowLists {
         var out: [UInt32] = []
         out.reserveCapacity(short.count)
         if long.count / short.count < 32 {
-            var i = 0, j = 0
-            while i < short.count && j < long.count {
-                if short[i] < long[j] { i += 1 } else if short[i] > long[j] { j += 1 } else {
-                    out.append(short[i])
-                    i += 1
-                    j += 1
+            // Branch-free steps: on lists of similar length the comparison is a coin toss.
+            short.withUnsafeBufferPointer { a in
+                long.withUnsafeBufferPointer { b in
+                    var i = 0, j = 0
+                    while i < a.count && j < b.count {
+                        let x = a[i], y = b[j]
+                        if x == y { out.append(x) }
+                        i &+= x <= y ? 1 : 0
+                        j &+= y <= x ? 1 : 0
+                    }
                 }
             }
             return out
