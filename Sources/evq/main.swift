@@ -322,5 +322,21 @@ struct SQLCommand: ParsableCommand {
 }
 
 // The prompt and scripts run query after query: keep their temporaries' memory for reuse.
+/// A closed standard stream (`evq … >&-`) would be taken by the next descriptor evq opens (a
+/// CSV, a mapped segment, the thread pool's event descriptor), and what was meant for it would
+/// land there or fail with whatever that descriptor says. Each closed one is held by /dev/null
+/// opened read-only, so a write to it fails as a write to a closed stream does (EBADF) on
+/// every run, whatever opens first.
+func holdClosedStandardStreams() {
+    for fd: Int32 in 0...2 where fcntl(fd, F_GETFD) == -1 && errno == EBADF {
+        let held = open("/dev/null", O_RDONLY)
+        if held >= 0 && held != fd {
+            dup2(held, fd)
+            close(held)
+        }
+    }
+}
+
+holdClosedStandardStreams()
 HeapRetention.keepFreedMemory()
 EVQCommand.main()
