@@ -35,7 +35,7 @@ extension Aggregation {
         let nullSlot = slots - 1
         // Per chunk: each slot's first position, then per aggregate its counts or sums.
         let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> ChunkSlots in
-            let out = ChunkSlots(slots: slots, folds: folds)
+            let out = ChunkSlots(slots: slots, folds: folds.count)
             var slotOf = [Int](repeating: 0, count: ExecutionContext.batchSize)
             var rowOf = [Int](repeating: 0, count: ExecutionContext.batchSize)
             var start = range.lowerBound
@@ -132,9 +132,9 @@ private final class ChunkSlots: @unchecked Sendable {
     let counts: [GroupSlots<Int64>]
     let sums: [GroupSlots<Int128>]
 
-    init(slots: Int, folds: [Any]) {
+    init(slots: Int, folds: Int) {
         first = GroupSlots(repeating: .max, count: slots)
-        counts = folds.map { _ in GroupSlots(repeating: 0, count: slots) }
-        sums = folds.map { _ in GroupSlots(repeating: 0, count: slots) }
+        counts = (0..<folds).map { _ in GroupSlots(repeating: 0, count: slots) }
+        sums = (0..<folds).map { _ in GroupSlots(repeating: 0, count: slots) }
     }
 }

@@ -112,12 +112,9 @@ struct IndexSelector {
             if timeBounds(c, table) != nil {
                 uses.append("time index: \(source.text(of: c.span))")
             } else if let (column, values) = stringEquality(c, table), case .string(let s) = table.columns[column].data {
-                var lists: [ColumnBuffer<UInt32>] = []
-                for v in values.sorted() {
-                    if let id = s.dictionary.id(of: v) { lists.append(s.postings.rows(of: id)) }
-                }
-                postingSets.append(RowLists.ascending(lists, within: timeRange))
-                uses.append("posting lists: \(source.text(of: c.span)) (\(lists.reduce(0) { $0 + $1.count }) rows)")
+                let ids = values.sorted().compactMap { s.dictionary.id(of: $0) }
+                postingSets.append(RowLists.ascending(ids: ids, s.postings, within: timeRange))
+                uses.append("posting lists: \(source.text(of: c.span)) (\(ids.reduce(0) { $0 + s.postings.count(of: $1) }) rows)")
             } else if let (column, keys) = intEquality(c, table), let index = table.columns[column].keyIndex {
                 let lists = Set(keys).sorted().map { index.rows(of: $0) }
                 postingSets.append(RowLists.ascending(lists, within: timeRange))
