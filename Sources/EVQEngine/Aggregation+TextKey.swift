@@ -1,106 +1,259 @@
-// `summarize … by` one text column whose aggregates only add up (count, count(x), countif,
-// integer sum): each core folds its chunk of rows straight into slots indexed by dictionary
-// id, and the chunks' slots are added. The general path first writes a group id per row
-// (40 MB at 10 M rows) and reads it back per aggregate; this one reads each column once.
-// Groups still come out in order of first appearance, and the values are those of the
-// general path (the same `State` results), so the answer does not depend on the path or
-// the number of cores.
+// `summarize … by` text columns whose aggregates only add up (count, count(x), countif,
+// integer sum): rows fold straight into slots, on every core, without a group id per row.
+// A slot is a key's dictionary id, or several keys' ids in mixed radix (a code). Three
+// layouts, by how many codes there are next to the rows:
+// - dense: each core folds its chunk of rows into a slot per code, and the chunks are added;
+// - partitioned (actor1 × actor2: 4 M codes for 190 K pairs seen): each core cuts its chunk's
+//   codes by their top bits, then each core folds whole partitions on dense slots that fit
+//   its cache, reading the chunks' parts in position order: no random probe per row;
+// - hashed (notes × actor1: far more codes than rows): each core numbers the codes it meets
+//   through a hash table, and the chunks are merged in order.
+// Groups come out in order of first appearance, and the values are those of the general
+// path (the same `State` results), so the answer depends on neither the layout nor the cores.
 
 import EVQStore
 
 extension Aggregation {
-    /// One aggregate's fold on dictionary slots.
-    private enum SlotFold {
+    /// One aggregate's fold on slots.
+    fileprivate enum SlotFold {
         case count
         /// count(x) and countif: rows for which the test holds.
         case countWhere(RowPredicate)
         case sum(ColumnBuffer<Int64>, ColumnBuffer<Bool>?)
     }
 
-    /// Nil when the key or an aggregate is not of that kind, or when the dictionary is large
-    /// next to the rows (slots per core would cost more than group ids).
+    /// Nil when a key or an aggregate is not of that kind, or when the keys' product of
+    /// dictionary sizes does not fit a code.
     func byTextKey(_ r: Relation, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
                    outputs: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation? {
-        guard keys.count == 1, let c = keys[0].expr.columnIndex, case .string(let key) = r.table.columns[c].data else { return nil }
-        let slots = key.dictionary.count + 1  // the last for null
-        guard slots <= max(65_536, r.count / 2) else { return nil }
+        guard let code = SlotCode(keys, r.table) else { return nil }
         var folds: [SlotFold] = []
         for a in aggregates {
             guard let fold = slotFold(a, r.table) else { return nil }
             folds.append(fold)
         }
-        context.memory.charge(slots * 8 * (1 + 2 * folds.count) * Parallel.threads, MemoryStage("summarize", anchor: keys[0].expr.span),
-                              grew: "slots of \(MemoryBudget.describe(count: slots)) key values")
-        let ids = key.ids, rows = r.rows, cancelled = context.isCancelled
-        let nullSlot = slots - 1
-        // Per chunk: each slot's first position, then per aggregate its counts or sums.
-        let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> ChunkSlots in
-            let out = ChunkSlots(slots: slots, folds: folds.count)
-            var slotOf = [Int](repeating: 0, count: ExecutionContext.batchSize)
-            var rowOf = [Int](repeating: 0, count: ExecutionContext.batchSize)
+        let stage = MemoryStage("summarize", anchor: keys[0].expr.span)
+        let perSlot = 8 * (1 + 3 * folds.count)  // first position, count and Int128 sum
+        let merged: GroupTotals
+        if code.slots <= max(65_536, r.count / 2) {
+            context.memory.charge(code.slots * perSlot * Parallel.threads, stage, grew: "slots of \(MemoryBudget.describe(count: code.slots)) key values")
+            merged = try dense(r, code, folds)
+        } else if code.slots <= 8 * r.count, code.slots <= Int(UInt32.max) {
+            context.memory.charge(r.count * 8 + (1 << Self.partitionSlotBits) * perSlot * Parallel.threads, stage,
+                                  grew: "partitions of \(MemoryBudget.describe(count: r.count)) rows")
+            merged = try partitioned(r, code, folds)
+        } else {
+            merged = try hashed(r, code, folds)
+        }
+        context.memory.charge(merged.groups * perSlot, stage, grew: "states of \(MemoryBudget.describe(count: merged.groups)) groups")
+        var aggregateValues: [[Value]] = []
+        for (k, a) in aggregates.enumerated() {
+            let counts = merged.counts[k], sums = merged.sums[k]
+            if case .sum = folds[k] {
+                aggregateValues.append((0..<merged.groups).map { g in Self.result(.sumInt(sums[g], seen: counts[g] > 0), a) })
+            } else {
+                aggregateValues.append(counts.map { Self.result(.count($0), a) })
+            }
+        }
+        let firstRows = merged.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
+        let keyEvals = keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) }
+        return assemble(r.table, firstRows: firstRows, groupCount: merged.groups, keys: keys, keyEvals: keyEvals,
+                        aggregateValues: aggregateValues, outputs: outputs)
+    }
+
+    // MARK: dense
+
+    /// Each core folds its chunk into a slot per code; the chunks' slots are added.
+    private func dense(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
+        let rows = r.rows, cancelled = context.isCancelled
+        let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
+            let out = Slots(count: code.slots, folds: folds)
+            var batch = Batch()
             var start = range.lowerBound
             while start < range.upperBound {
                 if cancelled() { throw .cancelled }
                 let end = min(range.upperBound, start + ExecutionContext.batchSize)
-                let m = end - start
-                // A batch at a time, one aggregate at a time: each loop is typed, with no
-                // enum payload (and its buffers' retain) copied per row.
-                let first = out.first
-                for i in 0..<m {
+                batch.m = end - start
+                for i in 0..<batch.m {
                     let p = start + i
                     let row = rows.map { Int($0[p]) } ?? p
-                    let id = ids[row]
-                    let s = id == StringColumn.nullID ? nullSlot : Int(id)
-                    rowOf[i] = row
-                    slotOf[i] = s
-                    if first[s] == Int.max { first[s] = p }
+                    let s = code.of(row)
+                    batch.row[i] = row
+                    batch.slot[i] = s
+                    if out.first[s] == Int.max { out.first[s] = p }
                 }
-                for k in folds.indices {
-                    let counts = out.counts[k]
-                    switch folds[k] {
-                    case .count:
-                        for i in 0..<m { counts[slotOf[i]] += 1 }
-                    case .countWhere(let test):
-                        for i in 0..<m where test(rowOf[i]) { counts[slotOf[i]] += 1 }
-                    case .sum(let values, let mask):
-                        let sums = out.sums[k]
-                        for i in 0..<m {
-                            let row = rowOf[i]
-                            if let mask, mask[row] { continue }
-                            sums[slotOf[i]] += Int128(values[row])
-                            counts[slotOf[i]] += 1
-                        }
-                    }
-                }
+                out.fold(folds, batch)
                 start = end
             }
             return out
         }
-        // Slots seen, in order of first appearance (chunks are in position order, so the
-        // first chunk that saw a slot holds its first position).
-        var first = [Int](repeating: Int.max, count: slots)
-        for chunk in chunks { for s in 0..<slots where first[s] == Int.max { first[s] = chunk.first[s] } }
-        let seen = (0..<slots).filter { first[$0] != Int.max }.sorted { first[$0] < first[$1] }
-        var aggregateValues: [[Value]] = []
-        for (k, a) in aggregates.enumerated() {
-            aggregateValues.append(seen.map { s in
-                var n: Int64 = 0
-                var total: Int128 = 0
-                for chunk in chunks {
-                    n += chunk.counts[k][s]
-                    total += chunk.sums[k][s]
-                }
-                if case .sum = folds[k] { return Self.result(.sumInt(total, seen: n > 0), a) }
-                return Self.result(.count(n), a)
-            })
+        var totals = GroupTotals(folds: folds.count)
+        for s in 0..<code.slots {
+            var first = Int.max
+            for chunk in chunks where chunk.first[s] != Int.max {
+                first = chunk.first[s]
+                break
+            }
+            guard first != Int.max else { continue }
+            totals.add(first, chunks, s)
         }
-        let firstRows = seen.map { s in rows.map { $0[first[s]] } ?? UInt32(first[s]) }
-        let keyEvals = [ExpressionEvaluator.compile(keys[0].expr, r.table, nil)]
-        return assemble(r.table, firstRows: firstRows, groupCount: seen.count, keys: keys, keyEvals: keyEvals,
-                        aggregateValues: aggregateValues, outputs: outputs)
+        return totals.inFirstAppearanceOrder(positions: r.count)
     }
 
-    private func slotFold(_ a: AggregateCall, _ table: Table) -> SlotFold? {
+    // MARK: partitioned
+
+    /// Codes per partition: 16 K slots of a few words each stay in a core's cache.
+    static let partitionSlotBits = 14
+
+    /// Pass 1, each core over its chunk of positions: every position's code, and the positions
+    /// in order of partition (the code's top bits), stable. Pass 2, each core over its share of
+    /// the partitions: the partition's positions of every chunk in chunk order (so in position
+    /// order), folded on dense slots of the code's low bits; then the slots seen are harvested.
+    private func partitioned(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
+        let rows = r.rows, cancelled = context.isCancelled
+        let lowBits = Self.partitionSlotBits
+        let partitions = (code.slots + (1 << lowBits) - 1) >> lowBits
+        struct Cut: Sendable {
+            var start: Int
+            /// Per position of the chunk, by partition (stable): its offset in the chunk << 16 |
+            /// the low bits of its code, so that pass 2 reads one array in order.
+            /// Partition q's are at `bounds[q]..<bounds[q + 1]`.
+            var byPartition: [UInt64]
+            var bounds: [Int]
+        }
+        let cuts = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Cut in
+            var codes = [UInt32](repeating: 0, count: range.count)
+            var bounds = [Int](repeating: 0, count: partitions + 1)
+            codes.withUnsafeMutableBufferPointer { codes in
+                bounds.withUnsafeMutableBufferPointer { bounds in
+                    for (i, p) in range.enumerated() {
+                        let c = code.of(rows.map { Int($0[p]) } ?? p)
+                        codes[i] = UInt32(truncatingIfNeeded: c)
+                        bounds[(c >> lowBits) + 1] += 1
+                    }
+                    for q in 0..<partitions { bounds[q + 1] += bounds[q] }
+                }
+            }
+            if cancelled() { throw .cancelled }
+            var next = bounds
+            let low = UInt32((1 << lowBits) - 1)
+            let byPartition = [UInt64](unsafeUninitializedCapacity: range.count) { out, initialized in
+                codes.withUnsafeBufferPointer { codes in
+                    next.withUnsafeMutableBufferPointer { next in
+                        for i in 0..<codes.count {
+                            let q = Int(codes[i]) >> lowBits
+                            out[next[q]] = UInt64(i) << 16 | UInt64(codes[i] & low)
+                            next[q] += 1
+                        }
+                    }
+                }
+                initialized = range.count
+            }
+            return Cut(start: range.lowerBound, byPartition: byPartition, bounds: bounds)
+        }
+        // Counts alone need no row: the position's slot is enough.
+        let needsRows = folds.contains { if case .count = $0 { false } else { true } }
+        let shares = Parallel.chunks(partitions, minimum: 1)
+        let parts = try ChunkedWork.run(shares) { (share: Range<Int>) throws(EngineError) -> GroupTotals in
+            let slots = Slots(count: 1 << lowBits, folds: folds)
+            var seen = [UInt64](repeating: 0, count: (1 << lowBits) / 64)
+            var totals = GroupTotals(folds: folds.count)
+            var batch = Batch()
+            for q in share {
+                if cancelled() { throw .cancelled }
+                for cut in cuts {
+                    var k = cut.bounds[q]
+                    let end = cut.bounds[q + 1]
+                    while k < end {
+                        batch.m = min(end - k, ExecutionContext.batchSize)
+                        cut.byPartition.withUnsafeBufferPointer { entries in
+                            for i in 0..<batch.m {
+                                let e = entries[k + i]
+                                let p = cut.start + Int(e >> 16)
+                                let s = Int(e & 0xFFFF)
+                                if needsRows { batch.row[i] = rows.map { Int($0[p]) } ?? p }
+                                batch.slot[i] = s
+                                if slots.first[s] == Int.max {
+                                    slots.first[s] = p
+                                    seen[s >> 6] |= 1 << UInt64(s & 63)
+                                }
+                            }
+                        }
+                        slots.fold(folds, batch)
+                        k += batch.m
+                    }
+                }
+                // The slots seen, in slot order, from the bitmap: no pass over every slot.
+                for w in seen.indices {
+                    var bits = seen[w]
+                    while bits != 0 {
+                        let s = w << 6 | bits.trailingZeroBitCount
+                        totals.add(slots.first[s], slots, s)
+                        slots.clear(s)
+                        bits &= bits - 1
+                    }
+                    seen[w] = 0
+                }
+            }
+            return totals
+        }
+        var totals = GroupTotals(folds: folds.count)
+        for part in parts { totals.append(part) }
+        return totals.inFirstAppearanceOrder(positions: r.count)
+    }
+
+    // MARK: hashed
+
+    /// Each core numbers the codes of its chunk in order of first appearance through a hash
+    /// table; the chunks are merged in order, so the groups are in order of first appearance.
+    private func hashed(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
+        let rows = r.rows, cancelled = context.isCancelled
+        let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
+            let out = Slots(count: 0, folds: folds)
+            let table = CodeSlotTable(expected: 1024)
+            var batch = Batch()
+            var start = range.lowerBound
+            while start < range.upperBound {
+                if cancelled() { throw .cancelled }
+                let end = min(range.upperBound, start + ExecutionContext.batchSize)
+                batch.m = end - start
+                for i in 0..<batch.m {
+                    let p = start + i
+                    let row = rows.map { Int($0[p]) } ?? p
+                    let c = code.of(row)
+                    let s = table.slot(of: UInt64(c), new: out.codes.count)
+                    if s == out.codes.count { out.open(code: c, at: p) }
+                    batch.row[i] = row
+                    batch.slot[i] = s
+                }
+                out.fold(folds, batch)
+                start = end
+            }
+            return out
+        }
+        var totals = GroupTotals(folds: folds.count)
+        if chunks.count == 1 {
+            for s in chunks[0].codes.indices { totals.add(chunks[0].firstPositions[s], chunks[0], s) }
+            return totals
+        }
+        let table = CodeSlotTable(expected: chunks.map(\.codes.count).max() ?? 0)
+        var holders: [[(Slots, Int)]] = []
+        for chunk in chunks {
+            for (s, c) in chunk.codes.enumerated() {
+                let g = table.slot(of: UInt64(c), new: holders.count)
+                if g == holders.count {
+                    holders.append([])
+                    totals.firstPositions.append(chunk.firstPositions[s])
+                }
+                holders[g].append((chunk, s))
+            }
+        }
+        var ordered = GroupTotals(folds: folds.count)
+        for (g, held) in holders.enumerated() { ordered.add(totals.firstPositions[g], held) }
+        return ordered
+    }
+
+    fileprivate func slotFold(_ a: AggregateCall, _ table: Table) -> SlotFold? {
         func column(_ k: Int) -> Column? { a.arguments.count > k ? a.arguments[k].columnIndex.map { table.columns[$0] } : nil }
         switch a.function {
         case .count:
@@ -125,16 +278,198 @@ extension Aggregation {
     }
 }
 
-/// One chunk's slots, written through pointers in the loop (arrays captured by the chunk's
-/// closure would check their uniqueness on every row).
-private final class ChunkSlots: @unchecked Sendable {
-    let first: GroupSlots<Int>
-    let counts: [GroupSlots<Int64>]
-    let sums: [GroupSlots<Int128>]
+/// A row's code: its key's dictionary id, or several keys' ids in mixed radix (the last key
+/// fastest); null is the last id of each key.
+private struct SlotCode {
+    private let ids: [ColumnBuffer<UInt32>]
+    /// Per key, its dictionary size + 1 (the last slot is null).
+    private let radix: [Int]
+    let slots: Int
 
-    init(slots: Int, folds: Int) {
-        first = GroupSlots(repeating: .max, count: slots)
-        counts = (0..<folds).map { _ in GroupSlots(repeating: 0, count: slots) }
-        sums = (0..<folds).map { _ in GroupSlots(repeating: 0, count: slots) }
+    init?(_ keys: [(name: String, expr: TypedExpr)], _ table: Table) {
+        guard !keys.isEmpty, keys.count <= 4 else { return nil }
+        var ids: [ColumnBuffer<UInt32>] = [], radix: [Int] = []
+        var slots = 1
+        for key in keys {
+            guard let c = key.expr.columnIndex, case .string(let s) = table.columns[c].data else { return nil }
+            let (product, overflow) = slots.multipliedReportingOverflow(by: s.dictionary.count + 1)
+            guard !overflow, product < Int(Int32.max) * 1024 else { return nil }
+            slots = product
+            ids.append(s.ids)
+            radix.append(s.dictionary.count + 1)
+        }
+        self.ids = ids
+        self.radix = radix
+        self.slots = slots
+    }
+
+    @inline(__always)
+    func of(_ row: Int) -> Int {
+        var code = 0
+        for k in ids.indices {
+            let id = ids[k][row]
+            code = code * radix[k] + (id == StringColumn.nullID ? radix[k] - 1 : Int(id))
+        }
+        return code
+    }
+}
+
+/// A batch of rows and their slots.
+private struct Batch {
+    var m = 0
+    var row = [Int](repeating: 0, count: ExecutionContext.batchSize)
+    var slot = [Int](repeating: 0, count: ExecutionContext.batchSize)
+}
+
+/// Slots: each one's first position, then per aggregate its counts and sums, written through
+/// buffer pointers a batch at a time (a captured array would check its uniqueness on every
+/// row). Hashed slots also keep their code and first position, in slot order.
+private final class Slots: @unchecked Sendable {
+    /// `Int.max`: not seen. Empty for hashed slots (`firstPositions` instead).
+    let first: GroupSlots<Int>
+    private(set) var codes: [Int] = []
+    private(set) var firstPositions: [Int] = []
+    var counts: [[Int64]]
+    var sums: [[Int128]]
+
+    /// Sums only for the aggregates that are sums.
+    private let summing: [Bool]
+
+    init(count: Int, folds: [Aggregation.SlotFold]) {
+        first = GroupSlots(repeating: .max, count: count)
+        summing = folds.map { if case .sum = $0 { true } else { false } }
+        counts = folds.map { _ in [Int64](repeating: 0, count: count) }
+        sums = summing.map { [Int128](repeating: 0, count: $0 ? count : 0) }
+    }
+
+    /// A new hashed slot for `code`, first seen at position `p`.
+    func open(code: Int, at p: Int) {
+        codes.append(code)
+        firstPositions.append(p)
+        for k in counts.indices {
+            counts[k].append(0)
+            if summing[k] { sums[k].append(0) }
+        }
+    }
+
+    /// Empties slot `s` for the next partition.
+    func clear(_ s: Int) {
+        first[s] = .max
+        for k in counts.indices {
+            counts[k][s] = 0
+            if summing[k] { sums[k][s] = 0 }
+        }
+    }
+
+    /// Folds the batch's rows into their slots, one aggregate at a time: each loop is typed,
+    /// with no enum payload (and its buffers' retain) copied per row.
+    func fold(_ folds: [Aggregation.SlotFold], _ batch: Batch) {
+        let m = batch.m, slotOf = batch.slot, rowOf = batch.row
+        for k in folds.indices {
+            counts[k].withUnsafeMutableBufferPointer { counts in
+                switch folds[k] {
+                case .count:
+                    for i in 0..<m { counts[slotOf[i]] += 1 }
+                case .countWhere(let test):
+                    for i in 0..<m where test(rowOf[i]) { counts[slotOf[i]] += 1 }
+                case .sum(let values, let mask):
+                    sums[k].withUnsafeMutableBufferPointer { sums in
+                        for i in 0..<m {
+                            let row = rowOf[i]
+                            if let mask, mask[row] { continue }
+                            sums[slotOf[i]] += Int128(values[row])
+                            counts[slotOf[i]] += 1
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Groups with their first position and, per aggregate, their count and sum.
+private struct GroupTotals {
+    var firstPositions: [Int] = []
+    var counts: [[Int64]]
+    var sums: [[Int128]]
+    var groups: Int { firstPositions.count }
+
+    init(folds: Int) {
+        counts = Array(repeating: [], count: folds)
+        sums = Array(repeating: [], count: folds)
+    }
+
+    /// A group first seen at `first`, its totals added up from `held` (slots and slot numbers).
+    mutating func add(_ first: Int, _ held: [(Slots, Int)]) {
+        firstPositions.append(first)
+        for k in counts.indices {
+            var n: Int64 = 0
+            var total: Int128 = 0
+            for (slots, s) in held {
+                n += slots.counts[k][s]
+                if !slots.sums[k].isEmpty { total += slots.sums[k][s] }
+            }
+            counts[k].append(n)
+            sums[k].append(total)
+        }
+    }
+
+    /// A group first seen at `first`, in slot `s` of each of `chunks`.
+    mutating func add(_ first: Int, _ chunks: [Slots], _ s: Int) {
+        firstPositions.append(first)
+        for k in counts.indices {
+            var n: Int64 = 0
+            var total: Int128 = 0
+            for slots in chunks {
+                n += slots.counts[k][s]
+                if !slots.sums[k].isEmpty { total += slots.sums[k][s] }
+            }
+            counts[k].append(n)
+            sums[k].append(total)
+        }
+    }
+
+    /// A group first seen at `first`, held in slot `s` of `slots` alone.
+    mutating func add(_ first: Int, _ slots: Slots, _ s: Int) {
+        firstPositions.append(first)
+        for k in counts.indices {
+            counts[k].append(slots.counts[k][s])
+            sums[k].append(slots.sums[k].isEmpty ? 0 : slots.sums[k][s])
+        }
+    }
+
+    mutating func append(_ other: GroupTotals) {
+        firstPositions += other.firstPositions
+        for k in counts.indices {
+            counts[k] += other.counts[k]
+            sums[k] += other.sums[k]
+        }
+    }
+
+    /// The groups ordered by first position (each group's is distinct, below `positions`): a
+    /// bitmap of the first positions and a count of the set bits before each word give each
+    /// group its rank, in time linear in the groups plus positions / 64.
+    func inFirstAppearanceOrder(positions: Int) -> GroupTotals {
+        let words = (positions + 63) / 64
+        var bits = [UInt64](repeating: 0, count: words)
+        for p in firstPositions { bits[p >> 6] |= 1 << UInt64(p & 63) }
+        var before = [Int](repeating: 0, count: words)
+        var running = 0
+        for w in 0..<words {
+            before[w] = running
+            running += bits[w].nonzeroBitCount
+        }
+        var order = [Int](repeating: 0, count: groups)
+        for (g, p) in firstPositions.enumerated() {
+            let below = bits[p >> 6] & ((1 << UInt64(p & 63)) - 1)
+            order[before[p >> 6] + below.nonzeroBitCount] = g
+        }
+        var out = GroupTotals(folds: counts.count)
+        out.firstPositions = order.map { firstPositions[$0] }
+        for k in counts.indices {
+            out.counts[k] = order.map { counts[k][$0] }
+            out.sums[k] = order.map { sums[k][$0] }
+        }
+        return out
     }
 }

@@ -177,6 +177,47 @@ private func weekStart(_ t: Int64) -> Int64 {
         #expect(ints(r, "pos") == [1, 2, 1, 0])
     }
 
+    /// Two text keys fold on slots in each of their three layouts (dense codes; codes cut into
+    /// partitions; hashed codes), chosen by how many codes there are next to the rows. Each
+    /// must give the groups, order and values of the general path, which a `max` forces here,
+    /// with nulls in both keys, over all rows and over a selection, on one core and on four
+    /// (140,000 rows: more than one chunk of rows).
+    @Test(arguments: [(distinct: 12, rows: 140_000), (distinct: 500, rows: 140_000), (distinct: 2_000, rows: 140_000)])
+    func twoTextKeysInEveryLayout(_ shape: (distinct: Int, rows: Int)) throws {
+        var g = SplitMix(state: UInt64(shape.distinct))
+        func key() -> Value { g.chance(7) ? .null : .string("k\(g.below(shape.distinct))") }
+        var a: [Value] = [], b: [Value] = [], x: [Value] = []
+        for _ in 0..<shape.rows {
+            a.append(key())
+            b.append(key())
+            x.append(g.chance(5) ? .null : .int(Int64(g.below(100)) - 20))
+        }
+        var builder = TableBuilder(name: "events")
+        builder.addColumn("a", a, type: .string)
+        builder.addColumn("b", b, type: .string)
+        builder.addColumn("x", x, type: .int)
+        let s = Session(tables: [builder.build()])
+        for filter in ["", "| where x > 0 or isnull(a) "] {
+            let folded = "events \(filter)| summarize n = count(), s = sum(x), known = count(x), pos = countif(x > 50) by a, b"
+            let general = "events \(filter)| summarize n = count(), s = sum(x), known = count(x), pos = countif(x > 50), hi = max(x) by a, b"
+            var answers: [[[Value]]] = []
+            for threads in [1, 4] {
+                Parallel.threads = threads
+                defer { Parallel.threads = 0 }
+                let f = try query(s, folded), r = try query(s, general)
+                let columns = ["a", "b", "n", "s", "known", "pos"]
+                let mine = columns.map { f.values(of: $0)! }, reference = columns.map { r.values(of: $0)! }
+                // Compared whole, reported by the first row that differs (not 10 K values).
+                let same = mine == reference
+                let row = same ? nil : mine[0].indices.first { k in columns.indices.contains { k >= reference[$0].count || mine[$0][k] != reference[$0][k] } }
+                #expect(same, "\(folded), \(threads) threads: first difference at row \(row.map(String.init) ?? "count")")
+                answers.append(mine)
+            }
+            #expect(answers[0] == answers[1] ? true : false, "one core and four differ: \(folded)")
+            #expect(answers[0][0].count > shape.distinct, "groups are pairs, not single keys")
+        }
+    }
+
     @Test func sumOfIntsIsItsExactTotalNullWhenThatDoesNotFitOrNothingWasSeen() throws {
         var b = TableBuilder(name: "events")
         b.addColumn("g", ["a", "a", "b", "b", "c", "a"].map(Value.string))
