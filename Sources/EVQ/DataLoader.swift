@@ -150,10 +150,12 @@ public enum DataLoader {
             } catch {
                 throw loadError(error, table: name, options: options)
             }
+            LoadTrace.mark("ingest done")
             session.addTable(result.table)
             reports.append(report(result, table: name, options: options))
         }
         releaseFreedMemory()
+        LoadTrace.mark("malloc_trim")
         return reports
     }
 

@@ -34,17 +34,22 @@ public final class Table: Sendable {
     /// lists and word index of each text column), so that no query pays for it. Loaders call
     /// it once per table.
     public func prepareIndexes() {
+        // Every index is independent of the others: they are built on all cores at once, the
+        // word indexes of the largest dictionaries first (the one of a notes column takes the
+        // longest; it splits its own work over the cores too). Key indexes only for the id
+        // columns (`id`, `event_id`, `GLOBALEVENTID`...); other int columns (counts such as
+        // fatalities) get theirs at the first lookup.
+        var tasks: [(cost: Int, build: () -> Void)] = []
         for c in columns {
-            if case .string(let s) = c.data {
-                _ = s.postings
-                _ = s.wordIndex
-            }
+            guard case .string(let s) = c.data else { continue }
+            tasks.append((s.dictionary.bytes.count, { _ = s.wordIndex }))
+            tasks.append((s.ids.count / 8, { _ = s.postings }))
         }
-        // Key indexes of the id columns (`id`, `event_id`, `GLOBALEVENTID`...) now, one sort per
-        // core; other int columns (counts such as fatalities) get theirs at the first lookup.
-        let keys = columns.filter(\.isKey)
-        _ = Parallel.map(keys.count) { keys[$0].keyIndex?.rows.count }
-        _ = geoIndex
+        for c in columns where c.isKey { tasks.append((c.count, { _ = c.keyIndex?.rows.count })) }
+        tasks.append((rowCount / 2, { _ = self.geoIndex }))
+        tasks.sort { $0.cost > $1.cost }
+        _ = Parallel.map(tasks.count) { tasks[$0].build() }
+        LoadTrace.mark("indexes")
     }
 
     /// Grid cells over the coordinate columns (`lat`/`lon`, GeoIndex.swift), built on first use;

@@ -55,7 +55,7 @@ public final class WordIndex: Sendable {
     }
 
     /// For each byte: its lower-case form when it is an ASCII letter or digit, else 0.
-    private static let asciiWordByte: [UInt8] = (0..<256).map { b -> UInt8 in
+    static let asciiWordByte: [UInt8] = (0..<256).map { b -> UInt8 in
         switch UInt8(b) {
         case UInt8(ascii: "A")...UInt8(ascii: "Z"): UInt8(b) | 0x20
         case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): UInt8(b)

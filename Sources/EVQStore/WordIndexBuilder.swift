@@ -72,34 +72,69 @@ enum WordIndexBuilder {
         func list(_ w: Int) -> ArraySlice<UInt32> { ids[offsets[w]..<offsets[w + 1]] }
     }
 
-    private static func index(_ dictionary: StringDictionary, _ range: Range<Int>) -> Part {
+    /// The words met so far and the (value, word) pairs, as a value type whose methods the
+    /// loop below calls directly (a nested function handed to a word splitter as a closure
+    /// captured these arrays by reference, with an exclusivity check on every access).
+    private struct Pairs {
         var words = ByteInterner(alwaysDeduplicates: true)
-        // The word of each (value, word) pair, a value's words once each, values in id order.
+        /// The word of each (value, word) pair, a value's words once each, values in id order.
         var wordOfPair: [UInt32] = []
+        /// The last value id that listed each word, so a word twice in one value counts once.
+        var lastValue: [UInt32] = []
+
+        @inline(__always)
+        mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, value id: UInt32) {
+            let (w, inserted) = words.intern(bytes)
+            if inserted { lastValue.append(UInt32.max) }
+            if lastValue[Int(w)] != id {
+                lastValue[Int(w)] = id
+                wordOfPair.append(w)
+            }
+        }
+    }
+
+    private static func index(_ dictionary: StringDictionary, _ range: Range<Int>) -> Part {
+        var pairs = Pairs()
         var pairEnds: [Int] = []
         pairEnds.reserveCapacity(range.count)
-        // The last value id that listed each word, so a word twice in one value counts once.
-        var lastValue: [UInt32] = []
-        let none = UInt32.max
-        for index in range {
-            let id = UInt32(index)
-            func add(_ bytes: UnsafeBufferPointer<UInt8>) {
-                let (w, inserted) = words.intern(bytes)
-                if inserted { lastValue.append(none) }
-                if lastValue[Int(w)] != id {
-                    lastValue[Int(w)] = id
-                    wordOfPair.append(w)
+        // The lower-cased bytes of the current value (0 between words), as
+        // `WordIndex.forEachASCIIWord` splits them.
+        var lowered = [UInt8](repeating: 0, count: 256)
+        dictionary.bytes.withUnsafeBufferPointer { blob in
+            dictionary.offsets.withUnsafeBufferPointer { offsets in
+                WordIndex.asciiWordByte.withUnsafeBufferPointer { table in
+                    for index in range {
+                        let id = UInt32(index)
+                        let lo = Int(offsets[index]), n = Int(offsets[index + 1]) - lo
+                        let value = UnsafeBufferPointer(rebasing: blob[lo..<(lo + n)])
+                        if TableAssembly.isASCII(value) {
+                            if lowered.count < n { lowered = [UInt8](repeating: 0, count: 2 * n) }
+                            lowered.withUnsafeMutableBufferPointer { low in
+                                for k in 0..<n { low[k] = table[Int(value[k])] }
+                                var i = 0
+                                while i < n {
+                                    if low[i] == 0 {
+                                        i += 1
+                                        continue
+                                    }
+                                    var end = i + 1
+                                    while end < n, low[end] != 0 { end += 1 }
+                                    pairs.add(UnsafeBufferPointer(rebasing: low[i..<end]), value: id)
+                                    i = end
+                                }
+                            }
+                        } else {
+                            WordIndex.forEachWordOfCharacters(in: dictionary[index]) { word in
+                                var word = word
+                                word.withUTF8 { pairs.add($0, value: id) }
+                            }
+                        }
+                        pairEnds.append(pairs.wordOfPair.count)
+                    }
                 }
             }
-            let done = WordIndex.forEachASCIIWord(inUTF8: dictionary.utf8(index)) { add($0) }
-            if !done {
-                WordIndex.forEachWordOfCharacters(in: dictionary[index]) { word in
-                    var word = word
-                    word.withUTF8 { add($0) }
-                }
-            }
-            pairEnds.append(wordOfPair.count)
         }
+        let words = pairs.words, wordOfPair = pairs.wordOfPair
         // Counting sort of the pairs by word; values come in id order, so each list ascends.
         var offsets = [Int](repeating: 0, count: words.count + 1)
         for w in wordOfPair { offsets[Int(w) + 1] += 1 }

@@ -63,6 +63,13 @@ struct ByteInterner {
         return (id, true)
     }
 
+    /// Makes room for `values` more values of `bytes` bytes in all, so that adding them
+    /// (a part joined) does not copy the storage on every doubling.
+    mutating func reserve(values: Int, bytes: Int) {
+        storage.reserveCapacity(storage.count + bytes)
+        offsets.reserveCapacity(offsets.count + values)
+    }
+
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         storage.append(contentsOf: bytes)
         offsets.append(storage.count)

@@ -45,13 +45,17 @@ extension CSVReader {
             let rows = readRows(bytes, file: file, header: header, from: start, line: line, limit: limit, into: &t, log: &l)
             return (t, l, rows)
         }
-        let parts = Parallel.map(starts.count) { k in
+        var parts = Parallel.map(starts.count) { k in
             read(from: starts[k], line: k == 0 ? header.rowsLine : nil, limit: limits[k])
         }
+        LoadTrace.mark("read \(starts.count) parts")
         var counts = Counts()
         var exit = starts[0]
         for k in parts.indices {
             var part = parts[k]
+            // Held only by `part` from here on, so that the accumulator that adopts or joins
+            // its buffers does not copy them (copy on write) when it appends to them.
+            parts[k] = (emptyTable, emptyLog, RowsRead())
             if k > 0 && part.2.entry != exit {
                 // The part before ran past this part's start (a quoted line feed, or an
                 // unterminated quote): read from where it stopped, unless it took all of this part.
@@ -65,6 +69,7 @@ extension CSVReader {
             exit = part.2.exit
             if log.stopped { break }
         }
+        LoadTrace.mark("join parts")
         return counts
     }
 }

@@ -26,6 +26,7 @@ public enum Ingest {
         paths: [String], tableName: String, options: IngestOptions, segments: SegmentOutput?
     ) throws(IngestError) -> IngestResult {
         guard !paths.isEmpty else { throw .noInput }
+        LoadTrace.mark("start")
         let files = try InputPaths.expand(paths)
         var contents: [Data] = []
         for path in files {
@@ -186,11 +187,15 @@ private struct IngestRun {
         for t in options.timeLayouts.keys.sorted() where !names.contains(t) { throw .unknownColumn(t) }
         var timeColumn = options.timeColumn
         if timeColumn == nil, let e = eventFormat, names.contains(e.timeColumn) { timeColumn = e.timeColumn }
+        LoadTrace.mark("read")
         let evidence = table.evidence
+        LoadTrace.mark("evidence")
         let shape = TableAssembly.shape(table.columns, evidence: evidence, explicit: timeColumn)
         func assemble(_ columns: [TableAccumulator.PendingColumn], rows: Int) -> Table {
             let built = TableAssembly.build(columns, rows: rows, shape: shape, name: tableName)
-            return eventFormat.map { CanonicalColumns.add(to: built, format: $0) } ?? built
+            let t = eventFormat.map { CanonicalColumns.add(to: built, format: $0) } ?? built
+            LoadTrace.mark("canonical")
+            return t
         }
         var built: Table
         if let segments, let spill = table.spill {
@@ -200,6 +205,7 @@ private struct IngestRun {
                 if options.isCancelled?() == true { throw .cancelled }
                 let chunk = assemble(try spill.read(k, like: table.columns), rows: spill.chunks[k].rows)
                 do { try segments.write(chunk) } catch { throw .output(error) }
+                LoadTrace.mark("write segment")
             }
             if built.rowCount > 0 || spill.chunks.isEmpty {
                 if options.isCancelled?() == true { throw .cancelled }

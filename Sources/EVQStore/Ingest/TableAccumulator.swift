@@ -69,25 +69,37 @@ struct TableAccumulator {
             rowCount = part.rowCount
             return
         }
-        for i in columns.indices {
-            guard i < part.columns.count else {
-                columns[i].ids.append(contentsOf: repeatElement(Self.nullID, count: part.rowCount))
-                continue
-            }
-            let from = part.columns[i]
-            var newID = [UInt32](repeating: 0, count: from.texts.count)
-            for id in 0..<from.texts.count {
-                let (mine, inserted) = from.texts.withValue(id) { columns[i].texts.intern($0) }
-                if inserted && columns[i].forced != nil { columns[i].unconvertible.append(from.unconvertible[id]) }
-                newID[id] = mine
-            }
-            newID.withUnsafeBufferPointer { map in
-                from.ids.withUnsafeBufferPointer { ids in
-                    columns[i].ids.append(contentsOf: ids.lazy.map { $0 == Self.nullID ? Self.nullID : map[Int($0)] })
+        // Columns are independent: each core joins whole columns, the widest first (each slot
+        // is written by one core only, in place, so no column's buffers are copied).
+        let order = columns.indices.sorted { columns[$0].texts.byteCount > columns[$1].texts.byteCount }
+        columns.withUnsafeMutableBufferPointer { columns in
+            _ = Parallel.map(order.count) { k in
+                let i = order[k]
+                guard i < part.columns.count else {
+                    columns[i].ids.append(contentsOf: repeatElement(Self.nullID, count: part.rowCount))
+                    return
                 }
+                Self.join(&columns[i], part.columns[i])
             }
         }
         rowCount += part.rowCount
+    }
+
+    /// Appends `from`'s cells to `into`, interning its texts there.
+    private static func join(_ into: inout PendingColumn, _ from: PendingColumn) {
+        var newID = [UInt32](repeating: 0, count: from.texts.count)
+        if !into.texts.deduplicates { into.texts.reserve(values: from.texts.count, bytes: from.texts.byteCount) }
+        into.ids.reserveCapacity(into.ids.count + from.ids.count)
+        for id in 0..<from.texts.count {
+            let (mine, inserted) = from.texts.withValue(id) { into.texts.intern($0) }
+            if inserted && into.forced != nil { into.unconvertible.append(from.unconvertible[id]) }
+            newID[id] = mine
+        }
+        newID.withUnsafeBufferPointer { map in
+            from.ids.withUnsafeBufferPointer { ids in
+                into.ids.append(contentsOf: ids.lazy.map { $0 == Self.nullID ? Self.nullID : map[Int($0)] })
+            }
+        }
     }
 
     var columnNames: [String] { columns.map(\.name) }
@@ -134,7 +146,7 @@ struct TableAccumulator {
 
     /// Every column's evidence: the spilled chunks' and the current chunk's.
     var evidence: [TypeEvidence] {
-        columns.indices.map { i in
+        Parallel.map(columns.count) { i in
             let here = TypeEvidence(columns[i].texts, name: columns[i].name, forced: columns[i].forced)
             return i < spilledEvidence.count ? spilledEvidence[i].merged(with: here) : here
         }

@@ -55,11 +55,13 @@ enum TableAssembly {
         if let t = shape.timeIndex {
             order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts) { CellText.time($0, layout: pending[t].layout) })
         }
+        LoadTrace.mark("time order")
         // Widest first, so that the long text column does not start last.
         let byCost = pending.indices.sorted { pending[$0].texts.byteCount > pending[$1].texts.byteCount }
         let built = Parallel.map(byCost.count) { k in
             makeColumn(pending[byCost[k]], type: shape.types[byCost[k]], order: order)
         }
+        LoadTrace.mark("columns")
         var columns = built
         for (k, i) in byCost.enumerated() { columns[i] = built[k] }
         return Table(name: name, columns: columns, rowCount: rows, timeColumnIndex: shape.timeIndex)
