@@ -9,6 +9,7 @@ public struct Column: Sendable {
     private let eagerNulls: ColumnBuffer<Bool>?
     private let stored: LoadOnce<(data: ColumnData, nulls: ColumnBuffer<Bool>?)>?
     private let storedCount: Int
+    private let storedDistinct: Int?
     private let keyIndexCache: LazyIntKeyIndex
 
     public var data: ColumnData {
@@ -35,12 +36,13 @@ public struct Column: Sendable {
         self.eagerNulls = isNull.flatMap { mask in mask.isMapped || mask.contains(true) ? mask : nil }
         self.stored = nil
         self.storedCount = 0
+        self.storedDistinct = nil
         self.keyIndexCache = LazyIntKeyIndex(keyIndex)
     }
 
     /// A column of a store file whose sections are read (decoded) on first use: `rows` rows;
     /// `keyIndex` reads its stored key index.
-    init(name: String, type: DataType, rows: Int, load: @escaping StoredLoad<(data: ColumnData, nulls: ColumnBuffer<Bool>?)>,
+    init(name: String, type: DataType, rows: Int, distinct: Int?, load: @escaping StoredLoad<(data: ColumnData, nulls: ColumnBuffer<Bool>?)>,
          keyIndex: StoredLoad<IntKeyIndex>?) {
         self.name = name
         self.type = type
@@ -48,6 +50,7 @@ public struct Column: Sendable {
         self.eagerNulls = nil
         self.stored = LoadOnce(load)
         self.storedCount = rows
+        self.storedDistinct = distinct
         self.keyIndexCache = LazyIntKeyIndex(stored: keyIndex)
     }
 
@@ -58,7 +61,16 @@ public struct Column: Sendable {
         self.eagerNulls = c.eagerNulls
         self.stored = c.stored
         self.storedCount = c.storedCount
+        self.storedDistinct = c.storedDistinct
         self.keyIndexCache = LazyIntKeyIndex(nil)
+    }
+
+    /// A text column's distinct values (its dictionary's size), without reading its values; nil
+    /// for other columns.
+    public var distinctCount: Int? {
+        if stored != nil, !stored!.isLoaded { return storedDistinct }
+        if case .string(let s) = data { return s.dictionary.count }
+        return nil
     }
 
     /// Whether the values are read from a store file on first use (and so not yet in memory).

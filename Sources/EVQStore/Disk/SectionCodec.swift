@@ -53,7 +53,8 @@ enum SectionCodec {
         var lists: (name: String, offsets: ColumnBuffer<UInt32>)? = nil
         /// Try decimals (f64 only).
         var decimals = false
-        /// zstd's level: 3 for text, 1 for numbers (as small at these shapes, faster).
+        /// zstd's level: 6 for text (1 MB smaller than 3 on 90 MB of notes at 1 M rows, about
+        /// 1 s more on one core), 1 for numbers (levels 2 and 3 came out larger on shuffled numbers).
         var level: Int32 = 1
     }
 

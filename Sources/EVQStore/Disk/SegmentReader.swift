@@ -87,7 +87,8 @@ enum SegmentReader {
                     let values = try part.required("key.values", Int64.self)
                     return IntKeyIndex(values: values, rows: try part.required("key.rows", UInt32.self, count: values.count))
                 }
-                columns.append(Column(name: entry.name, type: type, rows: d.rows, load: { () throws(StoreError) in try columnData(type, part) }, keyIndex: keyIndex))
+                let distinct = type == .string ? entry.parts["dict.offsets"].flatMap { sections.entries[$0] }.map { Int($0.decodedLength / 8) - 1 } : nil
+                columns.append(Column(name: entry.name, type: type, rows: d.rows, distinct: distinct, load: { () throws(StoreError) in try columnData(type, part) }, keyIndex: keyIndex))
                 continue
             }
             let (data, nulls) = try columnData(type, part)

@@ -22,7 +22,7 @@ enum SegmentWriter {
                 pending.append((name, element, buffer.withUnsafeBytes { $0 }, plan))
                 return name
             }
-            let delta = SectionCodec.Plan(delta: true), text = SectionCodec.Plan(level: 3)
+            let delta = SectionCodec.Plan(delta: true), text = SectionCodec.Plan(level: 6)
             func lists(_ name: String, _ offsets: ColumnBuffer<UInt32>) -> SectionCodec.Plan { .init(lists: (name, offsets)) }
             func dictionary(_ d: StringDictionary, _ column: String, _ part: String, into parts: inout [String: String]) {
                 parts[part + "offsets"] = section(column + part + "offsets", "u64", d.offsets, delta)
