@@ -21,7 +21,11 @@ let package = Package(
         // Columnar, dictionary-encoded, time-ordered tables with posting lists; CSV/JSONL ingest;
         // the store on disk (segment files mapped in place, a manifest).
         // Debug builds (and so the tests) check the store's invariants on every table built.
-        .target(name: "EVQStore", dependencies: ["CChecksum"], exclude: ["Disk/FORMAT.md"],
+        // zstd (Debian libzstd-dev), linked as a system library: the codec of the store's encoded sections.
+        .systemLibrary(
+            name: "CZstd", path: "Sources/CZstd", pkgConfig: "libzstd",
+            providers: [.apt(["libzstd-dev"])]),
+        .target(name: "EVQStore", dependencies: ["CChecksum", "CZstd"], exclude: ["Disk/FORMAT.md"],
                 swiftSettings: [.define("EVQ_INTERNAL_CHECKS", .when(configuration: .debug))]),
         // Source text, spans, tokens, lexer, parser, AST, diagnostics (calendar math from the store).
         .target(name: "EVQSyntax", dependencies: ["EVQStore"]),

@@ -85,10 +85,7 @@ public struct TableRef: Sendable {
         self.timeColumnIndex = table.timeColumnIndex
         self.statistics = TableStatistics(
             rowCount: table.rowCount,
-            distinctValues: table.columns.map { c in
-                if case .string(let s) = c.data { return s.dictionary.count }
-                return nil
-            })
+            distinctValues: table.columns.map(\.distinctCount))
     }
 
     /// A segmented table: the schema of its segments, its total rows, and for each text column
@@ -99,10 +96,7 @@ public struct TableRef: Sendable {
         self.statistics = TableStatistics(
             rowCount: table.rowCount,
             distinctValues: table.schemaTable.columns.indices.map { c in
-                table.segments.compactMap { s -> Int? in
-                    if case .string(let d) = s.columns[c].data { return d.dictionary.count }
-                    return nil
-                }.max()
+                table.segments.compactMap { $0.columns[c].distinctCount }.max()
             })
     }
 

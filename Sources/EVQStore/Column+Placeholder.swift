@@ -56,11 +56,11 @@ extension Column {
     }
 
     /// Whether the column's values are mapped from a store file.
-    var isMapped: Bool { valuesOwner?.isMapped ?? false }
+    var isMapped: Bool { isStored || (valuesOwner?.isMapped ?? false) }
 
     /// Whether the column holds boxed values (those are always copied, never placeholders).
     public var isBoxed: Bool { if case .boxed = data { true } else { false } }
 
     /// Whether this column stands in for data left out of a merge (see `placeholder`).
-    public var isPlaceholder: Bool { valuesOwner is UnreadableRegion }
+    public var isPlaceholder: Bool { !isStored && valuesOwner is UnreadableRegion }
 }

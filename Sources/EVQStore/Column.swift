@@ -4,19 +4,85 @@
 public struct Column: Sendable {
     public let name: String
     public let type: DataType
-    public let data: ColumnData
-    /// `isNull[row]`; nil when the column has no nulls (the common case, kept free).
-    public let isNull: ColumnBuffer<Bool>?
+    /// The values and null mask: here, or read from a store file on first use (`stored`).
+    private let eagerData: ColumnData?
+    private let eagerNulls: ColumnBuffer<Bool>?
+    private let stored: LoadOnce<(data: ColumnData, nulls: ColumnBuffer<Bool>?)>?
+    private let storedCount: Int
+    private let storedDistinct: Int?
     private let keyIndexCache: LazyIntKeyIndex
+
+    public var data: ColumnData {
+        @inline(__always) get {
+            if let stored { return stored.value.data }
+            return eagerData.unsafelyUnwrapped
+        }
+    }
+
+    /// `isNull[row]`; nil when the column has no nulls (the common case, kept free).
+    public var isNull: ColumnBuffer<Bool>? {
+        @inline(__always) get {
+            if let stored { return stored.value.nulls }
+            return eagerNulls
+        }
+    }
 
     /// `keyIndex`: the index read from a store, used instead of building one.
     public init(name: String, type: DataType, data: ColumnData, isNull: ColumnBuffer<Bool>?, keyIndex: IntKeyIndex? = nil) {
         self.name = name
         self.type = type
-        self.data = data
+        self.eagerData = data
         // A mapped mask is stored only when it holds a null; reading it here would touch every page.
-        self.isNull = isNull.flatMap { mask in mask.isMapped || mask.contains(true) ? mask : nil }
+        self.eagerNulls = isNull.flatMap { mask in mask.isMapped || mask.contains(true) ? mask : nil }
+        self.stored = nil
+        self.storedCount = 0
+        self.storedDistinct = nil
         self.keyIndexCache = LazyIntKeyIndex(keyIndex)
+    }
+
+    /// A column of a store file whose sections are read (decoded) on first use: `rows` rows;
+    /// `keyIndex` reads its stored key index.
+    init(name: String, type: DataType, rows: Int, distinct: Int?, load: @escaping StoredLoad<(data: ColumnData, nulls: ColumnBuffer<Bool>?)>,
+         keyIndex: StoredLoad<IntKeyIndex>?) {
+        self.name = name
+        self.type = type
+        self.eagerData = nil
+        self.eagerNulls = nil
+        self.stored = LoadOnce(load)
+        self.storedCount = rows
+        self.storedDistinct = distinct
+        self.keyIndexCache = LazyIntKeyIndex(stored: keyIndex)
+    }
+
+    private init(renaming c: Column, to name: String) {
+        self.name = name
+        self.type = c.type
+        self.eagerData = c.eagerData
+        self.eagerNulls = c.eagerNulls
+        self.stored = c.stored
+        self.storedCount = c.storedCount
+        self.storedDistinct = c.storedDistinct
+        self.keyIndexCache = LazyIntKeyIndex(nil)
+    }
+
+    /// A text column's distinct values (its dictionary's size), without reading its values; nil
+    /// for other columns.
+    public var distinctCount: Int? {
+        if stored != nil, !stored!.isLoaded { return storedDistinct }
+        if case .string(let s) = data { return s.dictionary.count }
+        return nil
+    }
+
+    /// Whether the values are read from a store file on first use (and so not yet in memory).
+    var isStored: Bool { stored != nil }
+
+    /// Reads the values and the stored indexes now (decoding them), reporting damage instead of
+    /// stopping on it: what `Store.verifyData` does before a column is first read.
+    func loadStored() throws(StoreError) {
+        guard let stored else { return }
+        let (data, _) = try stored.get()
+        try keyIndexCache.loadStored()
+        if case .string(let s) = data { try s.loadStored() }
     }
 
     /// The same from a heap mask (what builders make).
@@ -26,7 +92,8 @@ public struct Column: Sendable {
     }
 
     public var count: Int {
-        switch data {
+        if stored != nil { return storedCount }
+        return switch data {
         case .bool(let v): v.count
         case .int(let v): v.count
         case .float(let v): v.count
@@ -45,7 +112,9 @@ public struct Column: Sendable {
     /// The rows sorted by value, for an int column; built on first use (a loaded table's when
     /// it is added). Nil for other columns.
     public var keyIndex: IntKeyIndex? {
-        guard type == .int, case .int(let v) = data else { return nil }
+        guard type == .int else { return nil }
+        if let stored = keyIndexCache.ifBuilt { return stored }
+        guard case .int(let v) = data else { return nil }
         return keyIndexCache.get { IntKeyIndex(v, nulls: isNull) }
     }
 
@@ -112,7 +181,7 @@ public struct Column: Sendable {
     }
 
     public func renamed(_ newName: String) -> Column {
-        Column(name: newName, type: type, data: data, isNull: isNull)
+        Column(renaming: self, to: newName)
     }
 }
 

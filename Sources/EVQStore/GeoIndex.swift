@@ -249,16 +249,37 @@ struct GeoCircle {
 /// A table's grid over its coordinate columns, built on first use (or by `prepareIndexes`).
 public final class LazyGeoIndex: Sendable {
     private let cache: Mutex<GeoIndex??>
+    private let stored: LoadOnce<GeoIndex>?
+    /// The stored grid's latitude and longitude columns.
+    private let storedColumns: Set<Int>
 
     /// `stored`: a grid read from a store, used instead of building one.
-    public init(_ stored: GeoIndex? = nil) { cache = Mutex(stored.map { .some($0) }) }
+    public init(_ stored: GeoIndex? = nil) {
+        cache = Mutex(stored.map { .some($0) })
+        self.stored = nil
+        storedColumns = []
+    }
+
+    /// A grid a store file holds over `columns`, read on first use.
+    init(stored load: @escaping StoredLoad<GeoIndex>, columns: (Int, Int)) {
+        cache = Mutex(nil)
+        stored = LoadOnce(load)
+        storedColumns = [columns.0, columns.1]
+    }
 
     /// The grid if it was built (or read) already; nil also when the table has none.
-    public var ifBuilt: GeoIndex? { cache.withLock { $0 ?? nil } }
+    public var ifBuilt: GeoIndex? { stored?.value ?? cache.withLock { $0 ?? nil } }
+
+    /// Reads the stored grid now, reporting damage, when `columns` (nil: all) hold either of its columns.
+    func loadStored(ifReading columns: Set<Int>?) throws(StoreError) {
+        guard columns.map({ !$0.isDisjoint(with: storedColumns) }) ?? true else { return }
+        _ = try stored?.get()
+    }
 
     /// Nil when the table has no float latitude and longitude columns.
     public func get(_ columns: [Column]) -> GeoIndex? {
-        cache.withLock { slot in
+        if let stored { return stored.value }
+        return cache.withLock { slot in
             if let built = slot { return built }
             var built: GeoIndex? = nil
             if let (la, lo) = CoordinateColumns.find(columns.map { ($0.name, $0.type) }),

@@ -49,15 +49,29 @@ public struct IntKeyIndex: Sendable {
 /// Builds an int column's key index on first use and keeps it; safe across threads.
 public final class LazyIntKeyIndex: Sendable {
     private let cache: Mutex<IntKeyIndex?>
+    private let stored: LoadOnce<IntKeyIndex>?
 
     /// `stored`: an index read from a store, used instead of building one.
-    public init(_ stored: IntKeyIndex? = nil) { cache = Mutex(stored) }
+    public init(_ stored: IntKeyIndex? = nil) {
+        cache = Mutex(stored)
+        self.stored = nil
+    }
 
-    /// The index if it exists already, without building it.
-    public var ifBuilt: IntKeyIndex? { cache.withLock { $0 } }
+    /// An index a store file holds, read on first use.
+    init(stored load: StoredLoad<IntKeyIndex>?) {
+        cache = Mutex(nil)
+        stored = load.map { LoadOnce($0) }
+    }
+
+    /// The index if it exists already (built, or in a store file), without building it.
+    public var ifBuilt: IntKeyIndex? { stored?.value ?? cache.withLock { $0 } }
+
+    /// Reads the stored index now, reporting damage.
+    func loadStored() throws(StoreError) { _ = try stored?.get() }
 
     public func get(_ build: () -> IntKeyIndex) -> IntKeyIndex {
-        cache.withLock { slot in
+        if let stored { return stored.value }
+        return cache.withLock { slot in
             if let index = slot { return index }
             let index = build()
             slot = index

@@ -21,6 +21,14 @@ public final class StringDictionary: Sendable {
         self.lazyWordIndex = LazyWordIndex(wordIndex)
     }
 
+    /// A dictionary of a store file whose word index is read from it on first use.
+    init(offsets: ColumnBuffer<UInt64>, bytes: ColumnBuffer<UInt8>, storedWordIndex: @escaping StoredLoad<WordIndex>) {
+        precondition(!offsets.isEmpty, "a dictionary has count + 1 offsets")
+        self.offsets = offsets
+        self.bytes = bytes
+        self.lazyWordIndex = LazyWordIndex(stored: storedWordIndex)
+    }
+
     public convenience init(sortedUnique values: [String]) {
         var total = 0
         for v in values { total += v.utf8.count }
@@ -83,6 +91,8 @@ public final class StringDictionary: Sendable {
     /// The word index if it exists already (what a store writes), without building it.
     public var builtWordIndex: WordIndex? { lazyWordIndex.ifBuilt }
 
+    func loadStoredWordIndex() throws(StoreError) { try lazyWordIndex.loadStored() }
+
     /// The dictionary's values as a collection of Strings, each decoded from the blob when read.
     public struct Values: RandomAccessCollection, Sendable {
         let dictionary: StringDictionary
@@ -136,13 +146,35 @@ public final class StringColumn: Sendable {
     public let ids: ColumnBuffer<UInt32>
     public let dictionary: StringDictionary
     private let lazyPostings: Mutex<PostingLists?>
+    /// Posting lists a store file holds, read (decoded) on first use.
+    private let storedPostings: LoadOnce<PostingLists>?
 
     /// `postings` when they are stored (a mapped segment); else built on first use.
     public init(ids: ColumnBuffer<UInt32>, dictionary: StringDictionary, postings: PostingLists? = nil) {
         self.ids = ids
         self.dictionary = dictionary
         self.lazyPostings = Mutex(postings)
+        self.storedPostings = nil
     }
+
+    /// A column of a store file whose posting lists are read from it on first use.
+    init(ids: ColumnBuffer<UInt32>, dictionary: StringDictionary, storedPostings: @escaping StoredLoad<PostingLists>) {
+        self.ids = ids
+        self.dictionary = dictionary
+        self.lazyPostings = Mutex(nil)
+        self.storedPostings = LoadOnce(storedPostings)
+    }
+
+    /// Reads the stored posting lists and word index now, reporting damage.
+    func loadStored() throws(StoreError) {
+        _ = try storedPostings?.get()
+        try dictionary.loadStoredWordIndex()
+    }
+
+    /// Near-unique columns (free text: every value its own) get no posting list up front, nor
+    /// in a store file: one list per row costs a row number per row to find a value the
+    /// dictionary finds as well. A query that asks for them builds them.
+    public var postingsPayOff: Bool { dictionary.count <= ids.count / 2 || ids.count < 1024 }
 
     @_disfavoredOverload
     public convenience init(ids: ContiguousArray<UInt32>, dictionary: StringDictionary) {
@@ -150,14 +182,15 @@ public final class StringColumn: Sendable {
     }
 
     /// The posting lists if they exist already (what a store writes), without building them.
-    public var builtPostings: PostingLists? { lazyPostings.withLock { $0 } }
+    public var builtPostings: PostingLists? { storedPostings?.value ?? lazyPostings.withLock { $0 } }
 
     /// The rows of each value. Built on first use: the columns of a loaded table get them when
     /// it is added (`Table.prepareIndexes`), while the many columns made while a query runs
     /// (gathered results, projections) never need them, and building them costs as much as
     /// the whole dictionary even for a one-row result.
     public var postings: PostingLists {
-        lazyPostings.withLock { slot in
+        if let storedPostings { return storedPostings.value }
+        return lazyPostings.withLock { slot in
             if let built = slot { return built }
             let built = PostingLists(ids: ids, valueCount: dictionary.count)
             slot = built

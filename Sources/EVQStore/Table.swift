@@ -13,9 +13,20 @@ public final class Table: Sendable {
     /// Columns must all have `rowCount` rows. When `timeColumnIndex` is given, the caller
     /// guarantees the order (use `TableBuilder`, which sorts). `geoIndex`: the grid read from
     /// a store, over these very columns.
-    public init(name: String, columns: [Column], rowCount: Int, timeColumnIndex: Int? = nil, geoIndex: GeoIndex? = nil) {
+    public convenience init(name: String, columns: [Column], rowCount: Int, timeColumnIndex: Int? = nil, geoIndex: GeoIndex? = nil) {
+        self.init(name: name, columns: columns, rowCount: rowCount, timeColumnIndex: timeColumnIndex, lazyGeoIndex: LazyGeoIndex(geoIndex))
+    }
+
+    /// A segment of a store file whose grid is read from it on first use.
+    /// `over`: the grid's latitude and longitude columns.
+    convenience init(name: String, columns: [Column], rowCount: Int, timeColumnIndex: Int?, storedGeoIndex: @escaping StoredLoad<GeoIndex>, over: (Int, Int)) {
+        self.init(name: name, columns: columns, rowCount: rowCount, timeColumnIndex: timeColumnIndex,
+                  lazyGeoIndex: LazyGeoIndex(stored: storedGeoIndex, columns: over))
+    }
+
+    private init(name: String, columns: [Column], rowCount: Int, timeColumnIndex: Int?, lazyGeoIndex: LazyGeoIndex) {
         precondition(columns.allSatisfy { $0.count == rowCount }, "columns of unequal length in \(name)")
-        self.lazyGeoIndex = LazyGeoIndex(geoIndex)
+        self.lazyGeoIndex = lazyGeoIndex
         self.name = name
         self.columns = columns
         self.rowCount = rowCount
@@ -43,7 +54,7 @@ public final class Table: Sendable {
         for c in columns {
             guard case .string(let s) = c.data else { continue }
             tasks.append((s.dictionary.bytes.count, { _ = s.wordIndex }))
-            tasks.append((s.ids.count / 8, { _ = s.postings }))
+            if s.postingsPayOff { tasks.append((s.ids.count / 8, { _ = s.postings })) }
         }
         for c in columns where c.isKey { tasks.append((c.count, { _ = c.keyIndex?.rows.count })) }
         tasks.append((rowCount / 2, { _ = self.geoIndex }))
@@ -58,6 +69,13 @@ public final class Table: Sendable {
 
     /// The grid if it exists already (what a store writes and reads), without building it.
     public var builtGeoIndex: GeoIndex? { lazyGeoIndex.ifBuilt }
+
+    /// Reads (decodes) the stored parts of columns `indexes` (nil: all) and, with either
+    /// coordinate column, the stored grid, reporting damage: before they are first read.
+    func loadStored(columns indexes: Set<Int>?) throws(StoreError) {
+        for (i, c) in columns.enumerated() where indexes?.contains(i) ?? true { try c.loadStored() }
+        try lazyGeoIndex.loadStored(ifReading: indexes)
+    }
 
     public func columnIndex(named name: String) -> Int? { indexByName[name] }
     public func column(named name: String) -> Column? { indexByName[name].map { columns[$0] } }

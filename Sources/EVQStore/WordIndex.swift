@@ -135,15 +135,28 @@ public final class WordIndex: Sendable {
 /// Builds a column's word index on first use and keeps it; safe across threads.
 public final class LazyWordIndex: Sendable {
     private let cache: Mutex<WordIndex?>
+    private let stored: LoadOnce<WordIndex>?
 
     /// `stored`: an index read from a store, used instead of building one.
-    public init(_ stored: WordIndex? = nil) { cache = Mutex(stored) }
+    public init(_ stored: WordIndex? = nil) {
+        cache = Mutex(stored)
+        self.stored = nil
+    }
 
-    /// The index if it exists already, without building it.
-    public var ifBuilt: WordIndex? { cache.withLock { $0 } }
+    /// An index a store file holds, read on first use.
+    init(stored load: @escaping StoredLoad<WordIndex>) {
+        cache = Mutex(nil)
+        stored = LoadOnce(load)
+    }
+
+    /// The index if it exists already (built, or in a store file), without building it.
+    public var ifBuilt: WordIndex? { stored?.value ?? cache.withLock { $0 } }
+
+    func loadStored() throws(StoreError) { _ = try stored?.get() }
 
     public func get(_ dictionary: StringDictionary) -> WordIndex {
-        cache.withLock { slot in
+        if let stored { return stored.value }
+        return cache.withLock { slot in
             if let index = slot { return index }
             let index = WordIndex(dictionary: dictionary)
             slot = index

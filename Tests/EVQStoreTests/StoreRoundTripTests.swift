@@ -19,7 +19,8 @@ import Testing
             Issue.record("notes is not text")
             return
         }
-        #expect(s.ids.isMapped && s.dictionary.bytes.isMapped)
+        // Mapped where the section is raw; decoded into the heap on first use where it is encoded.
+        #expect(t.column(named: "notes")!.isMapped)
         #expect(Array(s.dictionary.values) == Array(o.dictionary.values))
         #expect(s.dictionary.id(of: "\u{E9}té a1") != nil)
         #expect(s.dictionary.id(of: "\u{E9}té a1") == o.dictionary.id(of: "e\u{301}té a1"))
@@ -29,7 +30,7 @@ import Testing
         }
         #expect(s.wordIndex.ids(of: "drone").count > 0)
         let key = try #require(t.column(named: "id")?.builtKeyIndex)
-        #expect(key.values.isMapped)
+        #expect(key.values.count == 50)
         #expect(Array(key.rows(of: 7)) == Array(original.column(named: "id")!.keyIndex!.rows(of: 7)))
         #expect(t.rowRange(timeFrom: 1_704_067_200 + 10 * 86_400, before: 1_704_067_200 + 20 * 86_400) ==
                 original.rowRange(timeFrom: 1_704_067_200 + 10 * 86_400, before: 1_704_067_200 + 20 * 86_400))

@@ -14,7 +14,7 @@ final class DataChecks: Sendable {
         let columns: [Int]
     }
 
-    private let region: MappedRegion
+    private let map: SectionMap
     private let file: String
     private let sections: [Section]
     /// Per section: whether it was checked and found sound.
@@ -34,19 +34,25 @@ final class DataChecks: Sendable {
                 if let e = map.entries[name] { list.append(Section(entry: e, columns: [g.latitude, g.longitude])) }
             }
         }
-        self.region = region
+        self.map = map
         self.file = file
         self.sections = list
         self.checked = Mutex([Bool](repeating: false, count: list.count))
     }
 
-    /// Checks the sections of `columns` (nil: all) not checked before; the first damage found.
-    func verify(columns: Set<Int>?) throws(StoreError) {
+    /// Checks the sections of `columns` (nil: all) not checked before, then reads (decodes)
+    /// what of them `table` reads on first use; the first damage found.
+    func verify(columns: Set<Int>?, of table: Table) throws(StoreError) {
+        try verifySections(columns: columns)
+        try table.loadStored(columns: columns)
+    }
+
+    private func verifySections(columns: Set<Int>?) throws(StoreError) {
         let wanted = sections.indices.filter { k in columns.map { !$0.isDisjoint(with: sections[k].columns) } ?? true }
         let pending = checked.withLock { done in wanted.filter { !done[$0] } }
         guard !pending.isEmpty else { return }
         let found = Parallel.map(pending.count) { j -> StoreError? in
-            SectionMap.check(sections[pending[j]].entry, region, file: file)
+            map.check(sections[pending[j]].entry)
         }
         checked.withLock { done in
             for (j, k) in pending.enumerated() where found[j] == nil { done[k] = true }
@@ -58,7 +64,7 @@ final class DataChecks: Sendable {
     /// a file whose checksums were recomputed over bad bytes would pass.
     func validate(_ table: Table) throws(StoreError) {
         if validated.withLock({ $0 }) { return }
-        try verify(columns: nil)
+        try verify(columns: nil, of: table)
         try SegmentReader.validate(table, file: file)
         validated.withLock { $0 = true }
     }
@@ -101,7 +107,7 @@ extension Store {
     ///     try Store.verifyData(of: segment, columns: [segment.columnIndex(named: "notes")!])
     public static func verifyData(of table: Table, columns: Set<Int>? = nil) throws(StoreError) {
         guard let checks = PendingChecks.checks(of: table) else { return }
-        try checks.verify(columns: columns)
+        try checks.verify(columns: columns, of: table)
         if columns == nil { try checks.validate(table) }
     }
 }

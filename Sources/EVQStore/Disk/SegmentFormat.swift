@@ -6,8 +6,9 @@ import CChecksum
 public enum SegmentFormat {
     public static let magic: [UInt8] = Array("EVQSEG\0\0".utf8)
     /// Bumped when a reader of the previous version could misread a file. Format 2 added the
-    /// grid cells (`geo`); this reader reads format 1 files too (FORMAT.md, Versions).
-    public static let version = 2
+    /// grid cells (`geo`), format 3 encoded sections; this reader reads formats 1 and 2 too
+    /// (FORMAT.md, Versions).
+    public static let version = 3
     public static let headerSize = 64
     public static let alignment = 64
     /// Written as a native UInt32; read back as anything else, the file has the other byte order.
@@ -99,8 +100,14 @@ struct SegmentDirectory: Codable {
         /// `u8`, `bool`, `u32`, `u64`, `i64`, `f64`.
         var element: String
         var offset: UInt64
+        /// Stored bytes (what `crc32c` covers).
         var length: UInt64
         var crc32c: UInt32
+        /// Format 3: how the stored bytes become the array (absent: they are the array).
+        var encoding: SectionEncoding?
+
+        /// Bytes of the array the section stands for.
+        var decodedLength: UInt64 { encoding?.length ?? length }
     }
 }
 

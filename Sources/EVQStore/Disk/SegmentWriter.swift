@@ -6,66 +6,86 @@ import Foundation
 enum SegmentWriter {
     /// Writes `table` to the new file `path` and fsyncs it; returns its statistics. On any
     /// error the partial file is removed.
-    static func write(_ table: Table, to path: String) throws(StoreError) -> SegmentStats {
+    /// `format` below 3 writes what that format's writer wrote (every section raw, every posting
+    /// list), for the tests of older files.
+    static func write(_ table: Table, to path: String, format: Int = SegmentFormat.version) throws(StoreError) -> SegmentStats {
         table.prepareIndexes()
         var w = try FileWriter(creating: path)
         do {
             var sections: [SegmentDirectory.SectionEntry] = []
             try w.write([UInt8](repeating: 0, count: SegmentFormat.headerSize))
-            func section<T>(_ name: String, _ element: String, _ buffer: ColumnBuffer<T>) throws(StoreError) -> String {
-                try w.pad(to: SegmentFormat.alignment)
-                let offset = w.offset
-                let written = buffer.withUnsafeBytes { raw in
-                    Result { () throws(StoreError) -> UInt32 in
-                        try w.write(raw)
-                        return CRC32C.of(raw)
-                    }
-                }
-                let crc = try written.get()
-                sections.append(.init(name: name, element: element, offset: UInt64(offset), length: UInt64(w.offset - offset), crc32c: crc))
+            // Every section is listed first, then encoded on all cores, then written in order.
+            var pending: [(name: String, element: String, bytes: UnsafeRawBufferPointer, plan: SectionCodec.Plan)] = []
+            var keep: [Any] = []
+            func section<T>(_ name: String, _ element: String, _ buffer: ColumnBuffer<T>, _ plan: SectionCodec.Plan = .init()) -> String {
+                keep.append(buffer)
+                pending.append((name, element, buffer.withUnsafeBytes { $0 }, plan))
                 return name
             }
-            func dictionary(_ d: StringDictionary, _ column: String, _ part: String, into parts: inout [String: String]) throws(StoreError) {
-                parts[part + "offsets"] = try section(column + part + "offsets", "u64", d.offsets)
-                parts[part + "bytes"] = try section(column + part + "bytes", "u8", d.bytes)
+            let delta = SectionCodec.Plan(delta: true), text = SectionCodec.Plan(level: 6)
+            func lists(_ name: String, _ offsets: ColumnBuffer<UInt32>) -> SectionCodec.Plan { .init(lists: (name, offsets)) }
+            func dictionary(_ d: StringDictionary, _ column: String, _ part: String, into parts: inout [String: String]) {
+                parts[part + "offsets"] = section(column + part + "offsets", "u64", d.offsets, delta)
+                parts[part + "bytes"] = section(column + part + "bytes", "u8", d.bytes, text)
             }
             var columns: [SegmentDirectory.ColumnEntry] = []
             for (i, c) in table.columns.enumerated() {
                 let p = "c\(i)."
                 var parts: [String: String] = [:]
                 switch c.data {
-                case .bool(let v): parts["values"] = try section(p + "values", "bool", v)
-                case .float(let v): parts["values"] = try section(p + "values", "f64", v)
+                case .bool(let v): parts["values"] = section(p + "values", "bool", v)
+                case .float(let v): parts["values"] = section(p + "values", "f64", v, .init(decimals: true))
                 case .int(let v):
-                    parts["values"] = try section(p + "values", "i64", v)
+                    parts["values"] = section(p + "values", "i64", v, i == table.timeColumnIndex ? delta : .init())
                     if let key = c.builtKeyIndex {
-                        parts["key.values"] = try section(p + "key.values", "i64", key.values)
-                        parts["key.rows"] = try section(p + "key.rows", "u32", key.rows)
+                        parts["key.values"] = section(p + "key.values", "i64", key.values, delta)
+                        parts["key.rows"] = section(p + "key.rows", "u32", key.rows)
                     }
                 case .string(let s):
-                    parts["ids"] = try section(p + "ids", "u32", s.ids)
-                    try dictionary(s.dictionary, p, "dict.", into: &parts)
-                    let postings = s.postings
-                    parts["postings.offsets"] = try section(p + "postings.offsets", "u32", postings.offsets)
-                    parts["postings.rows"] = try section(p + "postings.rows", "u32", postings.rows)
+                    parts["ids"] = section(p + "ids", "u32", s.ids)
+                    dictionary(s.dictionary, p, "dict.", into: &parts)
+                    if s.postingsPayOff || format < 3 {
+                        let postings = s.postings
+                        parts["postings.offsets"] = section(p + "postings.offsets", "u32", postings.offsets, delta)
+                        parts["postings.rows"] = section(p + "postings.rows", "u32", postings.rows, lists(p + "postings.offsets", postings.offsets))
+                    }
                     let words = s.wordIndex
-                    try dictionary(words.words, p, "words.", into: &parts)
-                    parts["words.idOffsets"] = try section(p + "words.idOffsets", "u32", words.idOffsets)
-                    parts["words.ids"] = try section(p + "words.ids", "u32", words.ids)
+                    dictionary(words.words, p, "words.", into: &parts)
+                    parts["words.idOffsets"] = section(p + "words.idOffsets", "u32", words.idOffsets, delta)
+                    parts["words.ids"] = section(p + "words.ids", "u32", words.ids, lists(p + "words.idOffsets", words.idOffsets))
                 case .boxed:
                     throw StoreError.unsupported("column '\(c.name)' holds lists, which a store cannot hold yet")
                 }
-                if let mask = c.isNull { parts["nulls"] = try section(p + "nulls", "bool", mask) }
+                if let mask = c.isNull { parts["nulls"] = section(p + "nulls", "bool", mask) }
                 columns.append(.init(name: c.name, type: c.type.rawValue, parts: parts))
             }
             var geo: SegmentDirectory.GeoEntry? = nil
             if let g = table.geoIndex {
                 geo = .init(latitude: g.latitudeColumn, longitude: g.longitudeColumn, parts: [
-                    "cells": try section("geo.cells", "u32", g.cells),
-                    "offsets": try section("geo.offsets", "u32", g.offsets),
-                    "rows": try section("geo.rows", "u32", g.rows),
+                    "cells": section("geo.cells", "u32", g.cells, delta),
+                    "offsets": section("geo.offsets", "u32", g.offsets, delta),
+                    "rows": section("geo.rows", "u32", g.rows, lists("geo.offsets", g.offsets)),
                 ])
             }
+            let work = UncheckedSendable(pending)
+            let encoded = Parallel.map(pending.count) { k in
+                let s = work.value[k]
+                return format < 3 ? nil : SectionCodec.encode(s.bytes, element: s.element, plan: s.plan)
+            }
+            for (k, s) in pending.enumerated() {
+                try w.pad(to: SegmentFormat.alignment)
+                let offset = w.offset
+                if let (bytes, encoding) = encoded[k] {
+                    try w.write(bytes)
+                    sections.append(.init(name: s.name, element: s.element, offset: UInt64(offset), length: UInt64(bytes.count),
+                                          crc32c: CRC32C.of(bytes), encoding: encoding))
+                } else {
+                    try w.write(s.bytes)
+                    sections.append(.init(name: s.name, element: s.element, offset: UInt64(offset), length: UInt64(s.bytes.count),
+                                          crc32c: CRC32C.of(s.bytes)))
+                }
+            }
+            withExtendedLifetime(keep) {}
             let stats = SegmentStats(table)
             let directory = SegmentDirectory(table: table.name, rows: table.rowCount, timeColumn: table.timeColumnIndex,
                                              columns: columns, sections: sections, stats: stats, geo: geo)
@@ -76,7 +96,7 @@ enum SegmentWriter {
             try w.pad(to: 8)
             let directoryOffset = w.offset
             try w.write(json)
-            let header = SegmentHeader(version: UInt32(SegmentFormat.version), byteOrder: SegmentFormat.byteOrderMark,
+            let header = SegmentHeader(version: UInt32(format), byteOrder: SegmentFormat.byteOrderMark,
                                        directoryOffset: UInt64(directoryOffset), directoryLength: UInt64(json.count),
                                        directoryCRC: CRC32C.of(json), sectionCount: UInt32(sections.count), fileLength: UInt64(w.offset))
             try w.seekAndWrite(header.encoded(), at: 0)
