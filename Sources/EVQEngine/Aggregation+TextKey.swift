@@ -35,6 +35,10 @@ extension Aggregation {
         let stage = MemoryStage("summarize", anchor: keys[0].expr.span)
         let perSlot = 8 * (1 + 3 * folds.count)  // first position, count and Int128 sum
         let merged: GroupTotals
+        var grew = "states"
+        // Per group: the hashed layout's table entry (16 bytes, under half full), code and first
+        // position besides its slots.
+        var perGroup = perSlot
         if code.slots <= max(65_536, r.count / 2) {
             context.memory.charge(code.slots * perSlot * Parallel.threads, stage, grew: "slots of \(MemoryBudget.describe(count: code.slots)) key values")
             merged = try dense(r, code, folds)
@@ -44,8 +48,11 @@ extension Aggregation {
             merged = try partitioned(r, code, folds)
         } else {
             merged = try hashed(r, code, folds)
+            grew = "hash table"
+            perGroup += 48
         }
-        context.memory.charge(merged.groups * perSlot, stage, grew: "states of \(MemoryBudget.describe(count: merged.groups)) groups")
+        context.memory.charge(merged.groups * perGroup, stage, grew: "\(grew) of \(MemoryBudget.describe(count: merged.groups)) groups")
+        if context.isCancelled() { throw .cancelled }
         var aggregateValues: [[Value]] = []
         for (k, a) in aggregates.enumerated() {
             let counts = merged.counts[k], sums = merged.sums[k]
