@@ -75,7 +75,7 @@ extension Aggregation {
         let rows = r.rows, cancelled = context.isCancelled
         let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
             let out = Slots(count: code.slots, folds: folds)
-            var batch = Batch()
+            let batch = Batch()
             var start = range.lowerBound
             while start < range.upperBound {
                 if cancelled() { throw .cancelled }
@@ -165,7 +165,7 @@ extension Aggregation {
             let slots = Slots(count: 1 << lowBits, folds: folds)
             var seen = [UInt64](repeating: 0, count: (1 << lowBits) / 64)
             var totals = GroupTotals(folds: folds.count)
-            var batch = Batch()
+            let batch = Batch()
             for q in share {
                 if cancelled() { throw .cancelled }
                 for cut in cuts {
@@ -218,7 +218,7 @@ extension Aggregation {
         let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
             let out = Slots(count: 0, folds: folds)
             let table = CodeSlotTable(expected: 1024)
-            var batch = Batch()
+            let batch = Batch()
             var start = range.lowerBound
             while start < range.upperBound {
                 if cancelled() { throw .cancelled }
@@ -288,44 +288,54 @@ extension Aggregation {
 /// A row's code: its key's dictionary id, or several keys' ids in mixed radix (the last key
 /// fastest); null is the last id of each key.
 private struct SlotCode {
-    private let ids: [ColumnBuffer<UInt32>]
-    /// Per key, its dictionary size + 1 (the last slot is null).
-    private let radix: [Int]
+    /// The first key's ids and dictionary size + 1 (its last slot is null), then the others':
+    /// one or two keys read straight from stored buffers, with no array of them per row.
+    private let first: ColumnBuffer<UInt32>, firstRadix: Int
+    private let second: ColumnBuffer<UInt32>?, secondRadix: Int
+    private let rest: [(ids: ColumnBuffer<UInt32>, radix: Int)]
     let slots: Int
 
     init?(_ keys: [(name: String, expr: TypedExpr)], _ table: Table) {
         guard !keys.isEmpty, keys.count <= 4 else { return nil }
-        var ids: [ColumnBuffer<UInt32>] = [], radix: [Int] = []
+        var ids: [(ids: ColumnBuffer<UInt32>, radix: Int)] = []
         var slots = 1
         for key in keys {
             guard let c = key.expr.columnIndex, case .string(let s) = table.columns[c].data else { return nil }
             let (product, overflow) = slots.multipliedReportingOverflow(by: s.dictionary.count + 1)
             guard !overflow, product < Int(Int32.max) * 1024 else { return nil }
             slots = product
-            ids.append(s.ids)
-            radix.append(s.dictionary.count + 1)
+            ids.append((s.ids, s.dictionary.count + 1))
         }
-        self.ids = ids
-        self.radix = radix
+        (first, firstRadix) = ids[0]
+        (second, secondRadix) = ids.count > 1 ? (ids[1].ids, ids[1].radix) : (nil, 1)
+        rest = Array(ids.dropFirst(2))
         self.slots = slots
     }
 
     @inline(__always)
+    private static func slot(_ id: UInt32, _ radix: Int) -> Int { id == StringColumn.nullID ? radix - 1 : Int(id) }
+
+    @inline(__always)
     func of(_ row: Int) -> Int {
-        var code = 0
-        for k in ids.indices {
-            let id = ids[k][row]
-            code = code * radix[k] + (id == StringColumn.nullID ? radix[k] - 1 : Int(id))
-        }
+        var code = Self.slot(first[row], firstRadix)
+        guard let second else { return code }
+        code = code * secondRadix + Self.slot(second[row], secondRadix)
+        for (ids, radix) in rest { code = code * radix + Self.slot(ids[row], radix) }
         return code
     }
 }
 
-/// A batch of rows and their slots.
-private struct Batch {
+/// A batch of rows and their slots, in buffers written through pointers (an array in a
+/// struct would check its uniqueness on every write).
+private final class Batch {
     var m = 0
-    var row = [Int](repeating: 0, count: ExecutionContext.batchSize)
-    var slot = [Int](repeating: 0, count: ExecutionContext.batchSize)
+    let row = UnsafeMutablePointer<Int>.allocate(capacity: ExecutionContext.batchSize)
+    let slot = UnsafeMutablePointer<Int>.allocate(capacity: ExecutionContext.batchSize)
+
+    deinit {
+        row.deallocate()
+        slot.deallocate()
+    }
 }
 
 /// Slots: each one's first position, then per aggregate its counts and sums, written through
