@@ -113,8 +113,9 @@ struct IndexSelector {
                 uses.append("time index: \(source.text(of: c.span))")
             } else if let (column, values) = stringEquality(c, table), case .string(let s) = table.columns[column].data {
                 let ids = values.sorted().compactMap { s.dictionary.id(of: $0) }
-                postingSets.append(RowLists.ascending(ids: ids, s.postings, within: timeRange))
-                uses.append("posting lists: \(source.text(of: c.span)) (\(ids.reduce(0) { $0 + s.postings.count(of: $1) }) rows)")
+                let (rows, counted) = Self.rows(of: ids, s, within: timeRange)
+                postingSets.append(rows)
+                uses.append("\(s.postingsPayOff ? "posting lists" : "dictionary"): \(source.text(of: c.span)) (\(counted))")
             } else if let (column, keys) = intEquality(c, table), let index = table.columns[column].keyIndex {
                 let lists = Set(keys).sorted().map { index.rows(of: $0) }
                 postingSets.append(RowLists.ascending(lists, within: timeRange))
@@ -141,8 +142,9 @@ struct IndexSelector {
         for search in wordSearches {
             guard case .string(let s) = table.columns[search.column].data else { continue }
             let ids = ExpressionEvaluator.wordMatches(search.phrases, all: search.all, s.dictionary)
-            postingSets.append(RowLists.ascending(ids: ids, s.postings, within: timeRange))
-            uses.append("word index: \(search.text) (\(ids.reduce(0) { $0 + s.postings.count(of: $1) }) rows)")
+            let (rows, counted) = Self.rows(of: ids, s, within: timeRange)
+            postingSets.append(rows)
+            uses.append("word index: \(search.text) (\(counted))")
         }
         var access = ScanAccess(timeRange: nil, rows: nil, uses: uses)
         if let range = timeRange {
@@ -159,6 +161,21 @@ struct IndexSelector {
             access.rows = rows
         }
         return (access, rest)
+    }
+
+    /// The rows holding the values `ids` (ascending) within `range`, and what explain says of
+    /// them. Posting lists where the column has them (explain gives the rows they hold in the
+    /// whole table). Near-unique text has none: they would cost a row number per row, and
+    /// building them here would cost more than the query; its ids are scanned once against a
+    /// bitmap of the values (`RowLists.scan`), and explain gives the rows found in the range.
+    private static func rows(of ids: [UInt32], _ s: StringColumn, within range: Range<Int>?) -> (rows: [UInt32], explained: String) {
+        if s.postingsPayOff {
+            let postings = s.postings
+            return (RowLists.ascending(ids: ids, postings, within: range), "\(ids.reduce(0) { $0 + postings.count(of: $1) }) rows")
+        }
+        let rows = RowLists.scan(s.ids, for: ids, valueCount: s.dictionary.count, within: range)
+        let values = ids.count == 1 ? "1 value" : "\(ids.count) values"
+        return (rows, "\(values); \(rows.count) rows\(range == nil ? "" : " in the time range"), by a scan of ids")
     }
 
     /// `[lower, upper)` in seconds when `c` bounds the time column by constants.

@@ -48,6 +48,33 @@ enum RowLists {
         }
     }
 
+    /// The rows inside `range` (all when nil) whose dictionary id is one of `wanted` (each
+    /// below `valueCount`), ascending: one pass over the column's ids against a bitmap of the
+    /// wanted values, on all cores, chunks joined in row order. This is how near-unique text
+    /// (notes: a value per row) is searched: it has no posting lists, and building them
+    /// inside a query would cost more than this pass. Null rows (`nullID`) never match.
+    static func scan(_ ids: ColumnBuffer<UInt32>, for wanted: [UInt32], valueCount: Int, within range: Range<Int>?) -> [UInt32] {
+        let range = range ?? 0..<ids.count
+        guard !wanted.isEmpty, !range.isEmpty else { return [] }
+        var bits = [UInt64](repeating: 0, count: (valueCount + 63) / 64)
+        for id in wanted { bits[Int(id >> 6)] |= 1 << UInt64(id & 63) }
+        let chunks = Parallel.chunks(range.count, minimum: 1 << 16)
+        let found = bits.withUnsafeBufferPointer { bits in
+            ids.withUnsafeBufferPointer { all in
+                Parallel.map(chunks.count) { c -> [UInt32] in
+                    var out: [UInt32] = []
+                    let limit = UInt32(valueCount)
+                    for row in chunks[c].lowerBound + range.lowerBound..<chunks[c].upperBound + range.lowerBound {
+                        let id = all[row]
+                        if id < limit && bits[Int(id >> 6)] & (1 << UInt64(id & 63)) != 0 { out.append(UInt32(row)) }
+                    }
+                    return out
+                }
+            }
+        }
+        return found.count == 1 ? found[0] : Array(found.joined())
+    }
+
     /// `rows` (ascending) inside `range`.
     static func clip(_ rows: [UInt32], to range: Range<Int>?) -> [UInt32] {
         guard let range else { return rows }

@@ -173,7 +173,8 @@ public final class StringColumn: Sendable {
 
     /// Near-unique columns (free text: every value its own) get no posting list up front, nor
     /// in a store file: one list per row costs a row number per row to find a value the
-    /// dictionary finds as well. A query that asks for them builds them.
+    /// dictionary finds as well. A search of such a column scans its ids against the values
+    /// found (the planner's `RowLists.scan`) instead of building them.
     public var postingsPayOff: Bool { dictionary.count <= ids.count / 2 || ids.count < 1024 }
 
     @_disfavoredOverload

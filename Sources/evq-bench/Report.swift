@@ -67,7 +67,7 @@ struct Report {
                    table, rightAlign: [2, 3, 4, 5, 6, 7, 8])
         print("runs e/d: warm runs of evq / of DuckDB (\(t0)t) behind each median (fewer than \(options.repeats) when they took "
             + "over \(Int(options.budgetSeconds)) s). same: = answers equal, DIFF see below, (vs Q..) checked against DuckDB's main SQL.")
-        print("Q4 cold: the first `has` of the session, where evq builds its word index today; target (this bench's proxy "
+        print("Q4 cold: the first `has` of the session (near-unique notes: their ids are scanned, no index is built); target (this bench's proxy "
             + "for 'has never builds an index inside a query'): cold ≤ 2 × warm + 5 ms.")
     }
 

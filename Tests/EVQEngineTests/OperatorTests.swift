@@ -1,6 +1,7 @@
 // Expression operators: comparison, logic, membership, ranges, arithmetic, null rules.
 
 import EVQ
+import EVQEngine
 import EVQStore
 import Testing
 
@@ -351,5 +352,32 @@ private func value(_ expr: String) throws -> Value {
         // A column with the same name is the column, not the binding.
         s.parameterOverrides = [:]
         #expect(try ids(s, "let date = 2024-10-31\nevents | where date <= date | project id") == [1, 2, 3, 5])
+    }
+}
+
+@Suite struct NearUniqueTextTests {
+    /// Near-unique notes (a value per row, as free text is) get no posting lists: a word
+    /// search reads the word index for the values, then scans the column's ids once. The
+    /// answer is the one without index selection, and no posting list is built on the way.
+    @Test func wordSearchOnNearUniqueTextScansIdsAndBuildsNoPostings() throws {
+        let table = ParallelTests.table
+        guard case .string(let notes) = table.columns[table.columnIndex(named: "notes")!].data else {
+            Issue.record("notes is not text")
+            return
+        }
+        #expect(!notes.postingsPayOff)
+        let q = "events | where notes has \"convoy\" and date >= 2018-01-01 | project date, notes"
+        let indexed = Session(tables: [table])
+        var plan = ""
+        try indexed.run(q) { outcome in if case .rows(_, let p?) = outcome { plan = p.explain() } }
+        #expect(plan.contains("word index: notes has \"convoy\" ("), "\(plan)")
+        #expect(plan.contains(" rows in the time range, by a scan of ids)"), "\(plan)")
+        let plain = Session(tables: [table])
+        plain.disabledPasses = Set(OptimizerPass.allCases)
+        let a = try indexed.query(q), b = try plain.query(q)
+        #expect(a.rowCount > 0)
+        #expect(a.values(of: "notes") == b.values(of: "notes"))
+        #expect(a.values(of: "date") == b.values(of: "date"))
+        #expect(notes.builtPostings == nil)
     }
 }

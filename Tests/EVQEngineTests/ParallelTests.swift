@@ -35,6 +35,8 @@ import Testing
         "events | where fatalities > 20 and lat < 50 | project date, actor1, fatalities",
         "events | where notes contains \"raqqa\" or actor1 == \"SDF\"",
         "events | where notes has \"drone strike\" | count",
+        // Near-unique notes have no posting lists: their ids are scanned, chunk by chunk.
+        "events | where notes has \"convoy\" and notes has \"US\" and date >= 2018-01-01 | project date, notes",
         "events | where notes matches \"#4[0-9]+$\" | project notes",
         "events | extend k = fatalities * 2 + 1, who = tolower(actor1) | where k > 30 | take 5000",
         "events | extend d = distance(lat, lat, 10.0, 20.0) | where d < 3000 | project d, notes",

@@ -58,4 +58,21 @@ private func randomAscending(_ rng: inout SplitMix, count: Int, below bound: Int
         #expect(RowLists.clip([1, 5, 9], to: 5..<9) == [5])
         #expect(RowLists.clip([1, 5, 9], to: nil) == [1, 5, 9])
     }
+
+    @Test func scanOfIdsFindsTheRowsOfTheWantedValuesInOrder() {
+        var rng = SplitMix(state: 13)
+        // 200,000 rows over 150,000 values (near-unique, as notes are), a tenth null; cut into
+        // chunks on a machine of several cores (ParallelTests compares one thread with four).
+        let values = 150_000
+        let ids = (0..<200_000).map { _ in rng.next() % 10 == 0 ? StringColumn.nullID : UInt32(rng.next() % UInt64(values)) }
+        let column = ColumnBuffer(ids)
+        for wanted in [[], [0], randomAscending(&rng, count: 3_000, below: values), Array(0..<UInt32(values))] {
+            let set = Set(wanted)
+            for range in [nil, 50_000..<120_000, 7..<7] as [Range<Int>?] {
+                let expected = (range ?? 0..<ids.count).filter { ids[$0] != StringColumn.nullID && set.contains(ids[$0]) }.map(UInt32.init)
+                #expect(RowLists.scan(column, for: wanted, valueCount: values, within: range) == expected,
+                        "\(wanted.count) values, range \(String(describing: range))")
+            }
+        }
+    }
 }
