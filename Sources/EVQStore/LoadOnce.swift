@@ -29,7 +29,7 @@ public final class LoadOnce<T>: @unchecked Sendable {
 
     /// The value, loading it if no one did. Damage the store's checks would have reported
     /// (`Store.verifyData`) stops the process here, naming the file and section: it is only
-    /// reached by a reader that skipped them (`StoreVerification.metadata`).
+    /// reached by a reader that did not call them before reading (sessions always do).
     @inline(__always)
     public var value: T {
         if ready.load(ordering: .acquiring) { return slot.pointee.unsafelyUnwrapped }

@@ -242,6 +242,13 @@ import Testing
         #expect(f == file && section == "c2.ids" && detail.hasPrefix("cannot be decoded"))
         let segment = try #require(Store.open(dir, verify: .lazy).table(named: "events")?.segments.first)
         #expect(throws: StoreError.self) { try Store.verifyData(of: segment, columns: [2]) }
+        // Trusted files (no checksums read): the decode before the first statement still
+        // fails as an error, where reading the column unchecked would stop the process.
+        let trusted = try #require(Store.open(dir, verify: .metadata).table(named: "events")?.segments.first)
+        #expect(throws: StoreError.self) { try Store.verifyData(of: trusted, columns: [2]) }
+        #expect(throws: StoreError.self) { try Store.verifyData(of: trusted) }
+        let sound = try #require(Store.open(dir, verify: .metadata).table(named: "events")?.segments.first)
+        try Store.verifyData(of: sound, columns: [0, 1])
     }
 
     @Test func aTruncatedEncodedFileIsFound() throws {

@@ -1,7 +1,10 @@
 // Lazy checksums: a segment opened with `StoreVerification.lazy` has its metadata checked at
 // once and each data section's CRC-32C checked the first time a caller asks for it (before
 // reading it), so that opening stays proportional to nothing and damage is still found
-// before it can turn into a wrong answer or a crash.
+// before it can turn into a wrong answer or a crash. A segment opened with `.metadata` skips
+// the checksums and the bounds, but its encoded sections are still decoded here, where a
+// decoder's failure is an error naming the section, and not on first read, where it could
+// only stop the process.
 
 import Synchronization
 
@@ -21,8 +24,11 @@ final class DataChecks: Sendable {
     private let checked: Mutex<[Bool]>
     /// Whether the segment's ids, offsets and rows were found inside their bounds.
     private let validated = Mutex(false)
+    /// False for `.metadata`: sections are decoded, not checked.
+    private let checksums: Bool
 
-    init(_ directory: SegmentDirectory, _ map: SectionMap, _ region: MappedRegion, file: String) {
+    init(_ directory: SegmentDirectory, _ map: SectionMap, _ region: MappedRegion, file: String, checksums: Bool) {
+        self.checksums = checksums
         var list: [Section] = []
         for (i, c) in directory.columns.enumerated() {
             for name in c.parts.values.sorted() {
@@ -48,6 +54,7 @@ final class DataChecks: Sendable {
     }
 
     private func verifySections(columns: Set<Int>?) throws(StoreError) {
+        guard checksums else { return }
         let wanted = sections.indices.filter { k in columns.map { !$0.isDisjoint(with: sections[k].columns) } ?? true }
         let pending = checked.withLock { done in wanted.filter { !done[$0] } }
         guard !pending.isEmpty else { return }
@@ -65,13 +72,14 @@ final class DataChecks: Sendable {
     func validate(_ table: Table) throws(StoreError) {
         if validated.withLock({ $0 }) { return }
         try verify(columns: nil, of: table)
-        try SegmentReader.validate(table, file: file)
+        if checksums { try SegmentReader.validate(table, file: file) }
         validated.withLock { $0 = true }
     }
 }
 
-/// Which tables have data sections still to check: the segments `Store.open(_:verify: .lazy)`
-/// mapped. Kept aside from `Table`, whose readers need not know about files.
+/// Which tables have data sections still to check (or decode): the segments
+/// `Store.open(_:verify:)` mapped with `.lazy` or `.metadata`. Kept aside from `Table`, whose
+/// readers need not know about files.
 enum PendingChecks {
     private final class Entry: Sendable {
         weak let table: Table?
@@ -101,7 +109,8 @@ enum PendingChecks {
 
 extension Store {
     /// Checks the data sections of `table`'s `columns` (indexes; nil = every column) that no
-    /// earlier call checked, when `table` is a segment opened with `.lazy`; nothing otherwise.
+    /// earlier call checked, when `table` is a segment opened with `.lazy` (with `.metadata`:
+    /// decodes them, checking nothing); nothing otherwise.
     /// Call it before reading those columns: it throws `.corrupt` naming the file and section.
     ///
     ///     try Store.verifyData(of: segment, columns: [segment.columnIndex(named: "notes")!])

@@ -6,14 +6,16 @@ import Synchronization
 
 /// How much of a file to check on open. Metadata always; `all` also every data section's
 /// checksum (a pass over the bytes at memory speed, which `evq check` always does); `lazy`
-/// each data section when `Store.verifyData(of:columns:)` first asks for it.
+/// each data section when `Store.verifyData(of:columns:)` first asks for it; `metadata` no
+/// data checksum, for files `evq check` vouched for (`Store.verifyData` still decodes what
+/// is encoded, so a decoder's failure is an error).
 public enum StoreVerification: Sendable {
     case metadata, lazy, all
 }
 
 enum SegmentReader {
     /// The table in `path` and its statistics.
-    /// With `.lazy`, `checks` are the data sections' checks still to make.
+    /// Unless `.all`, `checks` are the data sections' checks (or decodes) still to make.
     static func open(_ path: String, verify: StoreVerification) throws(StoreError) -> (table: Table, stats: SegmentStats, checks: DataChecks?) {
         let region = try MappedRegion(path: path)
         let file = (path as NSString).lastPathComponent
@@ -23,7 +25,7 @@ enum SegmentReader {
             let failures = sections.verifyAll(region)
             if let first = failures.first { throw first }
         }
-        let checks = verify == .lazy ? DataChecks(directory, sections, region, file: file) : nil
+        let checks = verify == .all ? nil : DataChecks(directory, sections, region, file: file, checksums: verify == .lazy)
         let table = try buildTable(directory, sections, region, file: file)
         if verify == .all { try validate(table, file: file) }
         return (table, directory.stats, checks)
