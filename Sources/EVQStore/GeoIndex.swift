@@ -271,8 +271,13 @@ public final class LazyGeoIndex: Sendable {
     public var ifBuilt: GeoIndex? { stored?.value ?? cache.withLock { $0 ?? nil } }
 
     /// Reads the stored grid now, reporting damage, when `columns` (nil: all) hold either of its columns.
+    /// Whether reading `columns` (nil: all) may read the stored grid: it covers either of them.
+    func isRead(by columns: Set<Int>?) -> Bool {
+        columns.map { !$0.isDisjoint(with: storedColumns) } ?? true
+    }
+
     func loadStored(ifReading columns: Set<Int>?) throws(StoreError) {
-        guard columns.map({ !$0.isDisjoint(with: storedColumns) }) ?? true else { return }
+        guard isRead(by: columns) else { return }
         _ = try stored?.get()
     }
 

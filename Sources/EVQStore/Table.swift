@@ -67,6 +67,9 @@ public final class Table: Sendable {
     /// nil without float coordinate columns.
     public var geoIndex: GeoIndex? { lazyGeoIndex.get(columns) }
 
+    /// Whether reading `columns` (nil: all) may read the stored grid cells.
+    func readsStoredGrid(_ columns: Set<Int>?) -> Bool { lazyGeoIndex.isRead(by: columns) }
+
     /// The grid if it exists already (what a store writes and reads), without building it.
     public var builtGeoIndex: GeoIndex? { lazyGeoIndex.ifBuilt }
 

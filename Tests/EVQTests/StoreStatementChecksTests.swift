@@ -1,8 +1,9 @@
 // Which store tables a statement checks before it runs: those it names and the default table
 // (read unnamed by latest() and place names); a bare `TABLE | count` reads only the row count,
 // so it answers without touching the data, and damage is still found before any data is read.
-import EVQ
+@testable import EVQ
 import EVQStore
+import EVQSyntax
 import Foundation
 import Testing
 
@@ -62,5 +63,46 @@ import Testing
         } catch {
             #expect(error.description.contains("\(file): \(section): checksum mismatch"), "\(error)")
         }
+    }
+
+    /// The source table's columns a statement names are all it checks and decodes, unless it
+    /// can return whole rows: damage to actor1 does not stop a count by date, and stops every
+    /// statement that reads actor1 or may return it.
+    @Test func aStatementChecksOnlyTheColumnsItNamesUnlessItReturnsWholeRows() throws {
+        let (dir, file, section) = try Self.damagedStore("events")
+        let session = try Session(store: URL(fileURLWithPath: dir))
+        #expect(try session.query("events | where date >= 2024-01-10 | count").table.value(row: 0, column: 0) == .int(21))
+        #expect(try session.query("events | summarize n = count() by week(date) | count").table.value(row: 0, column: 0) == .int(5))
+        let expected = "\(file): \(section): checksum mismatch"
+        for q in ["events | where actor1 == \"A\" | count", "events | where date >= 2024-01-10", "events | take 1 | extend d = date",
+                  "events | summarize n = count() by actor1", "events | distinct actor1", "events | project a = actor1",
+                  "events | lookup actors on actor1 == name"] {
+            do {
+                _ = try session.query(q)
+                Issue.record("\(q) read the damaged section unchecked")
+            } catch {
+                #expect(error.description.contains(expected), "\(q): \(error)")
+            }
+        }
+    }
+
+    @Test func columnsReadAreThoseNamedUnlessWholeRowsMayBeReturned() throws {
+        func read(_ text: String) throws -> Set<String>? {
+            let (program, diagnostics) = Parser.parse(SourceFile(name: "q", text: text))
+            #expect(diagnostics.isEmpty, "\(text)")
+            let statement = try #require(program.statements.first)
+            let names = Set(try Lexer.tokenize(SourceFile(name: "q", text: text)).compactMap { t -> String? in
+                if case .identifier(let s) = t.kind { return s }
+                return nil
+            })
+            return Session.columnsRead(by: statement, naming: names)?.names
+        }
+        #expect(try read("events | where country == \"Syria\" | count")?.isSuperset(of: ["country"]) == true)
+        #expect(try read("events | summarize n = count() by actor1")?.contains("notes") == false)
+        #expect(try read("events | where country == \"Syria\"") == nil)
+        #expect(try read("events | sort by date | take 3") == nil)
+        #expect(try read("events | where near(1.0, 2.0, 5km) | count") == nil)
+        #expect(try read("let x = events | project a = actor1") == nil)
+        #expect(try read("events | join kind=inner (actors) on actor1 == name | count") == nil)
     }
 }

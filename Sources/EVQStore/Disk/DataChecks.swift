@@ -22,8 +22,9 @@ final class DataChecks: Sendable {
     private let sections: [Section]
     /// Per section: whether it was checked and found sound.
     private let checked: Mutex<[Bool]>
-    /// Whether the segment's ids, offsets and rows were found inside their bounds.
-    private let validated = Mutex(false)
+    /// Per column, and for the grid cells: whether their ids, offsets and rows were found
+    /// inside their bounds.
+    private let validated: Mutex<(columns: [Bool], grid: Bool)>
     /// False for `.metadata`: sections are decoded, not checked.
     private let checksums: Bool
 
@@ -44,6 +45,7 @@ final class DataChecks: Sendable {
         self.file = file
         self.sections = list
         self.checked = Mutex([Bool](repeating: false, count: list.count))
+        self.validated = Mutex(([Bool](repeating: false, count: directory.columns.count), directory.geo == nil))
     }
 
     /// Checks the sections of `columns` (nil: all) not checked before, then reads (decodes)
@@ -67,13 +69,23 @@ final class DataChecks: Sendable {
         if let damage = found.compactMap({ $0 }).first { throw damage }
     }
 
-    /// Once every checksum holds: the bounds inside the segment (SegmentValidation.swift), which
-    /// a file whose checksums were recomputed over bad bytes would pass.
-    func validate(_ table: Table) throws(StoreError) {
-        if validated.withLock({ $0 }) { return }
-        try verify(columns: nil, of: table)
-        if checksums { try SegmentReader.validate(table, file: file) }
-        validated.withLock { $0 = true }
+    /// Once the checksums of `columns` (nil: all) hold: the bounds inside their sections
+    /// (SegmentValidation.swift), which a file whose checksums were recomputed over bad bytes
+    /// would pass. Each column once.
+    func validate(columns: Set<Int>?, of table: Table) throws(StoreError) {
+        let all = Set(table.columns.indices)
+        let (pending, grid) = validated.withLock { done in
+            (Set((columns ?? all).filter { $0 < done.columns.count && !done.columns[$0] }), !done.grid && table.readsStoredGrid(columns))
+        }
+        guard !pending.isEmpty || grid else { return }
+        try verify(columns: columns, of: table)
+        // The grid is checked with the columns it covers (`structuralDamage` checks it when
+        // either is asked for); asking for no column checks nothing else.
+        if checksums { try SegmentReader.validate(table, columns: grid ? pending.union(columns ?? all) : pending, file: file) }
+        validated.withLock { done in
+            for i in pending { done.columns[i] = true }
+            if grid { done.grid = true }
+        }
     }
 }
 
@@ -117,6 +129,6 @@ extension Store {
     public static func verifyData(of table: Table, columns: Set<Int>? = nil) throws(StoreError) {
         guard let checks = PendingChecks.checks(of: table) else { return }
         try checks.verify(columns: columns, of: table)
-        if columns == nil { try checks.validate(table) }
+        try checks.validate(columns: columns, of: table)
     }
 }
