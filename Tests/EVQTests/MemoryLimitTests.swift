@@ -82,10 +82,18 @@ struct MemoryCase: CustomTestStringConvertible, Sendable {
     }
 
     @Test func theResidentMemoryBackstopStopsWhatNoOperatorCharged() {
-        let watch = LimitWatch(QueryLimits(memoryBytes: 1000))
-        // 160 MB touched: past the backstop of 64 MB over the (1000-byte) limit.
-        let ballast = [UInt8](repeating: 1, count: 160 << 20)
-        #expect(watch.exceeded())
+        // 160 MB touched: past the backstop of 64 MB over the (1000-byte) limit. The resident
+        // set is the whole process's, and other suites run at the same time and free memory:
+        // a try during which they gave back over 96 MB is made again (three tries).
+        var watch = LimitWatch(QueryLimits(memoryBytes: 1000))
+        var ballast: [UInt8] = []
+        for _ in 0..<3 {
+            watch = LimitWatch(QueryLimits(memoryBytes: 1000))
+            ballast = [UInt8](repeating: 1, count: 160 << 20)
+            if watch.exceeded() { break }
+            ballast = []
+        }
+        #expect(watch.reason != nil)
         #expect(watch.reason?.hasPrefix("query stopped: evq's memory grew by ") == true)
         #expect(watch.reason?.hasSuffix(" during the query, far over its limit of 1000 bytes") == true)
         #expect(ballast.count == 160 << 20)
