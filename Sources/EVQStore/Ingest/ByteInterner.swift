@@ -109,35 +109,84 @@ struct ByteInterner {
     ///
     /// Sorts by eight bytes at a time held beside each id (a multikey sort): a comparison reads
     /// two keys next to each other instead of two texts far apart in `storage`, and only ids
-    /// whose first 8·k bytes tie are compared on the next eight.
+    /// whose first 8·k bytes tie are compared on the next eight. Many values (a notes column)
+    /// are first split by their first two bytes (a counting sort), and the buckets sorted on
+    /// all cores: buckets in order are values in order.
     func sortedIDs() -> [Int] {
         guard count > 1 else { return Array(0..<count) }
         var entries = [SortEntry](repeating: SortEntry(key: 0, rest: 0, id: 0), count: count)
         storage.withUnsafeBufferPointer { s in
             offsets.withUnsafeBufferPointer { o in
                 entries.withUnsafeMutableBufferPointer { e in
-                    for id in 0..<count { e[id] = Self.entry(id, depth: 0, s, o) }
-                    // Ranges of entries whose keys tied at `depth - 1` (explicit: texts may be long).
-                    var pending: [(lo: Int, hi: Int, depth: Int)] = [(0, count, 0)]
-                    while let range = pending.popLast() {
-                        let (lo, hi, depth) = range
-                        if depth > 0 {
-                            for k in lo..<hi { e[k] = Self.entry(Int(e[k].id), depth: depth, s, o) }
+                    let n = count
+                    let chunks = Parallel.chunks(n, minimum: 1 << 16)
+                    guard chunks.count > 1 else {
+                        for id in 0..<n { e[id] = Self.entry(id, depth: 0, s, o) }
+                        Self.sort(e, 0..<n, s, o)
+                        return
+                    }
+                    let bucketBits = 16, buckets = 1 << bucketBits
+                    @inline(__always) func bucket(_ key: UInt64) -> Int { Int(truncatingIfNeeded: key >> UInt64(64 - bucketBits)) }
+                    // Each chunk's entries and bucket counts on its own core, then one scatter.
+                    let unsorted = UnsafeMutableBufferPointer<SortEntry>.allocate(capacity: n)
+                    defer { unsorted.deallocate() }
+                    let shared = UncheckedSendable((unsorted, s, o))
+                    let counts = Parallel.map(chunks.count) { c -> [Int] in
+                        let (unsorted, s, o) = shared.value
+                        var counts = [Int](repeating: 0, count: buckets)
+                        for id in chunks[c] {
+                            let entry = Self.entry(id, depth: 0, s, o)
+                            unsorted.initializeElement(at: id, to: entry)
+                            counts[bucket(entry.key)] += 1
                         }
-                        var group = UnsafeMutableBufferPointer(rebasing: e[lo..<hi])
-                        group.sort { a, b in a.key != b.key ? a.key < b.key : a.rest < b.rest }
-                        var i = lo
-                        while i < hi {
-                            var j = i + 1
-                            while j < hi && e[j].key == e[i].key && e[j].rest == e[i].rest { j += 1 }
-                            if j - i > 1 && e[i].rest == SortEntry.more { pending.append((i, j, depth + 1)) }
-                            i = j
+                        return counts
+                    }
+                    var starts = [Int](repeating: 0, count: buckets + 1)
+                    for b in 0..<buckets { starts[b + 1] = starts[b] + counts.reduce(0) { $0 + $1[b] } }
+                    var next = Array(starts.dropLast())
+                    for k in 0..<n {
+                        let b = bucket(unsorted[k].key)
+                        e[next[b]] = unsorted[k]
+                        next[b] += 1
+                    }
+                    // Contiguous runs of buckets of about equal size, several per core (bucket
+                    // sizes vary: texts share their first letters).
+                    let jobs = Parallel.threads * 8
+                    var cuts = [0]
+                    for b in 1..<buckets where starts[b] * jobs / n > cuts.count - 1 && starts[b] > starts[cuts.last!] { cuts.append(b) }
+                    cuts.append(buckets)
+                    let sorting = UncheckedSendable((e, s, o))
+                    _ = Parallel.map(cuts.count - 1) { j in
+                        let (e, s, o) = sorting.value
+                        for b in cuts[j]..<cuts[j + 1] where starts[b + 1] - starts[b] > 1 {
+                            Self.sort(e, starts[b]..<starts[b + 1], s, o)
                         }
                     }
                 }
             }
         }
         return entries.map { Int($0.id) }
+    }
+
+    /// Sorts `e[range]`, whose depth-0 keys are filled in, by their values' bytes.
+    private static func sort(_ e: UnsafeMutableBufferPointer<SortEntry>, _ range: Range<Int>, _ s: UnsafeBufferPointer<UInt8>, _ o: UnsafeBufferPointer<Int>) {
+        // Ranges of entries whose keys tied at `depth - 1` (explicit: texts may be long).
+        var pending: [(lo: Int, hi: Int, depth: Int)] = [(range.lowerBound, range.upperBound, 0)]
+        while let range = pending.popLast() {
+            let (lo, hi, depth) = range
+            if depth > 0 {
+                for k in lo..<hi { e[k] = Self.entry(Int(e[k].id), depth: depth, s, o) }
+            }
+            var group = UnsafeMutableBufferPointer(rebasing: e[lo..<hi])
+            group.sort { a, b in a.key != b.key ? a.key < b.key : a.rest < b.rest }
+            var i = lo
+            while i < hi {
+                var j = i + 1
+                while j < hi && e[j].key == e[i].key && e[j].rest == e[i].rest { j += 1 }
+                if j - i > 1 && e[i].rest == SortEntry.more { pending.append((i, j, depth + 1)) }
+                i = j
+            }
+        }
     }
 
     /// One id's sort key at `depth`: its bytes `8·depth ..< 8·depth + 8` big-endian (zeros past

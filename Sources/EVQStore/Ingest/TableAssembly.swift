@@ -56,15 +56,24 @@ enum TableAssembly {
             order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts) { CellText.time($0, layout: pending[t].layout) })
         }
         LoadTrace.mark("time order")
-        // Widest first, so that the long text column does not start last.
+        // Widest first, so that the long text column does not start last. A column wider than
+        // all the others together (notes) is built on its own first, on every core (its sort
+        // and dictionary split themselves; inside another parallel map they would run on one).
         let byCost = pending.indices.sorted { pending[$0].texts.byteCount > pending[$1].texts.byteCount }
-        let built = Parallel.map(byCost.count) { k in
-            makeColumn(pending[byCost[k]], type: shape.types[byCost[k]], order: order)
+        var columns = [Column?](repeating: nil, count: pending.count)
+        var remaining = pending.reduce(0) { $0 + $1.texts.byteCount }
+        var alone = 0
+        while alone < byCost.count, pending[byCost[alone]].texts.byteCount * 2 > remaining {
+            let i = byCost[alone]
+            columns[i] = makeColumn(pending[i], type: shape.types[i], order: order)
+            remaining -= pending[i].texts.byteCount
+            alone += 1
         }
+        let rest = Array(byCost[alone...])
+        let built = Parallel.map(rest.count) { k in makeColumn(pending[rest[k]], type: shape.types[rest[k]], order: order) }
+        for (k, i) in rest.enumerated() { columns[i] = built[k] }
         LoadTrace.mark("columns")
-        var columns = built
-        for (k, i) in byCost.enumerated() { columns[i] = built[k] }
-        return Table(name: name, columns: columns, rowCount: rows, timeColumnIndex: shape.timeIndex)
+        return Table(name: name, columns: columns.map { $0! }, rowCount: rows, timeColumnIndex: shape.timeIndex)
     }
 
     /// Row order by time ascending, ties and nulls (last) in input order; nil when the input
@@ -217,70 +226,106 @@ enum TableAssembly {
     /// them: always between two ASCII texts (their Strings compare byte by byte), and checked
     /// through Strings for any pair with another byte. Nil when a pair is out of String order
     /// (decomposed accents, bad UTF-8): then `stringOrderedDictionary` sorts Strings.
-    /// Returns the dictionary and the new id of each text.
+    /// Returns the dictionary and the new id of each text. On all cores for many texts (a
+    /// notes column): each core compares the neighbours of a run of the sorted ids, then
+    /// numbers the values and copies their bytes, from where the runs before it ended.
     static func byteOrderedDictionary(_ texts: ByteInterner, sorted: [Int]) -> (StringDictionary, [UInt32])? {
-        var newID = [UInt32](repeating: 0, count: texts.count)
-        // The first text of each run of equal ones; its bytes (repaired when not UTF-8) are the value.
-        var firsts: [Int] = []
-        firsts.reserveCapacity(texts.count)
-        var repaired: [Int: [UInt8]] = [:]
-        var total = 0
-        let inOrder = texts.storage.withUnsafeBufferPointer { s -> Bool in
-            texts.offsets.withUnsafeBufferPointer { o -> Bool in
+        let n = sorted.count
+        let chunks = Parallel.chunks(n, minimum: 1 << 16)
+        // Per run of the sorted ids: the ids that begin a value (differ from the id before,
+        // across the run's start too), repaired bytes of those not UTF-8, and their bytes.
+        struct Run {
+            var firsts: [Int] = []
+            var repaired: [Int: [UInt8]] = [:]
+            var bytes = 0
+        }
+        let found: [Run?] = texts.storage.withUnsafeBufferPointer { s in
+            texts.offsets.withUnsafeBufferPointer { o in
                 func bytes(_ id: Int) -> UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(rebasing: s[o[id]..<o[id + 1]]) }
-                var previous = -1
-                var previousIsASCII = true
-                for id in sorted {
-                    let b = bytes(id)
-                    let isASCII = Self.isASCII(b)
-                    var equal = false
-                    if previous >= 0 {
-                        let p = bytes(previous)
-                        if isASCII && previousIsASCII {
-                            equal = p.count == b.count && ByteInterner.bytesEqual(p.baseAddress, b.baseAddress, b.count)
-                        } else {
-                            let a = String(decoding: p, as: UTF8.self), z = String(decoding: b, as: UTF8.self)
-                            if z < a { return false }
-                            equal = a == z
+                return Parallel.map(chunks.count) { c -> Run? in
+                    var run = Run()
+                    run.firsts.reserveCapacity(chunks[c].count)
+                    var previous = chunks[c].lowerBound > 0 ? sorted[chunks[c].lowerBound - 1] : -1
+                    var previousIsASCII = previous < 0 || Self.isASCII(bytes(previous))
+                    for k in chunks[c] {
+                        let id = sorted[k]
+                        let b = bytes(id)
+                        let isASCII = Self.isASCII(b)
+                        var equal = false
+                        if previous >= 0 {
+                            let p = bytes(previous)
+                            if isASCII && previousIsASCII {
+                                equal = p.count == b.count && ByteInterner.bytesEqual(p.baseAddress, b.baseAddress, b.count)
+                            } else {
+                                let a = String(decoding: p, as: UTF8.self), z = String(decoding: b, as: UTF8.self)
+                                if z < a { return nil }
+                                equal = a == z
+                            }
                         }
-                    }
-                    if !equal {
-                        firsts.append(id)
-                        if !isASCII && String(validating: b, as: UTF8.self) == nil {
-                            let fixed = Array(String(decoding: b, as: UTF8.self).utf8)
-                            repaired[id] = fixed
-                            total += fixed.count
-                        } else {
-                            total += b.count
+                        if !equal {
+                            run.firsts.append(id)
+                            if !isASCII && String(validating: b, as: UTF8.self) == nil {
+                                let fixed = Array(String(decoding: b, as: UTF8.self).utf8)
+                                run.repaired[id] = fixed
+                                run.bytes += fixed.count
+                            } else {
+                                run.bytes += b.count
+                            }
                         }
+                        previous = id
+                        previousIsASCII = isASCII
                     }
-                    newID[id] = UInt32(firsts.count - 1)
-                    previous = id
-                    previousIsASCII = isASCII
+                    return run
                 }
-                return true
             }
         }
-        guard inOrder else { return nil }
-        let offsets = ColumnBuffer<UInt64>(unsafeUninitializedCount: firsts.count + 1) { out in
-            out[0] = 0
-            var end: UInt64 = 0
-            for (k, id) in firsts.enumerated() {
-                end += UInt64(repaired[id]?.count ?? (texts.offsets[id + 1] - texts.offsets[id]))
-                out[k + 1] = end
-            }
+        guard !found.contains(where: { $0 == nil }) else { return nil }
+        let runs = found.map { $0! }
+        // Where each run's values and bytes begin.
+        var firstValue = [0], firstByte = [0]
+        for run in runs {
+            firstValue.append(firstValue.last! + run.firsts.count)
+            firstByte.append(firstByte.last! + run.bytes)
         }
-        let blob = ColumnBuffer<UInt8>(unsafeUninitializedCount: total) { out in
-            texts.storage.withUnsafeBufferPointer { s in
-                var at = 0
-                for id in firsts {
-                    if let fixed = repaired[id] {
-                        for (k, byte) in fixed.enumerated() { out[at + k] = byte }
-                        at += fixed.count
-                    } else {
-                        let lo = texts.offsets[id], n = texts.offsets[id + 1] - lo
-                        if n > 0 { (out.baseAddress! + at).initialize(from: s.baseAddress! + lo, count: n) }
-                        at += n
+        let values = firstValue.last!
+        var newID = [UInt32](repeating: 0, count: texts.count)
+        var blob = ColumnBuffer<UInt8>()
+        let offsets = ColumnBuffer<UInt64>(unsafeUninitializedCount: values + 1) { offsets in
+            offsets[values] = UInt64(firstByte.last!)
+            blob = ColumnBuffer<UInt8>(unsafeUninitializedCount: firstByte.last!) { blob in
+                newID.withUnsafeMutableBufferPointer { newID in
+                    texts.storage.withUnsafeBufferPointer { s in
+                        texts.offsets.withUnsafeBufferPointer { o in
+                            // Each core writes its own runs' slots only.
+                            let shared = UncheckedSendable((newID, offsets, blob))
+                            _ = Parallel.map(runs.count) { c in
+                                let (newID, offsets, blob) = shared.value
+                                let run = runs[c]
+                                // The value going on from the run before (its last) until this run's first.
+                                var value = firstValue[c] - 1
+                                var nextFirst = 0
+                                for k in chunks[c] {
+                                    let id = sorted[k]
+                                    if nextFirst < run.firsts.count && run.firsts[nextFirst] == id {
+                                        value += 1
+                                        nextFirst += 1
+                                    }
+                                    newID[id] = UInt32(value)
+                                }
+                                var at = firstByte[c]
+                                for (j, id) in run.firsts.enumerated() {
+                                    offsets[firstValue[c] + j] = UInt64(at)
+                                    if let fixed = run.repaired[id] {
+                                        for (k, byte) in fixed.enumerated() { blob[at + k] = byte }
+                                        at += fixed.count
+                                    } else {
+                                        let lo = o[id], count = o[id + 1] - lo
+                                        if count > 0 { (blob.baseAddress! + at).initialize(from: s.baseAddress! + lo, count: count) }
+                                        at += count
+                                    }
+                                }
+                            }
+                        }
                     }
                 }
             }
