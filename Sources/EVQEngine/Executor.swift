@@ -140,6 +140,48 @@ struct Relation {
         return joined
     }
 
+    /// The rows that pass `kernel`, in order: a batch at a time, contiguous chunks on
+    /// separate cores joined in order (as `collect`).
+    func select(_ context: ExecutionContext, _ kernel: FilterKernel) throws(EngineError) -> [UInt32] {
+        let parts = Parallel.chunks(count, minimum: 32_768)
+        let outputs = Parallel.map(parts.count) { k -> [UInt32]? in
+            let part = parts[k]
+            guard !part.isEmpty else { return [] }
+            var cancelled = false
+            let out = [UInt32](unsafeUninitializedCapacity: part.count) { buffer, kept in
+                let base = buffer.baseAddress!
+                // The rows kept, or nil once the query is cancelled.
+                func run(_ rows: UnsafeBufferPointer<UInt32>?) -> Int? {
+                    var n = 0, start = part.lowerBound
+                    while start < part.upperBound {
+                        do {
+                            if context.batchDelayMilliseconds > 0 { try context.delay() }
+                            if context.isCancelled() { return nil }
+                        } catch {
+                            return nil
+                        }
+                        let end = min(part.upperBound, start + ExecutionContext.batchSize)
+                        context.progress?.add(rows: end - start)
+                        n += kernel.select(rows, start..<end, into: base + n)
+                        start = end
+                    }
+                    return n
+                }
+                let n = rows.map { r in r.withUnsafeBufferPointer { run($0) } } ?? run(nil)
+                kept = n ?? 0
+                cancelled = n == nil
+            }
+            return cancelled ? nil : out
+        }
+        var joined: [UInt32] = []
+        joined.reserveCapacity(outputs.reduce(0) { $0 + ($1?.count ?? 0) })
+        for part in outputs {
+            guard let part else { throw .cancelled }
+            joined.append(contentsOf: part)
+        }
+        return outputs.count == 1 ? outputs[0]! : joined
+    }
+
     /// The relation as a standalone table (rows gathered when needed).
     func materialize() -> Table {
         guard let rows else { return table }
@@ -270,6 +312,10 @@ public struct Executor {
     /// The rows of `r` for which `p` holds, in order.
     func filter(_ r: Relation, _ p: TypedExpr) throws(EngineError) -> Relation {
         var r = r
+        if let kernel = FilterKernel.make(p, r.table) {
+            r.rows = try r.select(context, kernel)
+            return r
+        }
         let test = ExpressionEvaluator.predicate(p, r.table, nil, context.isCancelled)
         r.rows = try r.collect(context) { row, kept in if test(row) { kept.append(UInt32(row)) } }
         return r

@@ -134,8 +134,7 @@ enum ExpressionEvaluator {
             let wantNull = fn == .isnull
             switch (c.data, c.isNull) {
             case (.string(let s), _):
-                let ids = s.ids
-                return { (ids[$0] == StringColumn.nullID) == wantNull }
+                return FilterKernel.IDTest.null(wantNull).predicate(s.ids)
             case (.boxed, _):
                 let f = compile(e, table, aggregates, cancel)
                 return { f($0) == .bool(true) }
@@ -206,35 +205,8 @@ enum ExpressionEvaluator {
         if v.isNull { return { _ in false } }
         let mask = c.isNull
         switch (c.data, v) {
-        case (.string(let s), .string(let text)) where op != .eqCaseless && op != .neCaseless:
-            let ids = s.ids
-            // The dictionary is sorted, so order comparisons become comparisons of ids.
-            let values = s.dictionary.values
-            var lo = 0, hi = values.count
-            while lo < hi {
-                let mid = (lo + hi) / 2
-                if values[mid] < text { lo = mid + 1 } else { hi = mid }
-            }
-            let firstNotBelow = UInt32(lo)
-            let exact = s.dictionary.id(of: text)
-            let null = StringColumn.nullID
-            switch op {
-            case .eq:
-                guard let id = exact else { return { _ in false } }
-                return { ids[$0] == id }
-            case .ne:
-                guard let id = exact else { return { ids[$0] != null } }
-                return { let x = ids[$0]; return x != id && x != null }
-            case .lt: return { ids[$0] < firstNotBelow }
-            case .le:
-                let bound = exact.map { $0 + 1 } ?? firstNotBelow
-                return { ids[$0] < bound }
-            case .gt:
-                let bound = exact.map { $0 + 1 } ?? firstNotBelow
-                return { let x = ids[$0]; return x >= bound && x != null }
-            case .ge: return { let x = ids[$0]; return x >= firstNotBelow && x != null }
-            default: return nil
-            }
+        case (.string(let s), .string(let text)):
+            return FilterKernel.IDTest.compare(s, op, text)?.predicate(s.ids)
         case (.int(let xs), .int(let k)) where c.type == .int, (.int(let xs), .time(let k)) where c.type == .time,
              (.int(let xs), .duration(let k)) where c.type == .duration:
             return withMask(mask, typedCompare(xs, op, k))
