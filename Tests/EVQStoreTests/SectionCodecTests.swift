@@ -98,6 +98,21 @@ import Testing
         #expect(try roundTrip(flags, "bool").decoded == flags)
     }
 
+    /// Text past 16 MB (a notes column) is compressed by zstd's workers, one per core: still
+    /// one frame, which decodes to the same bytes.
+    @Test func aLargeTextSectionRoundTripsThroughZstdWorkers() throws {
+        var g = SeededGenerator(seed: 3)
+        let words = ["drone", "strike", "near", "Ḥalab", "killed", "the", "convoy", "🚀"].map { Array($0.utf8) }
+        var text: [UInt8] = []
+        text.reserveCapacity(20 << 20)
+        while text.count < 20 << 20 {
+            text += words[Int(g.next() % UInt64(words.count))]
+            text += Array(" \(g.next() % 100_000) ".utf8)
+        }
+        let (decoded, encoded) = try roundTrip(text, "u8", .init(level: 6))
+        #expect(encoded && decoded == text)
+    }
+
     @Test func aDamagedFrameIsAnErrorNotACrash() throws {
         let values = (0..<5000).map { UInt32($0 % 13) }
         let (bytes, encoding) = try #require(values.withUnsafeBytes { SectionCodec.encode($0, element: "u32", plan: .init()) })

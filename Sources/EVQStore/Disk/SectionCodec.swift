@@ -72,11 +72,30 @@ enum SectionCodec {
         let bound = ZSTD_compressBound(source.count)
         let scratch = UnsafeMutableRawPointer.allocate(byteCount: bound, alignment: 64)
         defer { scratch.deallocate() }
-        let n = withExtendedLifetime(work) { ZSTD_compress(scratch, bound, source.baseAddress, source.count, plan.level) }
+        let n = withExtendedLifetime(work) { compress(source, into: scratch, bound, level: plan.level) }
         guard ZSTD_isError(n) == 0 else { return nil }
         // Worth a decode on first use only when it saves a sixth or more.
         guard n * 6 < raw.count * 5 else { return nil }
         return ([UInt8](UnsafeRawBufferPointer(start: scratch, count: n)), e)
+    }
+
+    /// One zstd frame of `source`. A large section (the text of a notes column, a hundred MB
+    /// at 1 M events, at level 6) is compressed by zstd's own worker threads, one per core: on
+    /// one core it took most of an ingest's write. The frame is the same kind either way
+    /// (workers write its blocks), so readers decode it as before.
+    private static func compress(_ source: UnsafeRawBufferPointer, into out: UnsafeMutableRawPointer, _ capacity: Int, level: Int32) -> Int {
+        let threads = Parallel.threads
+        guard threads > 1, source.count >= 16 << 20, let context = ZSTD_createCCtx() else {
+            return ZSTD_compress(out, capacity, source.baseAddress, source.count, level)
+        }
+        defer { ZSTD_freeCCtx(context) }
+        ZSTD_CCtx_setParameter(context, ZSTD_c_compressionLevel, level)
+        // Without multithreading in the library the call fails: compress on this thread then.
+        if ZSTD_isError(ZSTD_CCtx_setParameter(context, ZSTD_c_nbWorkers, Int32(threads))) != 0 {
+            return ZSTD_compress(out, capacity, source.baseAddress, source.count, level)
+        }
+        ZSTD_CCtx_setPledgedSrcSize(context, UInt64(source.count))
+        return ZSTD_compress2(context, out, capacity, source.baseAddress, source.count)
     }
 
     private static func transform<L: FixedWidthInteger & UnsignedInteger>(_ raw: UnsafeRawBufferPointer, as _: L.Type, element: String, plan: Plan,

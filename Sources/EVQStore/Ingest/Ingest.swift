@@ -210,6 +210,7 @@ private struct IngestRun {
             if built.rowCount > 0 || spill.chunks.isEmpty {
                 if options.isCancelled?() == true { throw .cancelled }
                 do { try segments.write(built) } catch { throw .output(error) }
+                LoadTrace.mark("write segment")
             }
         } else {
             built = assemble(table.columns, rows: table.rowCount)
