@@ -40,6 +40,35 @@ import Testing
         #expect(segments[0].values("extra") == Array(repeating: .null, count: 10))
     }
 
+    /// Segments read in parts on several cores (a window of parts at a time, each part's rows
+    /// split where a chunk fills) are the segments of one pass: same rows, dictionaries,
+    /// issues, whatever the part size, on the messy file of ParallelIngestTests.
+    @Test(arguments: [7, 64, 333, 4096])
+    func segmentsReadInPartsAreThoseOfOnePass(partBytes: Int) throws {
+        let dir = try temporaryFiles(["m.csv": ParallelIngestTests.messyCSV(rows: 400, seed: UInt64(partBytes))])
+        let path = dir.appendingPathComponent("m.csv").path
+        func segments(_ partBytes: Int?) throws -> ([Table], IngestResult) {
+            var out: [Table] = []
+            let output = SegmentOutput(rows: 37, spillDirectory: NSTemporaryDirectory()) { (t) throws(StoreError) in out.append(t) }
+            let result = try Ingest.load(paths: [path], tableName: "t", options: ParallelIngestTests.options(partBytes: partBytes), segments: output)
+            return (out, result)
+        }
+        let (one, oneResult) = try segments(nil)
+        let (parts, partsResult) = try segments(partBytes)
+        #expect(one.count > 5 && one.dropLast().allSatisfy { $0.rowCount == 37 })
+        #expect(parts.map(\.rowCount) == one.map(\.rowCount))
+        #expect(partsResult.issueTexts == oneResult.issueTexts && partsResult.rowsRejected == oneResult.rowsRejected)
+        for (a, b) in zip(parts, one) {
+            #expect(a.schema.map(\.type) == b.schema.map(\.type))
+            for (name, _) in a.schema {
+                #expect(a.values(name) == b.values(name), "column \(name)")
+                if case .string(let x) = a.column(named: name)!.data, case .string(let y) = b.column(named: name)!.data {
+                    #expect(Array(x.dictionary.values) == Array(y.dictionary.values), "dictionary of \(name)")
+                }
+            }
+        }
+    }
+
     @Test func oneSegmentWhenTheInputIsSmallAndAnEmptyOneForNoRows() throws {
         let dir = try temporaryFiles(["a.csv": "id,date\n1,2024-01-02\n2,2024-01-01\n", "e.csv": "id,date\n"])
         let small = try bothWays([dir.appendingPathComponent("a.csv").path], rows: 1 << 20)

@@ -29,12 +29,18 @@ extension CSVReader {
         return starts
     }
 
+    /// Bytes per part when an ingest writes segments (`TableAccumulator.spill`): parts are
+    /// read a few per core at a time, so memory holds those and the chunk being filled, not
+    /// the whole file's rows.
+    static let spillPartBytes = 16 << 20
+
     /// Reads the rows from each of `starts` up to the next on separate cores, then appends the
     /// parts to `table` and `log` in order. A part whose first row is not where the part
-    /// before ended is read again from there (after the others, on one core).
+    /// before ended is read again from there (after the others, on one core). With
+    /// `window`, at most that many parts are read (and held) at a time.
     func readParts(
         _ bytes: UnsafeBufferPointer<UInt8>, file: String, header: Header, starts: [Int],
-        into table: inout TableAccumulator, log: inout IssueLog
+        into table: inout TableAccumulator, log: inout IssueLog, window: Int? = nil
     ) -> Counts {
         let limits = Array(starts.dropFirst()) + [bytes.count]
         let emptyTable = TableAccumulator(shapedLike: table)
@@ -45,29 +51,37 @@ extension CSVReader {
             let rows = readRows(bytes, file: file, header: header, from: start, line: line, limit: limit, into: &t, log: &l)
             return (t, l, rows)
         }
-        var parts = Parallel.map(starts.count) { k in
-            read(from: starts[k], line: k == 0 ? header.rowsLine : nil, limit: limits[k])
-        }
-        LoadTrace.mark("read \(starts.count) parts")
         var counts = Counts()
         var exit = starts[0]
-        for k in parts.indices {
-            var part = parts[k]
-            // Held only by `part` from here on, so that the accumulator that adopts or joins
-            // its buffers does not copy them (copy on write) when it appends to them.
-            parts[k] = (emptyTable, emptyLog, RowsRead())
-            if k > 0 && part.2.entry != exit {
-                // The part before ran past this part's start (a quoted line feed, or an
-                // unterminated quote): read from where it stopped, unless it took all of this part.
-                if exit >= limits[k] { continue }
-                part = read(from: exit, line: nil, limit: limits[k])
+        let size = max(1, window ?? starts.count)
+        var first = 0
+        reading: while first < starts.count {
+            let ks = first..<min(starts.count, first + size)
+            var parts = Parallel.map(ks.count) { j in
+                let k = ks.lowerBound + j
+                return read(from: starts[k], line: k == 0 ? header.rowsLine : nil, limit: limits[k])
             }
-            table.append(part.0)
-            log.append(part.1)
-            counts.rowsRead += part.2.counts.rowsRead
-            counts.rowsRejected += part.2.counts.rowsRejected
-            exit = part.2.exit
-            if log.stopped { break }
+            if window == nil { LoadTrace.mark("read \(starts.count) parts") }
+            for j in parts.indices {
+                let k = ks.lowerBound + j
+                var part = parts[j]
+                // Held only by `part` from here on, so that the accumulator that adopts or joins
+                // its buffers does not copy them (copy on write) when it appends to them.
+                parts[j] = (emptyTable, emptyLog, RowsRead())
+                if k > 0 && part.2.entry != exit {
+                    // The part before ran past this part's start (a quoted line feed, or an
+                    // unterminated quote): read from where it stopped, unless it took all of this part.
+                    if exit >= limits[k] { continue }
+                    part = read(from: exit, line: nil, limit: limits[k])
+                }
+                table.append(part.0)
+                log.append(part.1)
+                counts.rowsRead += part.2.counts.rowsRead
+                counts.rowsRejected += part.2.counts.rowsRejected
+                exit = part.2.exit
+                if log.stopped { break reading }
+            }
+            first = ks.upperBound
         }
         LoadTrace.mark("join parts")
         return counts

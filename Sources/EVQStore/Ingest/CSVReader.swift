@@ -53,7 +53,7 @@ struct CSVReader {
     /// same table, issues and counts as one pass gives.
     func read(
         _ bytes: UnsafeBufferPointer<UInt8>, file: String, into table: inout TableAccumulator, log: inout IssueLog,
-        chunkBytes: Int? = nil
+        chunkBytes: Int? = nil, window: Int? = nil
     ) -> Counts {
         var counts = Counts()
         guard let header = readHeader(bytes, file: file, into: &table, log: &log) else { return counts }
@@ -61,7 +61,7 @@ struct CSVReader {
         if let chunkBytes {
             let starts = Self.partStarts(bytes, from: header.rowsStart, bytesPerPart: chunkBytes)
             if starts.count > 1 {
-                let rows = readParts(bytes, file: file, header: header, starts: starts, into: &table, log: &log)
+                let rows = readParts(bytes, file: file, header: header, starts: starts, into: &table, log: &log, window: window)
                 counts.rowsRead = rows.rowsRead
                 counts.rowsRejected = rows.rowsRejected
                 return counts

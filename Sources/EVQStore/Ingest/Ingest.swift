@@ -142,7 +142,8 @@ private struct IngestRun {
             counts = CSVReader(delimiter: layout.delimiter, hasHeader: layout.hasHeader, trims: options.trim,
                                nullTokens: NullTokens(options.nullTokens), columnNames: layout.eventFormat?.columnNames,
                                minimumFields: layout.eventFormat?.minimumFields, progress: meter)
-                .read(bytes, file: file, into: &table, log: &log, chunkBytes: chunkBytes)
+                .read(bytes, file: file, into: &table, log: &log, chunkBytes: chunkBytes,
+                      window: table.spill == nil ? nil : 2 * Parallel.threads)
             compareColumns(Set(counts.columns), file: file)
         case .jsonl:
             counts = JSONLReader(progress: meter).read(bytes, file: file, into: &table, log: &log)
@@ -153,11 +154,13 @@ private struct IngestRun {
         meter?.endFile(rows: counts.rowsRead, bytes: bytes.count)
     }
 
-    /// Bytes per part when the file's rows are read on all cores; nil reads them in one pass,
-    /// as an ingest that writes segments does (its chunks are cut by row count as read).
+    /// Bytes per part when the file's rows are read on all cores; nil reads them in one pass.
+    /// An ingest that writes segments reads small parts a window at a time, and cuts its
+    /// chunks by row count as the parts join (`TableAccumulator.append`).
     private func partBytes(_ fileBytes: Int) -> Int? {
-        guard table.spill == nil else { return nil }
-        return options.partBytes ?? CSVReader.defaultPartBytes(fileBytes: fileBytes)
+        if let given = options.partBytes { return given }
+        guard table.spill == nil else { return Parallel.threads > 1 ? CSVReader.spillPartBytes : nil }
+        return CSVReader.defaultPartBytes(fileBytes: fileBytes)
     }
 
     /// Says once per file which columns it lacks or adds, against the first file.

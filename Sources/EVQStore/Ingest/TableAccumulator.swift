@@ -61,28 +61,71 @@ struct TableAccumulator {
     }
 
     /// Appends the rows of `part`, an accumulator made by `init(shapedLike:)` of this one (or of
-    /// one with fewer columns). Its texts are interned here, so ids stay this table's.
+    /// one with fewer columns). Its texts are interned here, so ids stay this table's. With a
+    /// spill, the rows that fill the current chunk go into it, the chunk is spilled, and the
+    /// rest start the next: chunks keep `chunkRows` rows, as when rows are added one by one.
     mutating func append(_ part: TableAccumulator) {
-        precondition(spill == nil && part.columns.count <= columns.count, "a part joins the accumulator it was shaped like")
-        if rowCount == 0 && part.columns.count == columns.count && columns.allSatisfy({ $0.texts.count == 0 }) {
+        precondition(part.spill == nil && part.columns.count <= columns.count, "a part joins the accumulator it was shaped like")
+        if rowCount == 0 && part.columns.count == columns.count && columns.allSatisfy({ $0.texts.count == 0 })
+            && (spill == nil || part.rowCount < chunkRows)
+        {
             columns = part.columns
             rowCount = part.rowCount
             return
         }
-        // Columns are independent: each core joins whole columns, the widest first (each slot
-        // is written by one core only, in place, so no column's buffers are copied).
+        guard spill != nil else {
+            join(part, rows: 0..<part.rowCount, whole: true)
+            return
+        }
+        var from = 0
+        while from < part.rowCount {
+            let take = spillError == nil ? min(part.rowCount - from, chunkRows - rowCount) : part.rowCount - from
+            join(part, rows: from..<from + take, whole: false)
+            from += take
+            if rowCount >= chunkRows, spillError == nil { spillChunk() }
+        }
+    }
+
+    /// Appends rows `rows` of `part`. Columns are independent: each core joins whole columns,
+    /// the widest first (each slot is written by one core only, in place, so no column's
+    /// buffers are copied). `whole`: every row of the part, whose every text is then interned
+    /// (in text order); else only the texts those rows use (in row order), so that a chunk's
+    /// dictionary holds its own values only.
+    private mutating func join(_ part: TableAccumulator, rows: Range<Int>, whole: Bool) {
         let order = columns.indices.sorted { columns[$0].texts.byteCount > columns[$1].texts.byteCount }
         columns.withUnsafeMutableBufferPointer { columns in
             _ = Parallel.map(order.count) { k in
                 let i = order[k]
                 guard i < part.columns.count else {
-                    columns[i].ids.append(contentsOf: repeatElement(Self.nullID, count: part.rowCount))
+                    columns[i].ids.append(contentsOf: repeatElement(Self.nullID, count: rows.count))
                     return
                 }
-                Self.join(&columns[i], part.columns[i])
+                if whole { Self.join(&columns[i], part.columns[i]) } else { Self.join(&columns[i], part.columns[i], rows: rows) }
             }
         }
-        rowCount += part.rowCount
+        rowCount += rows.count
+    }
+
+    /// Appends rows `rows` of `from` to `into`, interning each text they use when first met.
+    private static func join(_ into: inout PendingColumn, _ from: PendingColumn, rows: Range<Int>) {
+        let unmapped = UInt32.max
+        var newID = [UInt32](repeating: unmapped, count: from.texts.count)
+        into.ids.reserveCapacity(into.ids.count + rows.count)
+        for r in rows {
+            let id = from.ids[r]
+            if id == Self.nullID {
+                into.ids.append(Self.nullID)
+                continue
+            }
+            var mine = newID[Int(id)]
+            if mine == unmapped {
+                let (interned, inserted) = from.texts.withValue(Int(id)) { into.texts.intern($0) }
+                if inserted && into.forced != nil { into.unconvertible.append(from.unconvertible[Int(id)]) }
+                mine = interned
+                newID[Int(id)] = mine
+            }
+            into.ids.append(mine)
+        }
     }
 
     /// Appends `from`'s cells to `into`, interning its texts there.
