@@ -191,16 +191,7 @@ extension Aggregation {
                     }
                 }
                 // The slots seen, in slot order, from the bitmap: no pass over every slot.
-                for w in seen.indices {
-                    var bits = seen[w]
-                    while bits != 0 {
-                        let s = w << 6 | bits.trailingZeroBitCount
-                        totals.add(slots.first[s], slots, s)
-                        slots.clear(s)
-                        bits &= bits - 1
-                    }
-                    seen[w] = 0
-                }
+                slots.harvest(&seen, into: &totals)
             }
             return totals
         }
@@ -369,12 +360,40 @@ private final class Slots: @unchecked Sendable {
         }
     }
 
-    /// Empties slot `s` for the next partition.
-    func clear(_ s: Int) {
-        first[s] = .max
+    /// Appends the slots marked in `seen` to `totals` in slot order, then empties them and
+    /// `seen` for the next partition. Each array is reached once, through its buffer (a slot
+    /// at a time through the class, every read and write paid an exclusivity check).
+    func harvest(_ seen: inout [UInt64], into totals: inout GroupTotals) {
+        var marked: [Int] = []
+        for w in seen.indices {
+            var bits = seen[w]
+            while bits != 0 {
+                marked.append(w << 6 | bits.trailingZeroBitCount)
+                bits &= bits - 1
+            }
+            seen[w] = 0
+        }
+        for s in marked {
+            totals.firstPositions.append(first[s])
+            first[s] = .max
+        }
         for k in counts.indices {
-            counts[k][s] = 0
-            if summing[k] { sums[k][s] = 0 }
+            counts[k].withUnsafeMutableBufferPointer { c in
+                for s in marked {
+                    totals.counts[k].append(c[s])
+                    c[s] = 0
+                }
+            }
+            if summing[k] {
+                sums[k].withUnsafeMutableBufferPointer { v in
+                    for s in marked {
+                        totals.sums[k].append(v[s])
+                        v[s] = 0
+                    }
+                }
+            } else {
+                totals.sums[k].append(contentsOf: repeatElement(0, count: marked.count))
+            }
         }
     }
 
