@@ -50,6 +50,7 @@ func runDuckDB(_ o: Options, csv: String, queries: [BenchQuery]) -> DuckOutcome 
     } catch {
         return .unavailable("cannot write \(specPath): \(error)")
     }
+    warmPageCache(csv)
     let p = Process()
     p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
     p.arguments = ["python3", script, specPath]

