@@ -64,10 +64,11 @@ struct ByteInterner {
     }
 
     /// Makes room for `values` more values of `bytes` bytes in all, so that adding them
-    /// (a part joined) does not copy the storage on every doubling.
+    /// (a part joined) does not copy the storage on every doubling. Grows by half again at
+    /// least: room for exactly one more part would copy everything at every part joined.
     mutating func reserve(values: Int, bytes: Int) {
-        storage.reserveCapacity(storage.count + bytes)
-        offsets.reserveCapacity(offsets.count + values)
+        storage.reserveRoom(for: bytes)
+        offsets.reserveRoom(for: values)
     }
 
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
@@ -257,5 +258,15 @@ struct ByteInterner {
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
         return h
+    }
+}
+
+extension Array {
+    /// Room for `more` elements, growing the capacity by half again at least, so that a
+    /// sequence of such calls copies the elements a bounded number of times (a plain
+    /// `reserveCapacity(count + more)` reallocates on every call).
+    mutating func reserveRoom(for more: Int) {
+        let needed = count + more
+        if needed > capacity { reserveCapacity(Swift.max(needed, capacity + capacity / 2)) }
     }
 }

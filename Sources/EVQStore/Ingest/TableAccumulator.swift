@@ -110,7 +110,7 @@ struct TableAccumulator {
     private static func join(_ into: inout PendingColumn, _ from: PendingColumn, rows: Range<Int>) {
         let unmapped = UInt32.max
         var newID = [UInt32](repeating: unmapped, count: from.texts.count)
-        into.ids.reserveCapacity(into.ids.count + rows.count)
+        into.ids.reserveRoom(for: rows.count)
         for r in rows {
             let id = from.ids[r]
             if id == Self.nullID {
@@ -132,7 +132,7 @@ struct TableAccumulator {
     private static func join(_ into: inout PendingColumn, _ from: PendingColumn) {
         var newID = [UInt32](repeating: 0, count: from.texts.count)
         if !into.texts.deduplicates { into.texts.reserve(values: from.texts.count, bytes: from.texts.byteCount) }
-        into.ids.reserveCapacity(into.ids.count + from.ids.count)
+        into.ids.reserveRoom(for: from.ids.count)
         for id in 0..<from.texts.count {
             let (mine, inserted) = from.texts.withValue(id) { into.texts.intern($0) }
             if inserted && into.forced != nil { into.unconvertible.append(from.unconvertible[id]) }
