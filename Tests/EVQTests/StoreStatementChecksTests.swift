@@ -42,13 +42,18 @@ import Testing
         let (dir, file, section) = try Self.damagedStore("events")
         let session = try Session(store: URL(fileURLWithPath: dir))
         #expect(try session.query("events | count").table.value(row: 0, column: 0) == .int(30))
-        let expected = "\(file): \(section): checksum mismatch; the store is damaged (see 'evq check')"
-        for q in ["events | where actor1 == \"A\" | count", "events | take 1", "actors | where name == \"A\" | count"] {
+        Self.expectDamage(in: session, ["events | where actor1 == \"A\" | count", "events | take 1", "actors | where name == \"A\" | count"],
+                          "\(file): \(section): checksum mismatch; the store is damaged (see 'evq check')")
+    }
+
+    /// Each of `queries` fails on `session`, its error saying `expected`.
+    static func expectDamage(in session: Session, _ queries: [String], _ expected: String, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        for q in queries {
             do {
                 _ = try session.query(q)
-                Issue.record("\(q) read the damaged section unchecked")
+                Issue.record("\(q) read the damaged section unchecked", sourceLocation: sourceLocation)
             } catch {
-                #expect(error.description.contains(expected), "\(q): \(error)")
+                #expect(error.description.contains(expected), "\(q): \(error)", sourceLocation: sourceLocation)
             }
         }
     }
@@ -73,17 +78,9 @@ import Testing
         let session = try Session(store: URL(fileURLWithPath: dir))
         #expect(try session.query("events | where date >= 2024-01-10 | count").table.value(row: 0, column: 0) == .int(21))
         #expect(try session.query("events | summarize n = count() by week(date) | count").table.value(row: 0, column: 0) == .int(5))
-        let expected = "\(file): \(section): checksum mismatch"
-        for q in ["events | where actor1 == \"A\" | count", "events | where date >= 2024-01-10", "events | take 1 | extend d = date",
-                  "events | summarize n = count() by actor1", "events | distinct actor1", "events | project a = actor1",
-                  "events | lookup actors on actor1 == name"] {
-            do {
-                _ = try session.query(q)
-                Issue.record("\(q) read the damaged section unchecked")
-            } catch {
-                #expect(error.description.contains(expected), "\(q): \(error)")
-            }
-        }
+        Self.expectDamage(in: session, ["events | where actor1 == \"A\" | count", "events | where date >= 2024-01-10", "events | take 1 | extend d = date",
+                                        "events | summarize n = count() by actor1", "events | distinct actor1", "events | project a = actor1",
+                                        "events | lookup actors on actor1 == name"], "\(file): \(section): checksum mismatch")
     }
 
     @Test func columnsReadAreThoseNamedUnlessWholeRowsMayBeReturned() throws {
