@@ -42,6 +42,26 @@ public enum Parallel {
         }
         return results.map { $0! }
     }
+
+    /// `body(i)` for each i in `costs.indices`, results in order of i. The costliest go first;
+    /// one costing more than all those after it together runs alone first, so that the work
+    /// it splits over the cores itself gets them all (an apply nested in another runs
+    /// serially: libdispatch divides the width among the nesting levels); the rest then run
+    /// at the same time.
+    public static func mapLargestAlone<T>(costs: [Int], _ body: (Int) -> T) -> [T] {
+        let order = costs.indices.sorted { costs[$0] > costs[$1] }
+        var results = [T?](repeating: nil, count: costs.count)
+        var remaining = costs.reduce(0, +)
+        var alone = 0
+        while alone < order.count, costs[order[alone]] * 2 > remaining {
+            results[order[alone]] = body(order[alone])
+            remaining -= costs[order[alone]]
+            alone += 1
+        }
+        let rest = Array(order[alone...])
+        for (k, value) in map(rest.count, { body(rest[$0]) }).enumerated() { results[rest[k]] = value }
+        return results.map { $0! }
+    }
 }
 
 /// Hands a value to the threads of `Parallel.map`, whose callers guarantee they only read it

@@ -58,19 +58,8 @@ public final class Table: Sendable {
         }
         for c in columns where c.isKey { tasks.append((c.count, { _ = c.keyIndex?.rows.count })) }
         tasks.append((rowCount / 2, { _ = self.geoIndex }))
-        tasks.sort { $0.cost > $1.cost }
-        // A task costing more than all the others together (the word index of notes) runs on
-        // its own first, so that it gets every core: an apply nested in another runs serially
-        // (libdispatch divides the width among the nesting levels), which left one core idle
-        // for most of the load.
-        let total = tasks.reduce(0) { $0 + $1.cost }
-        var first = 0
-        while first < tasks.count, tasks[first].cost * 2 > total - tasks[..<first].reduce(0) { $0 + $1.cost } {
-            tasks[first].build()
-            first += 1
-        }
-        let rest = Array(tasks[first...])
-        _ = Parallel.map(rest.count) { rest[$0].build() }
+        // The word index of notes costs more than all the others together: it runs alone first.
+        _ = Parallel.mapLargestAlone(costs: tasks.map(\.cost)) { tasks[$0].build() }
         LoadTrace.mark("indexes")
     }
 

@@ -56,24 +56,14 @@ enum TableAssembly {
             order = timeOrder(ids: pending[t].ids, times: perText(pending[t].texts) { CellText.time($0, layout: pending[t].layout) })
         }
         LoadTrace.mark("time order")
-        // Widest first, so that the long text column does not start last. A column wider than
-        // all the others together (notes) is built on its own first, on every core (its sort
-        // and dictionary split themselves; inside another parallel map they would run on one).
-        let byCost = pending.indices.sorted { pending[$0].texts.byteCount > pending[$1].texts.byteCount }
-        var columns = [Column?](repeating: nil, count: pending.count)
-        var remaining = pending.reduce(0) { $0 + $1.texts.byteCount }
-        var alone = 0
-        while alone < byCost.count, pending[byCost[alone]].texts.byteCount * 2 > remaining {
-            let i = byCost[alone]
-            columns[i] = makeColumn(pending[i], type: shape.types[i], order: order)
-            remaining -= pending[i].texts.byteCount
-            alone += 1
+        // Widest first, so that the long text column does not start last; a column wider than
+        // all the others together (notes) is built alone first, on every core (its sort and
+        // dictionary split themselves).
+        let columns = Parallel.mapLargestAlone(costs: pending.map(\.texts.byteCount)) { i in
+            makeColumn(pending[i], type: shape.types[i], order: order)
         }
-        let rest = Array(byCost[alone...])
-        let built = Parallel.map(rest.count) { k in makeColumn(pending[rest[k]], type: shape.types[rest[k]], order: order) }
-        for (k, i) in rest.enumerated() { columns[i] = built[k] }
         LoadTrace.mark("columns")
-        return Table(name: name, columns: columns.map { $0! }, rowCount: rows, timeColumnIndex: shape.timeIndex)
+        return Table(name: name, columns: columns, rowCount: rows, timeColumnIndex: shape.timeIndex)
     }
 
     /// Row order by time ascending, ties and nulls (last) in input order; nil when the input
