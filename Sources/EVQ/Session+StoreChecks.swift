@@ -39,7 +39,7 @@ extension Session {
         tables += catalog.segmentedTables.filter { reads($0.key) }.map { ($0.key, $0.value.segments) }
         // The source table's columns that the statement names, when that is all it can read:
         // a query of 10 M events that counts by country reads two columns, not the notes.
-        let source = named == nil ? nil : Self.columnsRead(by: statement, naming: named!)
+        let source = named.flatMap { Self.columnsRead(by: statement, naming: $0) }
         for (name, segments) in tables {
             for table in segments {
                 var columns: Set<Int>? = nil

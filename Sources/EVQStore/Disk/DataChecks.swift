@@ -73,15 +73,14 @@ final class DataChecks: Sendable {
     /// (SegmentValidation.swift), which a file whose checksums were recomputed over bad bytes
     /// would pass. Each column once.
     func validate(columns: Set<Int>?, of table: Table) throws(StoreError) {
-        let all = Set(table.columns.indices)
         let (pending, grid) = validated.withLock { done in
-            (Set((columns ?? all).filter { $0 < done.columns.count && !done.columns[$0] }), !done.grid && table.readsStoredGrid(columns))
+            let pending = Set((columns ?? Set(table.columns.indices)).filter { $0 < done.columns.count && !done.columns[$0] })
+            // The grid cells are checked once, with the first of the columns they cover.
+            return (pending, !done.grid && table.readsStoredGrid(pending))
         }
-        guard !pending.isEmpty || grid else { return }
+        guard !pending.isEmpty else { return }
         try verify(columns: columns, of: table)
-        // The grid is checked with the columns it covers (`structuralDamage` checks it when
-        // either is asked for); asking for no column checks nothing else.
-        if checksums { try SegmentReader.validate(table, columns: grid ? pending.union(columns ?? all) : pending, file: file) }
+        if checksums { try SegmentReader.validate(table, columns: pending, grid: grid, file: file) }
         validated.withLock { done in
             for i in pending { done.columns[i] = true }
             if grid { done.grid = true }

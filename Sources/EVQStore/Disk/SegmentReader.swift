@@ -31,10 +31,10 @@ enum SegmentReader {
         return (table, directory.stats, checks)
     }
 
-    /// Throws the first section (of `columns`; nil: all) whose ids, offsets or rows point
-    /// outside their bounds.
-    static func validate(_ table: Table, columns: Set<Int>? = nil, file: String) throws(StoreError) {
-        if let (section, detail) = table.structuralDamage(columns: columns) { throw .corrupt(file: file, section: section, detail: detail) }
+    /// Throws the first section (of `columns`, nil: all; and of the grid cells with `grid`)
+    /// whose ids, offsets or rows point outside their bounds.
+    static func validate(_ table: Table, columns: Set<Int>? = nil, grid: Bool = true, file: String) throws(StoreError) {
+        if let (section, detail) = table.structuralDamage(columns: columns, grid: grid) { throw .corrupt(file: file, section: section, detail: detail) }
     }
 
     /// Every problem of the file, each naming its section (empty when the file is sound).

@@ -8,12 +8,12 @@
 
 extension Table {
     /// The first section of this segment whose contents point outside their bounds, with why:
-    /// of columns `indexes` (nil: every column) and, when they are read with it, the grid cells.
-    func structuralDamage(columns indexes: Set<Int>? = nil) -> (section: String, detail: String)? {
+    /// of columns `indexes` (nil: every column) and, with `grid`, of the grid cells.
+    func structuralDamage(columns indexes: Set<Int>? = nil, grid: Bool = true) -> (section: String, detail: String)? {
         let wanted = indexes.map { $0.sorted().filter(columns.indices.contains) } ?? Array(columns.indices)
         let found = Parallel.map(wanted.count) { k in columnDamage(wanted[k]) }
         if let first = found.lazy.compactMap({ $0 }).first { return first }
-        if readsStoredGrid(indexes), let g = builtGeoIndex { return Self.gridDamage(g, rows: rowCount) }
+        if grid, let g = builtGeoIndex { return Self.gridDamage(g, rows: rowCount) }
         return nil
     }
 
