@@ -96,20 +96,39 @@ struct Relation {
 
     /// The same over the positions `positions` only (one chunk of a parallel loop).
     func forEachRow(_ context: ExecutionContext, positions: Range<Int>, _ body: (Int) -> Void) throws(EngineError) {
-        let n = positions.upperBound
+        try Self.forEachBatch(context, positions: positions) { batch in
+            if let rows {
+                for k in batch { body(Int(rows[k])) }
+            } else {
+                for r in batch { body(r) }
+            }
+        }
+    }
+
+    /// `body` with each batch of `positions` in order, after the batch's cancellation check
+    /// (and test delay), counting its rows as progress.
+    static func forEachBatch(_ context: ExecutionContext, positions: Range<Int>, _ body: (Range<Int>) -> Void) throws(EngineError) {
         var start = positions.lowerBound
-        while start < n {
+        while start < positions.upperBound {
             if context.batchDelayMilliseconds > 0 { try context.delay() }
             if context.isCancelled() { throw .cancelled }
-            let end = min(n, start + ExecutionContext.batchSize)
+            let end = min(positions.upperBound, start + ExecutionContext.batchSize)
             context.progress?.add(rows: end - start)
-            if let rows {
-                for k in start..<end { body(Int(rows[k])) }
-            } else {
-                for r in start..<end { body(r) }
-            }
+            body(start..<end)
             start = end
         }
+    }
+
+    /// The chunks' outputs joined in order; nil for a chunk that saw the cancellation.
+    static func joined<T>(_ outputs: [[T]?]) throws(EngineError) -> [T] {
+        if outputs.count == 1, let only = outputs[0] { return only }
+        var joined: [T] = []
+        joined.reserveCapacity(outputs.reduce(0) { $0 + ($1?.count ?? 0) })
+        for part in outputs {
+            guard let part else { throw .cancelled }
+            joined.append(contentsOf: part)
+        }
+        return joined
     }
 
     /// `body(row, &out)` for every row in order, appending to `out`; the rows are cut into
@@ -131,13 +150,7 @@ struct Relation {
             do { try forEachRow(context, positions: parts[k]) { row in body(row, &out) } } catch { return nil }
             return out
         }
-        var joined: [T] = []
-        joined.reserveCapacity(n)
-        for part in outputs {
-            guard let part else { throw .cancelled }
-            joined.append(contentsOf: part)
-        }
-        return joined
+        return try Self.joined(outputs)
     }
 
     /// The rows that pass `kernel`, in order: a batch at a time, contiguous chunks on
@@ -150,36 +163,20 @@ struct Relation {
             var cancelled = false
             let out = [UInt32](unsafeUninitializedCapacity: part.count) { buffer, kept in
                 let base = buffer.baseAddress!
-                // The rows kept, or nil once the query is cancelled.
-                func run(_ rows: UnsafeBufferPointer<UInt32>?) -> Int? {
-                    var n = 0, start = part.lowerBound
-                    while start < part.upperBound {
-                        do {
-                            if context.batchDelayMilliseconds > 0 { try context.delay() }
-                            if context.isCancelled() { return nil }
-                        } catch {
-                            return nil
-                        }
-                        let end = min(part.upperBound, start + ExecutionContext.batchSize)
-                        context.progress?.add(rows: end - start)
-                        n += kernel.select(rows, start..<end, into: base + n)
-                        start = end
+                var n = 0
+                func run(_ rows: UnsafeBufferPointer<UInt32>?) {
+                    do {
+                        try Self.forEachBatch(context, positions: part) { batch in n += kernel.select(rows, batch, into: base + n) }
+                    } catch {
+                        cancelled = true
                     }
-                    return n
                 }
-                let n = rows.map { r in r.withUnsafeBufferPointer { run($0) } } ?? run(nil)
-                kept = n ?? 0
-                cancelled = n == nil
+                if let rows { rows.withUnsafeBufferPointer { run($0) } } else { run(nil) }
+                kept = cancelled ? 0 : n
             }
             return cancelled ? nil : out
         }
-        var joined: [UInt32] = []
-        joined.reserveCapacity(outputs.reduce(0) { $0 + ($1?.count ?? 0) })
-        for part in outputs {
-            guard let part else { throw .cancelled }
-            joined.append(contentsOf: part)
-        }
-        return outputs.count == 1 ? outputs[0]! : joined
+        return try Self.joined(outputs)
     }
 
     /// The relation as a standalone table (rows gathered when needed).
