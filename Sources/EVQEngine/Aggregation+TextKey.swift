@@ -10,6 +10,7 @@
 //   through a hash table, and the chunks are merged in order.
 // Groups come out in order of first appearance, and the values are those of the general
 // path (the same `State` results), so the answer depends on neither the layout nor the cores.
+// Under `top n by` an aggregate, only the n groups the top keeps are ordered and built.
 
 import EVQStore
 
@@ -25,7 +26,7 @@ extension Aggregation {
     /// Nil when a key or an aggregate is not of that kind, or when the keys' product of
     /// dictionary sizes does not fit a code.
     func byTextKey(_ r: Relation, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
-                   outputs: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation? {
+                   outputs: [(name: String, expr: TypedExpr)], keep: GroupLimit?) throws(EngineError) -> Relation? {
         guard let code = SlotCode(keys, r.table) else { return nil }
         var folds: [SlotFold] = []
         for a in aggregates {
@@ -34,7 +35,8 @@ extension Aggregation {
         }
         let stage = MemoryStage("summarize", anchor: keys[0].expr.span)
         let perSlot = 8 * (1 + 3 * folds.count)  // first position, count and Int128 sum
-        let merged: GroupTotals
+        var merged: GroupTotals
+        var inOrder = false
         var grew = "states"
         // Per group: the hashed layout's table entry (16 bytes, under half full), code and first
         // position besides its slots.
@@ -48,11 +50,17 @@ extension Aggregation {
             merged = try partitioned(r, code, folds)
         } else {
             merged = try hashed(r, code, folds)
+            inOrder = true
             grew = "hash table"
             perGroup += 48
         }
         context.memory.charge(merged.groups * perGroup, stage, grew: "\(grew) of \(MemoryBudget.describe(count: merged.groups)) groups")
         if context.isCancelled() { throw .cancelled }
+        if let keep, keep.count < merged.groups {
+            merged = merged.kept(by: keep, folds)
+        } else if !inOrder {
+            merged = merged.inFirstAppearanceOrder(positions: r.count)
+        }
         var aggregateValues: [[Value]] = []
         for (k, a) in aggregates.enumerated() {
             let counts = merged.counts[k], sums = merged.sums[k]
@@ -70,7 +78,8 @@ extension Aggregation {
 
     // MARK: dense
 
-    /// Each core folds its chunk into a slot per code; the chunks' slots are added.
+    /// Each core folds its chunk into a slot per code; the chunks' slots are added. The groups
+    /// are in slot order.
     private func dense(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
         let rows = r.rows, cancelled = context.isCancelled
         let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
@@ -104,7 +113,7 @@ extension Aggregation {
             guard first != Int.max else { continue }
             totals.add(first, chunks, s)
         }
-        return totals.inFirstAppearanceOrder(positions: r.count)
+        return totals
     }
 
     // MARK: partitioned
@@ -116,6 +125,7 @@ extension Aggregation {
     /// in order of partition (the code's top bits), stable. Pass 2, each core over its share of
     /// the partitions: the partition's positions of every chunk in chunk order (so in position
     /// order), folded on dense slots of the code's low bits; then the slots seen are harvested.
+    /// The groups are in code order.
     private func partitioned(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
         let rows = r.rows, cancelled = context.isCancelled
         let lowBits = Self.partitionSlotBits
@@ -197,7 +207,7 @@ extension Aggregation {
         }
         var totals = GroupTotals(folds: folds.count)
         for part in parts { totals.append(part) }
-        return totals.inFirstAppearanceOrder(positions: r.count)
+        return totals
     }
 
     // MARK: hashed
@@ -482,6 +492,29 @@ private struct GroupTotals {
         }
     }
 
+    /// The groups a `top` keeps, in order of first appearance: the `keep.count` first by its
+    /// keys, ties by first appearance (as the top breaks them over all the groups in that
+    /// order), through a bounded heap.
+    func kept(by keep: Aggregation.GroupLimit, _ folds: [Aggregation.SlotFold]) -> GroupTotals {
+        let keys = keep.keys.map { key -> (values: [Int128], isNull: [Bool]?, descending: Bool) in
+            let counts = counts[key.aggregate]
+            guard case .sum = folds[key.aggregate] else { return (counts.map { Int128($0) }, nil, key.descending) }
+            // The sum's value as `Aggregation.result` gives it: null over no values or past Int64.
+            let sums = sums[key.aggregate]
+            return (sums, sums.indices.map { counts[$0] == 0 || Int64(exactly: sums[$0]) == nil }, key.descending)
+        }
+        var heap = BoundedHeap(order: GroupOrder(keys: keys, firstPositions: firstPositions), capacity: keep.count)
+        for g in 0..<groups { heap.offer(g) }
+        let order = heap.sorted().sorted { firstPositions[$0] < firstPositions[$1] }
+        var out = GroupTotals(folds: counts.count)
+        out.firstPositions = order.map { firstPositions[$0] }
+        for k in counts.indices {
+            out.counts[k] = order.map { counts[k][$0] }
+            out.sums[k] = order.map { sums[k][$0] }
+        }
+        return out
+    }
+
     /// The groups ordered by first position (each group's is distinct, below `positions`): a
     /// bitmap of the first positions and a count of the set bits before each word give each
     /// group its rank, in time linear in the groups plus positions / 64.
@@ -507,5 +540,24 @@ private struct GroupTotals {
             out.sums[k] = order.map { sums[k][$0] }
         }
         return out
+    }
+}
+
+/// Groups by the values of a `top`'s keys (nulls last in either direction), then by first
+/// appearance.
+private struct GroupOrder: PositionOrder {
+    let keys: [(values: [Int128], isNull: [Bool]?, descending: Bool)]
+    let firstPositions: [Int]
+
+    func before(_ a: Int, _ b: Int) -> Bool {
+        for key in keys {
+            if let isNull = key.isNull, isNull[a] || isNull[b] {
+                if isNull[a] != isNull[b] { return isNull[b] }
+                continue
+            }
+            let x = key.values[a], y = key.values[b]
+            if x != y { return key.descending ? x > y : x < y }
+        }
+        return firstPositions[a] < firstPositions[b]
     }
 }

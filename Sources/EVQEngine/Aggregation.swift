@@ -27,10 +27,12 @@ struct Aggregation {
         case accumulator(any AggregateAccumulator)
     }
 
+    /// `keep`: the `top` right above, when its keys are aggregates; a path that can may then
+    /// build only the groups it keeps (in their order of first appearance). Others build all.
     func run(_ r: Relation, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
-             outputs: [(name: String, expr: TypedExpr)]) throws(EngineError) -> Relation
+             outputs: [(name: String, expr: TypedExpr)], keep: GroupLimit? = nil) throws(EngineError) -> Relation
     {
-        if let folded = try byTextKey(r, keys: keys, aggregates: aggregates, outputs: outputs) { return folded }
+        if let folded = try byTextKey(r, keys: keys, aggregates: aggregates, outputs: outputs, keep: keep) { return folded }
         let table = r.table
         let keyEvals = keys.map { ExpressionEvaluator.compile($0.expr, table, nil) }
         let argEvals = aggregates.map { a in a.arguments.map { ExpressionEvaluator.compile($0, table, nil) } }
@@ -92,6 +94,27 @@ struct Aggregation {
         }
         let result = Table(name: "result", columns: columns, rowCount: groupCount)
         return Relation(table: result, rows: nil, inTimeOrder: false)
+    }
+
+    /// The groups a `top n by …` right above a summarize keeps, when each of its keys is an
+    /// output that is one aggregate (`top 20 by n` over `n = count()`).
+    struct GroupLimit {
+        let count: Int
+        let keys: [(aggregate: Int, descending: Bool)]
+
+        /// Nil unless every key is such an output; `keyCount` is the summarize's group keys
+        /// (its output columns come after them).
+        init?(_ count: Int, _ sortKeys: [CheckedSortKey], keyCount: Int, outputs: [(name: String, expr: TypedExpr)]) {
+            var keys: [(aggregate: Int, descending: Bool)] = []
+            for key in sortKeys {
+                guard case .column(let c) = key.expr.kind, c >= keyCount, c - keyCount < outputs.count,
+                      case .aggregateResult(let a) = outputs[c - keyCount].expr.kind else { return nil }
+                keys.append((a, key.descending))
+            }
+            guard !keys.isEmpty else { return nil }
+            self.count = max(0, count)
+            self.keys = keys
+        }
     }
 
     /// A group's state before its first row: the function's definition says which

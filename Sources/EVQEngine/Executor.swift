@@ -215,9 +215,11 @@ public struct Executor {
 
     /// `needs`: the columns of the node's output that the operators above it read (nil = all;
     /// the result's own columns are all needed). A scan of a segmented table copies only those.
-    func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, needs: Set<Int>? = nil) throws(EngineError) -> Relation {
+    /// `keep`: the groups the `top` above keeps, when the node is a summarize it can narrow.
+    func run(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, needs: Set<Int>? = nil,
+             keep: Aggregation.GroupLimit? = nil) throws(EngineError) -> Relation {
         let start = DispatchTime.now().uptimeNanoseconds
-        let r = try runOperator(node, depth, &stats, needs)
+        let r = try runOperator(node, depth, &stats, needs, keep)
         record(depth: depth, rows: r.count, since: start, &stats)
         return r
     }
@@ -233,7 +235,8 @@ public struct Executor {
         stats.operatorMilliseconds[depth] = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6
     }
 
-    private func runOperator(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, _ needs: Set<Int>?) throws(EngineError) -> Relation {
+    private func runOperator(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, _ needs: Set<Int>?,
+                             _ keep: Aggregation.GroupLimit?) throws(EngineError) -> Relation {
         if let r = try runOverSegments(node, depth, &stats, needs) { return r }
         switch node {
         case .scan(let ref, let access):
@@ -256,7 +259,12 @@ public struct Executor {
             r.rows = r.rows.map { Array($0.prefix(n)) } ?? (0..<min(max(0, n), r.table.rowCount)).map(UInt32.init)
             return r
         case .top(let input, let n, let keys):
-            var r = try run(input, depth + 1, &stats, needs: needs.map { $0.union(Self.columns(read: keys.map(\.expr))) })
+            // Over a summarize, by its aggregates: it need only build the groups kept.
+            var keep: Aggregation.GroupLimit?
+            if case .aggregate(_, let groupKeys, _, let outputs) = input {
+                keep = Aggregation.GroupLimit(n, keys, keyCount: groupKeys.count, outputs: outputs)
+            }
+            var r = try run(input, depth + 1, &stats, needs: needs.map { $0.union(Self.columns(read: keys.map(\.expr))) }, keep: keep)
             r.rows = try orderedRows(r, keys, limit: n)
             r.inTimeOrder = false
             return r
@@ -265,7 +273,7 @@ public struct Executor {
         case .aggregate(let input, let keys, let aggs, let outputs):
             let read = keys.map(\.expr) + aggs.flatMap(\.arguments) + outputs.map(\.expr)
             let r = try run(input, depth + 1, &stats, needs: Self.columns(read: read))
-            return try Aggregation(context: context).run(r, keys: keys, aggregates: aggs, outputs: outputs)
+            return try Aggregation(context: context).run(r, keys: keys, aggregates: aggs, outputs: outputs, keep: keep)
         case .tail(let input, let n):
             var r = try run(input, depth + 1, &stats, needs: needs)
             r.rows = Array((r.rows ?? (0..<r.table.rowCount).map(UInt32.init)).suffix(n))
