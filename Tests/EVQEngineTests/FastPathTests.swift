@@ -382,6 +382,40 @@ private func weekStart(_ t: Int64) -> Int64 {
         }
     }
 
+    /// A text key is sorted by counting when its ids span few values next to the rows (all
+    /// rows of a column, a `distinct`), else by packed words (a few rows of a large
+    /// dictionary): both orders are the reference's, nulls last in either direction.
+    @Test func textSortByCountingAndByWordsMatchTheReference() throws {
+        var g = SplitMix(state: 11)
+        let n = 6_000
+        var rid: [Value] = [], w: [Value] = []
+        for r in 0..<n {
+            rid.append(.int(Int64(r)))
+            w.append(g.chance(9) ? .null : .string("w\(g.below(5_000))"))
+        }
+        var builder = TableBuilder(name: "events")
+        builder.addColumn("rid", rid)
+        builder.addColumn("w", w, type: .string)
+        let table = builder.build()
+        let s = Session(tables: [table])
+        let ref = Reference(table: table)
+        let rids = ref.column("rid"), words = ref.column("w")
+        // All rows (counting); 62 rows (too few to count); 120 rows spread over 5,000 ids (words).
+        for (filter, keep) in [("", { (_: Int) in true }), ("| where rid % 97 == 0 ", { $0 % 97 == 0 }), ("| where rid % 50 == 0 ", { $0 % 50 == 0 })] {
+            let rows = (0..<n).filter(keep)
+            for descending in [false, true] {
+                let expected = Reference.order(rows, [(words, descending)]).map { rids[$0] }
+                let q = "events \(filter)| sort by w \(descending ? "desc" : "asc") | project rid"
+                #expect(try query(s, q).values(of: "rid") == expected, "\(q)")
+            }
+        }
+        let distinct = try query(s, "events | where rid % 3 == 0 | distinct w | sort by w desc")
+        let expected = Set((0..<n).filter { $0 % 3 == 0 }.map { words[$0] }).sorted { a, b in
+            a.isNull != b.isNull ? b.isNull : Value.compare(a, b) > 0
+        }
+        #expect(distinct.values(of: "w") == expected)
+    }
+
     /// A group key: its query text and the key value of a row.
     typealias Key = (text: String, value: (Int) -> Value)
     /// An aggregate: its query text and its result over the rows of a group (in input order).
