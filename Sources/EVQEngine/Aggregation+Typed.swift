@@ -141,28 +141,34 @@ extension Aggregation {
             var nullGroup: Int32 = -1
             var hasPrevious = false
             var previousRaw: Int64 = 0, previousKey: Int64 = 0, previousGroup: Int32 = 0
-            try r.forEachRow(context) { row in
-                defer { p += 1 }
-                if let mask, mask[row] {
-                    if nullGroup < 0 {
-                        nullGroup = Int32(first.count)
-                        first.append(p)
+            let rows = r.rows
+            // Batch by batch through the codes' buffer (as the text path above).
+            try Relation.forEachBatch(context, positions: 0..<n) { batch in
+                ids.withUnsafeMutableBufferPointer { ids in
+                    for p in batch {
+                        let row = rows.map { Int($0[p]) } ?? p
+                        if let mask, mask[row] {
+                            if nullGroup < 0 {
+                                nullGroup = Int32(first.count)
+                                first.append(p)
+                            }
+                            ids[p] = nullGroup
+                            continue
+                        }
+                        let x = values[row]
+                        if hasPrevious, x == previousRaw {
+                            ids[p] = previousGroup
+                            continue
+                        }
+                        let key = bucket.apply(x)
+                        let g = hasPrevious && key == previousKey ? previousGroup : Self.group(of: key, &map, &first, p)
+                        hasPrevious = true
+                        previousRaw = x
+                        previousKey = key
+                        previousGroup = g
+                        ids[p] = g
                     }
-                    ids[p] = nullGroup
-                    return
                 }
-                let x = values[row]
-                if hasPrevious, x == previousRaw {
-                    ids[p] = previousGroup
-                    return
-                }
-                let key = bucket.apply(x)
-                let g = hasPrevious && key == previousKey ? previousGroup : Self.group(of: key, &map, &first, p)
-                hasPrevious = true
-                previousRaw = x
-                previousKey = key
-                previousGroup = g
-                ids[p] = g
             }
         } else if let (values, perID) = ExpressionEvaluator.perDictionaryValue(e, r.table, maxDistinct: n) {
             // One evaluation per distinct value; equal results share a code, and each row
