@@ -1,4 +1,5 @@
-// The rewriting passes that move operators: filters and limits down, sort + limit into top.
+// The rewriting passes that move operators: filters and limits down, sort + limit into top,
+// filters on a distinct's values above it.
 // Each keeps the answer and its row order: a filter commutes with a stable sort and with
 // row-wise operators (projections) and with a join's left side for the conditions on its
 // columns (a lookup is such a join); a limit commutes with
@@ -81,6 +82,29 @@ extension Optimizer {
         let inner = sortLimitToTop(input)
         if case .limit(_, let n) = node, case .sort(let x, let keys) = inner { return .top(x, n, keys) }
         return node.replacingInput(inner)
+    }
+
+    // MARK: filterAboveDistinct
+
+    /// `distinct(filter(x, p))` with the conjuncts of `p` that read only plain-column items
+    /// above the distinct (on its output columns). Exact, order included: a group's rows share
+    /// those columns' values, so they pass or fail together, and the groups that pass keep
+    /// their first rows.
+    static func liftFiltersAboveDistinct(_ node: PlanNode) -> PlanNode {
+        guard let input = node.input else { return node }
+        let inner = liftFiltersAboveDistinct(input)
+        guard case .distinct(.filter(let x, let p), let items) = node.replacingInput(inner) else { return node.replacingInput(inner) }
+        var output: [Int: Int] = [:]
+        for (out, item) in items.enumerated() {
+            if let c = item.expr.columnIndex, output[c] == nil { output[c] = out }
+        }
+        var lifted: [TypedExpr] = [], kept: [TypedExpr] = []
+        for c in splitAnd(p) {
+            if !c.referencedColumns.isEmpty, let m = c.remappingColumns({ output[$0] }) { lifted.append(m) } else { kept.append(c) }
+        }
+        guard let above = joinAnd(lifted) else { return node.replacingInput(inner) }
+        let below = joinAnd(kept).map { PlanNode.filter(x, $0) } ?? x
+        return .filter(.distinct(below, items), above)
     }
 
     // MARK: conjunctions

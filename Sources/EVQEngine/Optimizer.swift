@@ -17,6 +17,10 @@ public enum OptimizerPass: String, CaseIterable, Sendable {
     /// Conditions of the filter right above the scan become a binary search on the time
     /// column, posting-list lookups or word-index lookups; the rest stays a filter.
     case indexSelection
+    /// Conditions that read only a `distinct`'s plain-column items move above it: the rows
+    /// of one distinct value all pass or all fail, so the distinct reads each row once and the
+    /// condition runs once per value. After index selection, which takes what the indexes answer.
+    case filterAboveDistinct
 }
 
 /// What one pass did, for `explain`.
@@ -52,6 +56,7 @@ struct Optimizer {
         case .limitPushdown: Self.pushLimits(node)
         case .topN: Self.sortLimitToTop(node)
         case .indexSelection: indexes.select(node)
+        case .filterAboveDistinct: Self.liftFiltersAboveDistinct(node)
         }
     }
 }

@@ -77,6 +77,41 @@ private func analyzed(_ text: String) throws -> String {
             """)
     }
 
+    @Test func conditionsOnADistinctsValuesRunAboveIt() throws {
+        // The index takes the country; of the rest, what reads only the plain items moves up;
+        // a condition on another column, or on a computed item's source, stays below.
+        let q = "explain events | where country == \"Lebanon\" and isnotnull(actor2) and fatalities > 0 and actor1 != \"x\" | distinct actor2, a = tolower(actor1)"
+        #expect(try explain(q) == """
+            Filter isnotnull(actor2)  (~1 row)
+              Distinct actor2, a = tolower(actor1)  (~1 row)
+                Filter fatalities > 0 and actor1 != "x"  (~1 row)
+                  Scan events: 4 of 10 rows, in date order  (~4 rows)
+                    posting lists: country == "Lebanon" (4 rows)
+            optimizer: rewritten by indexSelection, filterAboveDistinct
+
+            """)
+        #expect(try explain(q, disabled: [.filterAboveDistinct]) == """
+            Distinct actor2, a = tolower(actor1)  (~1 row)
+              Filter isnotnull(actor2) and fatalities > 0 and actor1 != "x"  (~1 row)
+                Scan events: 4 of 10 rows, in date order  (~4 rows)
+                  posting lists: country == "Lebanon" (4 rows)
+            optimizer: rewritten by indexSelection
+
+            """)
+        // The same rows in the same order either way, here and where every group passes or fails.
+        let s = Fixture.session()
+        for query in ["events | where isnotnull(actor2) and country != \"Iran\" | distinct actor2, country",
+                      "events | where actor2 == \"Hezbollah\" or country == \"Iran\" | distinct country, actor2, again = actor2",
+                      "events | where isnull(actor2) | distinct actor2"] {
+            s.disabledPasses = []
+            let on = try s.query(query)
+            s.disabledPasses = [.filterAboveDistinct]
+            let off = try s.query(query)
+            #expect(on.rowCount > 0, "\(query)")
+            for column in on.columnNames { #expect(on.values(of: column) == off.values(of: column), "\(query): \(column)") }
+        }
+    }
+
     @Test func filtersOnComputedColumnsStayAbove() throws {
         #expect(try explain("explain events | extend k = fatalities * 2 | where k > 5") == """
             Filter k > 5  (~3 rows)
