@@ -110,12 +110,23 @@ extension Aggregation {
             // paid a uniqueness check on every write (a third of a `distinct` over a selection).
             var slot = [Int32](repeating: -1, count: s.dictionary.count + 1)
             let nullSlot = s.dictionary.count
+            // Over scattered rows, each batch's ids are gathered first (see the integer path).
             let values = s.ids, rows = r.rows
+            let gathered = UnsafeMutablePointer<UInt32>.allocate(capacity: ExecutionContext.batchSize)
+            defer { gathered.deallocate() }
             try Relation.forEachBatch(context, positions: 0..<n) { batch in
+                let base = batch.lowerBound
+                if let rows {
+                    rows.withUnsafeBufferPointer { rows in
+                        for i in 0..<batch.count { gathered[i] = values[Int(rows[base + i])] }
+                    }
+                } else {
+                    for i in 0..<batch.count { gathered[i] = values[base + i] }
+                }
                 slot.withUnsafeMutableBufferPointer { slot in
                     ids.withUnsafeMutableBufferPointer { ids in
                         for p in batch {
-                            let id = values[rows.map { Int($0[p]) } ?? p]
+                            let id = gathered[p - base]
                             let k = id == StringColumn.nullID ? nullSlot : Int(id)
                             var g = slot[k]
                             if g < 0 {
@@ -142,12 +153,36 @@ extension Aggregation {
             var hasPrevious = false
             var previousRaw: Int64 = 0, previousKey: Int64 = 0, previousGroup: Int32 = 0
             let rows = r.rows
-            // Batch by batch through the codes' buffer (as the text path above).
+            // Batch by batch through the codes' buffer (as the text path above). Each batch's
+            // values are gathered first, in a loop of independent loads: over scattered rows
+            // (a posting list) the grouping's branch on each value would otherwise wait for
+            // that value's cache miss, one at a time (Q3 at 10 M: 90% of its time).
+            let gathered = UnsafeMutablePointer<Int64>.allocate(capacity: ExecutionContext.batchSize)
+            let isNull = UnsafeMutablePointer<Bool>.allocate(capacity: ExecutionContext.batchSize)
+            defer {
+                gathered.deallocate()
+                isNull.deallocate()
+            }
             try Relation.forEachBatch(context, positions: 0..<n) { batch in
+                let base = batch.lowerBound, m = batch.count
+                if let rows {
+                    rows.withUnsafeBufferPointer { rows in
+                        for i in 0..<m {
+                            let row = Int(rows[base + i])
+                            gathered[i] = values[row]
+                            isNull[i] = mask?[row] ?? false
+                        }
+                    }
+                } else {
+                    for i in 0..<m {
+                        gathered[i] = values[base + i]
+                        isNull[i] = mask?[base + i] ?? false
+                    }
+                }
                 ids.withUnsafeMutableBufferPointer { ids in
-                    for p in batch {
-                        let row = rows.map { Int($0[p]) } ?? p
-                        if let mask, mask[row] {
+                    for i in 0..<m {
+                        let p = base + i
+                        if isNull[i] {
                             if nullGroup < 0 {
                                 nullGroup = Int32(first.count)
                                 first.append(p)
@@ -155,7 +190,7 @@ extension Aggregation {
                             ids[p] = nullGroup
                             continue
                         }
-                        let x = values[row]
+                        let x = gathered[i]
                         if hasPrevious, x == previousRaw {
                             ids[p] = previousGroup
                             continue
@@ -341,9 +376,27 @@ extension Aggregation {
     }
 
     /// Per-group counts over every core, added up.
-    private func counted(_ r: Relation, _ groups: Grouping, where keep: @escaping (Int) -> Bool = { _ in true }) throws(EngineError) -> [Int64] {
-        let chunks = try eachChunk(r, groups, make: { GroupSlots<Int64>(repeating: 0, count: groups.count) }) { counts, g, row in
-            if keep(row) { counts[g] += 1 }
+    /// `keep`: which rows count; nil: every row, from the group ids alone (no row is read, no
+    /// call per row: a `count()` by week over a posting list's scattered rows).
+    private func counted(_ r: Relation, _ groups: Grouping, where keep: ((Int) -> Bool)? = nil) throws(EngineError) -> [Int64] {
+        let chunks: [GroupSlots<Int64>]
+        if let keep {
+            chunks = try eachChunk(r, groups, make: { GroupSlots<Int64>(repeating: 0, count: groups.count) }) { counts, g, row in
+                if keep(row) { counts[g] += 1 }
+            }
+        } else {
+            let ids = groups.ids, cancelled = context.isCancelled
+            chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> GroupSlots<Int64> in
+                let counts = GroupSlots<Int64>(repeating: 0, count: groups.count)
+                var start = range.lowerBound
+                while start < range.upperBound {
+                    if cancelled() { throw .cancelled }
+                    let end = min(range.upperBound, start + ExecutionContext.batchSize)
+                    ids.withUnsafeBufferPointer { ids in for p in start..<end { counts[Int(ids[p])] += 1 } }
+                    start = end
+                }
+                return counts
+            }
         }
         var total = [Int64](repeating: 0, count: groups.count)
         for c in chunks { for g in total.indices { total[g] += c[g] } }
