@@ -86,18 +86,20 @@ extension Aggregation {
         let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
             let out = Slots(count: code.slots, folds: folds)
             let batch = Batch()
+            // Locals, not the classes' properties: the loop keeps them in registers.
+            let rowOf = batch.row, slotOf = batch.slot, first = out.first
             var start = range.lowerBound
             while start < range.upperBound {
                 if cancelled() { throw .cancelled }
                 let end = min(range.upperBound, start + ExecutionContext.batchSize)
                 batch.m = end - start
-                for i in 0..<batch.m {
+                for i in 0..<(end - start) {
                     let p = start + i
                     let row = rows.map { Int($0[p]) } ?? p
                     let s = code.of(row)
-                    batch.row[i] = row
-                    batch.slot[i] = s
-                    if out.first[s] == Int.max { out.first[s] = p }
+                    rowOf[i] = row
+                    slotOf[i] = s
+                    if first[s] == Int.max { first[s] = p }
                 }
                 out.fold(folds, batch)
                 start = end
@@ -425,12 +427,24 @@ private final class Slots: @unchecked Sendable {
                 case .countWhere(let test):
                     for i in 0..<m where test(rowOf[i]) { counts[slotOf[i]] += 1 }
                 case .sum(let values, let mask):
+                    // Through the buffers, the null test an add of zero: no branch per row.
                     sums[k].withUnsafeMutableBufferPointer { sums in
-                        for i in 0..<m {
-                            let row = rowOf[i]
-                            if let mask, mask[row] { continue }
-                            sums[slotOf[i]] += Int128(values[row])
-                            counts[slotOf[i]] += 1
+                        values.withUnsafeBufferPointer { values in
+                            guard let mask else {
+                                for i in 0..<m {
+                                    sums[slotOf[i]] += Int128(values[rowOf[i]])
+                                    counts[slotOf[i]] += 1
+                                }
+                                return
+                            }
+                            mask.withUnsafeBufferPointer { isNull in
+                                for i in 0..<m {
+                                    let row = rowOf[i], s = slotOf[i]
+                                    let seen: Int64 = isNull[row] ? 0 : 1
+                                    sums[s] += Int128(values[row] & (0 &- seen))
+                                    counts[s] += seen
+                                }
+                            }
                         }
                     }
                 }
