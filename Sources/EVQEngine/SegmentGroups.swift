@@ -52,14 +52,22 @@ struct SegmentGroups {
         let limit = rows < 4096 ? Int.max : rows / 4
         if let bound = Self.groupBound(parts, keys), bound > limit { return nil }
         var groupCount = 0
-        for part in parts {
-            let r = Relation(table: part.table, rows: part.rows, inTimeOrder: true)
-            let g = try aggregation.groups(r, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
-            groupCount += g.count
-            if groupCount > limit { return nil }
-            relations.append(r)
-            local.append(g)
-            representatives.append(MergePart(part.table, rows: g.firstRows(of: r)))
+        // The segments group their rows on all cores at once, a wave of one segment per core,
+        // so that too many groups stop the work after a wave rather than after every segment.
+        let waves = stride(from: 0, to: parts.count, by: Parallel.threads).map { $0..<min(parts.count, $0 + Parallel.threads) }
+        for wave in waves {
+            let relationsOfWave = wave.map { Relation(table: parts[$0].table, rows: parts[$0].rows, inTimeOrder: true) }
+            let grouped = try ChunkedWork.run(relationsOfWave.indices.map { $0..<$0 + 1 }) { (one: Range<Int>) throws(EngineError) -> Grouping in
+                let r = relationsOfWave[one.lowerBound]
+                return try aggregation.groups(r, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
+            }
+            for (r, g) in zip(relationsOfWave, grouped) {
+                groupCount += g.count
+                if groupCount > limit { return nil }
+                relations.append(r)
+                local.append(g)
+                representatives.append(MergePart(r.table, rows: g.firstRows(of: r)))
+            }
         }
         let merged = Table.merging(representatives, name: name, columns: Executor.columns(read: keys.map(\.expr)))
         let mergedRelation = Relation(table: merged, rows: nil, inTimeOrder: true)
@@ -102,57 +110,86 @@ struct SegmentGroups {
     /// The first row of each group in `representatives`.
     var firstRows: [UInt32] { global.firstPositions.map(UInt32.init) }
 
-    /// Calls `body(global group, row of the part's table)` for every row of part `s`.
+    /// Calls `body(local group, row of the part's table)` for every row of part `s`.
     @inline(__always)
-    private func each(_ s: Int, _ context: ExecutionContext, _ body: (Int, Int) -> Void) throws(EngineError) {
-        let ids = local[s].ids, map = globalOf[s], rows = parts[s].rows
+    private func eachLocal(_ s: Int, _ context: ExecutionContext, _ body: (Int, Int) -> Void) throws(EngineError) {
+        let ids = local[s].ids, rows = parts[s].rows
         var start = 0
         while start < ids.count {
             if context.isCancelled() { throw .cancelled }
             let end = min(ids.count, start + ExecutionContext.batchSize)
-            for p in start..<end { body(Int(map[Int(ids[p])]), rows.map { Int($0[p]) } ?? p) }
+            ids.withUnsafeBufferPointer { ids in
+                if let rows {
+                    rows.withUnsafeBufferPointer { rows in for p in start..<end { body(Int(ids[p]), Int(rows[p])) } }
+                } else {
+                    for p in start..<end { body(Int(ids[p]), p) }
+                }
+            }
             start = end
         }
     }
 
-    /// `a`'s value per global group (`addsUp(a)` holds).
+    /// `body(s)` for each part, on all cores at once (each part's totals are its own).
+    private func perPart<T>(_ body: (Int) throws(EngineError) -> T) throws(EngineError) -> [T] {
+        try ChunkedWork.run(parts.indices.map { $0..<$0 + 1 }) { (one: Range<Int>) throws(EngineError) -> T in try body(one.lowerBound) }
+    }
+
+    /// `a`'s value per global group (`addsUp(a)` holds). Each part adds up its rows into its
+    /// own groups, all parts at once; only then are the local totals added into the global
+    /// groups (a few per part, not one lookup a row).
     func values(of a: AggregateCall, _ context: ExecutionContext) throws(EngineError) -> [Value] {
         let n = global.count
         switch a.function {
         case .count, .countif:
-            var counts = [Int64](repeating: 0, count: n)
-            for s in parts.indices {
+            let locals = try perPart { (s: Int) throws(EngineError) -> GroupSlots<Int64> in
+                let counts = GroupSlots<Int64>(repeating: 0, count: local[s].count)
                 let table = parts[s].table
                 if a.function == .countif {
                     let test = ExpressionEvaluator.predicate(a.arguments[0], table, nil, context.isCancelled)
-                    try each(s, context) { g, row in if test(row) { counts[g] += 1 } }
-                } else if let c = a.arguments.first?.columnIndex {
-                    let column = table.columns[c]
-                    if case .string(let text) = column.data {
-                        let ids = text.ids
-                        try each(s, context) { g, row in if ids[row] != StringColumn.nullID { counts[g] += 1 } }
-                    } else if let mask = column.isNull {
-                        try each(s, context) { g, row in if !mask[row] { counts[g] += 1 } }
-                    } else {
-                        try addGroupSizes(s, into: &counts)
-                    }
+                    try eachLocal(s, context) { g, row in if test(row) { counts[g] += 1 } }
+                } else if let c = a.arguments.first?.columnIndex, case .string(let text) = table.columns[c].data {
+                    let ids = text.ids
+                    try eachLocal(s, context) { g, row in if ids[row] != StringColumn.nullID { counts[g] += 1 } }
+                } else if let c = a.arguments.first?.columnIndex, let mask = table.columns[c].isNull {
+                    try eachLocal(s, context) { g, row in if !mask[row] { counts[g] += 1 } }
                 } else {
-                    try addGroupSizes(s, into: &counts)
+                    // Every row counts: the group sizes.
+                    local[s].ids.withUnsafeBufferPointer { ids in for id in ids { counts[Int(id)] += 1 } }
                 }
+                return counts
+            }
+            var counts = [Int64](repeating: 0, count: n)
+            for s in parts.indices {
+                for g in 0..<locals[s].count { counts[Int(globalOf[s][g])] += locals[s][g] }
             }
             return counts.map { Aggregation.result(.count($0), a) }
 
         case .sum:
-            var sums = [Int128](repeating: 0, count: n), seen = [Bool](repeating: false, count: n)
             let c = a.arguments[0].columnIndex!
-            for s in parts.indices {
+            let locals = try perPart { (s: Int) throws(EngineError) -> (sums: GroupSlots<Int128>, seen: GroupSlots<Bool>) in
+                let sums = GroupSlots<Int128>(repeating: 0, count: local[s].count), seen = GroupSlots<Bool>(repeating: false, count: local[s].count)
                 let column = parts[s].table.columns[c]
-                guard case .int(let v) = column.data else { continue }
-                let mask = column.isNull
-                try each(s, context) { g, row in
-                    if mask?[row] == true { return }
-                    sums[g] += Int128(v[row])
-                    seen[g] = true
+                guard case .int(let v) = column.data else { return (sums, seen) }
+                if let mask = column.isNull {
+                    try eachLocal(s, context) { g, row in
+                        if mask[row] { return }
+                        sums[g] += Int128(v[row])
+                        seen[g] = true
+                    }
+                } else {
+                    try eachLocal(s, context) { g, row in
+                        sums[g] += Int128(v[row])
+                        seen[g] = true
+                    }
+                }
+                return (sums, seen)
+            }
+            var sums = [Int128](repeating: 0, count: n), seen = [Bool](repeating: false, count: n)
+            for s in parts.indices {
+                for g in 0..<locals[s].sums.count {
+                    let target = Int(globalOf[s][g])
+                    sums[target] += locals[s].sums[g]
+                    seen[target] = seen[target] || locals[s].seen[g]
                 }
             }
             return (0..<n).map { Aggregation.result(.sumInt(sums[$0], seen: seen[$0]), a) }
@@ -163,13 +200,6 @@ struct SegmentGroups {
         default:
             preconditionFailure("\(a.function) does not add up over segments")
         }
-    }
-
-    /// Adds each local group's row count into its global group.
-    private func addGroupSizes(_ s: Int, into counts: inout [Int64]) throws(EngineError) {
-        var sizes = [Int64](repeating: 0, count: local[s].count)
-        for id in local[s].ids { sizes[Int(id)] += 1 }
-        for (g, size) in sizes.enumerated() { counts[Int(globalOf[s][g])] += size }
     }
 
     /// min/max: each part's extreme row per local group (ties keep the first, as one table
