@@ -97,37 +97,66 @@ extension Table {
             for s in parts.indices where rowOf.count < total { take(s, 0..<parts[s].count) }
             return (segmentOf, rowOf)
         }
-        let times = parts.map { p -> ColumnBuffer<Int64> in if case .int(let v) = p.table.columns[t].data { v } else { [] } }
         let ends = parts.map(\.timedCount)
+        // Each part's times in its row order, gathered first in a loop of independent loads:
+        // a selection's rows are scattered over its segment, and the merge's comparisons would
+        // otherwise wait on one cache miss at a time (a distinct's representatives: 80% of it).
+        let times = parts.indices.map { s -> ContiguousArray<Int64> in
+            guard case .int(let v) = parts[s].table.columns[t].data else { return [] }
+            guard let rows = parts[s].rows else { return ContiguousArray(v.prefix(ends[s])) }
+            return ContiguousArray(unsafeUninitializedCapacity: ends[s]) { out, initialized in
+                v.withUnsafeBufferPointer { v in
+                    rows.withUnsafeBufferPointer { rows in for k in 0..<ends[s] { out[k] = v[Int(rows[k])] } }
+                }
+                initialized = ends[s]
+            }
+        }
         var next = [Int](repeating: 0, count: parts.count)
-        @inline(__always) func time(_ s: Int, _ k: Int) -> Int64 { times[s][parts[s].row(k)] }
-        // k is small (the segments of one table): a scan of the heads beats a heap.
+        @inline(__always) func time(_ s: Int, _ k: Int) -> Int64 { times[s][k] }
+        // Each part's head time, kept up to date (nil once the part is done): one pass over
+        // them finds the leader and the first other head. k is small (the segments of one
+        // table): a scan of the heads beats a heap.
+        var heads: [Int64?] = parts.indices.map { ends[$0] > 0 ? time($0, 0) : nil }
         while rowOf.count < total {
-            var best = -1
-            for s in parts.indices where next[s] < ends[s] {
-                if best < 0 || time(s, next[s]) < time(best, next[best]) { best = s }
+            // The leader and the first other head, ties going to the lower part: `best` leads
+            // while it is earlier, or as early and lower.
+            var best = -1, bound = -1
+            for s in parts.indices {
+                guard let h = heads[s] else { continue }
+                if best < 0 || h < heads[best]! {
+                    bound = best
+                    best = s
+                } else if bound < 0 || h < heads[bound]! {
+                    bound = s
+                }
             }
             if best < 0 { break }
-            // The first other head, ties going to the lower part: `best` leads while it is earlier,
-            // or as early and lower.
-            var bound = -1
-            for s in parts.indices where s != best && next[s] < ends[s] {
-                if bound < 0 || time(s, next[s]) < time(bound, next[bound]) { bound = s }
-            }
             var runEnd = ends[best]
             if bound >= 0 {
-                let limitTime = time(bound, next[bound])
+                let limitTime = heads[bound]!
                 let takesTies = best < bound
-                var lo = next[best] + 1, hi = ends[best]  // the head itself is known to lead
+                @inline(__always) func leads(_ k: Int) -> Bool {
+                    let v = time(best, k)
+                    return v < limitTime || (takesTies && v == limitTime)
+                }
+                // Galloping from the head (known to lead): parts that interleave in time give
+                // short runs, found in a step or two; long runs in a few doublings.
+                var lo = next[best] + 1, step = 1
+                while lo < ends[best], leads(lo) {
+                    lo += step
+                    step *= 2
+                }
+                var hi = min(lo, ends[best])
+                lo = max(next[best] + 1, lo - step / 2)
                 while lo < hi {
                     let mid = (lo + hi) / 2
-                    let v = time(best, mid)
-                    if v < limitTime || (takesTies && v == limitTime) { lo = mid + 1 } else { hi = mid }
+                    if leads(mid) { lo = mid + 1 } else { hi = mid }
                 }
                 runEnd = lo
             }
             take(best, next[best]..<runEnd)
             next[best] = runEnd
+            heads[best] = runEnd < ends[best] ? time(best, runEnd) : nil
         }
         for s in parts.indices where rowOf.count < total { take(s, ends[s]..<parts[s].count) }  // null times last
         return (segmentOf, rowOf)
