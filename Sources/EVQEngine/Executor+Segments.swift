@@ -10,8 +10,9 @@ import Foundation
 
 extension Executor {
     /// The node run over segments when it is a segmented scan, or a count, limit or top right
-    /// above one; nil for anything else.
-    func runOverSegments(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, _ needs: Set<Int>?) throws(EngineError) -> Relation? {
+    /// above one; nil for anything else. `keep`: as for `run`.
+    func runOverSegments(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, _ needs: Set<Int>?,
+                         keep: Aggregation.GroupLimit? = nil) throws(EngineError) -> Relation? {
         switch node {
         case .scan(let ref, let access):
             guard let table = catalog.segmentedTables[ref.name] else { return nil }
@@ -46,7 +47,7 @@ extension Executor {
             r.inTimeOrder = false
             return r
         default:
-            return try groupOverSegments(node, depth, &stats)
+            return try groupOverSegments(node, depth, &stats, keep: keep)
         }
     }
 

@@ -237,7 +237,7 @@ public struct Executor {
 
     private func runOperator(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, _ needs: Set<Int>?,
                              _ keep: Aggregation.GroupLimit?) throws(EngineError) -> Relation {
-        if let r = try runOverSegments(node, depth, &stats, needs) { return r }
+        if let r = try runOverSegments(node, depth, &stats, needs, keep: keep) { return r }
         switch node {
         case .scan(let ref, let access):
             let table = try data(of: ref)

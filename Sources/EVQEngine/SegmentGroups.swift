@@ -260,7 +260,7 @@ struct SegmentGroups {
 extension Executor {
     /// `summarize` or `distinct` right above a scan of a segmented table: grouped segment by
     /// segment (SegmentGroups) when every aggregate adds up, else nil (the rows are merged).
-    func groupOverSegments(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats) throws(EngineError) -> Relation? {
+    func groupOverSegments(_ node: PlanNode, _ depth: Int, _ stats: inout QueryStats, keep: Aggregation.GroupLimit?) throws(EngineError) -> Relation? {
         let aggregation = Aggregation(context: context)
         switch node {
         case .aggregate(.scan(let ref, let access), let keys, let aggregates, let outputs):
@@ -269,7 +269,7 @@ extension Executor {
             let parts = try scanParts(table, access, depth, &stats)
             guard parts.count > 1, let groups = try SegmentGroups(parts, keys: keys, name: table.name, aggregation) else {
                 let read = keys.map(\.expr) + aggregates.flatMap(\.arguments) + outputs.map(\.expr)
-                return try aggregation.run(merge(table, parts, needs: Self.columns(read: read)), keys: keys, aggregates: aggregates, outputs: outputs)
+                return try aggregation.run(merge(table, parts, needs: Self.columns(read: read)), keys: keys, aggregates: aggregates, outputs: outputs, keep: keep)
             }
             var values: [[Value]] = []
             for a in aggregates {
