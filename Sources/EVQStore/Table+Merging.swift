@@ -162,9 +162,14 @@ extension Table {
         return (segmentOf, rowOf)
     }
 
+    /// Each merged row's value from its source, read through the sources' base pointers: no
+    /// buffer struct (and its owner's reference) copied per row.
     private static func gather<T>(_ sources: [ColumnBuffer<T>], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> ColumnBuffer<T> {
-        ColumnBuffer(unsafeUninitializedCount: rowOf.count) { out in
-            for k in 0..<rowOf.count { (out.baseAddress! + k).initialize(to: sources[Int(segmentOf[k])][Int(rowOf[k])]) }
+        withExtendedLifetime(sources) {
+            let bases = sources.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
+            return ColumnBuffer(unsafeUninitializedCount: rowOf.count) { out in
+                for k in 0..<rowOf.count { (out.baseAddress! + k).initialize(to: bases[Int(segmentOf[k])].unsafelyUnwrapped[Int(rowOf[k])]) }
+            }
         }
     }
 
@@ -195,18 +200,26 @@ extension Table {
             newIDs.append(Array(newIDOfEntry[entry..<entry + ids.count]))
             entry += ids.count
         }
-        // Old id → new id: a table per source for a big merge, a hash map for a few rows.
-        let dense: [[UInt32]] = sparse ? [] : sources.indices.map { s in
-            var table = [UInt32](repeating: StringColumn.nullID, count: sources[s].dictionary.count)
-            for (old, new) in zip(usedIDs[s], newIDs[s]) { table[Int(old)] = new }
-            return table
+        // Old id → new id: one flat table (each source's at its offset) for a big merge, a hash
+        // map per source for a few rows.
+        var offsets = [0]
+        if !sparse { for source in sources { offsets.append(offsets.last! + source.dictionary.count) } }
+        var dense = [UInt32](repeating: StringColumn.nullID, count: sparse ? 0 : offsets.last!)
+        if !sparse {
+            for s in sources.indices { for (old, new) in zip(usedIDs[s], newIDs[s]) { dense[offsets[s] + Int(old)] = new } }
         }
         let maps: [[UInt32: UInt32]] = sparse ? sources.indices.map { Dictionary(uniqueKeysWithValues: zip(usedIDs[$0], newIDs[$0])) } : []
-        let ids = ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
-            for k in 0..<rowOf.count {
-                let s = Int(segmentOf[k])
-                let id = sources[s].ids[Int(rowOf[k])]
-                out[k] = id == StringColumn.nullID ? id : (sparse ? maps[s][id]! : dense[s][Int(id)])
+        let buffers = sources.map(\.ids)
+        let ids = withExtendedLifetime(buffers) {
+            let bases = buffers.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
+            return ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
+                dense.withUnsafeBufferPointer { dense in
+                    for k in 0..<rowOf.count {
+                        let s = Int(segmentOf[k])
+                        let id = bases[s].unsafelyUnwrapped[Int(rowOf[k])]
+                        out[k] = id == StringColumn.nullID ? id : (sparse ? maps[s][id]! : dense[offsets[s] + Int(id)])
+                    }
+                }
             }
         }
         return StringColumn(ids: ids, dictionary: merged)
@@ -223,11 +236,22 @@ extension Table {
             }
             return ids.map { Array(Set($0)).sorted() }
         }
-        var used = sources.map { [Bool](repeating: false, count: $0.dictionary.count) }
-        for k in 0..<rowOf.count {
-            let id = sources[Int(segmentOf[k])].ids[Int(rowOf[k])]
-            if id != StringColumn.nullID { used[Int(segmentOf[k])][Int(id)] = true }
+        // One flat mark array (each source's dictionary at its offset) and the sources' id
+        // buffers as plain pointers: no class reference or nested array touched per row.
+        var offsets = [0]
+        for source in sources { offsets.append(offsets.last! + source.dictionary.count) }
+        var used = [Bool](repeating: false, count: offsets.last!)
+        let buffers = sources.map(\.ids)
+        withExtendedLifetime(buffers) {
+            let bases = buffers.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
+            used.withUnsafeMutableBufferPointer { used in
+                for k in 0..<rowOf.count {
+                    let s = Int(segmentOf[k])
+                    let id = bases[s].unsafelyUnwrapped[Int(rowOf[k])]
+                    if id != StringColumn.nullID { used[offsets[s] + Int(id)] = true }
+                }
+            }
         }
-        return used.map { marks in marks.indices.compactMap { marks[$0] ? UInt32($0) : nil } }
+        return sources.indices.map { s in (0..<sources[s].dictionary.count).compactMap { used[offsets[s] + $0] ? UInt32($0) : nil } }
     }
 }
