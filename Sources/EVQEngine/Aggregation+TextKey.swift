@@ -525,14 +525,7 @@ private struct GroupTotals {
         }
         var heap = BoundedHeap(order: GroupOrder(keys: keys, firstPositions: firstPositions), capacity: keep.count)
         for g in 0..<groups { heap.offer(g) }
-        let order = heap.sorted().sorted { firstPositions[$0] < firstPositions[$1] }
-        var out = GroupTotals(folds: counts.count)
-        out.firstPositions = order.map { firstPositions[$0] }
-        for k in counts.indices {
-            out.counts[k] = order.map { counts[k][$0] }
-            out.sums[k] = order.map { sums[k][$0] }
-        }
-        return out
+        return picking(heap.sorted().sorted { firstPositions[$0] < firstPositions[$1] })
     }
 
     /// The groups ordered by first position (each group's is distinct, below `positions`): a
@@ -553,6 +546,11 @@ private struct GroupTotals {
             let below = bits[p >> 6] & ((1 << UInt64(p & 63)) - 1)
             order[before[p >> 6] + below.nonzeroBitCount] = g
         }
+        return picking(order)
+    }
+
+    /// The groups `order` (indices of these), in that order.
+    private func picking(_ order: [Int]) -> GroupTotals {
         var out = GroupTotals(folds: counts.count)
         out.firstPositions = order.map { firstPositions[$0] }
         for k in counts.indices {
