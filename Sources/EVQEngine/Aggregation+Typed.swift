@@ -110,19 +110,13 @@ extension Aggregation {
             // paid a uniqueness check on every write (a third of a `distinct` over a selection).
             var slot = [Int32](repeating: -1, count: s.dictionary.count + 1)
             let nullSlot = s.dictionary.count
-            // Over scattered rows, each batch's ids are gathered first (see the integer path).
+            // Over scattered rows, each batch's ids are gathered first (`gather`).
             let values = s.ids, rows = r.rows
             let gathered = UnsafeMutablePointer<UInt32>.allocate(capacity: ExecutionContext.batchSize)
             defer { gathered.deallocate() }
             try Relation.forEachBatch(context, positions: 0..<n) { batch in
                 let base = batch.lowerBound
-                if let rows {
-                    rows.withUnsafeBufferPointer { rows in
-                        for i in 0..<batch.count { gathered[i] = values[Int(rows[base + i])] }
-                    }
-                } else {
-                    for i in 0..<batch.count { gathered[i] = values[base + i] }
-                }
+                Self.gather(values, rows, batch, into: gathered)
                 slot.withUnsafeMutableBufferPointer { slot in
                     ids.withUnsafeMutableBufferPointer { ids in
                         for p in batch {
@@ -165,20 +159,8 @@ extension Aggregation {
             }
             try Relation.forEachBatch(context, positions: 0..<n) { batch in
                 let base = batch.lowerBound, m = batch.count
-                if let rows {
-                    rows.withUnsafeBufferPointer { rows in
-                        for i in 0..<m {
-                            let row = Int(rows[base + i])
-                            gathered[i] = values[row]
-                            isNull[i] = mask?[row] ?? false
-                        }
-                    }
-                } else {
-                    for i in 0..<m {
-                        gathered[i] = values[base + i]
-                        isNull[i] = mask?[base + i] ?? false
-                    }
-                }
+                Self.gather(values, rows, batch, into: gathered)
+                if let mask { Self.gather(mask, rows, batch, into: isNull) } else { isNull.update(repeating: false, count: m) }
                 ids.withUnsafeMutableBufferPointer { ids in
                     for i in 0..<m {
                         let p = base + i
@@ -229,6 +211,22 @@ extension Aggregation {
             }
         }
         return Grouping(ids: ids, firstPositions: first)
+    }
+
+    /// `values` at the positions `batch` of a relation (through its `rows`, when it has them)
+    /// into `out`, in a loop of independent loads: the grouping that reads them next would
+    /// otherwise wait on each scattered row's cache miss in turn.
+    @inline(__always)
+    private static func gather<T>(_ values: ColumnBuffer<T>, _ rows: [UInt32]?, _ batch: Range<Int>, into out: UnsafeMutablePointer<T>) {
+        values.withUnsafeBufferPointer { values in
+            guard let rows else {
+                for i in 0..<batch.count { out[i] = values[batch.lowerBound + i] }
+                return
+            }
+            rows.withUnsafeBufferPointer { rows in
+                for i in 0..<batch.count { out[i] = values[Int(rows[batch.lowerBound + i])] }
+            }
+        }
     }
 
     /// The group in `slot[k]` (-1 = none yet), opening a new one first seen at position `p`:
@@ -376,27 +374,14 @@ extension Aggregation {
     }
 
     /// Per-group counts over every core, added up.
-    /// `keep`: which rows count; nil: every row, from the group ids alone (no row is read, no
-    /// call per row: a `count()` by week over a posting list's scattered rows).
+    /// `keep`: which rows count; nil: every row, with no call per row (a `count()` by week
+    /// over a posting list's rows).
     private func counted(_ r: Relation, _ groups: Grouping, where keep: ((Int) -> Bool)? = nil) throws(EngineError) -> [Int64] {
-        let chunks: [GroupSlots<Int64>]
-        if let keep {
-            chunks = try eachChunk(r, groups, make: { GroupSlots<Int64>(repeating: 0, count: groups.count) }) { counts, g, row in
-                if keep(row) { counts[g] += 1 }
-            }
+        let make = { GroupSlots<Int64>(repeating: 0, count: groups.count) }
+        let chunks = if let keep {
+            try eachChunk(r, groups, make: make) { counts, g, row in if keep(row) { counts[g] += 1 } }
         } else {
-            let ids = groups.ids, cancelled = context.isCancelled
-            chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> GroupSlots<Int64> in
-                let counts = GroupSlots<Int64>(repeating: 0, count: groups.count)
-                var start = range.lowerBound
-                while start < range.upperBound {
-                    if cancelled() { throw .cancelled }
-                    let end = min(range.upperBound, start + ExecutionContext.batchSize)
-                    ids.withUnsafeBufferPointer { ids in for p in start..<end { counts[Int(ids[p])] += 1 } }
-                    start = end
-                }
-                return counts
-            }
+            try eachChunk(r, groups, make: make) { counts, g, _ in counts[g] += 1 }
         }
         var total = [Int64](repeating: 0, count: groups.count)
         for c in chunks { for g in total.indices { total[g] += c[g] } }
