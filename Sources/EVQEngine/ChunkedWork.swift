@@ -19,6 +19,12 @@ enum ChunkedWork {
         }
         return out
     }
+
+    /// `body(i)` for each i in `0..<n`, each its own task on the cores (a segment each),
+    /// results in order of i; the first error wins.
+    static func each<T>(_ n: Int, _ body: (Int) throws(EngineError) -> T) throws(EngineError) -> [T] {
+        try run((0..<n).map { $0..<$0 + 1 }) { (one: Range<Int>) throws(EngineError) -> T in try body(one.lowerBound) }
+    }
 }
 
 /// One value per group, written through a pointer in the aggregate loops: a captured Swift

@@ -57,8 +57,8 @@ struct SegmentGroups {
         let waves = stride(from: 0, to: parts.count, by: Parallel.threads).map { $0..<min(parts.count, $0 + Parallel.threads) }
         for wave in waves {
             let relationsOfWave = wave.map { Relation(table: parts[$0].table, rows: parts[$0].rows, inTimeOrder: true) }
-            let grouped = try ChunkedWork.run(relationsOfWave.indices.map { $0..<$0 + 1 }) { (one: Range<Int>) throws(EngineError) -> Grouping in
-                let r = relationsOfWave[one.lowerBound]
+            let grouped = try ChunkedWork.each(relationsOfWave.count) { (k: Int) throws(EngineError) -> Grouping in
+                let r = relationsOfWave[k]
                 return try aggregation.groups(r, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
             }
             for (r, g) in zip(relationsOfWave, grouped) {
@@ -69,11 +69,13 @@ struct SegmentGroups {
                 representatives.append(MergePart(r.table, rows: g.firstRows(of: r)))
             }
         }
-        let merged = Table.merging(representatives, name: name, columns: Executor.columns(read: keys.map(\.expr)))
+        // The merge order once: it both builds the merged table and tells each representative
+        // its place in it.
+        let (partOf, rowOf) = Table.timeOrder(of: representatives)
+        let merged = Table.merging(representatives, name: name, columns: Executor.columns(read: keys.map(\.expr)), order: (partOf, rowOf))
         let mergedRelation = Relation(table: merged, rows: nil, inTimeOrder: true)
         let global = try aggregation.groups(mergedRelation, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, merged, nil) })
         // Each representative's group: its place in the merge is found from its row.
-        let (partOf, rowOf) = Table.timeOrder(of: representatives)
         var globalOf = local.map { [Int32](repeating: -1, count: $0.count) }
         for q in 0..<partOf.count {
             let s = Int(partOf[q]), rows = representatives[s].rows!
@@ -129,11 +131,6 @@ struct SegmentGroups {
         }
     }
 
-    /// `body(s)` for each part, on all cores at once (each part's totals are its own).
-    private func perPart<T>(_ body: (Int) throws(EngineError) -> T) throws(EngineError) -> [T] {
-        try ChunkedWork.run(parts.indices.map { $0..<$0 + 1 }) { (one: Range<Int>) throws(EngineError) -> T in try body(one.lowerBound) }
-    }
-
     /// `a`'s value per global group (`addsUp(a)` holds). Each part adds up its rows into its
     /// own groups, all parts at once; only then are the local totals added into the global
     /// groups (a few per part, not one lookup a row).
@@ -141,7 +138,7 @@ struct SegmentGroups {
         let n = global.count
         switch a.function {
         case .count, .countif:
-            let locals = try perPart { (s: Int) throws(EngineError) -> GroupSlots<Int64> in
+            let locals = try ChunkedWork.each(parts.count) { (s: Int) throws(EngineError) -> GroupSlots<Int64> in
                 let counts = GroupSlots<Int64>(repeating: 0, count: local[s].count)
                 let table = parts[s].table
                 if a.function == .countif {
@@ -166,7 +163,7 @@ struct SegmentGroups {
 
         case .sum:
             let c = a.arguments[0].columnIndex!
-            let locals = try perPart { (s: Int) throws(EngineError) -> (sums: GroupSlots<Int128>, seen: GroupSlots<Bool>) in
+            let locals = try ChunkedWork.each(parts.count) { (s: Int) throws(EngineError) -> (sums: GroupSlots<Int128>, seen: GroupSlots<Bool>) in
                 let sums = GroupSlots<Int128>(repeating: 0, count: local[s].count), seen = GroupSlots<Bool>(repeating: false, count: local[s].count)
                 let column = parts[s].table.columns[c]
                 guard case .int(let v) = column.data else { return (sums, seen) }

@@ -42,9 +42,11 @@ extension Table {
     /// The rows of `parts` (at least one; one schema) in time order, at most `limit` of them.
     /// Only the columns in `columns` (nil = all) and the time column are copied; the others are
     /// placeholders that must not be read (Column+Placeholder.swift).
-    public static func merging(_ parts: [MergePart], name: String, columns wanted: Set<Int>? = nil, limit: Int? = nil) -> Table {
+    /// `order`: `timeOrder(of: parts)` when the caller has it already (then `limit` is unused).
+    public static func merging(_ parts: [MergePart], name: String, columns wanted: Set<Int>? = nil, limit: Int? = nil,
+                               order: (part: [UInt32], row: [UInt32])? = nil) -> Table {
         let template = parts[0].table
-        let (segmentOf, rowOf) = mergeOrder(parts, limit: limit ?? Int.max)
+        let (segmentOf, rowOf) = order ?? mergeOrder(parts, limit: limit ?? Int.max)
         var columns: [Column] = []
         for (c, column) in template.columns.enumerated() {
             if let wanted, !wanted.contains(c), c != template.timeColumnIndex, !column.isBoxed {
@@ -165,12 +167,23 @@ extension Table {
     /// Each merged row's value from its source, read through the sources' base pointers: no
     /// buffer struct (and its owner's reference) copied per row.
     private static func gather<T>(_ sources: [ColumnBuffer<T>], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> ColumnBuffer<T> {
-        withExtendedLifetime(sources) {
-            let bases = sources.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
-            return ColumnBuffer(unsafeUninitializedCount: rowOf.count) { out in
+        withBases(sources) { bases in
+            ColumnBuffer(unsafeUninitializedCount: rowOf.count) { out in
                 for k in 0..<rowOf.count { (out.baseAddress! + k).initialize(to: bases[Int(segmentOf[k])].unsafelyUnwrapped[Int(rowOf[k])]) }
             }
         }
+    }
+
+    /// `body` with the buffers' base pointers (nil for an empty one), valid while it runs.
+    private static func withBases<T, R>(_ buffers: [ColumnBuffer<T>], _ body: ([UnsafePointer<T>?]) -> R) -> R {
+        withExtendedLifetime(buffers) { body(buffers.map { $0.withUnsafeBufferPointer { $0.baseAddress } }) }
+    }
+
+    /// Where each source's dictionary starts in one table of them all, and the total at the end.
+    private static func dictionaryOffsets(_ sources: [StringColumn]) -> [Int] {
+        var offsets = [0]
+        for source in sources { offsets.append(offsets.last! + source.dictionary.count) }
+        return offsets
     }
 
     /// One sorted dictionary of the values the merged rows use, and the rows' ids in it. Only
@@ -202,17 +215,14 @@ extension Table {
         }
         // Old id → new id: one flat table (each source's at its offset) for a big merge, a hash
         // map per source for a few rows.
-        var offsets = [0]
-        if !sparse { for source in sources { offsets.append(offsets.last! + source.dictionary.count) } }
+        let offsets = sparse ? [] : dictionaryOffsets(sources)
         var dense = [UInt32](repeating: StringColumn.nullID, count: sparse ? 0 : offsets.last!)
         if !sparse {
             for s in sources.indices { for (old, new) in zip(usedIDs[s], newIDs[s]) { dense[offsets[s] + Int(old)] = new } }
         }
         let maps: [[UInt32: UInt32]] = sparse ? sources.indices.map { Dictionary(uniqueKeysWithValues: zip(usedIDs[$0], newIDs[$0])) } : []
-        let buffers = sources.map(\.ids)
-        let ids = withExtendedLifetime(buffers) {
-            let bases = buffers.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
-            return ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
+        let ids = withBases(sources.map(\.ids)) { bases in
+            ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
                 dense.withUnsafeBufferPointer { dense in
                     for k in 0..<rowOf.count {
                         let s = Int(segmentOf[k])
@@ -238,12 +248,9 @@ extension Table {
         }
         // One flat mark array (each source's dictionary at its offset) and the sources' id
         // buffers as plain pointers: no class reference or nested array touched per row.
-        var offsets = [0]
-        for source in sources { offsets.append(offsets.last! + source.dictionary.count) }
+        let offsets = dictionaryOffsets(sources)
         var used = [Bool](repeating: false, count: offsets.last!)
-        let buffers = sources.map(\.ids)
-        withExtendedLifetime(buffers) {
-            let bases = buffers.map { $0.withUnsafeBufferPointer { $0.baseAddress } }
+        withBases(sources.map(\.ids)) { bases in
             used.withUnsafeMutableBufferPointer { used in
                 for k in 0..<rowOf.count {
                     let s = Int(segmentOf[k])
