@@ -186,6 +186,17 @@ import Testing
         #expect(TableAssembly.timeOrder(ids: [0, 1, TableAccumulator.nullID], times: [1, 2]) == nil)
     }
 
+    @Test func joinedColumnsGrowToTheExtrapolatedSizeBoundedByTheBytesLeft() {
+        typealias Growth = TableAccumulator.Growth
+        // A quarter read: four times the count, a tenth over.
+        #expect(Growth(share: 0.25, bytesLeft: 1 << 30).capacity(for: 100, bytesPerElement: 1) == 440)
+        // The bytes left bound it: 100 more bytes add at most 50 two-byte cells.
+        #expect(Growth(share: 0.01, bytesLeft: 100).capacity(for: 100, bytesPerElement: 2) == 150)
+        // All read (or no share known): exactly what is needed.
+        #expect(Growth(share: 1, bytesLeft: 0).capacity(for: 100, bytesPerElement: 1) == 100)
+        #expect(Growth(share: 0, bytesLeft: 10).capacity(for: 7, bytesPerElement: 1) == 7)
+    }
+
     @Test func wordIndexListsEachValueOnceUnderEachOfItsWords() {
         let values = ["Drone strike on a drone depot", "café CAFÉ cafe\u{301}", "U.S.-led", "", "strike", "Ḥalab 2020"]
         let dictionary = StringColumn(values).dictionary

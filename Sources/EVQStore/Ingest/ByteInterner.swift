@@ -66,9 +66,11 @@ struct ByteInterner {
     /// Makes room for `values` more values of `bytes` bytes in all, so that adding them
     /// (a part joined) does not copy the storage on every doubling. Grows by half again at
     /// least: room for exactly one more part would copy everything at every part joined.
-    mutating func reserve(values: Int, bytes: Int) {
-        storage.reserveRoom(for: bytes)
-        offsets.reserveRoom(for: values)
+    /// `capacity` may grow the room further: given the count needed and whether it counts
+    /// bytes (else values), the capacity to make.
+    mutating func reserve(values: Int, bytes: Int, capacity: (Int, Bool) -> Int = { n, _ in n }) {
+        storage.reserveRoom(for: bytes) { capacity($0, true) }
+        offsets.reserveRoom(for: values) { capacity($0, false) }
     }
 
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
@@ -265,8 +267,9 @@ extension Array {
     /// Room for `more` elements, growing the capacity by half again at least, so that a
     /// sequence of such calls copies the elements a bounded number of times (a plain
     /// `reserveCapacity(count + more)` reallocates on every call).
-    mutating func reserveRoom(for more: Int) {
+    /// `atLeast` may ask for more, given the count needed (`count + more`).
+    mutating func reserveRoom(for more: Int, atLeast: (Int) -> Int = { $0 }) {
         let needed = count + more
-        if needed > capacity { reserveCapacity(Swift.max(needed, capacity + capacity / 2)) }
+        if needed > capacity { reserveCapacity(Swift.max(atLeast(needed), capacity + capacity / 2)) }
     }
 }

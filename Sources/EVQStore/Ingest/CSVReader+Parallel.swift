@@ -5,12 +5,13 @@
 // part before it really ended.
 
 extension CSVReader {
-    /// Bytes per part unless told otherwise: a part per core and a half, at least 4 MB (a
-    /// smaller file is read in one pass: the join would cost more than the cores save).
+    /// Bytes per part unless told otherwise: two parts per core, at least 4 MB (a smaller
+    /// file is read in one pass: the join would cost more than the cores save), at most
+    /// `spillPartBytes` (a part's columns then fit the memory the part before freed).
     static func defaultPartBytes(fileBytes: Int) -> Int {
         let threads = Parallel.threads
         guard threads > 1 else { return fileBytes + 1 }
-        return max(4 << 20, fileBytes / (2 * threads) + 1)
+        return min(spillPartBytes, max(4 << 20, fileBytes / (2 * threads) + 1))
     }
 
     /// The offsets where the parts begin: `first`, then the byte after the first line feed at
@@ -61,7 +62,6 @@ extension CSVReader {
                 let k = ks.lowerBound + j
                 return read(from: starts[k], line: k == 0 ? header.rowsLine : nil, limit: limits[k])
             }
-            if window == nil { LoadTrace.mark("read \(starts.count) parts") }
             for j in parts.indices {
                 let k = ks.lowerBound + j
                 var part = parts[j]
@@ -74,7 +74,8 @@ extension CSVReader {
                     if exit >= limits[k] { continue }
                     part = read(from: exit, line: nil, limit: limits[k])
                 }
-                table.append(part.0)
+                let readTo = limits[k] - starts[0], all = bytes.count - starts[0]
+                table.append(part.0, share: all > 0 ? Double(readTo) / Double(all) : 1, bytesLeft: bytes.count - limits[k])
                 log.append(part.1)
                 counts.rowsRead += part.2.counts.rowsRead
                 counts.rowsRejected += part.2.counts.rowsRejected

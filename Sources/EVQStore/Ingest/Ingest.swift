@@ -142,8 +142,7 @@ private struct IngestRun {
             counts = CSVReader(delimiter: layout.delimiter, hasHeader: layout.hasHeader, trims: options.trim,
                                nullTokens: NullTokens(options.nullTokens), columnNames: layout.eventFormat?.columnNames,
                                minimumFields: layout.eventFormat?.minimumFields, progress: meter)
-                .read(bytes, file: file, into: &table, log: &log, chunkBytes: chunkBytes,
-                      window: table.spill == nil ? nil : 2 * Parallel.threads)
+                .read(bytes, file: file, into: &table, log: &log, chunkBytes: chunkBytes, window: 2 * Parallel.threads)
             compareColumns(Set(counts.columns), file: file)
         case .jsonl:
             counts = JSONLReader(progress: meter).read(bytes, file: file, into: &table, log: &log)
@@ -155,8 +154,9 @@ private struct IngestRun {
     }
 
     /// Bytes per part when the file's rows are read on all cores; nil reads them in one pass.
-    /// An ingest that writes segments reads small parts a window at a time, and cuts its
-    /// chunks by row count as the parts join (`TableAccumulator.append`).
+    /// Parts are read a window at a time (a few per core) and joined as they come, so memory
+    /// holds those parts and the table, not every part's rows at once. An ingest that writes
+    /// segments cuts its chunks by row count as the parts join (`TableAccumulator.append`).
     private func partBytes(_ fileBytes: Int) -> Int? {
         if let given = options.partBytes { return given }
         guard table.spill == nil else { return Parallel.threads > 1 ? CSVReader.spillPartBytes : nil }

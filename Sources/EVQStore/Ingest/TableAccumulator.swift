@@ -45,6 +45,24 @@ struct TableAccumulator {
     private(set) var spillError: IngestError?
     /// The type evidence of the spilled chunks, by column (shorter when later chunks added columns).
     private(set) var spilledEvidence: [TypeEvidence] = []
+    /// How the columns grow when a part joins (`append`).
+    private var growth = Growth(share: 1, bytesLeft: 0)
+
+    /// Room to make when a column's cells or texts outgrow their capacity.
+    struct Growth {
+        var share: Double
+        var bytesLeft: Int
+
+        /// Capacity for `needed` elements when `needed` come from the input read so far and
+        /// each element takes at least `bytesPerElement` bytes of input: the count extrapolated
+        /// to the whole input, a tenth over, but never more than the bytes left could add.
+        func capacity(for needed: Int, bytesPerElement: Int) -> Int {
+            guard share < 1, share > 0 else { return needed }
+            let estimate = Double(needed) / share * 1.1
+            let most = Double(needed) + Double(bytesLeft / max(1, bytesPerElement))
+            return max(needed, Int(min(estimate, most)))
+        }
+    }
 
     init(forcedTypes: [String: DataType], layouts: [String: TimeLayout] = [:]) {
         self.forcedTypes = forcedTypes
@@ -64,7 +82,14 @@ struct TableAccumulator {
     /// one with fewer columns). Its texts are interned here, so ids stay this table's. With a
     /// spill, the rows that fill the current chunk go into it, the chunk is spilled, and the
     /// rest start the next: chunks keep `chunkRows` rows, as when rows are added one by one.
-    mutating func append(_ part: TableAccumulator) {
+    ///
+    /// `share` says what part of the whole input the rows held will make once `part` is in
+    /// (0 < share ≤ 1, a byte fraction), and `bytesLeft` how many input bytes follow it: a
+    /// column that must grow then grows once to about its final size, instead of by half
+    /// again each time, each time copying all of it into memory the system must clear first.
+    /// Capacity reserved beyond the final size is address space only, never touched.
+    mutating func append(_ part: TableAccumulator, share: Double = 1, bytesLeft: Int = 0) {
+        growth = Growth(share: share, bytesLeft: bytesLeft)
         precondition(part.spill == nil && part.columns.count <= columns.count, "a part joins the accumulator it was shaped like")
         if rowCount == 0 && part.columns.count == columns.count && columns.allSatisfy({ $0.texts.count == 0 })
             && (spill == nil || part.rowCount < chunkRows)
@@ -93,6 +118,7 @@ struct TableAccumulator {
     /// dictionary holds its own values only.
     private mutating func join(_ part: TableAccumulator, rows: Range<Int>, whole: Bool) {
         let order = columns.indices.sorted { columns[$0].texts.byteCount > columns[$1].texts.byteCount }
+        let growth = growth
         columns.withUnsafeMutableBufferPointer { columns in
             _ = Parallel.map(order.count) { k in
                 let i = order[k]
@@ -100,17 +126,17 @@ struct TableAccumulator {
                     columns[i].ids.append(contentsOf: repeatElement(Self.nullID, count: rows.count))
                     return
                 }
-                if whole { Self.join(&columns[i], part.columns[i]) } else { Self.join(&columns[i], part.columns[i], rows: rows) }
+                if whole { Self.join(&columns[i], part.columns[i], growth: growth) } else { Self.join(&columns[i], part.columns[i], rows: rows, growth: growth) }
             }
         }
         rowCount += rows.count
     }
 
     /// Appends rows `rows` of `from` to `into`, interning each text they use when first met.
-    private static func join(_ into: inout PendingColumn, _ from: PendingColumn, rows: Range<Int>) {
+    private static func join(_ into: inout PendingColumn, _ from: PendingColumn, rows: Range<Int>, growth: Growth) {
         let unmapped = UInt32.max
         var newID = [UInt32](repeating: unmapped, count: from.texts.count)
-        into.ids.reserveRoom(for: rows.count)
+        into.ids.reserveRoom(for: rows.count) { growth.capacity(for: $0, bytesPerElement: 1) }
         for r in rows {
             let id = from.ids[r]
             if id == Self.nullID {
@@ -129,10 +155,15 @@ struct TableAccumulator {
     }
 
     /// Appends `from`'s cells to `into`, interning its texts there.
-    private static func join(_ into: inout PendingColumn, _ from: PendingColumn) {
+    private static func join(_ into: inout PendingColumn, _ from: PendingColumn, growth: Growth) {
         var newID = [UInt32](repeating: 0, count: from.texts.count)
-        if !into.texts.deduplicates { into.texts.reserve(values: from.texts.count, bytes: from.texts.byteCount) }
-        into.ids.reserveRoom(for: from.ids.count)
+        if !into.texts.deduplicates {
+            // A value takes its bytes and a delimiter of input; a cell at least its delimiter.
+            into.texts.reserve(values: from.texts.count, bytes: from.texts.byteCount) { needed, isBytes in
+                growth.capacity(for: needed, bytesPerElement: isBytes ? 1 : 2)
+            }
+        }
+        into.ids.reserveRoom(for: from.ids.count) { growth.capacity(for: $0, bytesPerElement: 1) }
         for id in 0..<from.texts.count {
             let (mine, inserted) = from.texts.withValue(id) { into.texts.intern($0) }
             if inserted && into.forced != nil { into.unconvertible.append(from.unconvertible[id]) }
