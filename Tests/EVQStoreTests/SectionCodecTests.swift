@@ -2,6 +2,7 @@
 // element, all nulls, widths of 0, 1 and 32 bits, huge and negative numbers, empty lists), a
 // store of every column type reads back through them, and damage to an encoded section is
 // found and named: a flipped byte, a truncated file, bytes resealed under a fresh checksum.
+import CZstd
 import Foundation
 import Testing
 @testable import EVQStore
@@ -111,6 +112,94 @@ import Testing
         }
         let (decoded, encoded) = try roundTrip(text, "u8", .init(level: 6))
         #expect(encoded && decoded == text)
+    }
+
+    /// A sorted dictionary's values back to back, and their offsets.
+    func dictionary(_ values: [String]) -> (bytes: [UInt8], offsets: ColumnBuffer<UInt64>) {
+        var bytes: [UInt8] = [], offsets: [UInt64] = [0]
+        for v in values {
+            bytes += Array(v.utf8)
+            offsets.append(UInt64(bytes.count))
+        }
+        return (bytes, ColumnBuffer(offsets))
+    }
+
+    /// Decodes a front-coded section with `offsets` as its offsets section; the error's detail, or the bytes.
+    func decodeFront(_ stored: [UInt8], _ e: SectionEncoding, _ offsets: ColumnBuffer<UInt64>) -> Result<[UInt8], DecodeError> {
+        do {
+            let heap = try stored.withUnsafeBytes { b in
+                try SectionCodec.decode(b, element: "u8", encoding: e, lists: { (_: String) throws(DecodeError) in ColumnBuffer() },
+                                        offsets: { (name: String) throws(DecodeError) -> ColumnBuffer<UInt64> in
+                                            guard name == "c0.dict.offsets" else { throw DecodeError(detail: "no offsets \(name)") }
+                                            return offsets
+                                        })
+            }
+            return .success(withExtendedLifetime(heap) { Array(UnsafeRawBufferPointer(start: heap.pointer, count: Int(e.length))) })
+        } catch let error as DecodeError {
+            return .failure(error)
+        } catch {
+            return .failure(DecodeError(detail: "\(error)"))
+        }
+    }
+
+    /// Format 4: a sorted text dictionary is front-coded before zstd, and decodes to the same
+    /// bytes: empty values, a value that is the start of the next, shared starts that end
+    /// inside a multi-byte character, long values, and one value alone.
+    @Test func sortedDictionariesRoundTripFrontCoded() throws {
+        var g = SeededGenerator(seed: 11)
+        let words = ["drone", "strike", "near", "Ḥalab", "killed", "the", "convoy", "🚀", "é", "e\u{301}"]
+        var many: [String] = []
+        for _ in 0..<3000 { many.append((0..<(1 + Int(g.next() % 12))).map { _ in words[Int(g.next() % UInt64(words.count))] }.joined(separator: " ")) }
+        let cases: [[String]] = [
+            Array(Set(many)).sorted(),
+            ["", "", "a", "ab", "abc", "abd", "b", "Ḥa", "Ḥalab", "Ḥalab", "Ḥam"] + (0..<40).map { "value \($0 + 100)" },
+            [String(repeating: "long shared start ", count: 200) + "x", String(repeating: "long shared start ", count: 200) + "y"],
+        ]
+        for values in cases {
+            let (bytes, offsets) = dictionary(values)
+            let plan = SectionCodec.Plan.text(front: "c0.dict.offsets", offsets)
+            let (stored, e) = try #require(bytes.withUnsafeBytes { SectionCodec.encode($0, element: "u8", plan: plan) })
+            #expect(e.front == "c0.dict.offsets" && e.length == UInt64(bytes.count))
+            #expect(try decodeFront(stored, e, offsets).get() == bytes)
+        }
+        // Front coding pays on sorted text: fewer bytes reach zstd, and fewer come out.
+        let (bytes, offsets) = dictionary(Array(Set(many)).sorted())
+        let coded = try #require(bytes.withUnsafeBytes { SectionCodec.frontCoded($0, offsets) })
+        #expect(coded.count < bytes.count * 3 / 4)
+        // Offsets that do not delimit the bytes: the bytes are compressed as they are.
+        #expect(bytes.withUnsafeBytes { SectionCodec.frontCoded($0, ColumnBuffer([0, 5])) } == nil)
+    }
+
+    @Test func aDamagedFrontCodedSectionIsAnErrorNotACrash() throws {
+        let (bytes, offsets) = dictionary(["drone", "drone strike", "drones", "near"])
+        let coded = try #require(bytes.withUnsafeBytes { SectionCodec.frontCoded($0, offsets) })
+        // 0 "drone", 5 " strike", 5 "s", 0 "near"
+        #expect(coded == [0] + Array("drone".utf8) + [5] + Array(" strike".utf8) + [5] + Array("s".utf8) + [0] + Array("near".utf8))
+        func stored(_ coded: [UInt8]) -> ([UInt8], SectionEncoding) {
+            let frame = coded.withUnsafeBytes { c -> [UInt8] in
+                var out = [UInt8](repeating: 0, count: ZSTD_compressBound(c.count))
+                let n = out.withUnsafeMutableBytes { ZSTD_compress($0.baseAddress, $0.count, c.baseAddress, c.count, 3) }
+                return Array(out.prefix(n))
+            }
+            var e = SectionEncoding(codec: SectionEncoding.zstd, length: UInt64(bytes.count))
+            e.front = "c0.dict.offsets"
+            return (frame, e)
+        }
+        func detail(_ r: Result<[UInt8], DecodeError>) -> String? {
+            if case .failure(let e) = r { return e.detail }
+            return nil
+        }
+        let (good, e) = stored(coded)
+        #expect(try decodeFront(good, e, offsets).get() == bytes)
+        var tooMuch = coded
+        tooMuch[6] = 9  // "drone strike" would share 9 bytes with the 5 of "drone"
+        #expect(detail(decodeFront(stored(tooMuch).0, e, offsets)) == "value 1 shares 9 bytes, more than it or the value before holds")
+        #expect(detail(decodeFront(stored(coded + [1]).0, e, offsets)) == "1 coded bytes are left after the last value")
+        #expect(detail(decodeFront(stored(Array(coded.dropLast(2))).0, e, offsets)) == "value 3 runs past the coded bytes")
+        #expect(detail(decodeFront(stored(coded).0, e, ColumnBuffer([0, 4]))) == "the offsets of 'c0.dict.offsets' do not span the 27 bytes")
+        var shuffled = e
+        shuffled.shuffle = true
+        #expect(detail(decodeFront(good, shuffled, offsets)) == "a byte section with number transforms")
     }
 
     @Test func aDamagedFrameIsAnErrorNotACrash() throws {

@@ -6,9 +6,9 @@ import CChecksum
 public enum SegmentFormat {
     public static let magic: [UInt8] = Array("EVQSEG\0\0".utf8)
     /// Bumped when a reader of the previous version could misread a file. Format 2 added the
-    /// grid cells (`geo`), format 3 encoded sections; this reader reads formats 1 and 2 too
-    /// (FORMAT.md, Versions).
-    public static let version = 3
+    /// grid cells (`geo`), format 3 encoded sections, format 4 front-coded text dictionaries;
+    /// this reader reads formats 1 to 3 too (FORMAT.md, Versions).
+    public static let version = 4
     public static let headerSize = 64
     public static let alignment = 64
     /// Written as a native UInt32; read back as anything else, the file has the other byte order.

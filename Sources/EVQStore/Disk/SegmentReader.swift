@@ -208,6 +208,7 @@ final class SectionMap: Sendable {
         var heap: HeapAllocation? = nil
         // Gaps restarting at lists whose own checksum fails: that section is the damage found.
         if let l = s.encoding?.deltaLists.flatMap({ entries[$0] }), CRC32C.of(stored(l)) != l.crc32c { return nil }
+        if let o = s.encoding?.front.flatMap({ entries[$0] }), CRC32C.of(stored(o)) != o.crc32c { return nil }
         if s.encoding != nil {
             do { heap = try decode(s) } catch { return error }
             bytes = UnsafeRawBufferPointer(start: heap!.pointer, count: Int(s.decodedLength))
@@ -233,9 +234,15 @@ final class SectionMap: Sendable {
             }
             do { return try self.buffer(UInt32.self, l) } catch { throw DecodeError(detail: "its lists '\(name)': \(error)") }
         }
+        let offsets = { (name: String) throws(DecodeError) -> ColumnBuffer<UInt64> in
+            guard name != s.name, let o = self.entries[name], o.element == "u64", o.encoding?.front == nil else {
+                throw DecodeError(detail: "its offsets '\(name)' are not a u64 section of the file")
+            }
+            do { return try self.buffer(UInt64.self, o) } catch { throw DecodeError(detail: "its offsets '\(name)': \(error)") }
+        }
         let heap: HeapAllocation
         do {
-            heap = try SectionCodec.decode(stored(s), element: s.element, encoding: encoding, lists: lists)
+            heap = try SectionCodec.decode(stored(s), element: s.element, encoding: encoding, lists: lists, offsets: offsets)
         } catch {
             throw .corrupt(file: file, section: s.name, detail: "cannot be decoded: \(error.detail)")
         }

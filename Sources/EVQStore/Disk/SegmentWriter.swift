@@ -22,10 +22,12 @@ enum SegmentWriter {
                 pending.append((name, element, buffer.withUnsafeBytes { $0 }, plan))
                 return name
             }
-            let delta = SectionCodec.Plan(delta: true), text = SectionCodec.Plan(level: 6)
+            let delta = SectionCodec.Plan(delta: true)
             func lists(_ name: String, _ offsets: ColumnBuffer<UInt32>) -> SectionCodec.Plan { .init(lists: (name, offsets)) }
             func dictionary(_ d: StringDictionary, _ column: String, _ part: String, into parts: inout [String: String]) {
-                parts[part + "offsets"] = section(column + part + "offsets", "u64", d.offsets, delta)
+                let offsets = section(column + part + "offsets", "u64", d.offsets, delta)
+                parts[part + "offsets"] = offsets
+                let text = format < 4 ? SectionCodec.Plan(level: 6) : .text(front: offsets, d.offsets)
                 parts[part + "bytes"] = section(column + part + "bytes", "u8", d.bytes, text)
             }
             var columns: [SegmentDirectory.ColumnEntry] = []
