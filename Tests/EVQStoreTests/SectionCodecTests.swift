@@ -292,6 +292,21 @@ import Testing
         #expect(rows(segment) == rows(table))
     }
 
+    @Test func aFormatThreeFileOfPlainTextDictionariesStillOpens() throws {
+        let table = bigTable()
+        let dir = temporaryStore()
+        try StoreWriter(path: dir).append(table, as: "events")
+        let file = try #require(segmentFiles(dir).first)
+        let current = try SegmentReader.directory(dir + "/" + file)
+        #expect(current.sections.contains { $0.encoding?.front != nil })
+        try FileManager.default.removeItem(atPath: dir + "/" + file)
+        _ = try SegmentWriter.write(table, to: dir + "/" + file, format: 3)
+        let d = try SegmentReader.directory(dir + "/" + file)
+        #expect(d.sections.contains { $0.encoding != nil } && d.sections.allSatisfy { $0.encoding?.front == nil })
+        let segment = try #require(Store.open(dir, verify: .all).table(named: "events")?.segments.first)
+        #expect(rows(segment) == rows(table))
+    }
+
     /// An encoded section of the big table's store, by name.
     func encodedStore() throws -> (dir: String, file: String, directory: SegmentDirectory) {
         let dir = temporaryStore()
