@@ -90,21 +90,48 @@ extension Optimizer {
     /// above the distinct (on its output columns). Exact, order included: a group's rows share
     /// those columns' values, so they pass or fail together, and the groups that pass keep
     /// their first rows.
+    ///
+    /// Over a table in segments, the conditions the indexes left are each segment's own filter
+    /// (`SegmentAccess.residual`): those that read only plain items leave every segment's
+    /// filter and run once above, as the same conjuncts (by their place in the query). A
+    /// segment whose indexes answered such a condition keeps its index: its rows satisfy it.
     static func liftFiltersAboveDistinct(_ node: PlanNode) -> PlanNode {
         guard let input = node.input else { return node }
         let inner = liftFiltersAboveDistinct(input)
-        guard case .distinct(.filter(let x, let p), let items) = node.replacingInput(inner) else { return node.replacingInput(inner) }
+        let rebuilt = node.replacingInput(inner)
+        guard case .distinct(let x, let items) = rebuilt else { return rebuilt }
         var output: [Int: Int] = [:]
         for (out, item) in items.enumerated() {
             if let c = item.expr.columnIndex, output[c] == nil { output[c] = out }
         }
-        var lifted: [TypedExpr] = [], kept: [TypedExpr] = []
-        for c in splitAnd(p) {
-            if !c.referencedColumns.isEmpty, let m = c.remappingColumns({ output[$0] }) { lifted.append(m) } else { kept.append(c) }
+        func lift(_ c: TypedExpr) -> TypedExpr? { c.referencedColumns.isEmpty ? nil : c.remappingColumns({ output[$0] }) }
+        switch x {
+        case .filter(let below, let p):
+            var lifted: [TypedExpr] = [], kept: [TypedExpr] = []
+            for c in splitAnd(p) {
+                if let m = lift(c) { lifted.append(m) } else { kept.append(c) }
+            }
+            guard let above = joinAnd(lifted) else { return rebuilt }
+            return .filter(.distinct(joinAnd(kept).map { PlanNode.filter(below, $0) } ?? below, items), above)
+        case .scan(let ref, var access) where access.segments != nil:
+            var lifted: [TypedExpr] = [], seen = Set<Span>()
+            for k in access.segments!.indices {
+                guard let residual = access.segments![k].residual else { continue }
+                var kept: [TypedExpr] = []
+                for c in splitAnd(residual) {
+                    guard let m = lift(c) else {
+                        kept.append(c)
+                        continue
+                    }
+                    if seen.insert(c.span).inserted { lifted.append(m) }
+                }
+                access.segments![k].residual = joinAnd(kept)
+            }
+            guard let above = joinAnd(lifted) else { return rebuilt }
+            return .filter(.distinct(.scan(ref, access), items), above)
+        default:
+            return rebuilt
         }
-        guard let above = joinAnd(lifted) else { return node.replacingInput(inner) }
-        let below = joinAnd(kept).map { PlanNode.filter(x, $0) } ?? x
-        return .filter(.distinct(below, items), above)
     }
 
     // MARK: conjunctions

@@ -97,6 +97,27 @@ private func output(_ text: String, _ session: Session, disabled: Set<OptimizerP
         #expect(plan.contains("segment 4 (4976 rows): time index: date in 2017 (rows 0..<3465)"), "\(plan)")
     }
 
+    /// Conditions on a distinct's plain items that the segments' indexes left to each
+    /// segment's own filter run once above the distinct; the answer is that of the merged
+    /// table, with the pass on and off.
+    @Test func segmentFiltersOnADistinctsValuesRunAboveIt() throws {
+        for split in SegmentSplit.allCases {
+            let (segmented, merged) = sessions(split)
+            let q = "events | where country == \"Syria\" and isnotnull(actor2) and fatalities > 0 | distinct actor2, country"
+            let plan = output("explain " + q, segmented)
+            let lines = plan.split(separator: "\n").map(String.init)
+            #expect(lines.first?.hasPrefix("Filter isnotnull(actor2)") == true, "\(plan)")
+            #expect(lines.dropFirst().first?.contains("Distinct actor2, country") == true, "\(plan)")
+            let segmentLines = lines.filter { $0.contains("segment ") && $0.contains("posting lists") }
+            #expect(!segmentLines.isEmpty && segmentLines.allSatisfy { $0.hasSuffix("then fatalities > 0") }, "\(plan)")
+            #expect(plan.contains("filterAboveDistinct"), "\(plan)")
+            let expected = output(q, merged)
+            #expect(expected.split(separator: "\n").count > 2, "\(expected)")
+            #expect(output(q, segmented) == expected, "\(split)")
+            #expect(output(q, segmented, disabled: [.filterAboveDistinct]) == expected, "\(split)")
+        }
+    }
+
     /// `summarize` and `distinct` group each segment on its own and merge one row per group:
     /// group order, ties and exact integer sums must be those of the merged table.
     @Test func groupsSegmentBySegment() throws {
