@@ -41,4 +41,34 @@ import Testing
         #expect(Array(column.ids) == [1, 3, 3, 0, 2])
         #expect(Array(column.dictionary.values) == column.dictionary.values.sorted())
     }
+
+    /// Merging segments' dictionaries: the used values of each, in one String order, equal
+    /// values once (canonically equivalent spellings too, the first dictionary's bytes kept),
+    /// each used value's new id; the same as sorting every value as a String.
+    @Test func theUnionOfDictionariesIsTheirValuesSortedAsStrings() {
+        var g = SeededGenerator(seed: 5)
+        let pool = ["", "a", "ab", "abc", "B", "b", "Zulu", "\u{E9}cole", "e\u{301}cole", "ecole", "\u{C5}", "Ḥalab", "Halab", "🚀", "drone strike", "drone"]
+        for trial in 0..<200 {
+            let k = 1 + Int(g.next() % 5)
+            let dictionaries = (0..<k).map { _ in StringColumn(pool.filter { _ in g.next() % 2 == 0 } + ["x\(g.next() % 4)"]).dictionary }
+            let used = dictionaries.map { d in (0..<d.count).filter { _ in g.next() % 3 != 0 }.map(UInt32.init) }
+            let (merged, newIDs) = Table.union(dictionaries, used)
+            // The reference: every used value as a String, sorted, equal ones once.
+            var all: [String] = []
+            for (d, ids) in used.enumerated() { for id in ids { all.append(dictionaries[d][id]) } }
+            var unique: [String] = []
+            for v in all.sorted() where unique.last != v { unique.append(v) }
+            #expect(Array(merged.values) == unique, "trial \(trial)")
+            for (d, ids) in used.enumerated() {
+                for (j, id) in ids.enumerated() {
+                    #expect(merged[newIDs[d][j]] == dictionaries[d][id], "trial \(trial): value \(dictionaries[d][id])")
+                }
+            }
+        }
+        // Canonically equivalent values are one; the first dictionary's spelling stands for it.
+        let (one, ids) = Table.union([StringColumn(["e\u{301}"]).dictionary, StringColumn(["\u{E9}"]).dictionary], [[0], [0]])
+        #expect(one.count == 1 && ids == [[0], [0]])
+        #expect(Array(one.utf8(0)) == Array("e\u{301}".utf8))
+        #expect(Table.union([], []).0.count == 0)
+    }
 }
