@@ -24,21 +24,8 @@ public struct CaselessText: Sendable {
         return lowered.withUTF8 { body($0, false) }
     }
 
-    /// Eight bytes at a time: no byte has its high bit set.
     @inline(__always)
-    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = bytes.baseAddress else { return true }
-        let n = bytes.count
-        var i = 0
-        var high: UInt64 = 0
-        let raw = UnsafeRawPointer(base)
-        while i + 8 <= n {
-            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        while i < n { high |= UInt64(base[i]); i += 1 }
-        return high & 0x8080_8080_8080_8080 == 0
-    }
+    static func isASCII(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool { ASCIIBytes.all(bytes) }
 
     /// Whether `needle` (already lower case) occurs in `hay` at `at`, folding hay's ASCII when asked.
     @inline(__always)

@@ -71,4 +71,18 @@ import Testing
         #expect(Array(one.utf8(0)) == Array("e\u{301}".utf8))
         #expect(Table.union([], []).0.count == 0)
     }
+
+    /// Every length up to a few words, a high byte at every place (the overlapping last word
+    /// included) or none.
+    @Test func asciiBytesFindAHighByteAnywhere() {
+        for n in 0..<30 {
+            let plain = [UInt8]((0..<n).map { UInt8(32 + $0 % 90) })
+            #expect(plain.withUnsafeBufferPointer { ASCIIBytes.all($0) }, "length \(n)")
+            for at in 0..<n {
+                var bytes = plain
+                bytes[at] = 0x80 | UInt8(at % 64)
+                #expect(!bytes.withUnsafeBufferPointer { ASCIIBytes.all($0) }, "length \(n), high byte at \(at)")
+            }
+        }
+    }
 }

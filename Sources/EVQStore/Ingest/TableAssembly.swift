@@ -341,21 +341,7 @@ enum TableAssembly {
         return (StringDictionary(sortedUnique: unique), newID)
     }
 
-    /// Whether every byte is below 0x80, eight at a time.
+    /// Whether every byte is below 0x80.
     @inline(__always)
-    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
-        guard let base = b.baseAddress else { return true }
-        let raw = UnsafeRawPointer(base)
-        var i = 0
-        var high: UInt64 = 0
-        while i + 8 <= b.count {
-            high |= raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            i += 8
-        }
-        while i < b.count {
-            high |= UInt64(base[i])
-            i += 1
-        }
-        return high & 0x8080_8080_8080_8080 == 0
-    }
+    static func isASCII(_ b: UnsafeBufferPointer<UInt8>) -> Bool { ASCIIBytes.all(b) }
 }
