@@ -556,6 +556,11 @@ extension Aggregation {
             let mask = column.isNull
             switch column.data {
             case .int(let v):
+                if groupCount == 1 {
+                    // One group (no keys): one pass over the values' buffer, no per-row closure.
+                    guard let x = try Self.percentileOfAll(r, v, mask, p, context) else { return [.null] }
+                    return [column.type == .time ? .time(x) : column.type == .duration ? .duration(x) : .int(x)]
+                }
                 var groupsValues = [ContiguousArray<Int64>](repeating: [], count: groupCount)
                 try each(r, groups) { g, row in if mask?[row] != true { groupsValues[g].append(v[row]) } }
                 return groupsValues.map { values in
@@ -580,6 +585,75 @@ extension Aggregation {
             // values, and aggregates with no typed loop: the boxed fold.
             return nil
         }
+    }
+
+    /// Value ranges up to this many are counted in a histogram per core (512 KB of counts).
+    static let percentileHistogramRange: UInt64 = 1 << 16
+
+    /// The nearest-rank percentile of all of `r`'s non-null values of an integer column, as
+    /// `nearestRank` gives it. The cores first find the values' count and range; a small range
+    /// (counts of fatalities, days) is then counted in a histogram per core, one more pass, and
+    /// the rank found by walking it; any other range is selected over the values, gathered
+    /// through buffers. Over 10 M rows, selection over values appended one row at a time
+    /// through a closure took 2.6 times DuckDB's time. Nil when there are no values.
+    static func percentileOfAll(_ r: Relation, _ v: ColumnBuffer<Int64>, _ mask: ColumnBuffer<Bool>?, _ p: Double,
+                                _ context: ExecutionContext) throws(EngineError) -> Int64? {
+        let n = r.count, rows = r.rows
+        let chunks = Parallel.chunks(n, minimum: 1 << 16)
+        let cancelled = context.isCancelled
+        @inline(__always) func row(_ q: Int) -> Int { rows.map { Int($0[q]) } ?? q }
+        let spans = Parallel.map(chunks.count) { c -> (count: Int, low: Int64, high: Int64) in
+            var count = 0, low = Int64.max, high = Int64.min
+            for q in chunks[c] {
+                let i = row(q)
+                if mask?[i] == true { continue }
+                let x = v[i]
+                count += 1
+                low = Swift.min(low, x)
+                high = Swift.max(high, x)
+            }
+            return (count, low, high)
+        }
+        if cancelled() { throw .cancelled }
+        let total = spans.reduce(0) { $0 + $1.count }
+        guard total > 0 else { return nil }
+        let rank = max(1, Int((p / 100 * Double(total)).rounded(.up)))
+        let k = min(rank, total) - 1
+        let low = spans.map(\.low).min()!, high = spans.map(\.high).max()!
+        let (range, overflow) = high.subtractingReportingOverflow(low)
+        if !overflow, UInt64(range) < percentileHistogramRange {
+            let width = Int(range) + 1
+            let histograms = Parallel.map(chunks.count) { c -> [Int] in
+                var counts = [Int](repeating: 0, count: width)
+                counts.withUnsafeMutableBufferPointer { counts in
+                    for q in chunks[c] {
+                        let i = row(q)
+                        if mask?[i] == true { continue }
+                        counts[Int(v[i] &- low)] += 1
+                    }
+                }
+                return counts
+            }
+            if cancelled() { throw .cancelled }
+            var below = 0
+            for b in 0..<width {
+                below += histograms.reduce(0) { $0 + $1[b] }
+                if below > k { return low + Int64(b) }
+            }
+            return high
+        }
+        var values = ContiguousArray<Int64>(unsafeUninitializedCapacity: total) { out, count in
+            var at = 0
+            for q in 0..<n {
+                let i = row(q)
+                if mask?[i] == true { continue }
+                out[at] = v[i]
+                at += 1
+            }
+            count = at
+        }
+        if cancelled() { throw .cancelled }
+        return nearestRank(&values, p)
     }
 
     /// The nearest-rank percentile (the smallest value with at least p% of the values at or

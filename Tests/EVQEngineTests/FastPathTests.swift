@@ -678,3 +678,46 @@ private struct Compensated {
     }
     var value: Double { sum + compensation }
 }
+
+// MARK: - percentile of one group
+
+extension FastPathEquivalenceTests {
+    /// `summarize percentile(x, p)` with no keys runs its own kernel: the cores count and bound
+    /// the values, then count a small range in histograms or select over a wide one. Enough rows
+    /// that several chunks (and cores) take part, ranges on both sides of the histogram's limit,
+    /// one whose width overflows 64 bits, nulls, and selections of scattered rows.
+    @Test func percentileOfOneGroupMatchesTheNearestRankOfTheSortedValues() throws {
+        var g = SplitMix(state: 97)
+        let n = 200_000
+        var narrow: [Value] = [], wide: [Value] = [], extreme: [Value] = [], day: [Value] = [], keep: [Value] = []
+        for _ in 0..<n {
+            narrow.append(g.chance(20) ? .null : .int(Int64(g.below(300)) - 40))
+            wide.append(g.chance(5) ? .null : .int(Int64(g.below(2_000_000_000)) * 1_000 - 900_000_000_000))
+            let edge: [Int64] = [.min, .max, 0, -1, 1]
+            extreme.append(g.chance(30) ? .null : .int(edge[g.below(edge.count)]))
+            day.append(g.chance(10) ? .null : .time(t0 + Int64(g.below(20_000)) * 86_400))
+            keep.append(.int(Int64(g.below(3))))
+        }
+        var builder = TableBuilder(name: "events")
+        builder.addColumn("narrow", narrow, type: .int)
+        builder.addColumn("wide", wide, type: .int)
+        builder.addColumn("extreme", extreme, type: .int)
+        builder.addColumn("day", day, type: .time)
+        builder.addColumn("keep", keep, type: .int)
+        let table = builder.build(timeColumn: nil)
+        let s = Session(tables: [table])
+        let columns = ["narrow": narrow, "wide": wide, "extreme": extreme, "day": day]
+        for (filter, rows) in [("", Array(0..<n)), (" | where keep == 1", (0..<n).filter { keep[$0] == .int(1) }),
+                               (" | where keep > 5", [])] {
+            for (name, values) in columns.sorted(by: { $0.key < $1.key }) {
+                let sorted = rows.map { values[$0] }.filter { !$0.isNull }.sorted { Value.compare($0, $1) < 0 }
+                for p in [0, 0.5, 10, 50, 90, 99.99, 100] {
+                    let q = "events\(filter) | summarize x = percentile(\(name), \(p))"
+                    let rank = max(1, Int((p / 100 * Double(sorted.count)).rounded(.up)))
+                    let expected: Value = sorted.isEmpty ? .null : sorted[min(rank, sorted.count) - 1]
+                    #expect(try query(s, q).values(of: "x") == [expected], "\(q)")
+                }
+            }
+        }
+    }
+}
