@@ -124,6 +124,38 @@ import Testing
         #expect(Set(ids).count == interner.count)
     }
 
+    /// `hash` and `bytesEqual` read the bytes after the last whole word of eight in at most two
+    /// overlapping loads: every length up to 24, each text against every text one byte away
+    /// from it (at each position), must stay distinct, and equal copies must meet.
+    @Test func textsOneByteApartAreDistinctAtEveryLength() {
+        var interner = ByteInterner(alwaysDeduplicates: true)
+        var expected: [[UInt8]: UInt32] = [:]
+        for n in 0...24 {
+            let base = (0..<n).map { UInt8(97 + $0 % 26) }
+            var texts = [base]
+            for k in 0..<n {
+                var t = base
+                t[k] = 0x41
+                texts.append(t)
+            }
+            for t in texts {
+                let id = t.withUnsafeBufferPointer { interner.intern($0).id }
+                #expect(expected[t, default: id] == id, "length \(n)")
+                expected[t] = id
+                // The same bytes elsewhere in memory (not the stored copy) find the same id.
+                let again = Array(t).withUnsafeBufferPointer { interner.intern($0) }
+                #expect(again.id == id && !again.inserted, "length \(n)")
+            }
+            for a in texts {
+                for b in texts {
+                    let equal = a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in ByteInterner.bytesEqual(x.baseAddress, y.baseAddress, n) } }
+                    #expect(equal == (a == b), "length \(n)")
+                }
+            }
+        }
+        #expect(interner.count == expected.count)
+    }
+
     /// 300,000 texts, as a notes column holds them: enough to be split by first bytes and
     /// sorted on several cores (and numbered and copied in runs), most sharing their first
     /// letters, some repeated, some not ASCII, one not UTF-8.
