@@ -1,8 +1,9 @@
 // Builds a `WordIndex` from a dictionary on all cores, straight into its CSR form: each core
 // takes a contiguous range of value ids, interns the words it meets as bytes and writes one
 // word number per (value, word) into a flat list, then counting-sorts it by word. The parts
-// are joined in id order, so each word's ids stay ascending. No list per word, no String per
-// word occurrence (only one per distinct word of each part).
+// are joined in id order, so each word's ids stay ascending: every word's place in the final
+// list is known from the parts' list lengths, and the lists are copied there on all cores.
+// No list per word, no String per word occurrence (only one per distinct word of each part).
 
 enum WordIndexBuilder {
     static func build(_ dictionary: StringDictionary) -> WordIndex {
@@ -35,31 +36,66 @@ enum WordIndexBuilder {
             for (w, s) in slots.enumerated() { localsOfSlot[s].append((p, w)) }
         }
         let order = words.indices.sorted { words[$0] < words[$1] }
-        let total = parts.reduce(0) { $0 + $1.ids.count }
+        // Each word's list is its parts' lists one after the other (parts hold ascending runs
+        // of ids), so its place in the final list is known before any id is copied: the lists
+        // are then copied on all cores. A part holding one word under several local spellings
+        // has their lists unioned first (rare: canonically equivalent non-ASCII words).
+        var unioned: [Int: [Int: [UInt32]]] = [:]  // by word, then by part
         var offsets = ContiguousArray<UInt32>(repeating: 0, count: words.count + 1)
-        var flat = ContiguousArray<UInt32>()
-        flat.reserveCapacity(total)
+        var total = 0
         for (k, s) in order.enumerated() {
-            var p = 0
             let locals = localsOfSlot[s]
+            var p = 0
             while p < locals.count {
-                // The local words of one part that are this one word: their lists unioned.
                 var q = p + 1
                 while q < locals.count && locals[q].part == locals[p].part { q += 1 }
                 let part = parts[locals[p].part]
                 if q - p == 1 {
-                    flat.append(contentsOf: part.list(locals[p].word))
+                    total += part.list(locals[p].word).count
                 } else {
                     var merged = Set<UInt32>()
                     for l in locals[p..<q] { merged.formUnion(part.list(l.word)) }
-                    flat.append(contentsOf: merged.sorted())
+                    unioned[k, default: [:]][locals[p].part] = merged.sorted()
+                    total += merged.count
                 }
                 p = q
             }
-            offsets[k + 1] = UInt32(flat.count)
+            offsets[k + 1] = UInt32(total)
+        }
+        let flat = ColumnBuffer<UInt32>(unsafeUninitializedCount: total) { flat in
+            let shared = UncheckedSendable(flat)
+            let ranges = Parallel.chunks(order.count, minimum: 64)
+            _ = Parallel.map(ranges.count) { c in
+                let flat = shared.value
+                for k in ranges[c] {
+                    var at = Int(offsets[k])
+                    if let byPart = unioned[k] {
+                        let locals = localsOfSlot[order[k]]
+                        var p = 0
+                        while p < locals.count {
+                            let part = locals[p].part
+                            var q = p + 1
+                            while q < locals.count && locals[q].part == part { q += 1 }
+                            for id in byPart[part] ?? Array(parts[part].list(locals[p].word)) {
+                                flat[at] = id
+                                at += 1
+                            }
+                            p = q
+                        }
+                        continue
+                    }
+                    for l in localsOfSlot[order[k]] {
+                        let list = parts[l.part].list(l.word)
+                        list.withUnsafeBufferPointer { src in
+                            if let b = src.baseAddress { (flat.baseAddress! + at).initialize(from: b, count: src.count) }
+                        }
+                        at += list.count
+                    }
+                }
+            }
         }
         return WordIndex(words: StringDictionary(sortedUnique: order.map { words[$0] }),
-                         idOffsets: ColumnBuffer(offsets), ids: ColumnBuffer(flat))
+                         idOffsets: ColumnBuffer(offsets), ids: flat)
     }
 
     /// One part's words (as lower-cased bytes, in first-seen order) and, for each, the ascending
@@ -95,6 +131,12 @@ enum WordIndexBuilder {
 
     private static func index(_ dictionary: StringDictionary, _ range: Range<Int>) -> Part {
         var pairs = Pairs()
+        // A value has at most one word per two of its bytes (a letter and a separator): room
+        // for that many pairs at once is address space, touched only as pairs are written,
+        // where doubling would copy the pairs (into memory the system clears first) again
+        // and again.
+        let bytes = Int(dictionary.offsets[range.upperBound]) - Int(dictionary.offsets[range.lowerBound])
+        pairs.wordOfPair.reserveCapacity(bytes / 2 + range.count)
         var pairEnds: [Int] = []
         pairEnds.reserveCapacity(range.count)
         // The lower-cased bytes of the current value (0 between words), as
@@ -140,9 +182,9 @@ enum WordIndexBuilder {
         for w in wordOfPair { offsets[Int(w) + 1] += 1 }
         for w in 0..<words.count { offsets[w + 1] += offsets[w] }
         var next = offsets
-        var ids = [UInt32](repeating: 0, count: wordOfPair.count)
-        wordOfPair.withUnsafeBufferPointer { pairs in
-            ids.withUnsafeMutableBufferPointer { ids in
+        let ids = [UInt32](unsafeUninitializedCapacity: wordOfPair.count) { ids, count in
+            count = wordOfPair.count  // every slot is written once below
+            wordOfPair.withUnsafeBufferPointer { pairs in
                 var start = 0
                 for (k, end) in pairEnds.enumerated() {
                     let id = UInt32(range.lowerBound + k)

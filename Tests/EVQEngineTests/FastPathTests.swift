@@ -667,6 +667,32 @@ extension FastPathEquivalenceTests {
     }
 }
 
+extension WordIndexPinTests {
+    /// Enough values (50,000) that the index is built in parts on several cores and its lists
+    /// copied on several cores; a word spelled two ways (composed and decomposed accents, the
+    /// Kelvin sign) in one part has its local lists unioned, and the lists stay ascending.
+    @Test func anIndexBuiltInPartsListsEachValueOncePerWordInIDOrder() {
+        var g = SplitMix(state: 17)
+        let vocabulary = ["drone", "Strike", "\u{E9}t\u{E9}", "e\u{301}te\u{301}", "kelvin", "\u{212A}elvin", "a", "b2", "قصف", "near"]
+        var values = Set<String>()
+        while values.count < 50_000 {
+            let words = (0..<(1 + g.below(5))).map { _ in vocabulary[g.below(vocabulary.count)] }
+            values.insert("v\(g.below(1_000_000)) " + words.joined(separator: " "))
+        }
+        let dictionary = StringDictionary(sortedUnique: values.sorted())
+        let index = WordIndex(dictionary: dictionary)
+        var expected: [String: [UInt32]] = [:]
+        for (id, v) in dictionary.values.enumerated() {
+            for w in Set(Self.referenceWords(v)) { expected[w, default: []].append(UInt32(id)) }
+        }
+        #expect(index.wordCount == expected.count)
+        for word in ["drone", "strike", "\u{E9}t\u{E9}", "kelvin", "near", "قصف"] {
+            #expect(index.dictionaryIDs(matching: [word], in: dictionary) == expected[word], "\(word)")
+        }
+        #expect(expected.allSatisfy { word, ids in index.dictionaryIDs(matching: [word], in: dictionary) == ids })
+    }
+}
+
 /// Float sums as the engine documents them: compensated (Neumaier), so the low-order bits
 /// that plain addition drops are kept. (The engine also rescales on overflow; these sums fit.)
 private struct Compensated {
