@@ -50,16 +50,16 @@ public final class Table: Sendable {
         // longest; it splits its own work over the cores too). Key indexes only for the id
         // columns (`id`, `event_id`, `GLOBALEVENTID`...); other int columns (counts such as
         // fatalities) get theirs at the first lookup.
-        var tasks: [(cost: Int, build: () -> Void)] = []
+        var tasks: [(cost: Int, label: String, build: () -> Void)] = []
         for c in columns {
             guard case .string(let s) = c.data else { continue }
-            tasks.append((s.dictionary.bytes.count, { _ = s.wordIndex }))
-            if s.postingsPayOff { tasks.append((s.ids.count / 8, { _ = s.postings })) }
+            tasks.append((s.dictionary.bytes.count, "words of \(c.name)", { _ = s.wordIndex }))
+            if s.postingsPayOff { tasks.append((s.ids.count / 8, "postings of \(c.name)", { _ = s.postings })) }
         }
-        for c in columns where c.isKey { tasks.append((c.count, { _ = c.keyIndex?.rows.count })) }
-        tasks.append((rowCount / 2, { _ = self.geoIndex }))
+        for c in columns where c.isKey { tasks.append((c.count, "key index of \(c.name)", { _ = c.keyIndex?.rows.count })) }
+        tasks.append((rowCount / 2, "grid cells", { _ = self.geoIndex }))
         // The word index of notes costs more than all the others together: it runs alone first.
-        _ = Parallel.mapLargestAlone(costs: tasks.map(\.cost)) { tasks[$0].build() }
+        _ = Parallel.mapLargestAlone(costs: tasks.map(\.cost)) { k in LoadTrace.timed(tasks[k].label) { tasks[k].build() } }
         LoadTrace.mark("indexes")
     }
 

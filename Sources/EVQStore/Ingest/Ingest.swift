@@ -33,7 +33,11 @@ public enum Ingest {
             if InputFile.isMissing(path) { throw .fileNotFound(path) }
             if let problem = InputFile.problem(path) { throw .unreadable(path, problem) }
             do {
-                contents.append(try Data(contentsOf: URL(fileURLWithPath: path), options: .mappedIfSafe))
+                // Mapped, not read: reading copied the whole file into fresh memory first (2.4 GB
+                // for 10 M events, seconds of page clearing), and the parts are read a window
+                // at a time anyway. A file truncated by another program during the load would
+                // end it (SIGBUS), as with any mapped reader; appending to it is harmless.
+                contents.append(try Data(contentsOf: URL(fileURLWithPath: path), options: .alwaysMapped))
             } catch {
                 throw .unreadable(path, error.localizedDescription)
             }

@@ -60,7 +60,7 @@ enum TableAssembly {
         // all the others together (notes) is built alone first, on every core (its sort and
         // dictionary split themselves).
         let columns = Parallel.mapLargestAlone(costs: pending.map(\.texts.byteCount)) { i in
-            makeColumn(pending[i], type: shape.types[i], order: order)
+            LoadTrace.timed("column \(pending[i].name)") { makeColumn(pending[i], type: shape.types[i], order: order) }
         }
         LoadTrace.mark("columns")
         return Table(name: name, columns: columns, rowCount: rows, timeColumnIndex: shape.timeIndex)
