@@ -85,20 +85,21 @@ extension Table {
     /// For each output row, its part and row there. Without a time order: part after part.
     /// Runs are taken whole: a part's next rows go out together for as long as they come before
     /// every other part's head, so segments that do not overlap in time merge in O(k log n).
+    /// A merge of all of many rows is cut into slices of time (at times of the largest part,
+    /// so all rows of one time fall in one slice and ties keep their order), merged on all cores.
     private static func mergeOrder(_ parts: [MergePart], limit: Int) -> (segment: [UInt32], row: [UInt32]) {
-        let total = min(limit, parts.reduce(0) { $0 + $1.count })
-        var segmentOf: [UInt32] = [], rowOf: [UInt32] = []
-        segmentOf.reserveCapacity(total)
-        rowOf.reserveCapacity(total)
-        func take(_ s: Int, _ range: Range<Int>) {
-            let range = range.lowerBound..<min(range.upperBound, range.lowerBound + (total - rowOf.count))
-            for k in range {
-                segmentOf.append(UInt32(s))
-                rowOf.append(UInt32(parts[s].row(k)))
-            }
-        }
+        let all = parts.reduce(0) { $0 + $1.count }
+        let total = min(limit, all)
         guard let t = parts[0].table.timeColumnIndex else {
-            for s in parts.indices where rowOf.count < total { take(s, 0..<parts[s].count) }
+            var segmentOf: [UInt32] = [], rowOf: [UInt32] = []
+            segmentOf.reserveCapacity(total)
+            rowOf.reserveCapacity(total)
+            for s in parts.indices {
+                for k in 0..<min(parts[s].count, total - rowOf.count) {
+                    segmentOf.append(UInt32(s))
+                    rowOf.append(UInt32(parts[s].row(k)))
+                }
+            }
             return (segmentOf, rowOf)
         }
         let ends = parts.map(\.timedCount)
@@ -115,13 +116,73 @@ extension Table {
                 initialized = ends[s]
             }
         }
-        var next = [Int](repeating: 0, count: parts.count)
+        // cuts[j][s]: where slice j begins in part s (the last: the part's timed end).
+        var cuts = [[Int](repeating: 0, count: parts.count), ends]
+        let timed = ends.reduce(0, +)
+        if total == all, timed >= 1 << 17, Parallel.threads > 1, let big = ends.indices.max(by: { ends[$0] < ends[$1] }) {
+            let slices = 2 * Parallel.threads
+            let splits = (1..<slices).map { times[big][ends[big] * $0 / slices] }
+            cuts = [cuts[0]] + splits.map { split in
+                parts.indices.map { s in
+                    var lo = 0, hi = ends[s]
+                    while lo < hi {
+                        let mid = (lo + hi) / 2
+                        if times[s][mid] < split { lo = mid + 1 } else { hi = mid }
+                    }
+                    return lo
+                }
+            } + [ends]
+        }
+        var starts = [0]
+        for j in 0..<(cuts.count - 1) { starts.append(starts[j] + parts.indices.reduce(0) { $0 + cuts[j + 1][$1] - cuts[j][$1] }) }
+        var written = 0
+        var rowOf: [UInt32] = []
+        let segmentOf = [UInt32](unsafeUninitializedCapacity: total) { segmentOf, count in
+            count = 0
+            rowOf = [UInt32](unsafeUninitializedCapacity: total) { rowOf, count in
+                let out = UncheckedSendable((segmentOf, rowOf))
+                let slices = Parallel.map(cuts.count - 1) { j in
+                    mergeTimed(parts, times, from: cuts[j], to: cuts[j + 1], into: out.value.0, out.value.1,
+                               at: starts[j], end: min(total, starts[j + 1]))
+                }
+                written = slices.last ?? 0
+                // Rows without a time last, part after part.
+                for s in parts.indices {
+                    for k in ends[s]..<parts[s].count where written < total {
+                        segmentOf[written] = UInt32(s)
+                        rowOf[written] = UInt32(parts[s].row(k))
+                        written += 1
+                    }
+                }
+                count = written
+            }
+            count = written
+        }
+        return (segmentOf, rowOf)
+    }
+
+    /// Merges rows `from[s] ..< to[s]` of each part (rows with a time, in time order), ties to
+    /// the lower part, into `segmentOf` and `rowOf` from position `at`, stopping at `end`;
+    /// returns the position after the last row written.
+    private static func mergeTimed(
+        _ parts: [MergePart], _ times: [ContiguousArray<Int64>], from: [Int], to ends: [Int],
+        into segmentOf: UnsafeMutableBufferPointer<UInt32>, _ rowOf: UnsafeMutableBufferPointer<UInt32>, at: Int, end: Int
+    ) -> Int {
+        var position = at
+        func take(_ s: Int, _ range: Range<Int>) {
+            for k in range.lowerBound..<min(range.upperBound, range.lowerBound + (end - position)) {
+                segmentOf[position] = UInt32(s)
+                rowOf[position] = UInt32(parts[s].row(k))
+                position += 1
+            }
+        }
+        var next = from
         @inline(__always) func time(_ s: Int, _ k: Int) -> Int64 { times[s][k] }
         // Each part's head time, kept up to date (nil once the part is done): one pass over
         // them finds the leader and the first other head. k is small (the segments of one
         // table): a scan of the heads beats a heap.
-        var heads: [Int64?] = parts.indices.map { ends[$0] > 0 ? time($0, 0) : nil }
-        while rowOf.count < total {
+        var heads: [Int64?] = parts.indices.map { next[$0] < ends[$0] ? time($0, next[$0]) : nil }
+        while position < end {
             // The leader and the first other head, ties going to the lower part: `best` leads
             // while it is earlier, or as early and lower.
             var best = -1, bound = -1
@@ -162,18 +223,28 @@ extension Table {
             next[best] = runEnd
             heads[best] = runEnd < ends[best] ? time(best, runEnd) : nil
         }
-        for s in parts.indices where rowOf.count < total { take(s, ends[s]..<parts[s].count) }  // null times last
-        return (segmentOf, rowOf)
+        return position
     }
 
     /// Each merged row's value from its source, read through the sources' base pointers: no
     /// buffer struct (and its owner's reference) copied per row.
+    /// On all cores, each a contiguous run of the merged rows.
     private static func gather<T>(_ sources: [ColumnBuffer<T>], _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> ColumnBuffer<T> {
         withBases(sources) { bases in
             ColumnBuffer(unsafeUninitializedCount: rowOf.count) { out in
-                for k in 0..<rowOf.count { (out.baseAddress! + k).initialize(to: bases[Int(segmentOf[k])].unsafelyUnwrapped[Int(rowOf[k])]) }
+                let shared = UncheckedSendable((out, bases.map { UncheckedSendable($0) }))
+                eachRun(of: rowOf.count) { run in
+                    let (out, bases) = shared.value
+                    for k in run { (out.baseAddress! + k).initialize(to: bases[Int(segmentOf[k])].value.unsafelyUnwrapped[Int(rowOf[k])]) }
+                }
             }
         }
+    }
+
+    /// `body` for runs of `0 ..< count` on all cores (one run for few rows).
+    private static func eachRun(of count: Int, _ body: (Range<Int>) -> Void) {
+        let runs = Parallel.chunks(count, minimum: 1 << 16)
+        _ = Parallel.map(runs.count) { body(runs[$0]) }
     }
 
     /// `body` with the buffers' base pointers (nil for an empty one), valid while it runs.
@@ -206,10 +277,14 @@ extension Table {
         let ids = withBases(sources.map(\.ids)) { bases in
             ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
                 dense.withUnsafeBufferPointer { dense in
-                    for k in 0..<rowOf.count {
-                        let s = Int(segmentOf[k])
-                        let id = bases[s].unsafelyUnwrapped[Int(rowOf[k])]
-                        out[k] = id == StringColumn.nullID ? id : (sparse ? maps[s][id]! : dense[offsets[s] + Int(id)])
+                    let shared = UncheckedSendable((out, dense, bases.map { UncheckedSendable($0) }))
+                    eachRun(of: rowOf.count) { run in
+                        let (out, dense, bases) = shared.value
+                        for k in run {
+                            let s = Int(segmentOf[k])
+                            let id = bases[s].value.unsafelyUnwrapped[Int(rowOf[k])]
+                            out[k] = id == StringColumn.nullID ? id : (sparse ? maps[s][id]! : dense[offsets[s] + Int(id)])
+                        }
                     }
                 }
             }
@@ -327,17 +402,26 @@ extension Table {
         }
         // One flat mark array (each source's dictionary at its offset) and the sources' id
         // buffers as plain pointers: no class reference or nested array touched per row.
+        // Each core marks its run of rows in its own array; the marks are then combined.
         let offsets = dictionaryOffsets(sources)
-        var used = [Bool](repeating: false, count: offsets.last!)
-        withBases(sources.map(\.ids)) { bases in
-            used.withUnsafeMutableBufferPointer { used in
-                for k in 0..<rowOf.count {
-                    let s = Int(segmentOf[k])
-                    let id = bases[s].unsafelyUnwrapped[Int(rowOf[k])]
-                    if id != StringColumn.nullID { used[offsets[s] + Int(id)] = true }
+        let runs = Parallel.chunks(rowOf.count, minimum: 1 << 16)
+        let marks = withBases(sources.map(\.ids)) { bases in
+            let shared = UncheckedSendable(bases.map { UncheckedSendable($0) })
+            return Parallel.map(runs.count) { r in
+                var used = [Bool](repeating: false, count: offsets.last!)
+                used.withUnsafeMutableBufferPointer { used in
+                    let bases = shared.value
+                    for k in runs[r] {
+                        let s = Int(segmentOf[k])
+                        let id = bases[s].value.unsafelyUnwrapped[Int(rowOf[k])]
+                        if id != StringColumn.nullID { used[offsets[s] + Int(id)] = true }
+                    }
                 }
+                return used
             }
         }
-        return sources.indices.map { s in (0..<sources[s].dictionary.count).compactMap { used[offsets[s] + $0] ? UInt32($0) : nil } }
+        return sources.indices.map { s in
+            (0..<sources[s].dictionary.count).compactMap { id in marks.contains { $0[offsets[s] + id] } ? UInt32(id) : nil }
+        }
     }
 }
