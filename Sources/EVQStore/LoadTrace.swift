@@ -19,7 +19,7 @@ package enum LoadTrace {
 
     /// `body`'s result; with tracing on, also prints how long it took, labelled `label`
     /// (indented under the phase it belongs to). Safe on several cores at once.
-    package static func timed<T>(_ label: @autoclosure () -> String, _ body: () throws -> T) rethrows -> T {
+    package static func timed<T, E: Error>(_ label: @autoclosure () -> String, _ body: () throws(E) -> T) throws(E) -> T {
         guard enabled else { return try body() }
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try body()

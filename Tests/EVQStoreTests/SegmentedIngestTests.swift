@@ -89,6 +89,21 @@ import Testing
         }
     }
 
+    /// Chunks are written on a thread of their own: a write that fails (the disk full) is
+    /// reported when the reader waits for them, and no chunk after it is written.
+    @Test func aSpillWriteThatFailsIsReportedWhenTheSpillFinishes() throws {
+        let fd = open("/dev/full", O_RDWR | O_CLOEXEC)
+        try #require(fd >= 0, "/dev/full opens")
+        let spill = ChunkSpill(path: "/tmp/full.spill", descriptor: fd)
+        var column = TableAccumulator.PendingColumn(name: "id", forced: nil, layout: nil)
+        column.ids = [0, 1]
+        _ = [UInt8]("ab".utf8).withUnsafeBufferPointer { column.texts.intern($0) }
+        spill.write([column], rows: 2)
+        spill.write([column], rows: 2)
+        #expect(throws: IngestError.output(.io(path: "/tmp/full.spill", message: "write failed: the disk is full"))) { try spill.finish() }
+        #expect(spill.chunks.isEmpty)
+    }
+
     @Test func aFailedSegmentWriteEndsTheLoad() throws {
         let dir = try temporaryFiles(["a.csv": "id\n1\n2\n3\n"])
         var calls = 0

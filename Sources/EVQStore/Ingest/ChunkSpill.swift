@@ -4,7 +4,9 @@
 
 import Foundation
 
-final class ChunkSpill {
+/// Unchecked: `write` hands each chunk to a queue of its own, which alone touches `end`,
+/// `chunks` and `failure` while a chunk is in flight; callers read them after `finish`.
+final class ChunkSpill: @unchecked Sendable {
     /// Named in errors; the file itself has no name once created.
     let path: String
     private let fd: Int32
@@ -26,10 +28,40 @@ final class ChunkSpill {
         unlink(path)
     }
 
+    /// Over a file already open, named `path` in errors (tests: a device whose writes fail).
+    init(path: String, descriptor: Int32) {
+        self.path = path
+        fd = descriptor
+    }
+
     deinit { close(fd) }
 
-    /// Appends a chunk: every column's ids (`rows` each) and texts.
-    func write(_ columns: [TableAccumulator.PendingColumn], rows: Int) throws(IngestError) {
+    /// Writes chunks while the next one is read: copying a chunk into the system's file cache
+    /// took a third of reading 10 M events (3.2 s), on the thread that joins the parts, with
+    /// the other core idle. One chunk at a time is in flight, so memory holds one more at most.
+    private let queue = DispatchQueue(label: "evq.ingest.spill")
+    private let inFlight = DispatchSemaphore(value: 1)
+    private var failure: IngestError?
+
+    /// Appends a chunk (every column's ids, `rows` each, and texts) on the spill's own thread,
+    /// after the chunk before it; a failure is reported by `finish`, and no later chunk is written.
+    func write(_ columns: [TableAccumulator.PendingColumn], rows: Int) {
+        inFlight.wait()
+        let chunk = UncheckedSendable(columns)
+        queue.async { [self] in
+            defer { inFlight.signal() }
+            guard failure == nil else { return }
+            do throws(IngestError) { try writeNow(chunk.value, rows: rows) } catch { failure = error }
+        }
+    }
+
+    /// Waits for every chunk handed to `write`; throws the first failure to write one.
+    func finish() throws(IngestError) {
+        queue.sync {}
+        if let failure { throw failure }
+    }
+
+    private func writeNow(_ columns: [TableAccumulator.PendingColumn], rows: Int) throws(IngestError) {
         var records: [Record] = []
         for c in columns {
             let ids = try append(c.ids)

@@ -187,6 +187,7 @@ private struct IngestRun {
     mutating func finish(tableName: String, files: [String], segments: SegmentOutput? = nil) throws(IngestError) -> IngestResult {
         if log.cancelled { throw .cancelled }
         if log.stopped, let first = log.firstError { throw .strict(first) }
+        table.finishSpilling()
         if let failure = table.spillError { throw failure }
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }

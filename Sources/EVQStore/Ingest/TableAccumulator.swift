@@ -41,7 +41,8 @@ struct TableAccumulator {
     /// Where full chunks go; nil keeps every row here.
     var spill: ChunkSpill?
     var chunkRows = 1 << 20
-    /// The first failure to spill; later chunks are then kept, and the load fails at its end.
+    /// The first failure to spill, known once `finishSpilling` has waited for the spill; the
+    /// load then fails at its end.
     private(set) var spillError: IngestError?
     /// The type evidence of the spilled chunks, by column (shorter when later chunks added columns).
     private(set) var spilledEvidence: [TypeEvidence] = []
@@ -235,13 +236,13 @@ struct TableAccumulator {
         }
     }
 
+    /// Waits for the chunks being spilled; a failure becomes `spillError`.
+    mutating func finishSpilling() {
+        do { try spill?.finish() } catch { spillError = error }
+    }
+
     private mutating func spillChunk() {
-        do {
-            try spill!.write(columns, rows: rowCount)
-        } catch {
-            spillError = error
-            return
-        }
+        spill!.write(columns, rows: rowCount)
         spilledEvidence = evidence
         for i in columns.indices {
             columns[i].ids.removeAll(keepingCapacity: true)
