@@ -70,10 +70,10 @@ enum SegmentWriter {
                 ])
             }
             let work = UncheckedSendable(pending)
-            let encoded = Parallel.map(pending.count) { k in
+            let encoded = LoadTrace.timed("encode sections") { Parallel.map(pending.count) { k in
                 let s = work.value[k]
                 return format < 3 ? nil : SectionCodec.encode(s.bytes, element: s.element, plan: s.plan)
-            }
+            } }
             for (k, s) in pending.enumerated() {
                 try w.pad(to: SegmentFormat.alignment)
                 let offset = w.offset
@@ -102,7 +102,7 @@ enum SegmentWriter {
                                        directoryOffset: UInt64(directoryOffset), directoryLength: UInt64(json.count),
                                        directoryCRC: CRC32C.of(json), sectionCount: UInt32(sections.count), fileLength: UInt64(w.offset))
             try w.seekAndWrite(header.encoded(), at: 0)
-            try w.durable()
+            try LoadTrace.timed("fsync segment") { () throws(StoreError) in try w.durable() }
             return stats
         } catch let error as StoreError {
             w.abandon()
