@@ -147,8 +147,15 @@ private func output(_ text: String, _ session: Session, disabled: Set<OptimizerP
             "events | where g == \"a\" | summarize total = sum(x)",
             "events | where g == \"zz\" | summarize n = count(), total = sum(x)",
             "events | summarize n = count() by g | count",
+            // Percentiles with no keys read the segments as they lie, part after part.
+            "events | summarize p0 = percentile(x, 0), p50 = percentile(x, 50), p100 = percentile(x, 100), d = percentile(date, 40)",
+            "events | where g == \"a\" | summarize p = percentile(x, 90), half = percentile(x, 50) / 2",
+            "events | where g == \"zz\" | summarize p = percentile(x, 50)",
+            "events | summarize p = percentile(x, 50), n = count()",
+            "events | summarize p = percentile(x, 50) by g",
         ]
         for q in queries { #expect(output(q, segmented) == output(q, merged), "\(q)") }
+        #expect(output(queries[10], segmented) == "p0,p50,p100,d\n-9223372036854775808,1,9223372036854775807,1970-01-03\n")
         // By hand: a = max + 1 - 1 (rows days 0, 2, 2, 5), first seen on day 0 in segment 2.
         #expect(output(queries[0], segmented) == """
             g,n,xs,total,lo,hi,first_name,last_name,big
