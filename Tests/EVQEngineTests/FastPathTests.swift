@@ -645,6 +645,15 @@ extension FastPathEquivalenceTests {
         }
     }
 
+    /// Each word's ids, from the reference word rule, one value at a time.
+    static func referenceLists(_ dictionary: StringDictionary) -> [String: [UInt32]] {
+        var lists: [String: [UInt32]] = [:]
+        for (id, v) in dictionary.values.enumerated() {
+            for w in Set(referenceWords(v)) { lists[w, default: []].append(UInt32(id)) }
+        }
+        return lists
+    }
+
     @Test func indexListsEachValueOncePerWordInIDOrder() {
         var g = SplitMix(state: 7)
         let vocabulary = ["drone", "Drone", "DRONE", "strike", "near", "Ḥalab", "état", "a", "b2", "x", "قصف", "e\u{301}t\u{301}e", "\u{E9}t\u{E9}", "\u{212A}elvin", "kelvin"]
@@ -654,10 +663,7 @@ extension FastPathEquivalenceTests {
         }
         let dictionary = StringDictionary(sortedUnique: values.sorted())
         let index = WordIndex(dictionary: dictionary)
-        var expected: [String: [UInt32]] = [:]
-        for (id, v) in dictionary.values.enumerated() {
-            for w in Set(Self.referenceWords(v)) { expected[w, default: []].append(UInt32(id)) }
-        }
+        let expected = Self.referenceLists(dictionary)
         #expect(index.wordCount == expected.count)
         for (word, ids) in expected {
             #expect(index.dictionaryIDs(matching: [word], in: dictionary) == ids, "\(word)")
@@ -681,10 +687,7 @@ extension WordIndexPinTests {
         }
         let dictionary = StringDictionary(sortedUnique: values.sorted())
         let index = WordIndex(dictionary: dictionary)
-        var expected: [String: [UInt32]] = [:]
-        for (id, v) in dictionary.values.enumerated() {
-            for w in Set(Self.referenceWords(v)) { expected[w, default: []].append(UInt32(id)) }
-        }
+        let expected = Self.referenceLists(dictionary)
         #expect(index.wordCount == expected.count)
         for word in ["drone", "strike", "\u{E9}t\u{E9}", "kelvin", "near", "قصف"] {
             #expect(index.dictionaryIDs(matching: [word], in: dictionary) == expected[word], "\(word)")
