@@ -305,19 +305,25 @@ extension Table {
         var first = [0]
         for ids in used { first.append(first.last! + ids.count) }
         let n = first.last!
-        var start = [UnsafePointer<UInt8>?](repeating: nil, count: n)
-        var length = [Int](repeating: 0, count: n), key = [UInt64](repeating: 0, count: n), ascii = [Bool](repeating: true, count: n)
-        for (d, ids) in used.enumerated() {
-            for (j, id) in ids.enumerated() {
-                let v = dictionaries[d].utf8(Int(id)), e = first[d] + j
-                start[e] = v.baseAddress
-                length[e] = v.count
-                ascii[e] = TableAssembly.isASCII(v)
-                var k: UInt64 = 0
-                for i in 0..<min(8, v.count) { k |= UInt64(v[i]) << (56 - 8 * UInt64(i)) }
-                key[e] = k
+        // Constants once filled: a nested function that captures a `var` reaches it through a
+        // box with an exclusivity check per access (a quarter of a small distinct over ten
+        // segments went to those checks).
+        let (start, length, key, ascii) = { () -> ([UnsafePointer<UInt8>?], [Int], [UInt64], [Bool]) in
+            var start = [UnsafePointer<UInt8>?](repeating: nil, count: n)
+            var length = [Int](repeating: 0, count: n), key = [UInt64](repeating: 0, count: n), ascii = [Bool](repeating: true, count: n)
+            for (d, ids) in used.enumerated() {
+                for (j, id) in ids.enumerated() {
+                    let v = dictionaries[d].utf8(Int(id)), e = first[d] + j
+                    start[e] = v.baseAddress
+                    length[e] = v.count
+                    ascii[e] = TableAssembly.isASCII(v)
+                    var k: UInt64 = 0
+                    for i in 0..<min(8, v.count) { k |= UInt64(v[i]) << (56 - 8 * UInt64(i)) }
+                    key[e] = k
+                }
             }
-        }
+            return (start, length, key, ascii)
+        }()
         func compare(_ a: Int, _ b: Int) -> Int {
             if ascii[a] && ascii[b] {
                 if key[a] != key[b] { return key[a] < key[b] ? -1 : 1 }
@@ -336,11 +342,11 @@ extension Table {
         // values come out lowest dictionary first.
         var next = first.dropLast().map { $0 }
         var heap = used.indices.filter { !used[$0].isEmpty }
-        func before(_ a: Int, _ b: Int) -> Bool {
-            let c = compare(next[a], next[b])
-            return c < 0 || (c == 0 && a < b)
-        }
-        func siftDown(_ from: Int) {
+        func siftDown(_ heap: inout [Int], _ next: [Int], _ from: Int) {
+            func before(_ a: Int, _ b: Int) -> Bool {
+                let c = compare(next[a], next[b])
+                return c < 0 || (c == 0 && a < b)
+            }
             var i = from
             while true {
                 let l = 2 * i + 1, r = l + 1
@@ -352,7 +358,7 @@ extension Table {
                 i = m
             }
         }
-        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(i) }
+        for i in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(&heap, next, i) }
         var newID = [UInt32](repeating: 0, count: n)
         var kept: [Int] = []
         var bytes = 0
@@ -368,7 +374,7 @@ extension Table {
                 heap[0] = heap[heap.count - 1]
                 heap.removeLast()
             }
-            siftDown(0)
+            siftDown(&heap, next, 0)
         }
         var at = 0
         let blob = ColumnBuffer<UInt8>(unsafeUninitializedCount: bytes) { out in
