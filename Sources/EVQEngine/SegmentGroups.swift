@@ -75,11 +75,16 @@ struct SegmentGroups {
         let merged = Table.merging(representatives, name: name, columns: Executor.columns(read: keys.map(\.expr)), order: (partOf, rowOf))
         let mergedRelation = Relation(table: merged, rows: nil, inTimeOrder: true)
         let global = try aggregation.groups(mergedRelation, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, merged, nil) })
-        // Each representative's group: its place in the merge is found from its row.
+        // Each representative's group. A part's representatives are its local groups' first
+        // rows, in group order, and the merge takes them in that order: the k-th of part s in
+        // the merge is its local group k (a binary search per representative took a tenth of
+        // Q5 over 10 segments).
         var globalOf = local.map { [Int32](repeating: -1, count: $0.count) }
+        var taken = [Int](repeating: 0, count: local.count)
         for q in 0..<partOf.count {
-            let s = Int(partOf[q]), rows = representatives[s].rows!
-            globalOf[s][RowLists.cut(rows, to: Int(rowOf[q])..<Int(rowOf[q]) + 1).lowerBound] = global.ids[q]
+            let s = Int(partOf[q])
+            globalOf[s][taken[s]] = global.ids[q]
+            taken[s] += 1
         }
         self.parts = relations
         self.local = local
