@@ -564,8 +564,7 @@ extension Aggregation {
                 try each(r, groups) { g, row in if mask?[row] != true { groupsValues[g].append(v[row]) } }
                 return groupsValues.map { values in
                     var values = values
-                    guard let x = Self.nearestRank(&values, p) else { return .null }
-                    return column.type == .time ? .time(x) : column.type == .duration ? .duration(x) : .int(x)
+                    return Self.percentileValue(Self.nearestRank(&values, p), column.type)
                 }
             case .float(let v):
                 // NaN has no place in `<`; the boxed path orders it as Value.compare does.
@@ -584,6 +583,12 @@ extension Aggregation {
             // values, and aggregates with no typed loop: the boxed fold.
             return nil
         }
+    }
+
+    /// Where the nearest-rank p-th percentile lies among `count` (> 0) sorted values: the
+    /// smallest value with at least p% of the values at or below it.
+    static func nearestRankIndex(_ p: Double, of count: Int) -> Int {
+        min(max(1, Int((p / 100 * Double(count)).rounded(.up))), count) - 1
     }
 
     /// A percentile of an integer, time or duration column as its value (null: no values).
@@ -631,8 +636,7 @@ extension Aggregation {
         if cancelled() { throw .cancelled }
         let total = spans.reduce(0) { $0 + $1.count }
         guard total > 0 else { return nil }
-        let rank = max(1, Int((p / 100 * Double(total)).rounded(.up)))
-        let k = min(rank, total) - 1
+        let k = Self.nearestRankIndex(p, of: total)
         let low = spans.map(\.low).min()!, high = spans.map(\.high).max()!
         let (range, overflow) = high.subtractingReportingOverflow(low)
         if !overflow, UInt64(range) < percentileHistogramRange {
@@ -669,8 +673,7 @@ extension Aggregation {
     /// time instead of a sort. Reorders `values`; nil when there are none.
     static func nearestRank<T: Comparable>(_ values: inout ContiguousArray<T>, _ p: Double) -> T? {
         guard !values.isEmpty else { return nil }
-        let rank = max(1, Int((p / 100 * Double(values.count)).rounded(.up)))
-        let k = min(rank, values.count) - 1
+        let k = nearestRankIndex(p, of: values.count)
         var lo = 0, hi = values.count - 1
         while lo < hi {
             // Median of three as the pivot keeps sorted and reversed input linear.

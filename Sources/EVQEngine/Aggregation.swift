@@ -202,8 +202,7 @@ struct Aggregation {
             guard !values.isEmpty, let p = call.arguments[1].constantValue?.asDouble else { return .null }
             // Nearest rank: the smallest value with at least p% of the values at or below it.
             values.sort { Value.compare($0, $1) < 0 }
-            let rank = max(1, Int((p / 100 * Double(values.count)).rounded(.up)))
-            return values[min(rank, values.count) - 1]
+            return values[Aggregation.nearestRankIndex(p, of: values.count)]
         }
     }
 }
