@@ -226,16 +226,20 @@ struct ByteInterner {
             }
             i += 8
         }
-        guard i < n else { return true }
-        // The rest in one or two loads (overlapping what was compared), as `hash` reads it.
-        if n >= 8 {
-            return ra.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) == rb.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-        }
-        if n >= 4 {
-            return ra.loadUnaligned(as: UInt32.self) == rb.loadUnaligned(as: UInt32.self)
-                && ra.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self) == rb.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)
-        }
-        return a[0] == b[0] && a[n / 2] == b[n / 2] && a[n - 1] == b[n - 1]
+        return i == n || tailWord(ra, n) == tailWord(rb, n)
+    }
+
+    /// The bytes after the last whole word of eight of an `n`-byte text (n > 0, not a multiple
+    /// of eight), in at most two loads instead of one byte at a time (most words of a notes
+    /// column are shorter than eight bytes). The loads may overlap each other or the words
+    /// before, but every byte is read: two texts of one length with the same words before have
+    /// the same tail word exactly when their last bytes are equal.
+    @inline(__always)
+    private static func tailWord(_ raw: UnsafeRawPointer, _ n: Int) -> UInt64 {
+        if n >= 8 { return raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self) }
+        if n >= 4 { return UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32 }
+        let b = raw.assumingMemoryBound(to: UInt8.self)
+        return UInt64(b[0]) | UInt64(b[n / 2]) << 8 | UInt64(b[n - 1]) << 16
     }
 
     /// Eight bytes per step with a multiply-xorshift mix and a murmur3 finalizer: cells are
@@ -251,21 +255,8 @@ struct ByteInterner {
             h ^= h >> 29
             i += 8
         }
-        if i < n {
-            // The bytes after the last whole word, read in at most two loads instead of one
-            // byte at a time (most words of a notes column are shorter than eight bytes). The
-            // loads may overlap each other or the words before; with the length mixed in
-            // above, every byte is still read, so equal hashes stay as rare as before.
-            let tail: UInt64
-            if n >= 8 {
-                tail = raw.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)
-            } else if n >= 4 {
-                tail = UInt64(raw.loadUnaligned(as: UInt32.self)) | UInt64(raw.loadUnaligned(fromByteOffset: n - 4, as: UInt32.self)) << 32
-            } else {
-                tail = UInt64(base[0]) | UInt64(base[n / 2]) << 8 | UInt64(base[n - 1]) << 16
-            }
-            h = (h ^ tail) &* 0xFF51_AFD7_ED55_8CCD
-        }
+        // With the length mixed in above, every byte is read, so equal hashes stay rare.
+        if i < n { h = (h ^ tailWord(raw, n)) &* 0xFF51_AFD7_ED55_8CCD }
         h ^= h >> 33
         h = h &* 0xC4CE_B9FE_1A85_EC53
         h ^= h >> 33
