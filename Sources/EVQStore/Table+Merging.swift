@@ -23,12 +23,7 @@ public struct MergePart: Sendable {
     var timedCount: Int {
         let timed = table.nonNullTimeCount
         guard let rows else { return timed }
-        var lo = 0, hi = rows.count
-        while lo < hi {
-            let mid = (lo + hi) / 2
-            if Int(rows[mid]) < timed { lo = mid + 1 } else { hi = mid }
-        }
-        return lo
+        return Table.partitionPoint(rows.count) { Int(rows[$0]) < timed }
     }
 }
 
@@ -90,24 +85,14 @@ extension Table {
     private static func mergeOrder(_ parts: [MergePart], limit: Int) -> (segment: [UInt32], row: [UInt32]) {
         let all = parts.reduce(0) { $0 + $1.count }
         let total = min(limit, all)
-        guard let t = parts[0].table.timeColumnIndex else {
-            var segmentOf: [UInt32] = [], rowOf: [UInt32] = []
-            segmentOf.reserveCapacity(total)
-            rowOf.reserveCapacity(total)
-            for s in parts.indices {
-                for k in 0..<min(parts[s].count, total - rowOf.count) {
-                    segmentOf.append(UInt32(s))
-                    rowOf.append(UInt32(parts[s].row(k)))
-                }
-            }
-            return (segmentOf, rowOf)
-        }
-        let ends = parts.map(\.timedCount)
+        // Without a time column no row has a time: all go out in the untimed tail below.
+        let t = parts[0].table.timeColumnIndex
+        let ends = t == nil ? parts.map { _ in 0 } : parts.map(\.timedCount)
         // Each part's times in its row order, gathered first in a loop of independent loads:
         // a selection's rows are scattered over its segment, and the merge's comparisons would
         // otherwise wait on one cache miss at a time (a distinct's representatives: 80% of it).
         let times = parts.indices.map { s -> ContiguousArray<Int64> in
-            guard case .int(let v) = parts[s].table.columns[t].data else { return [] }
+            guard let t, case .int(let v) = parts[s].table.columns[t].data else { return [] }
             guard let rows = parts[s].rows else { return ContiguousArray(v.prefix(ends[s])) }
             return ContiguousArray(unsafeUninitializedCapacity: ends[s]) { out, initialized in
                 v.withUnsafeBufferPointer { v in
@@ -123,14 +108,7 @@ extension Table {
             let slices = 2 * Parallel.threads
             let splits = (1..<slices).map { times[big][ends[big] * $0 / slices] }
             cuts = [cuts[0]] + splits.map { split in
-                parts.indices.map { s in
-                    var lo = 0, hi = ends[s]
-                    while lo < hi {
-                        let mid = (lo + hi) / 2
-                        if times[s][mid] < split { lo = mid + 1 } else { hi = mid }
-                    }
-                    return lo
-                }
+                parts.indices.map { s in partitionPoint(ends[s]) { times[s][$0] < split } }
             } + [ends]
         }
         var starts = [0]
@@ -138,7 +116,6 @@ extension Table {
         var written = 0
         var rowOf: [UInt32] = []
         let segmentOf = [UInt32](unsafeUninitializedCapacity: total) { segmentOf, count in
-            count = 0
             rowOf = [UInt32](unsafeUninitializedCapacity: total) { rowOf, count in
                 let out = UncheckedSendable((segmentOf, rowOf))
                 let slices = Parallel.map(cuts.count - 1) { j in
@@ -146,7 +123,7 @@ extension Table {
                                at: starts[j], end: min(total, starts[j + 1]))
                 }
                 written = slices.last ?? 0
-                // Rows without a time last, part after part.
+                // Rows without a time last (every row, without a time column), part after part.
                 for s in parts.indices {
                     for k in ends[s]..<parts[s].count where written < total {
                         segmentOf[written] = UInt32(s)
@@ -159,6 +136,16 @@ extension Table {
             count = written
         }
         return (segmentOf, rowOf)
+    }
+
+    /// The first of `0 ..< count` for which `isBefore` is false (it must be true, then false).
+    fileprivate static func partitionPoint(_ count: Int, _ isBefore: (Int) -> Bool) -> Int {
+        var lo = 0, hi = count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if isBefore(mid) { lo = mid + 1 } else { hi = mid }
+        }
+        return lo
     }
 
     /// Merges rows `from[s] ..< to[s]` of each part (rows with a time, in time order), ties to

@@ -56,4 +56,19 @@ import Testing
         }
         #expect(Array(k) == expected)
     }
+
+    /// Without a time column the parts go out one after the other, selections kept, up to a limit.
+    @Test func withoutATimeColumnPartsFollowEachOther() {
+        func untimed(_ n: Int) -> Table {
+            var builder = TableBuilder(name: "actors")
+            builder.addColumn("k", (0..<n).map { .int(Int64($0)) }, type: .int)
+            return builder.build(timeColumn: nil)
+        }
+        let parts = [MergePart(untimed(3)), MergePart(untimed(5), rows: [1, 4]), MergePart(untimed(2))]
+        let order = Table.timeOrder(of: parts)
+        #expect(order.part == [0, 0, 0, 1, 1, 2, 2] && order.row == [0, 1, 2, 1, 4, 0, 1])
+        let merged = Table.merging(parts, name: "actors", limit: 4)
+        guard case .int(let k) = merged.columns[0].data else { Issue.record("k is an int column"); return }
+        #expect(Array(k) == [0, 1, 2, 1])
+    }
 }
