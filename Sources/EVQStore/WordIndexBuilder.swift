@@ -38,27 +38,29 @@ enum WordIndexBuilder {
         let order = words.indices.sorted { words[$0] < words[$1] }
         // Each word's list is its parts' lists one after the other (parts hold ascending runs
         // of ids), so its place in the final list is known before any id is copied: the lists
-        // are then copied on all cores. A part holding one word under several local spellings
-        // has their lists unioned first (rare: canonically equivalent non-ASCII words).
-        var unioned: [Int: [Int: [UInt32]]] = [:]  // by word, then by part
+        // are then copied on all cores. A word that some part holds under several local
+        // spellings (rare: canonically equivalent non-ASCII words) has its whole list made
+        // here, that part's lists unioned.
+        var unioned: [Int: [UInt32]] = [:]  // by word
         var offsets = ContiguousArray<UInt32>(repeating: 0, count: words.count + 1)
         var total = 0
         for (k, s) in order.enumerated() {
             let locals = localsOfSlot[s]
-            var p = 0
-            while p < locals.count {
-                var q = p + 1
-                while q < locals.count && locals[q].part == locals[p].part { q += 1 }
-                let part = parts[locals[p].part]
-                if q - p == 1 {
-                    total += part.list(locals[p].word).count
-                } else {
+            if Set(locals.map(\.part)).count == locals.count {
+                total += locals.reduce(0) { $0 + parts[$1.part].list($1.word).count }
+            } else {
+                var list: [UInt32] = []
+                var p = 0
+                while p < locals.count {
+                    var q = p + 1
+                    while q < locals.count && locals[q].part == locals[p].part { q += 1 }
                     var merged = Set<UInt32>()
-                    for l in locals[p..<q] { merged.formUnion(part.list(l.word)) }
-                    unioned[k, default: [:]][locals[p].part] = merged.sorted()
-                    total += merged.count
+                    for l in locals[p..<q] { merged.formUnion(parts[l.part].list(l.word)) }
+                    list += merged.sorted()
+                    p = q
                 }
-                p = q
+                unioned[k] = list
+                total += list.count
             }
             offsets[k + 1] = UInt32(total)
         }
@@ -67,29 +69,18 @@ enum WordIndexBuilder {
             let ranges = Parallel.chunks(order.count, minimum: 64)
             _ = Parallel.map(ranges.count) { c in
                 let flat = shared.value
+                func copy(_ list: ArraySlice<UInt32>, to at: inout Int) {
+                    list.withUnsafeBufferPointer { src in
+                        if let b = src.baseAddress { (flat.baseAddress! + at).initialize(from: b, count: src.count) }
+                    }
+                    at += list.count
+                }
                 for k in ranges[c] {
                     var at = Int(offsets[k])
-                    if let byPart = unioned[k] {
-                        let locals = localsOfSlot[order[k]]
-                        var p = 0
-                        while p < locals.count {
-                            let part = locals[p].part
-                            var q = p + 1
-                            while q < locals.count && locals[q].part == part { q += 1 }
-                            for id in byPart[part] ?? Array(parts[part].list(locals[p].word)) {
-                                flat[at] = id
-                                at += 1
-                            }
-                            p = q
-                        }
-                        continue
-                    }
-                    for l in localsOfSlot[order[k]] {
-                        let list = parts[l.part].list(l.word)
-                        list.withUnsafeBufferPointer { src in
-                            if let b = src.baseAddress { (flat.baseAddress! + at).initialize(from: b, count: src.count) }
-                        }
-                        at += list.count
+                    if let list = unioned[k] {
+                        copy(list[...], to: &at)
+                    } else {
+                        for l in localsOfSlot[order[k]] { copy(parts[l.part].list(l.word), to: &at) }
                     }
                 }
             }
