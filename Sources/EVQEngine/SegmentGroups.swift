@@ -268,16 +268,13 @@ extension Executor {
         case .aggregate(.scan(let ref, let access), let keys, let aggregates, let outputs):
             guard let table = catalog.segmentedTables[ref.name] else { return nil }
             let percentiles = keys.isEmpty && !aggregates.isEmpty && aggregates.allSatisfy { Self.isIntegerPercentile($0, table.schemaTable) }
-            guard percentiles || aggregates.allSatisfy({ SegmentGroups.addsUp($0, table.schemaTable) }) else { return nil }
+            let addUp = aggregates.allSatisfy { SegmentGroups.addsUp($0, table.schemaTable) }
+            guard percentiles || addUp else { return nil }
             let parts = try scanParts(table, access, depth, &stats)
             if percentiles, parts.count > 1, let values = try percentilesOfAll(aggregates, parts) {
                 return aggregation.assemble(parts[0].table, firstRows: [], groupCount: 1, keys: [], keyEvals: [], aggregateValues: values, outputs: outputs)
             }
-            guard !percentiles || aggregates.allSatisfy({ SegmentGroups.addsUp($0, table.schemaTable) }) else {
-                let read = aggregates.flatMap(\.arguments) + outputs.map(\.expr)
-                return try aggregation.run(merge(table, parts, needs: Self.columns(read: read)), keys: keys, aggregates: aggregates, outputs: outputs, keep: keep)
-            }
-            guard parts.count > 1, let groups = try SegmentGroups(parts, keys: keys, name: table.name, aggregation) else {
+            guard addUp, parts.count > 1, let groups = try SegmentGroups(parts, keys: keys, name: table.name, aggregation) else {
                 let read = keys.map(\.expr) + aggregates.flatMap(\.arguments) + outputs.map(\.expr)
                 return try aggregation.run(merge(table, parts, needs: Self.columns(read: read)), keys: keys, aggregates: aggregates, outputs: outputs, keep: keep)
             }
