@@ -12,9 +12,8 @@ package enum LoadTrace {
         guard enabled else { return }
         let before = last
         let now = DispatchTime.now().uptimeNanoseconds
-        let ms = Double(now &- before) / 1e6
         last = now
-        FileHandle.standardError.write(Data("evq load: \(phase()) \(String(format: "%.1f", ms)) ms\n".utf8))
+        report(phase(), since: before, now: now)
     }
 
     /// `body`'s result; with tracing on, also prints how long it took, labelled `label`
@@ -23,8 +22,12 @@ package enum LoadTrace {
         guard enabled else { return try body() }
         let start = DispatchTime.now().uptimeNanoseconds
         let result = try body()
-        let ms = Double(DispatchTime.now().uptimeNanoseconds &- start) / 1e6
-        FileHandle.standardError.write(Data("evq load:   \(label()) \(String(format: "%.1f", ms)) ms\n".utf8))
+        report("  " + label(), since: start, now: DispatchTime.now().uptimeNanoseconds)
         return result
+    }
+
+    private static func report(_ label: String, since start: UInt64, now: UInt64) {
+        let ms = Double(now &- start) / 1e6
+        FileHandle.standardError.write(Data("evq load: \(label) \(String(format: "%.1f", ms)) ms\n".utf8))
     }
 }
