@@ -104,6 +104,9 @@ enum WordIndexBuilder {
     /// captured these arrays by reference, with an exclusivity check on every access).
     private struct Pairs {
         var words = ByteInterner(alwaysDeduplicates: true)
+        /// Words of at most 16 bytes by their bytes held in two words: most words are short,
+        /// and this finds them without hashing bytes or reading the interner's storage.
+        var short = ShortWordTable()
         /// The word of each (value, word) pair, a value's words once each, values in id order.
         var wordOfPair: [UInt32] = []
         /// The last value id that listed each word, so a word twice in one value counts once.
@@ -113,10 +116,83 @@ enum WordIndexBuilder {
         mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, value id: UInt32) {
             let (w, inserted) = words.intern(bytes)
             if inserted { lastValue.append(UInt32.max) }
+            pair(w, value: id)
+        }
+
+        /// A word of `count` ≤ 16 bytes, lower-cased, whose bytes are `low` then `high` (zeros
+        /// past the end); `bytes` are the same bytes, read only when the word is new here.
+        @inline(__always)
+        mutating func addShort(_ low: UInt64, _ high: UInt64, count: Int, bytes: UnsafePointer<UInt8>, value id: UInt32) {
+            let w = short.id(low, high, count: count) { words.intern(UnsafeBufferPointer(start: bytes, count: count)) }
+            if Int(w) == lastValue.count { lastValue.append(UInt32.max) }
+            pair(w, value: id)
+        }
+
+        @inline(__always)
+        private mutating func pair(_ w: UInt32, value id: UInt32) {
             if lastValue[Int(w)] != id {
                 lastValue[Int(w)] = id
                 wordOfPair.append(w)
             }
+        }
+    }
+
+    /// Open addressing over words of 1–16 bytes held as two little-endian words (a word's bytes
+    /// are never 0, so the two words alone tell words apart), mapping each to its id in the
+    /// part's interner. At most half full.
+    struct ShortWordTable {
+        private struct Slot {
+            var low: UInt64 = 0
+            var high: UInt64 = 0
+            /// id + 1; 0 = empty.
+            var id: UInt32 = 0
+        }
+
+        private var slots = [Slot](repeating: Slot(), count: 1024)
+        private var count = 0
+
+        /// The id of the word, from `intern` (which adds it to the interner) when not here yet.
+        @inline(__always)
+        mutating func id(_ low: UInt64, _ high: UInt64, count n: Int, intern: () -> (id: UInt32, inserted: Bool)) -> UInt32 {
+            var h = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
+            h ^= h >> 31
+            h = h &* 0xFF51_AFD7_ED55_8CCD
+            let mask = slots.count - 1
+            var i = Int(truncatingIfNeeded: h >> 32) & mask
+            let found: UInt32? = slots.withUnsafeBufferPointer { slots in
+                while true {
+                    let s = slots[i]
+                    if s.id == 0 { return nil }
+                    if s.low == low && s.high == high { return s.id - 1 }
+                    i = (i &+ 1) & mask
+                }
+            }
+            if let found { return found }
+            let id = intern().id
+            slots[i] = Slot(low: low, high: high, id: id + 1)
+            count += 1
+            if count * 2 > slots.count { grow() }
+            return id
+        }
+
+        private mutating func grow() {
+            var bigger = [Slot](repeating: Slot(), count: slots.count * 2)
+            let mask = bigger.count - 1
+            for s in slots where s.id != 0 {
+                var h = (s.low &* 0x9E37_79B9_7F4A_7C15) ^ (s.high &* 0xC2B2_AE3D_27D4_EB4F)
+                h ^= UInt64(Self.length(s.low, s.high))
+                h ^= h >> 31
+                h = h &* 0xFF51_AFD7_ED55_8CCD
+                var i = Int(truncatingIfNeeded: h >> 32) & mask
+                while bigger[i].id != 0 { i = (i &+ 1) & mask }
+                bigger[i] = s
+            }
+            slots = bigger
+        }
+
+        /// The byte count of a word held as two words (its bytes are never 0).
+        static func length(_ low: UInt64, _ high: UInt64) -> Int {
+            high != 0 ? 16 - high.leadingZeroBitCount / 8 : 8 - low.leadingZeroBitCount / 8
         }
     }
 
@@ -130,30 +206,20 @@ enum WordIndexBuilder {
         pairs.wordOfPair.reserveCapacity(bytes / 2 + range.count)
         var pairEnds: [Int] = []
         pairEnds.reserveCapacity(range.count)
-        // The lower-cased bytes of the current value (0 between words), as
-        // `WordIndex.forEachASCIIWord` splits them.
-        var lowered = [UInt8](repeating: 0, count: 256)
+        var splitter = ASCIIWordSplitter()
+        defer { splitter.deallocate() }
         dictionary.bytes.withUnsafeBufferPointer { blob in
             dictionary.offsets.withUnsafeBufferPointer { offsets in
-                WordIndex.asciiWordByte.withUnsafeBufferPointer { table in
                     for index in range {
                         let id = UInt32(index)
                         let lo = Int(offsets[index]), n = Int(offsets[index + 1]) - lo
                         let value = UnsafeBufferPointer(rebasing: blob[lo..<(lo + n)])
                         if TableAssembly.isASCII(value) {
-                            if lowered.count < n { lowered = [UInt8](repeating: 0, count: 2 * n) }
-                            lowered.withUnsafeMutableBufferPointer { low in
-                                for k in 0..<n { low[k] = table[Int(value[k])] }
-                                var i = 0
-                                while i < n {
-                                    if low[i] == 0 {
-                                        i += 1
-                                        continue
-                                    }
-                                    var end = i + 1
-                                    while end < n, low[end] != 0 { end += 1 }
-                                    pairs.add(UnsafeBufferPointer(rebasing: low[i..<end]), value: id)
-                                    i = end
+                            splitter.forEachWord(in: value) { low, high, word in
+                                if word.count <= 16 {
+                                    pairs.addShort(low, high, count: word.count, bytes: word.baseAddress!, value: id)
+                                } else {
+                                    pairs.add(word, value: id)
                                 }
                             }
                         } else {
@@ -164,7 +230,6 @@ enum WordIndexBuilder {
                         }
                         pairEnds.append(pairs.wordOfPair.count)
                     }
-                }
             }
         }
         let words = pairs.words, wordOfPair = pairs.wordOfPair
@@ -189,5 +254,98 @@ enum WordIndexBuilder {
             }
         }
         return Part(words: words, offsets: offsets, ids: ids)
+    }
+}
+
+/// Splits ASCII text into words (runs of A–Z, a–z, 0–9, lower-cased), eight bytes at a time:
+/// each block's word bytes are found and lower-cased with a few word-wide adds and masks, one
+/// bit per byte goes into a bitmap, and the words are the runs of set bits. A loop over bytes
+/// spent most of a notes column's word index waiting on a table lookup per byte and on a
+/// mispredicted branch at each end of each word.
+struct ASCIIWordSplitter {
+    /// The lower-cased bytes of the current text (0 outside words), 16 bytes of slack after it
+    /// so that a short word is read in two whole loads.
+    private var lowered = UnsafeMutablePointer<UInt8>.allocate(capacity: 0)
+    private var bits = UnsafeMutablePointer<UInt64>.allocate(capacity: 0)
+    private var capacity = -1
+
+    /// Calls `body` with each word of `text` (every byte below 0x80): its first eight bytes and
+    /// the next eight as little-endian words with zeros past its end (whole only for words of at
+    /// most 16 bytes), and its bytes (valid during the call only).
+    @inline(__always)
+    mutating func forEachWord(in text: UnsafeBufferPointer<UInt8>, _ body: (UInt64, UInt64, UnsafeBufferPointer<UInt8>) -> Void) {
+        let n = text.count
+        guard n > 0, let source = text.baseAddress else { return }
+        reserve(n)
+        let ones: UInt64 = 0x0101_0101_0101_0101, high: UInt64 = 0x8080_8080_8080_8080
+        let words = (n + 63) / 64
+        for w in 0..<words { bits[w] = 0 }
+        var i = 0
+        while i < n {
+            var x: UInt64 = 0
+            if i + 8 <= n {
+                x = UnsafeRawPointer(source + i).loadUnaligned(as: UInt64.self)
+            } else {
+                withUnsafeMutableBytes(of: &x) { $0.copyMemory(from: UnsafeRawBufferPointer(start: source + i, count: n - i)) }
+            }
+            // For bytes below 0x80, (b + 0x80 - lo) has its top bit set when b >= lo, and
+            // (b + 0x7F - hi) when b > hi; no sum carries into the next byte.
+            let folded = x | (ones &* 0x20)
+            let letter = (folded &+ ones &* (0x80 - 0x61)) & ~(folded &+ ones &* (0x7F - 0x7A)) & high
+            let digit = (x &+ ones &* (0x80 - 0x30)) & ~(x &+ ones &* (0x7F - 0x39)) & high
+            let word = letter | digit
+            let lower = (x | letter >> 2) & ((word >> 7) &* 0xFF)
+            UnsafeMutableRawPointer(lowered + i).storeBytes(of: lower, as: UInt64.self)
+            // The top bit of byte k to bit k: the products land on distinct bits, so nothing carries.
+            bits[i >> 6] |= ((word &* 0x0002_0408_1020_4081) >> 56) << UInt64(i & 63)
+            i += 8
+        }
+        var at = 0
+        while true {
+            let start = nextBit(from: at, set: true, words: words)
+            if start >= n { break }
+            let end = min(n, nextBit(from: start, set: false, words: words))
+            let count = end - start
+            let raw = UnsafeRawPointer(lowered + start)
+            let low = raw.loadUnaligned(as: UInt64.self) & Self.mask(count)
+            let next = count > 8 ? raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self) & Self.mask(count - 8) : 0
+            body(low, next, UnsafeBufferPointer(start: lowered + start, count: count))
+            at = end
+        }
+    }
+
+    /// The first bit at or after `from` that is set (or clear), or a position ≥ the text's length.
+    @inline(__always)
+    private func nextBit(from: Int, set: Bool, words: Int) -> Int {
+        var w = from >> 6
+        guard w < words else { return words * 64 }
+        var x = (set ? bits[w] : ~bits[w]) & (~0 << UInt64(from & 63))
+        while x == 0 {
+            w += 1
+            if w == words { return words * 64 }
+            x = set ? bits[w] : ~bits[w]
+        }
+        return w * 64 + x.trailingZeroBitCount
+    }
+
+    /// The low `count` bytes of a word (all eight from eight on).
+    @inline(__always)
+    private static func mask(_ count: Int) -> UInt64 { count >= 8 ? ~0 : (1 << UInt64(8 * count)) - 1 }
+
+    private mutating func reserve(_ n: Int) {
+        guard n > capacity else { return }
+        lowered.deallocate()
+        bits.deallocate()
+        capacity = max(256, 2 * n)
+        // Whole blocks of eight are stored, and a short word's loads may reach 16 bytes past it.
+        lowered = .allocate(capacity: capacity + 24)
+        lowered.initialize(repeating: 0, count: capacity + 24)
+        bits = .allocate(capacity: capacity / 64 + 2)
+    }
+
+    /// Frees the buffers (the splitter is not used after).
+    func deallocate() {
+        lowered.deallocate()
+        bits.deallocate()
     }
 }

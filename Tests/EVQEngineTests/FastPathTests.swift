@@ -696,6 +696,50 @@ extension WordIndexPinTests {
     }
 }
 
+extension WordIndexPinTests {
+    /// Words of up to 16 bytes are found by their bytes held in two words, longer ones through
+    /// the interner: words of every length to 40, differing only at the bytes around those
+    /// limits, in both letter cases, repeated in a value, and thousands of distinct words (the
+    /// table grows), against the reference rule.
+    @Test func wordsOfEveryLengthAroundTheShortWordLimitAreListedOnce() {
+        var g = SplitMix(state: 23)
+        let letters = Array("abcdefghijklmnopqrstuvwxyz0123456789")
+        var vocabulary: [String] = []
+        for length in 1...40 {
+            let base = String((0..<length).map { letters[($0 * 7 + length) % letters.count] })
+            vocabulary.append(base)
+            vocabulary.append(base.uppercased())
+            // The same word with one byte changed at each edge of the two words that hold it.
+            for at in [0, 7, 8, 15, 16, length - 1] where at < length {
+                var chars = Array(base)
+                chars[at] = chars[at] == "z" ? "y" : "z"
+                vocabulary.append(String(chars))
+            }
+        }
+        // Thousands of words that share their first eight bytes, so that their slots collide.
+        for k in 0..<3_000 { vocabulary.append("sameeigh\(k)") }
+        var values = Set<String>()
+        while values.count < 30_000 {
+            let words = (0..<(1 + g.below(6))).map { _ in vocabulary[g.below(vocabulary.count)] }
+            let repeated = g.chance(20) ? " " + words[0].lowercased() : ""
+            values.insert(words.joined(separator: [" ", ".", "--", "\t"][g.below(4)]) + repeated)
+        }
+        // Every ASCII byte between and around letters, and words across the bitmap's 64-byte words.
+        for b in 0..<128 {
+            let c = String(UnicodeScalar(UInt8(b)))
+            values.formUnion(["a\(c)b", "Z\(c)\(c)9", "\(c)x\(c)", "\(c)", String(repeating: "q", count: b) + c + "tail\(b)word"])
+        }
+        for offset in 55...70 { values.insert(String(repeating: "-", count: offset) + "crossingthe64byteline ok") }
+        let dictionary = StringDictionary(sortedUnique: values.sorted())
+        let index = WordIndex(dictionary: dictionary)
+        let expected = Self.referenceLists(dictionary)
+        #expect(index.wordCount == expected.count)
+        let wrong = expected.keys.filter { index.dictionaryIDs(matching: [$0], in: dictionary) != expected[$0] }.sorted()
+        let wrongCount = wrong.count
+        #expect(wrongCount == 0, "words listed wrong, e.g. \(wrong.prefix(3))")
+    }
+}
+
 /// Float sums as the engine documents them: compensated (Neumaier), so the low-order bits
 /// that plain addition drops are kept. (The engine also rescales on overflow; these sums fit.)
 private struct Compensated {
