@@ -118,9 +118,19 @@ import Testing
             texts.append(t)
             _ = t.withUnsafeBufferPointer { interner.intern($0) }
         }
-        let ids = interner.sortedIDs()
+        let sorted = interner.sortedIDs(), ids = sorted.ids
         let values = ids.map { id in interner.withValue(id) { Array($0) } }
         #expect(values == values.sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(sorted.equalToPrevious == values.indices.map { $0 > 0 && values[$0] == values[$0 - 1] })
+        // The same texts appended without lookups (ids of equal texts differ): equal texts end
+        // up together, each marked after the first, also where they tie past 8 and 16 bytes.
+        var appended = ByteInterner(restoring: [], offsets: [0])
+        for t in texts { _ = t.withUnsafeBufferPointer { appended.intern($0) } }
+        let all = appended.sortedIDs()
+        let allValues = all.ids.map { id in appended.withValue(id) { Array($0) } }
+        #expect(allValues == allValues.sorted { $0.lexicographicallyPrecedes($1) })
+        let equal = allValues.indices.map { $0 > 0 && allValues[$0] == allValues[$0 - 1] }
+        #expect(equal.contains(true) && all.equalToPrevious == equal)
         #expect(Set(ids).count == interner.count)
     }
 
@@ -174,9 +184,12 @@ import Testing
 
     @Test func sortedIDsOfManyValuesMatchAPlainSortOfTheBytes() {
         let interner = Self.manyTexts()
-        let ids = interner.sortedIDs()
+        let sorted = interner.sortedIDs(), ids = sorted.ids
         let values = ids.map { id in interner.withValue(id) { Array($0) } }
         #expect(ids.count == interner.count && Set(ids).count == interner.count)
+        // Equal texts (the interner stopped looking values up) are marked after their first.
+        let equal = values.indices.map { $0 > 0 && values[$0] == values[$0 - 1] }
+        #expect(equal.contains(true) && sorted.equalToPrevious == equal)
         #expect(zip(values, values.dropFirst()).allSatisfy { !$1.lexicographicallyPrecedes($0) })
     }
 

@@ -73,6 +73,17 @@ struct ByteInterner {
         offsets.reserveRoom(for: values) { capacity($0, false) }
     }
 
+    /// Appends every value of `other` (its ids become `base + id`) without looking any up;
+    /// only once `deduplicates` is off. Returns `base`.
+    mutating func appendAll(_ other: ByteInterner) -> UInt32 {
+        precondition(!deduplicates, "appendAll keeps equal texts apart")
+        let base = count, shift = storage.count
+        storage.append(contentsOf: other.storage)
+        other.offsets.withUnsafeBufferPointer { o in offsets.append(contentsOf: o.dropFirst().lazy.map { $0 &+ shift }) }
+        count += other.count
+        return UInt32(base)
+    }
+
     private mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt32 {
         storage.append(contentsOf: bytes)
         offsets.append(storage.count)
@@ -115,17 +126,23 @@ struct ByteInterner {
     /// whose first 8·k bytes tie are compared on the next eight. Many values (a notes column)
     /// are first split by their first two bytes (a counting sort), and the buckets sorted on
     /// all cores: buckets in order are values in order.
-    func sortedIDs() -> [Int] {
-        guard count > 1 else { return Array(0..<count) }
+    ///
+    /// The sort also says which ids hold the same bytes as the one before them: it knows when
+    /// it ends a run of equal keys, so a dictionary built from the order need not read the
+    /// texts again (at random) to compare neighbours.
+    func sortedIDs() -> SortedTexts {
+        guard count > 1 else { return SortedTexts(ids: Array(0..<count), equalToPrevious: [Bool](repeating: false, count: count)) }
         var entries = [SortEntry](repeating: SortEntry(key: 0, rest: 0, id: 0), count: count)
+        var equal = [Bool](repeating: false, count: count)
         storage.withUnsafeBufferPointer { s in
             offsets.withUnsafeBufferPointer { o in
                 entries.withUnsafeMutableBufferPointer { e in
+                  equal.withUnsafeMutableBufferPointer { equal in
                     let n = count
                     let chunks = Parallel.chunks(n, minimum: 1 << 16)
                     guard chunks.count > 1 else {
                         for id in 0..<n { e[id] = Self.entry(id, depth: 0, s, o) }
-                        Self.sort(e, 0..<n, s, o)
+                        Self.sort(e, 0..<n, s, o, equal)
                         return
                     }
                     let bucketBits = 16, buckets = 1 << bucketBits
@@ -158,21 +175,34 @@ struct ByteInterner {
                     var cuts = [0]
                     for b in 1..<buckets where starts[b] * jobs / n > cuts.count - 1 && starts[b] > starts[cuts.last!] { cuts.append(b) }
                     cuts.append(buckets)
-                    let sorting = UncheckedSendable((e, s, o))
+                    let sorting = UncheckedSendable((e, s, o, equal))
                     _ = Parallel.map(cuts.count - 1) { j in
-                        let (e, s, o) = sorting.value
+                        let (e, s, o, equal) = sorting.value
                         for b in cuts[j]..<cuts[j + 1] where starts[b + 1] - starts[b] > 1 {
-                            Self.sort(e, starts[b]..<starts[b + 1], s, o)
+                            Self.sort(e, starts[b]..<starts[b + 1], s, o, equal)
                         }
                     }
+                  }
                 }
             }
         }
-        return entries.map { Int($0.id) }
+        return SortedTexts(ids: entries.map { Int($0.id) }, equalToPrevious: equal)
+    }
+
+    /// Ids in the order of their values' bytes, and for each place whether its value's bytes
+    /// are those of the place before (possible once `deduplicates` is off).
+    struct SortedTexts {
+        var ids: [Int]
+        var equalToPrevious: [Bool]
     }
 
     /// Sorts `e[range]`, whose depth-0 keys are filled in, by their values' bytes.
-    private static func sort(_ e: UnsafeMutableBufferPointer<SortEntry>, _ range: Range<Int>, _ s: UnsafeBufferPointer<UInt8>, _ o: UnsafeBufferPointer<Int>) {
+    /// Ids of texts whose bytes tie to the end are marked in `equal` (at their sorted place)
+    /// after the first of them.
+    private static func sort(
+        _ e: UnsafeMutableBufferPointer<SortEntry>, _ range: Range<Int>, _ s: UnsafeBufferPointer<UInt8>, _ o: UnsafeBufferPointer<Int>,
+        _ equal: UnsafeMutableBufferPointer<Bool>
+    ) {
         // Ranges of entries whose keys tied at `depth - 1` (explicit: texts may be long).
         var pending: [(lo: Int, hi: Int, depth: Int)] = [(range.lowerBound, range.upperBound, 0)]
         while let range = pending.popLast() {
@@ -186,7 +216,14 @@ struct ByteInterner {
             while i < hi {
                 var j = i + 1
                 while j < hi && e[j].key == e[i].key && e[j].rest == e[i].rest { j += 1 }
-                if j - i > 1 && e[i].rest == SortEntry.more { pending.append((i, j, depth + 1)) }
+                if j - i > 1 {
+                    if e[i].rest == SortEntry.more {
+                        pending.append((i, j, depth + 1))
+                    } else {
+                        // Both end within these eight bytes, and every eight before tied.
+                        for k in (i + 1)..<j { equal[k] = true }
+                    }
+                }
                 i = j
             }
         }

@@ -157,13 +157,22 @@ struct TableAccumulator {
 
     /// Appends `from`'s cells to `into`, interning its texts there.
     private static func join(_ into: inout PendingColumn, _ from: PendingColumn, growth: Growth) {
-        var newID = [UInt32](repeating: 0, count: from.texts.count)
         if !into.texts.deduplicates {
-            // A value takes its bytes and a delimiter of input; a cell at least its delimiter.
+            // Values that look unique (notes, ids, coordinates) are appended whole: the part's
+            // texts in one copy, its ids shifted, instead of a call per value. A value takes its
+            // bytes and a delimiter of input; a cell at least its delimiter.
             into.texts.reserve(values: from.texts.count, bytes: from.texts.byteCount) { needed, isBytes in
                 growth.capacity(for: needed, bytesPerElement: isBytes ? 1 : 2)
             }
+            let base = into.texts.appendAll(from.texts)
+            if into.forced != nil { into.unconvertible.append(contentsOf: from.unconvertible) }
+            into.ids.reserveRoom(for: from.ids.count) { growth.capacity(for: $0, bytesPerElement: 1) }
+            from.ids.withUnsafeBufferPointer { ids in
+                into.ids.append(contentsOf: ids.lazy.map { $0 == Self.nullID ? Self.nullID : $0 &+ base })
+            }
+            return
         }
+        var newID = [UInt32](repeating: 0, count: from.texts.count)
         into.ids.reserveRoom(for: from.ids.count) { growth.capacity(for: $0, bytesPerElement: 1) }
         for id in 0..<from.texts.count {
             let (mine, inserted) = from.texts.withValue(id) { into.texts.intern($0) }

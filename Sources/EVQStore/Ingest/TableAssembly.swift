@@ -175,8 +175,10 @@ enum TableAssembly {
     /// Dictionary in String order (what `StringDictionary` requires); texts whose Strings are
     /// equal (canonically equivalent, or the same after U+FFFD repair) share one id.
     static func stringColumn(_ c: TableAccumulator.PendingColumn, order: [UInt32]?) -> Column {
-        let sorted = c.texts.sortedIDs()
-        let (dictionary, newID) = byteOrderedDictionary(c.texts, sorted: sorted) ?? stringOrderedDictionary(c.texts, sorted: sorted)
+        let sorted = LoadTrace.timed("  sort of \(c.name)") { c.texts.sortedIDs() }
+        let (dictionary, newID) = LoadTrace.timed("  dictionary of \(c.name)") {
+            byteOrderedDictionary(c.texts, sorted: sorted) ?? stringOrderedDictionary(c.texts, sorted: sorted)
+        }
         let n = c.ids.count
         var anyNull = false
         let mask = ContiguousArray<Bool>(unsafeUninitializedCapacity: n) { out, count in
@@ -219,9 +221,22 @@ enum TableAssembly {
     /// Returns the dictionary and the new id of each text. On all cores for many texts (a
     /// notes column): each core compares the neighbours of a run of the sorted ids, then
     /// numbers the values and copies their bytes, from where the runs before it ended.
-    static func byteOrderedDictionary(_ texts: ByteInterner, sorted: [Int]) -> (StringDictionary, [UInt32])? {
+    ///
+    /// Two ASCII neighbours are equal when the sort says so (`equalToPrevious`), so the texts
+    /// are read in sorted order (at random) only to be copied; whether each is ASCII is found
+    /// first, reading them in id order.
+    static func byteOrderedDictionary(_ texts: ByteInterner, sorted order: ByteInterner.SortedTexts) -> (StringDictionary, [UInt32])? {
+        let sorted = order.ids, same = order.equalToPrevious
         let n = sorted.count
         let chunks = Parallel.chunks(n, minimum: 1 << 16)
+        let asciiByID: [Bool] = texts.storage.withUnsafeBufferPointer { s in
+            texts.offsets.withUnsafeBufferPointer { o in
+                let runs = Parallel.map(chunks.count) { c in
+                    chunks[c].map { id in Self.isASCII(UnsafeBufferPointer(rebasing: s[o[id]..<o[id + 1]])) }
+                }
+                return Array(runs.joined())
+            }
+        }
         // Per run of the sorted ids: the ids that begin a value (differ from the id before,
         // across the run's start too), repaired bytes of those not UTF-8, and their bytes.
         struct Run {
@@ -236,30 +251,28 @@ enum TableAssembly {
                     var run = Run()
                     run.firsts.reserveCapacity(chunks[c].count)
                     var previous = chunks[c].lowerBound > 0 ? sorted[chunks[c].lowerBound - 1] : -1
-                    var previousIsASCII = previous < 0 || Self.isASCII(bytes(previous))
+                    var previousIsASCII = previous < 0 || asciiByID[previous]
                     for k in chunks[c] {
                         let id = sorted[k]
-                        let b = bytes(id)
-                        let isASCII = Self.isASCII(b)
+                        let isASCII = asciiByID[id]
                         var equal = false
                         if previous >= 0 {
-                            let p = bytes(previous)
                             if isASCII && previousIsASCII {
-                                equal = p.count == b.count && ByteInterner.bytesEqual(p.baseAddress, b.baseAddress, b.count)
+                                equal = same[k]
                             } else {
-                                let a = String(decoding: p, as: UTF8.self), z = String(decoding: b, as: UTF8.self)
+                                let a = String(decoding: bytes(previous), as: UTF8.self), z = String(decoding: bytes(id), as: UTF8.self)
                                 if z < a { return nil }
                                 equal = a == z
                             }
                         }
                         if !equal {
                             run.firsts.append(id)
-                            if !isASCII && String(validating: b, as: UTF8.self) == nil {
-                                let fixed = Array(String(decoding: b, as: UTF8.self).utf8)
+                            if !isASCII, String(validating: bytes(id), as: UTF8.self) == nil {
+                                let fixed = Array(String(decoding: bytes(id), as: UTF8.self).utf8)
                                 run.repaired[id] = fixed
                                 run.bytes += fixed.count
                             } else {
-                                run.bytes += b.count
+                                run.bytes += o[id + 1] - o[id]
                             }
                         }
                         previous = id
@@ -324,9 +337,9 @@ enum TableAssembly {
     }
 
     /// The dictionary of texts sorted as Strings: the general case.
-    static func stringOrderedDictionary(_ texts: ByteInterner, sorted byteOrder: [Int]) -> (StringDictionary, [UInt32]) {
+    static func stringOrderedDictionary(_ texts: ByteInterner, sorted byteOrder: ByteInterner.SortedTexts) -> (StringDictionary, [UInt32]) {
         let strings = (0..<texts.count).map { texts.string($0) }
-        var sorted = byteOrder
+        var sorted = byteOrder.ids
         for k in sorted.indices.dropFirst() where strings[sorted[k]] < strings[sorted[k - 1]] {
             sorted.sort { strings[$0] < strings[$1] }
             break
