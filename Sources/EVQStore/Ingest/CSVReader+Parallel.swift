@@ -80,7 +80,8 @@ extension CSVReader {
                 counts.rowsRead += part.2.counts.rowsRead
                 counts.rowsRejected += part.2.counts.rowsRejected
                 exit = part.2.exit
-                if log.stopped { break reading }
+                // A number column met a text: the load starts again (`Ingest.load`).
+                if log.stopped || !table.numbersFailed.isEmpty { break reading }
             }
             first = ks.upperBound
         }

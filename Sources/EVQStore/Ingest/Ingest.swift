@@ -51,18 +51,30 @@ public enum Ingest {
             }
             layouts.append(try layout.get())
         }
-        var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat))
-        if let segments {
-            run.table.spill = try ChunkSpill(directory: segments.spillDirectory)
-            run.table.chunkRows = max(1, segments.rows)
+        // Read again, those columns as text, when a column kept as numbers met a text.
+        var textOnly: Set<String> = []
+        while true {
+            var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat))
+            run.table.textOnly = textOnly
+            run.table.keepsNumbers = options.keepsNumbers
+            if let segments {
+                run.table.spill = try ChunkSpill(directory: segments.spillDirectory)
+                run.table.chunkRows = max(1, segments.rows)
+                run.table.keepsNumbers = false
+            }
+            run.meter = options.progress.map { ProgressMeter(bytesTotal: contents.reduce(0) { $0 + $1.count }, report: $0) }
+            for (k, data) in contents.enumerated() {
+                data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: files[k], layout: layouts[k]) }
+                if run.log.stopped || !run.table.numbersFailed.isEmpty { break }
+            }
+            run.meter?.finish()
+            if !run.table.numbersFailed.isEmpty && !run.log.stopped {
+                textOnly.formUnion(run.table.numbersFailed)
+                LoadTrace.mark("read again: \(run.table.numbersFailed.sorted().joined(separator: ", ")) as text")
+                continue
+            }
+            return try run.finish(tableName: tableName, files: files, segments: segments)
         }
-        run.meter = options.progress.map { ProgressMeter(bytesTotal: contents.reduce(0) { $0 + $1.count }, report: $0) }
-        for (k, data) in contents.enumerated() {
-            data.withUnsafeBytes { raw in run.read(raw.bindMemory(to: UInt8.self), file: files[k], layout: layouts[k]) }
-            if run.log.stopped { break }
-        }
-        run.meter?.finish()
-        return try run.finish(tableName: tableName, files: files, segments: segments)
     }
 
     /// Reads text already in memory; `source` names it in issues.
@@ -77,9 +89,18 @@ public enum Ingest {
         let result = text.withUTF8 { bytes in
             Result { () throws(IngestError) in
                 let layout = try FileLayout(bytes: bytes, path: source, options: options, stated: options.eventFormat)
-                var run = try IngestRun(options: options, formats: [layout.eventFormat])
-                run.read(bytes, file: source, layout: layout)
-                return try run.finish(tableName: tableName, files: [source])
+                var textOnly: Set<String> = []
+                while true {
+                    var run = try IngestRun(options: options, formats: [layout.eventFormat])
+                    run.table.textOnly = textOnly
+                    run.table.keepsNumbers = options.keepsNumbers
+                    run.read(bytes, file: source, layout: layout)
+                    if !run.table.numbersFailed.isEmpty && !run.log.stopped {
+                        textOnly.formUnion(run.table.numbersFailed)
+                        continue
+                    }
+                    return try run.finish(tableName: tableName, files: [source])
+                }
             }
         }
         return try result.get()

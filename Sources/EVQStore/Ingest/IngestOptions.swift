@@ -43,6 +43,9 @@ public struct IngestOptions: Sendable {
     /// Bytes per part of a CSV file read on its own core; nil chooses by the file's size and
     /// the cores (`CSVReader.defaultPartBytes`). Tests set it small to cut small files.
     var partBytes: Int? = nil
+    /// Whether columns whose texts look unique and numeric are read as numbers
+    /// (`NumberCells`); tests turn it off to compare with reading every cell as text.
+    var keepsNumbers = true
 
     public init(
         types: [String: DataType] = [:], timeColumn: String? = nil, format: FileFormat? = nil,

@@ -15,6 +15,12 @@ struct TableAccumulator {
         var ids: [UInt32] = []
         /// For a forced column: whether text `id` failed to convert (its cells become null).
         var unconvertible: [Bool] = []
+        /// The cells as numbers once they look unique and numeric (`NumberCells`); `texts` is
+        /// then empty, and `ids` say only which cells are null.
+        var numbers: NumberCells?
+        /// Whether the column may still turn into numbers: its type is inferred, it is not
+        /// a time column by name, and the load keeps every row in memory.
+        var mayBecomeNumbers = false
     }
 
     /// What the reader must report about a cell it stored.
@@ -48,6 +54,14 @@ struct TableAccumulator {
     private(set) var spilledEvidence: [TypeEvidence] = []
     /// How the columns grow when a part joins (`append`).
     private var growth = Growth(share: 1, bytesLeft: 0)
+    /// Whether columns whose texts look unique and numeric keep their cells as numbers
+    /// (`NumberCells`); not for an ingest that spills chunks, whose chunks are texts.
+    var keepsNumbers = true
+    /// Columns that must stay text: a number column met a cell that is not a number before.
+    var textOnly: Set<String> = []
+    /// Number columns that met a cell that is not a number. The load must start again with
+    /// them in `textOnly` (their earlier cells' texts are gone); until then cells are lost.
+    private(set) var numbersFailed: Set<String> = []
 
     /// Room to make when a column's cells or texts outgrow their capacity.
     struct Growth {
@@ -75,7 +89,13 @@ struct TableAccumulator {
     init(shapedLike other: TableAccumulator) {
         forcedTypes = other.forcedTypes
         layouts = other.layouts
-        columns = other.columns.map { PendingColumn(name: $0.name, forced: $0.forced, layout: $0.layout) }
+        keepsNumbers = other.keepsNumbers
+        textOnly = other.textOnly
+        columns = other.columns.map {
+            var c = PendingColumn(name: $0.name, forced: $0.forced, layout: $0.layout)
+            c.mayBecomeNumbers = $0.mayBecomeNumbers
+            return c
+        }
         indexByName = other.indexByName
     }
 
@@ -91,6 +111,7 @@ struct TableAccumulator {
     /// Capacity reserved beyond the final size is address space only, never touched.
     mutating func append(_ part: TableAccumulator, share: Double = 1, bytesLeft: Int = 0) {
         growth = Growth(share: share, bytesLeft: bytesLeft)
+        numbersFailed.formUnion(part.numbersFailed)
         precondition(part.spill == nil && part.columns.count <= columns.count, "a part joins the accumulator it was shaped like")
         if rowCount == 0 && part.columns.count == columns.count && columns.allSatisfy({ $0.texts.count == 0 })
             && (spill == nil || part.rowCount < chunkRows)
@@ -120,17 +141,62 @@ struct TableAccumulator {
     private mutating func join(_ part: TableAccumulator, rows: Range<Int>, whole: Bool) {
         let order = columns.indices.sorted { columns[$0].texts.byteCount > columns[$1].texts.byteCount }
         let growth = growth
+        // Each core writes the flags of its own columns only.
+        let failed = UnsafeMutableBufferPointer<Bool>.allocate(capacity: columns.count)
+        failed.initialize(repeating: false)
+        defer { failed.deallocate() }
+        let failures = UncheckedSendable(failed)
         columns.withUnsafeMutableBufferPointer { columns in
             _ = Parallel.map(order.count) { k in
                 let i = order[k]
                 guard i < part.columns.count else {
-                    columns[i].ids.append(contentsOf: repeatElement(Self.nullID, count: rows.count))
+                    Self.appendNulls(&columns[i], rows.count)
                     return
                 }
-                if whole { Self.join(&columns[i], part.columns[i], growth: growth) } else { Self.join(&columns[i], part.columns[i], rows: rows, growth: growth) }
+                if columns[i].numbers != nil || part.columns[i].numbers != nil {
+                    precondition(whole, "number columns are not spilled")
+                    if !Self.joinNumbers(&columns[i], part.columns[i]) { failures.value[i] = true }
+                } else if whole {
+                    Self.join(&columns[i], part.columns[i], growth: growth)
+                } else {
+                    Self.join(&columns[i], part.columns[i], rows: rows, growth: growth)
+                }
             }
         }
+        for i in columns.indices where failed[i] { numbersFailed.insert(columns[i].name) }
         rowCount += rows.count
+    }
+
+    /// Appends `count` null cells.
+    private static func appendNulls(_ c: inout PendingColumn, _ count: Int) {
+        c.ids.append(contentsOf: repeatElement(Self.nullID, count: count))
+        c.numbers?.values.append(contentsOf: repeatElement(0, count: count))
+    }
+
+    /// Appends `from`'s cells to `into` when either holds numbers: the other's texts become
+    /// numbers first. False (and `from`'s cells appended as nulls) when some text is not a
+    /// number, or the two cannot share one representation exactly.
+    private static func joinNumbers(_ into: inout PendingColumn, _ from: PendingColumn) -> Bool {
+        var from = from
+        if into.numbers == nil {
+            guard let (numbers, ids) = NumberCells.converting(into.texts, ids: into.ids) else { return fail(&into, from) }
+            into.numbers = numbers
+            into.ids = ids
+            into.texts = ByteInterner()
+        }
+        if from.numbers == nil {
+            guard let (numbers, ids) = NumberCells.converting(from.texts, ids: from.ids) else { return fail(&into, from) }
+            from.numbers = numbers
+            from.ids = ids
+        }
+        guard into.numbers!.append(from.numbers!) else { return fail(&into, from) }
+        into.ids.append(contentsOf: from.ids)
+        return true
+
+        func fail(_ into: inout PendingColumn, _ from: PendingColumn) -> Bool {
+            appendNulls(&into, from.ids.count)
+            return false
+        }
     }
 
     /// Appends rows `rows` of `from` to `into`, interning each text they use when first met.
@@ -192,6 +258,8 @@ struct TableAccumulator {
     mutating func column(named name: String) -> Int {
         if let i = indexByName[name] { return i }
         var c = PendingColumn(name: name, forced: forcedTypes[name], layout: layouts[name])
+        c.mayBecomeNumbers = keepsNumbers && c.forced == nil && c.layout == nil && !textOnly.contains(name)
+            && !IngestOptions.timeColumnCandidates.contains { $0.lowercased() == name.lowercased() }
         c.ids = [UInt32](repeating: Self.nullID, count: rowCount)
         columns.append(c)
         indexByName[name] = columns.count - 1
@@ -201,7 +269,20 @@ struct TableAccumulator {
     /// Stores a cell of the open row; empty text is null.
     mutating func set(_ column: Int, _ text: UnsafeBufferPointer<UInt8>) -> CellNote {
         if text.isEmpty { return setNull(column) }
+        if columns[column].numbers != nil { return setNumber(column, text) }
         let (id, inserted) = columns[column].texts.intern(text)
+        if columns[column].mayBecomeNumbers && !columns[column].texts.deduplicates {
+            // The texts look unique now: numbers from here on if they all are numbers.
+            columns[column].mayBecomeNumbers = false
+            let replaced = store(column, id)
+            if let (numbers, ids) = NumberCells.converting(columns[column].texts, ids: columns[column].ids) {
+                columns[column].numbers = numbers
+                columns[column].ids = ids
+                columns[column].texts = ByteInterner()
+                return replaced ? .replaced : .none
+            }
+            if !replaced { columns[column].ids.removeLast() }
+        }
         var note = CellNote.none
         if inserted {
             if let type = columns[column].forced {
@@ -217,13 +298,37 @@ struct TableAccumulator {
     }
 
     mutating func setNull(_ column: Int) -> CellNote {
-        store(column, Self.nullID) ? .replaced : .none
+        let replaced = store(column, Self.nullID)
+        if columns[column].numbers != nil { storeNumber(column, 0, replacing: replaced) }
+        return replaced ? .replaced : .none
+    }
+
+    /// Stores a cell of a number column; a text that is not a number fails the column
+    /// (`numbersFailed`), and its cell is lost until the load starts again.
+    private mutating func setNumber(_ column: Int, _ text: UnsafeBufferPointer<UInt8>) -> CellNote {
+        let cell = NumberCells.read(text)
+        let replaced = store(column, cell?.bits == nil ? Self.nullID : 0)
+        if let cell, columns[column].numbers!.add(cell, replacing: replaced) { return replaced ? .replaced : .none }
+        storeNumber(column, 0, replacing: replaced)
+        numbersFailed.insert(columns[column].name)
+        return replaced ? .replaced : .none
+    }
+
+    private mutating func storeNumber(_ column: Int, _ bits: UInt64, replacing: Bool) {
+        if replacing {
+            columns[column].numbers!.values[rowCount] = bits
+        } else {
+            columns[column].numbers!.values.append(bits)
+        }
     }
 
     /// Closes the open row: columns it did not mention get null.
     mutating func endRow() {
         let next = rowCount + 1
-        for i in columns.indices where columns[i].ids.count < next { columns[i].ids.append(Self.nullID) }
+        for i in columns.indices where columns[i].ids.count < next {
+            columns[i].ids.append(Self.nullID)
+            columns[i].numbers?.values.append(0)
+        }
         rowCount = next
         if next >= chunkRows, spill != nil, spillError == nil { spillChunk() }
     }
@@ -231,7 +336,8 @@ struct TableAccumulator {
     /// Every column's evidence: the spilled chunks' and the current chunk's.
     var evidence: [TypeEvidence] {
         Parallel.map(columns.count) { i in
-            let here = TypeEvidence(columns[i].texts, name: columns[i].name, forced: columns[i].forced)
+            var here = TypeEvidence(columns[i].texts, name: columns[i].name, forced: columns[i].forced)
+            if let numbers = columns[i].numbers { here = here.merged(with: TypeEvidence(numbers)) }
             return i < spilledEvidence.count ? spilledEvidence[i].merged(with: here) : here
         }
     }
@@ -242,6 +348,7 @@ struct TableAccumulator {
             columns[i].ids = []
             columns[i].texts = ByteInterner()
             columns[i].unconvertible = []
+            columns[i].numbers = nil
         }
     }
 

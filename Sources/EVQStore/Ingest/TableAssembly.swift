@@ -124,6 +124,7 @@ enum TableAssembly {
     }
 
     static func makeColumn(_ c: TableAccumulator.PendingColumn, type: DataType, order: [UInt32]?) -> Column {
+        if let numbers = c.numbers { return numberColumn(c, numbers, type: type, order: order) }
         switch type {
         case .bool:
             let (data, mask) = expand(c.ids, perText(c.texts, CellText.bool), order: order, zero: false)
@@ -143,6 +144,34 @@ enum TableAssembly {
         case .string, .list, .null:
             return stringColumn(c, order: order)
         }
+    }
+
+    /// A column whose cells were kept as numbers: int or float, as its texts say (their
+    /// candidates only ever allow these two; a text that is not a number restarts the load).
+    static func numberColumn(_ c: TableAccumulator.PendingColumn, _ numbers: NumberCells, type: DataType, order: [UInt32]?) -> Column {
+        precondition(type == .int || type == .float, "a number column is int or float, not \(type)")
+        let n = c.ids.count
+        // Ids, coordinates and amounts are seldom null: then no mask is gathered (at random).
+        let anyNull = c.ids.contains(TableAccumulator.nullID)
+        let mask = !anyNull ? nil : ContiguousArray<Bool>(unsafeUninitializedCapacity: n) { out, count in
+            c.ids.withUnsafeBufferPointer { ids in
+                for r in 0..<n { out[r] = ids[order.map { Int($0[r]) } ?? r] == TableAccumulator.nullID }
+            }
+            count = n
+        }
+        func rows<T>(_ value: (Int) -> T) -> ContiguousArray<T> {
+            ContiguousArray(unsafeUninitializedCapacity: n) { out, count in
+                if let order {
+                    order.withUnsafeBufferPointer { order in for r in 0..<n { out[r] = value(Int(order[r])) } }
+                } else {
+                    for r in 0..<n { out[r] = value(r) }
+                }
+                count = n
+            }
+        }
+        // A null cell's value is 0 (`NumberCells.values`), as `expand` writes.
+        let data: ColumnData = type == .int ? .int(rows(numbers.int)) : .float(rows(numbers.float))
+        return Column(name: c.name, type: type, data: data, isNull: mask)
     }
 
     /// Per-row values from per-text values, in `order`; null where the cell is empty or its

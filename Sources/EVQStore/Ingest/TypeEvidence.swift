@@ -30,6 +30,13 @@ struct TypeEvidence {
         }
     }
 
+    /// The evidence of a column's cells kept as numbers (never time by name: see
+    /// `TableAccumulator.PendingColumn.mayBecomeNumbers`).
+    init(_ numbers: NumberCells) {
+        candidates = numbers.candidates
+        hasText = numbers.hasText
+    }
+
     /// The evidence of both sets of texts.
     func merged(with other: TypeEvidence) -> TypeEvidence {
         var m = TypeEvidence()
