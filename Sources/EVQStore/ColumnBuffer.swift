@@ -18,6 +18,7 @@ final class HeapAllocation: BufferOwner, @unchecked Sendable {
     @usableFromInline
     init(byteCount: Int) {
         pointer = UnsafeMutableRawPointer.allocate(byteCount: max(byteCount, 1), alignment: 64)
+        HugePages.advise(pointer, bytes: byteCount)
     }
 
     deinit { pointer.deallocate() }

@@ -308,6 +308,8 @@ extension Array {
     /// `atLeast` may ask for more, given the count needed (`count + more`).
     mutating func reserveRoom(for more: Int, atLeast: (Int) -> Int = { $0 }) {
         let needed = count + more
-        if needed > capacity { reserveCapacity(Swift.max(atLeast(needed), capacity + capacity / 2)) }
+        guard needed > capacity else { return }
+        reserveCapacity(Swift.max(atLeast(needed), capacity + capacity / 2))
+        adviseHugePages()
     }
 }
