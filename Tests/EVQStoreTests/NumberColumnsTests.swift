@@ -58,6 +58,28 @@ import Testing
         #expect(t.values("late").contains(.string("+17")) && t.values("code").contains(.string("007")))
     }
 
+    /// An ingest that writes segments spills its chunks with their number columns: each
+    /// segment is the one reading every cell as text gives (chunks of 25,000 rows cut parts
+    /// in two; some chunks' columns turn into numbers and others do not).
+    @Test(arguments: [nil, 2_000_000])
+    func segmentsOfNumberColumnsAreThoseOfTexts(partBytes: Int?) throws {
+        let dir = try temporaryFiles(["n.csv": Self.csv()])
+        let path = dir.appendingPathComponent("n.csv").path
+        func segments(numbers: Bool) throws -> [Table] {
+            var out: [Table] = []
+            let output = SegmentOutput(rows: 25_000, spillDirectory: NSTemporaryDirectory()) { (t) throws(StoreError) in out.append(t) }
+            _ = try Ingest.load(paths: [path], tableName: "t", options: Self.options(partBytes: partBytes, numbers: numbers), segments: output)
+            return out
+        }
+        let asText = try segments(numbers: false), asNumbers = try segments(numbers: true)
+        #expect(asText.map(\.rowCount) == [25_000, 25_000, 20_000] && asNumbers.map(\.rowCount) == asText.map(\.rowCount))
+        for (k, (a, b)) in zip(asText, asNumbers).enumerated() {
+            #expect(a.schema.map(\.name) == b.schema.map(\.name) && a.schema.map(\.type) == b.schema.map(\.type), "segment \(k)")
+            for (name, _) in a.schema { #expect(a.values(name) == b.values(name), "segment \(k), column \(name)") }
+        }
+        #expect(asNumbers[0].type(of: "late") == .string && asNumbers[0].type(of: "mixed") == .float)
+    }
+
     /// A part's column turns into numbers once its texts look unique, and stays text when
     /// they repeat, are not numbers, or the column is forced or a time column by name.
     @Test func onlyUniqueNumericInferredColumnsTurnIntoNumbers() {

@@ -1,6 +1,7 @@
 // Where an ingest that writes segments keeps the chunks it has read until the column types
 // are known (they depend on every text of the input): each chunk's cell ids and distinct
-// texts, in a file unlinked as soon as it is made, so no crash leaves it behind.
+// texts (or numbers, `NumberCells`), in a file unlinked as soon as it is made, so no crash
+// leaves it behind.
 
 import Foundation
 
@@ -19,6 +20,8 @@ final class ChunkSpill: @unchecked Sendable {
         var offsets: Range<Int>
         var storage: Range<Int>
         var unconvertible: Range<Int>
+        /// A column kept as numbers: its values, and the rest of its `NumberCells` as they were.
+        var numbers: (values: Range<Int>, cells: NumberCells)?
     }
 
     init(directory: String) throws(IngestError) {
@@ -68,7 +71,13 @@ final class ChunkSpill: @unchecked Sendable {
             let offsets = try append(c.texts.offsets)
             let storage = try append(c.texts.storage)
             let unconvertible = try append(c.unconvertible)
-            records.append(Record(ids: ids, offsets: offsets, storage: storage, unconvertible: unconvertible))
+            var numbers: (Range<Int>, NumberCells)? = nil
+            if var cells = c.numbers {
+                let values = try append(cells.values)
+                cells.values = []
+                numbers = (values, cells)
+            }
+            records.append(Record(ids: ids, offsets: offsets, storage: storage, unconvertible: unconvertible, numbers: numbers))
         }
         chunks.append((rows, records))
     }
@@ -85,6 +94,10 @@ final class ChunkSpill: @unchecked Sendable {
                 c.ids = try load(r.ids, UInt32.self)
                 c.texts = ByteInterner(restoring: try load(r.storage, UInt8.self), offsets: try load(r.offsets, Int.self))
                 c.unconvertible = try load(r.unconvertible, Bool.self)
+                if var cells = r.numbers?.cells {
+                    cells.values = try load(r.numbers!.values, UInt64.self)
+                    c.numbers = cells
+                }
             } else {
                 c.ids = [UInt32](repeating: TableAccumulator.nullID, count: rows)
             }

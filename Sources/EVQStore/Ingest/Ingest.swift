@@ -60,7 +60,6 @@ public enum Ingest {
             if let segments {
                 run.table.spill = try ChunkSpill(directory: segments.spillDirectory)
                 run.table.chunkRows = max(1, segments.rows)
-                run.table.keepsNumbers = false
             }
             run.meter = options.progress.map { ProgressMeter(bytesTotal: contents.reduce(0) { $0 + $1.count }, report: $0) }
             for (k, data) in contents.enumerated() {
@@ -68,12 +67,12 @@ public enum Ingest {
                 if run.log.stopped || !run.table.numbersFailed.isEmpty { break }
             }
             run.meter?.finish()
-            if !run.table.numbersFailed.isEmpty && !run.log.stopped {
-                textOnly.formUnion(run.table.numbersFailed)
-                LoadTrace.mark("read again: \(run.table.numbersFailed.sorted().joined(separator: ", ")) as text")
-                continue
+            switch try run.finish(tableName: tableName, files: files, segments: segments) {
+            case .done(let result): return result
+            case .readAgain(let columns):
+                textOnly.formUnion(columns)
+                LoadTrace.mark("read again: \(columns.sorted().joined(separator: ", ")) as text")
             }
-            return try run.finish(tableName: tableName, files: files, segments: segments)
         }
     }
 
@@ -95,11 +94,10 @@ public enum Ingest {
                     run.table.textOnly = textOnly
                     run.table.keepsNumbers = options.keepsNumbers
                     run.read(bytes, file: source, layout: layout)
-                    if !run.table.numbersFailed.isEmpty && !run.log.stopped {
-                        textOnly.formUnion(run.table.numbersFailed)
-                        continue
+                    switch try run.finish(tableName: tableName, files: [source]) {
+                    case .done(let result): return result
+                    case .readAgain(let columns): textOnly.formUnion(columns)
                     }
-                    return try run.finish(tableName: tableName, files: [source])
                 }
             }
         }
@@ -205,9 +203,19 @@ private struct IngestRun {
         }
     }
 
-    mutating func finish(tableName: String, files: [String], segments: SegmentOutput? = nil) throws(IngestError) -> IngestResult {
+    /// How a run ends: its result, or the columns to read again as text (`NumberCells`).
+    enum Outcome {
+        case done(IngestResult)
+        case readAgain(Set<String>)
+    }
+
+    mutating func finish(tableName: String, files: [String], segments: SegmentOutput? = nil) throws(IngestError) -> Outcome {
         if log.cancelled { throw .cancelled }
         if log.stopped, let first = log.firstError { throw .strict(first) }
+        if !table.numbersFailed.isEmpty {
+            table.finishSpilling()
+            return .readAgain(table.numbersFailed)
+        }
         table.finishSpilling()
         if let failure = table.spillError { throw failure }
         let names = Set(table.columnNames)
@@ -220,6 +228,9 @@ private struct IngestRun {
         let evidence = table.evidence
         LoadTrace.mark("evidence")
         let shape = TableAssembly.shape(table.columns, evidence: evidence, explicit: timeColumn)
+        let held = table.heldAsNumbers
+        let mistaken = table.columns.indices.filter { held.contains(table.columns[$0].name) && shape.types[$0] != .int && shape.types[$0] != .float }
+        if !mistaken.isEmpty { return .readAgain(Set(mistaken.map { table.columns[$0].name })) }
         func assemble(_ columns: [TableAccumulator.PendingColumn], rows: Int) -> Table {
             let built = TableAssembly.build(columns, rows: rows, shape: shape, name: tableName)
             let t = eventFormat.map { CanonicalColumns.add(to: built, format: $0) } ?? built
@@ -249,9 +260,9 @@ private struct IngestRun {
             log.add(files.first ?? tableName, (1, 1), .warning, .layout,
                     "column '\(c.name)': fractions of a second are dropped (times are kept to the second)")
         }
-        return IngestResult(
+        return .done(IngestResult(
             table: built, eventFormat: eventFormat,
             issues: log.issues, omitted: log.omitted, rejections: log.rejections, rejectedRows: log.rejectedRows,
-            rowsRead: rowsRead, rowsRejected: rowsRejected, cellsNulled: log.cellsNulled, files: files)
+            rowsRead: rowsRead, rowsRejected: rowsRejected, cellsNulled: log.cellsNulled, files: files))
     }
 }

@@ -113,13 +113,16 @@ struct NumberCells {
         return (numbers, newIDs)
     }
 
-    /// Appends `other`'s cells; false when the two cannot share one representation exactly.
-    mutating func append(_ other: NumberCells) -> Bool {
+    /// Appends `other`'s cells `rows`; false when the two cannot share one representation
+    /// exactly. `other`'s evidence is all of its cells' (a part split between two chunks
+    /// gives each the evidence of the whole part: evidence only narrows the candidates that
+    /// the whole input leaves, which are the same).
+    mutating func append(_ other: NumberCells, rows: Range<Int>) -> Bool {
         var other = other
         if other.isFloat != isFloat {
             guard makeFloat(), other.makeFloat() else { return false }
         }
-        values.append(contentsOf: other.values)
+        values.append(contentsOf: other.values[rows])
         candidates &= other.candidates
         hasText = hasText || other.hasText
         return true

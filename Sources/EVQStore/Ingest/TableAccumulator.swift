@@ -18,8 +18,8 @@ struct TableAccumulator {
         /// The cells as numbers once they look unique and numeric (`NumberCells`); `texts` is
         /// then empty, and `ids` say only which cells are null.
         var numbers: NumberCells?
-        /// Whether the column may still turn into numbers: its type is inferred, it is not
-        /// a time column by name, and the load keeps every row in memory.
+        /// Whether the column may still turn into numbers: its type is inferred and it is not
+        /// a time column by name.
         var mayBecomeNumbers = false
     }
 
@@ -55,13 +55,20 @@ struct TableAccumulator {
     /// How the columns grow when a part joins (`append`).
     private var growth = Growth(share: 1, bytesLeft: 0)
     /// Whether columns whose texts look unique and numeric keep their cells as numbers
-    /// (`NumberCells`); not for an ingest that spills chunks, whose chunks are texts.
+    /// (`NumberCells`).
     var keepsNumbers = true
     /// Columns that must stay text: a number column met a cell that is not a number before.
     var textOnly: Set<String> = []
     /// Number columns that met a cell that is not a number. The load must start again with
     /// them in `textOnly` (their earlier cells' texts are gone); until then cells are lost.
     private(set) var numbersFailed: Set<String> = []
+    /// Columns that chunks already spilled held as numbers.
+    private var spilledNumbers: Set<String> = []
+
+    /// Columns held as numbers in some chunk: if the types of the whole input make one of
+    /// them anything but int or float (a later chunk held a text that is not a number, read
+    /// before the column turned), the load must start again with it in `textOnly`.
+    var heldAsNumbers: Set<String> { spilledNumbers.union(columns.filter { $0.numbers != nil }.map(\.name)) }
 
     /// Room to make when a column's cells or texts outgrow their capacity.
     struct Growth {
@@ -154,8 +161,7 @@ struct TableAccumulator {
                     return
                 }
                 if columns[i].numbers != nil || part.columns[i].numbers != nil {
-                    precondition(whole, "number columns are not spilled")
-                    if !Self.joinNumbers(&columns[i], part.columns[i]) { failures.value[i] = true }
+                    if !Self.joinNumbers(&columns[i], part.columns[i], rows: rows) { failures.value[i] = true }
                 } else if whole {
                     Self.join(&columns[i], part.columns[i], growth: growth)
                 } else {
@@ -173,10 +179,10 @@ struct TableAccumulator {
         c.numbers?.values.append(contentsOf: repeatElement(0, count: count))
     }
 
-    /// Appends `from`'s cells to `into` when either holds numbers: the other's texts become
-    /// numbers first. False (and `from`'s cells appended as nulls) when some text is not a
+    /// Appends rows `rows` of `from` to `into` when either holds numbers: the other's texts
+    /// become numbers first. False (and the rows appended as nulls) when some text is not a
     /// number, or the two cannot share one representation exactly.
-    private static func joinNumbers(_ into: inout PendingColumn, _ from: PendingColumn) -> Bool {
+    private static func joinNumbers(_ into: inout PendingColumn, _ from: PendingColumn, rows: Range<Int>) -> Bool {
         var from = from
         if into.numbers == nil {
             guard let (numbers, ids) = NumberCells.converting(into.texts, ids: into.ids) else { return fail(&into, from) }
@@ -189,12 +195,12 @@ struct TableAccumulator {
             from.numbers = numbers
             from.ids = ids
         }
-        guard into.numbers!.append(from.numbers!) else { return fail(&into, from) }
-        into.ids.append(contentsOf: from.ids)
+        guard into.numbers!.append(from.numbers!, rows: rows) else { return fail(&into, from) }
+        into.ids.append(contentsOf: from.ids[rows])
         return true
 
         func fail(_ into: inout PendingColumn, _ from: PendingColumn) -> Bool {
-            appendNulls(&into, from.ids.count)
+            appendNulls(&into, rows.count)
             return false
         }
     }
@@ -258,12 +264,17 @@ struct TableAccumulator {
     mutating func column(named name: String) -> Int {
         if let i = indexByName[name] { return i }
         var c = PendingColumn(name: name, forced: forcedTypes[name], layout: layouts[name])
-        c.mayBecomeNumbers = keepsNumbers && c.forced == nil && c.layout == nil && !textOnly.contains(name)
-            && !IngestOptions.timeColumnCandidates.contains { $0.lowercased() == name.lowercased() }
+        c.mayBecomeNumbers = mayBecomeNumbers(c)
         c.ids = [UInt32](repeating: Self.nullID, count: rowCount)
         columns.append(c)
         indexByName[name] = columns.count - 1
         return columns.count - 1
+    }
+
+    /// Whether `c` may keep its cells as numbers: its type is inferred and it is no time column.
+    private func mayBecomeNumbers(_ c: PendingColumn) -> Bool {
+        keepsNumbers && c.forced == nil && c.layout == nil && !textOnly.contains(c.name)
+            && !IngestOptions.timeColumnCandidates.contains { $0.lowercased() == c.name.lowercased() }
     }
 
     /// Stores a cell of the open row; empty text is null.
@@ -359,11 +370,15 @@ struct TableAccumulator {
 
     private mutating func spillChunk() {
         spill!.write(columns, rows: rowCount)
+        spilledNumbers = heldAsNumbers
         spilledEvidence = evidence
         for i in columns.indices {
             columns[i].ids.removeAll(keepingCapacity: true)
             columns[i].texts = ByteInterner()
             columns[i].unconvertible = []
+            // The next chunk starts as text, and may turn into numbers on its own.
+            columns[i].numbers = nil
+            columns[i].mayBecomeNumbers = mayBecomeNumbers(columns[i])
         }
         rowsSpilled += rowCount
         rowCount = 0
