@@ -114,22 +114,20 @@ enum WordIndexBuilder {
 
         @inline(__always)
         mutating func add(_ bytes: UnsafeBufferPointer<UInt8>, value id: UInt32) {
-            let (w, inserted) = words.intern(bytes)
-            if inserted { lastValue.append(UInt32.max) }
-            pair(w, value: id)
+            pair(words.intern(bytes).id, value: id)
         }
 
         /// A word of `count` ≤ 16 bytes, lower-cased, whose bytes are `low` then `high` (zeros
         /// past the end); `bytes` are the same bytes, read only when the word is new here.
         @inline(__always)
         mutating func addShort(_ low: UInt64, _ high: UInt64, count: Int, bytes: UnsafePointer<UInt8>, value id: UInt32) {
-            let w = short.id(low, high, count: count) { words.intern(UnsafeBufferPointer(start: bytes, count: count)) }
-            if Int(w) == lastValue.count { lastValue.append(UInt32.max) }
-            pair(w, value: id)
+            pair(short.id(low, high, count: count) { words.intern(UnsafeBufferPointer(start: bytes, count: count)) }, value: id)
         }
 
+        /// Word `w` (new when it is the interner's last) in value `id`.
         @inline(__always)
         private mutating func pair(_ w: UInt32, value id: UInt32) {
+            if Int(w) == lastValue.count { lastValue.append(UInt32.max) }
             if lastValue[Int(w)] != id {
                 lastValue[Int(w)] = id
                 wordOfPair.append(w)
@@ -154,11 +152,8 @@ enum WordIndexBuilder {
         /// The id of the word, from `intern` (which adds it to the interner) when not here yet.
         @inline(__always)
         mutating func id(_ low: UInt64, _ high: UInt64, count n: Int, intern: () -> (id: UInt32, inserted: Bool)) -> UInt32 {
-            var h = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(n)
-            h ^= h >> 31
-            h = h &* 0xFF51_AFD7_ED55_8CCD
             let mask = slots.count - 1
-            var i = Int(truncatingIfNeeded: h >> 32) & mask
+            var i = Self.home(low, high, count: n) & mask
             let found: UInt32? = slots.withUnsafeBufferPointer { slots in
                 while true {
                     let s = slots[i]
@@ -179,15 +174,20 @@ enum WordIndexBuilder {
             var bigger = [Slot](repeating: Slot(), count: slots.count * 2)
             let mask = bigger.count - 1
             for s in slots where s.id != 0 {
-                var h = (s.low &* 0x9E37_79B9_7F4A_7C15) ^ (s.high &* 0xC2B2_AE3D_27D4_EB4F)
-                h ^= UInt64(Self.length(s.low, s.high))
-                h ^= h >> 31
-                h = h &* 0xFF51_AFD7_ED55_8CCD
-                var i = Int(truncatingIfNeeded: h >> 32) & mask
+                var i = Self.home(s.low, s.high, count: Self.length(s.low, s.high)) & mask
                 while bigger[i].id != 0 { i = (i &+ 1) & mask }
                 bigger[i] = s
             }
             slots = bigger
+        }
+
+        /// Where a word's probe starts (before the table's mask).
+        @inline(__always)
+        private static func home(_ low: UInt64, _ high: UInt64, count: Int) -> Int {
+            var h = (low &* 0x9E37_79B9_7F4A_7C15) ^ (high &* 0xC2B2_AE3D_27D4_EB4F) ^ UInt64(count)
+            h ^= h >> 31
+            h = h &* 0xFF51_AFD7_ED55_8CCD
+            return Int(truncatingIfNeeded: h >> 32)
         }
 
         /// The byte count of a word held as two words (its bytes are never 0).
@@ -210,26 +210,26 @@ enum WordIndexBuilder {
         defer { splitter.deallocate() }
         dictionary.bytes.withUnsafeBufferPointer { blob in
             dictionary.offsets.withUnsafeBufferPointer { offsets in
-                    for index in range {
-                        let id = UInt32(index)
-                        let lo = Int(offsets[index]), n = Int(offsets[index + 1]) - lo
-                        let value = UnsafeBufferPointer(rebasing: blob[lo..<(lo + n)])
-                        if TableAssembly.isASCII(value) {
-                            splitter.forEachWord(in: value) { low, high, word in
-                                if word.count <= 16 {
-                                    pairs.addShort(low, high, count: word.count, bytes: word.baseAddress!, value: id)
-                                } else {
-                                    pairs.add(word, value: id)
-                                }
-                            }
-                        } else {
-                            WordIndex.forEachWordOfCharacters(in: dictionary[index]) { word in
-                                var word = word
-                                word.withUTF8 { pairs.add($0, value: id) }
+                for index in range {
+                    let id = UInt32(index)
+                    let lo = Int(offsets[index]), n = Int(offsets[index + 1]) - lo
+                    let value = UnsafeBufferPointer(rebasing: blob[lo..<(lo + n)])
+                    if TableAssembly.isASCII(value) {
+                        splitter.forEachWord(in: value) { low, high, word in
+                            if word.count <= 16 {
+                                pairs.addShort(low, high, count: word.count, bytes: word.baseAddress!, value: id)
+                            } else {
+                                pairs.add(word, value: id)
                             }
                         }
-                        pairEnds.append(pairs.wordOfPair.count)
+                    } else {
+                        WordIndex.forEachWordOfCharacters(in: dictionary[index]) { word in
+                            var word = word
+                            word.withUTF8 { pairs.add($0, value: id) }
+                        }
                     }
+                    pairEnds.append(pairs.wordOfPair.count)
+                }
             }
         }
         let words = pairs.words, wordOfPair = pairs.wordOfPair

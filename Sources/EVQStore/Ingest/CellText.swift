@@ -143,7 +143,7 @@ enum CellText {
         if b.isEmpty { return 0b1111 }
         if bool(b) != nil { return 1 }
         if hasLeadingZero(b) { return 0 }
-        if let v = int(b) { return v.magnitude > 1 << 53 ? 2 : 2 | 4 }
+        if let v = int(b) { return candidates(ofInt: v) }
         if isIntegerSyntax(b) { return 0 }
         // Only an exponent or 300+ digits can overflow to infinity; skip the parse otherwise.
         if isFloatSyntax(b), b.count < 300 && !b.contains(where: { $0 | 0x20 == 0x65 }) || float(b) != nil {
@@ -152,6 +152,12 @@ enum CellText {
         if time(b) != nil { return 8 }
         return 0
     }
+
+    /// Every integer up to this magnitude (2^53) is a Double; beyond it, not every one is.
+    static let exactIntegerLimit: UInt64 = 1 << 53
+
+    /// The candidates of an integer text: int, and float too when a Double holds it exactly.
+    static func candidates(ofInt v: Int64) -> UInt8 { v.magnitude > exactIntegerLimit ? 2 : 2 | 4 }
 
     /// `0` followed by another digit at the start of the number (after a sign): `007`, `-01.5`.
     static func hasLeadingZero(_ b: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -51,12 +51,8 @@ public enum Ingest {
             }
             layouts.append(try layout.get())
         }
-        // Read again, those columns as text, when a column kept as numbers met a text.
-        var textOnly: Set<String> = []
-        while true {
-            var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat))
-            run.table.textOnly = textOnly
-            run.table.keepsNumbers = options.keepsNumbers
+        return try IngestRun.untilTyped { (textOnly) throws(IngestError) in
+            var run = try IngestRun(options: options, formats: layouts.map(\.eventFormat), textOnly: textOnly)
             if let segments {
                 run.table.spill = try ChunkSpill(directory: segments.spillDirectory)
                 run.table.chunkRows = max(1, segments.rows)
@@ -67,12 +63,7 @@ public enum Ingest {
                 if run.log.stopped || !run.table.numbersFailed.isEmpty { break }
             }
             run.meter?.finish()
-            switch try run.finish(tableName: tableName, files: files, segments: segments) {
-            case .done(let result): return result
-            case .readAgain(let columns):
-                textOnly.formUnion(columns)
-                LoadTrace.mark("read again: \(columns.sorted().joined(separator: ", ")) as text")
-            }
+            return try run.finish(tableName: tableName, files: files, segments: segments)
         }
     }
 
@@ -88,16 +79,10 @@ public enum Ingest {
         let result = text.withUTF8 { bytes in
             Result { () throws(IngestError) in
                 let layout = try FileLayout(bytes: bytes, path: source, options: options, stated: options.eventFormat)
-                var textOnly: Set<String> = []
-                while true {
-                    var run = try IngestRun(options: options, formats: [layout.eventFormat])
-                    run.table.textOnly = textOnly
-                    run.table.keepsNumbers = options.keepsNumbers
+                return try IngestRun.untilTyped { (textOnly) throws(IngestError) in
+                    var run = try IngestRun(options: options, formats: [layout.eventFormat], textOnly: textOnly)
                     run.read(bytes, file: source, layout: layout)
-                    switch try run.finish(tableName: tableName, files: [source]) {
-                    case .done(let result): return result
-                    case .readAgain(let columns): textOnly.formUnion(columns)
-                    }
+                    return try run.finish(tableName: tableName, files: [source])
                 }
             }
         }
@@ -134,7 +119,8 @@ private struct IngestRun {
     /// The columns of the first CSV file, to report files that lack or add some.
     private var firstColumns: (file: String, columns: Set<Int>)?
 
-    init(options: IngestOptions, formats: [EventFormat?]) throws(IngestError) {
+    /// `textOnly`: columns to read as text, never as numbers (`NumberCells`).
+    init(options: IngestOptions, formats: [EventFormat?], textOnly: Set<String> = []) throws(IngestError) {
         let shared = Set(formats.map { $0?.rawValue ?? "" })
         eventFormat = shared.count == 1 ? formats.first! : nil
         var forced = eventFormat?.forcedTypes ?? [:]
@@ -148,6 +134,8 @@ private struct IngestRun {
         }
         self.options = options
         table = TableAccumulator(forcedTypes: forced, layouts: options.timeLayouts)
+        table.keepsNumbers = options.keepsNumbers
+        table.textOnly = textOnly
         log.stopsAtFirstError = options.strict
         log.keepsRejectedRows = options.keepsRejectedRows
         log.isCancelled = options.isCancelled
@@ -209,14 +197,25 @@ private struct IngestRun {
         case readAgain(Set<String>)
     }
 
+    /// The result of the first `attempt` that ends typed: each is given the columns every
+    /// attempt before it found were not numbers after all.
+    static func untilTyped(_ attempt: (Set<String>) throws(IngestError) -> Outcome) throws(IngestError) -> IngestResult {
+        var textOnly: Set<String> = []
+        while true {
+            switch try attempt(textOnly) {
+            case .done(let result): return result
+            case .readAgain(let columns):
+                textOnly.formUnion(columns)
+                LoadTrace.mark("read again: \(columns.sorted().joined(separator: ", ")) as text")
+            }
+        }
+    }
+
     mutating func finish(tableName: String, files: [String], segments: SegmentOutput? = nil) throws(IngestError) -> Outcome {
         if log.cancelled { throw .cancelled }
         if log.stopped, let first = log.firstError { throw .strict(first) }
-        if !table.numbersFailed.isEmpty {
-            table.finishSpilling()
-            return .readAgain(table.numbersFailed)
-        }
         table.finishSpilling()
+        if !table.numbersFailed.isEmpty { return .readAgain(table.numbersFailed) }
         if let failure = table.spillError { throw failure }
         let names = Set(table.columnNames)
         for name in options.types.keys.sorted() where !names.contains(name) { throw .unknownColumn(name) }

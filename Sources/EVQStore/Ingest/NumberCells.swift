@@ -21,9 +21,13 @@ struct NumberCells {
     /// Whether any non-empty cell was seen.
     var hasText = false
 
-    /// Integers beyond this are not exact as Doubles; a column holding one has no float
-    /// candidate (`CellText.candidates`), so it is never turned into Doubles.
-    static let exactLimit: UInt64 = 1 << 53
+    /// An Int64's bits as the bits of the Double equal to it; nil beyond 2^53, where Doubles
+    /// skip integers (a column holding such an integer has no float candidate).
+    @inline(__always)
+    static func exactDouble(_ bits: UInt64) -> UInt64? {
+        let v = Int64(bitPattern: bits)
+        return v.magnitude > CellText.exactIntegerLimit ? nil : Double(v).bitPattern
+    }
 
     /// One cell's text read as a number, with its candidates; nil when it is not a number.
     /// A blank text is null (`bits` nil) and fits every type, as in `CellText.candidates`.
@@ -41,12 +45,11 @@ struct NumberCells {
         if b.isEmpty { return Cell(candidates: 0b1111, bits: nil, isFloat: false) }
         if let v = CellText.int(b) {
             guard !CellText.hasLeadingZero(b) else { return nil }
-            let candidates: UInt8 = v.magnitude > exactLimit ? 2 : 2 | 4
+            let candidates = CellText.candidates(ofInt: v)
             // `-0` is 0 as an int, but -0.0 as a float: kept as the float, which reads back as 0.
             if v == 0 && b[0] == 0x2D { return Cell(candidates: candidates, bits: (-0.0 as Double).bitPattern, isFloat: true) }
             return Cell(candidates: candidates, bits: UInt64(bitPattern: v), isFloat: false)
         }
-        if CellText.isIntegerSyntax(b) || CellText.hasLeadingZero(b) { return nil }
         guard CellText.candidates(b) == 4, let d = CellText.float(b) else { return nil }
         return Cell(candidates: 4, bits: d.bitPattern, isFloat: true)
     }
@@ -62,9 +65,8 @@ struct NumberCells {
             if cell.isFloat && !isFloat {
                 guard makeFloat() else { return false }
             } else if !cell.isFloat && isFloat {
-                let v = Int64(bitPattern: bits)
-                guard v.magnitude <= Self.exactLimit else { return false }
-                bits = Double(v).bitPattern
+                guard let exact = Self.exactDouble(bits) else { return false }
+                bits = exact
             }
         }
         if replacing { values[values.count - 1] = bits } else { values.append(bits) }
@@ -74,8 +76,8 @@ struct NumberCells {
     /// Turns the Int64s into Doubles (exact: none is beyond 2^53); false when one is.
     mutating func makeFloat() -> Bool {
         guard !isFloat else { return true }
-        for v in values where Int64(bitPattern: v).magnitude > Self.exactLimit { return false }
-        for k in values.indices { values[k] = Double(Int64(bitPattern: values[k])).bitPattern }
+        guard values.allSatisfy({ Self.exactDouble($0) != nil }) else { return false }
+        for k in values.indices { values[k] = Self.exactDouble(values[k])! }
         isFloat = true
         return true
     }
@@ -86,30 +88,25 @@ struct NumberCells {
         var perText: [Cell] = []
         perText.reserveCapacity(texts.count)
         var numbers = NumberCells()
+        // Every text's candidates, as `TypeEvidence` reads them (also a text no row holds
+        // any more, replaced by a later value of its row).
         for id in 0..<texts.count {
             guard let cell = texts.withValue(id, read) else { return nil }
-            if cell.isFloat, cell.bits != nil { numbers.isFloat = true }
             perText.append(cell)
             numbers.candidates &= cell.candidates
         }
-        if numbers.isFloat {
-            for k in perText.indices where !perText[k].isFloat {
-                guard let bits = perText[k].bits else { continue }
-                let v = Int64(bitPattern: bits)
-                guard v.magnitude <= exactLimit else { return nil }
-                perText[k].bits = Double(v).bitPattern
-                perText[k].isFloat = true
+        var newIDs = [UInt32](repeating: TableAccumulator.nullID, count: ids.count)
+        numbers.values.reserveCapacity(ids.count)
+        for (k, id) in ids.enumerated() {
+            guard id != TableAccumulator.nullID else {
+                numbers.values.append(0)
+                continue
             }
+            let cell = perText[Int(id)]
+            guard numbers.add(cell, replacing: false) else { return nil }
+            if cell.bits != nil { newIDs[k] = 0 }
         }
         numbers.hasText = texts.count > 0
-        var newIDs = [UInt32](repeating: TableAccumulator.nullID, count: ids.count)
-        numbers.values = [UInt64](repeating: 0, count: ids.count)
-        for k in ids.indices {
-            let id = ids[k]
-            guard id != TableAccumulator.nullID, let bits = perText[Int(id)].bits else { continue }
-            newIDs[k] = 0
-            numbers.values[k] = bits
-        }
         return (numbers, newIDs)
     }
 

@@ -248,12 +248,13 @@ enum TableAssembly {
     /// through Strings for any pair with another byte. Nil when a pair is out of String order
     /// (decomposed accents, bad UTF-8): then `stringOrderedDictionary` sorts Strings.
     /// Returns the dictionary and the new id of each text. On all cores for many texts (a
-    /// notes column): each core compares the neighbours of a run of the sorted ids, then
-    /// numbers the values and copies their bytes, from where the runs before it ended.
+    /// notes column): each core takes a run of the sorted ids, finds where a new value begins,
+    /// then numbers the values and places them, from where the runs before it ended; then
+    /// each core copies the bytes of a range of ids, in id order.
     ///
-    /// Two ASCII neighbours are equal when the sort says so (`equalToPrevious`), so the texts
-    /// are read in sorted order (at random) only to be copied; whether each is ASCII is found
-    /// first, reading them in id order.
+    /// Two ASCII neighbours are equal when the sort says so (`equalToPrevious`), and whether
+    /// each text is ASCII is found first, reading them in id order: only a neighbour with
+    /// another byte is read in sorted order (at random).
     static func byteOrderedDictionary(_ texts: ByteInterner, sorted order: ByteInterner.SortedTexts) -> (StringDictionary, [UInt32])? {
         let sorted = order.ids, same = order.equalToPrevious
         let n = sorted.count
