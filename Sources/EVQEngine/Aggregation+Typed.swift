@@ -58,7 +58,7 @@ extension Aggregation {
     /// How a key reads the Int64 buffer of a column. `apply` only has to give equal results
     /// for equal keys (the key's value is evaluated from the group's first row), so day and
     /// bin use the quotient, which cannot overflow.
-    private enum Bucket {
+    enum Bucket {
         case value, day, week, month
         case bin(Int64)
 
@@ -76,7 +76,7 @@ extension Aggregation {
     }
 
     /// The Int64 column and bucket of a key, when it has that shape.
-    private func int64Key(_ e: TypedExpr, _ table: Table) -> (Column, ColumnBuffer<Int64>, Bucket)? {
+    func int64Key(_ e: TypedExpr, _ table: Table) -> (Column, ColumnBuffer<Int64>, Bucket)? {
         func column(_ e: TypedExpr, _ types: Set<DataType>) -> (Column, ColumnBuffer<Int64>)? {
             guard let c = e.columnIndex else { return nil }
             let column = table.columns[c]

@@ -76,7 +76,8 @@ extension Executor {
             return Relation(table: parts[0].table, rows: rows, inTimeOrder: true)
         }
         let sources = parts.isEmpty ? [MergePart(table.schemaTable, rows: [])] : parts
-        let merged = Table.merging(sources, name: table.name, columns: needs, limit: limit)
+        let rows = min(limit ?? .max, sources.reduce(0) { $0 + $1.count })
+        let merged = Table.merging(sources, name: table.name, columns: needs, limit: limit, sharedTexts: table.sharedTexts(needs, rows: rows))
         return Relation(table: merged, rows: nil, inTimeOrder: true)
     }
 }

@@ -14,11 +14,15 @@ import Foundation
 struct SegmentGroups {
     /// Each segment's rows that reach the stage.
     let parts: [Relation]
-    /// Each segment's own groups of its rows.
-    let local: [Grouping]
-    /// `[segment part][its group]`: the group in `global`.
+    /// Each part's local group of each of its rows (positions of the part's relation).
+    let localIDs: [ContiguousArray<Int32>]
+    /// How many local groups each part numbers (some may hold no row: see `globalOf`).
+    let localCounts: [Int]
+    /// `[segment part][its group]`: the group in `global`; -1 for a local group with no row.
     let globalOf: [[Int32]]
-    /// One row per group of every part, in time order: the key columns (and time) only.
+    /// A row per group in time order (from the parts' groups' first rows): the key columns
+    /// (and time) only. One per global group, or (keys merged and grouped again) one per
+    /// local group.
     let representatives: Table
     /// The groups of `representatives`: the stage's groups, in order of first appearance.
     let global: Grouping
@@ -42,12 +46,29 @@ struct SegmentGroups {
         }
     }
 
-    /// Nil when the segments' groups are many next to their rows (more than one in four, over
-    /// a few thousand rows): then merging the representatives costs about what merging the
-    /// rows does, on top of grouping each segment, and the caller merges the rows instead.
-    /// (Small inputs always take this path: either costs nothing, and tests see this one.)
-    init?(_ parts: [MergePart], keys: [(name: String, expr: TypedExpr)], name: String, _ aggregation: Aggregation) throws(EngineError) {
-        var relations: [Relation] = [], local: [Grouping] = [], representatives: [MergePart] = []
+    /// Keys that code the same in every segment (SegmentKeyCodes) number the parts' groups
+    /// directly, and only one row per group is merged. Other keys merge every part's
+    /// representatives and group them again; nil then when the segments' groups are many next
+    /// to their rows (more than one in four, over a few thousand rows): merging the
+    /// representatives would cost about what merging the rows does, on top of grouping each
+    /// segment, and the caller merges the rows instead. (Small inputs always take this path:
+    /// either costs nothing, and tests see this one.)
+    init?(_ parts: [MergePart], keys: [(name: String, expr: TypedExpr)], in table: SegmentedTable, _ aggregation: Aggregation) throws(EngineError) {
+        let coder = SegmentKeyCodes(keys, table, parts, aggregation)
+        let relations = parts.map { Relation(table: $0.table, rows: $0.rows, inTimeOrder: true) }
+        self.parts = relations
+        if let coder, let slots = coder.denseSlots(limit: Self.denseSlotLimit) {
+            // Few codes: every row's code is its group; the parts are coded on all cores.
+            let coded = try ChunkedWork.each(relations.count) { (s: Int) throws(EngineError) in coder.rowCodes(relations[s], slots: slots) }
+            let firsts = coded.map { (groups: $0.present, rows: $0.firstRows) }
+            let final: [Int32]
+            (final, representatives, global) = Self.shared(firsts, count: slots, relations, keys, in: table)
+            localIDs = coded.map(\.codes)
+            localCounts = coded.map { _ in slots }
+            globalOf = coded.map { _ in final }
+            return
+        }
+        var local: [Grouping] = []
         let rows = parts.reduce(0) { $0 + $1.count }
         let limit = rows < 4096 ? Int.max : rows / 4
         if let bound = Self.groupBound(parts, keys), bound > limit { return nil }
@@ -56,23 +77,95 @@ struct SegmentGroups {
         // so that too many groups stop the work after a wave rather than after every segment.
         let waves = stride(from: 0, to: parts.count, by: Parallel.threads).map { $0..<min(parts.count, $0 + Parallel.threads) }
         for wave in waves {
-            let relationsOfWave = wave.map { Relation(table: parts[$0].table, rows: parts[$0].rows, inTimeOrder: true) }
-            let grouped = try ChunkedWork.each(relationsOfWave.count) { (k: Int) throws(EngineError) -> Grouping in
-                let r = relationsOfWave[k]
+            let grouped = try ChunkedWork.each(wave.count) { (k: Int) throws(EngineError) -> Grouping in
+                let r = relations[wave.lowerBound + k]
                 return try aggregation.groups(r, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) })
             }
-            for (r, g) in zip(relationsOfWave, grouped) {
+            for g in grouped {
                 groupCount += g.count
                 if groupCount > limit { return nil }
-                relations.append(r)
                 local.append(g)
-                representatives.append(MergePart(r.table, rows: g.firstRows(of: r)))
             }
         }
+        let firstRows = zip(local, relations).map { $0.firstRows(of: $1) }
+        localIDs = local.map(\.ids)
+        localCounts = local.map(\.count)
+        if let coder {
+            let provisional = coder.number(firstRows, relations)
+            let final: [Int32]
+            (final, representatives, global) = Self.shared(Array(zip(provisional.ofLocal, firstRows)), count: provisional.count,
+                                                           relations, keys, in: table)
+            globalOf = provisional.ofLocal.map { $0.map { final[Int($0)] } }
+        } else {
+            (globalOf, representatives, global) = try Self.regrouped(firstRows, relations, local, keys, in: table, aggregation)
+        }
+    }
+
+    /// The most codes of text and bool keys numbered by code alone (a slot per code per part).
+    static let denseSlotLimit = 1 << 16
+
+    /// Groups numbered in one space (`count` of them), renumbered in order of first
+    /// appearance: a group first appears at the earliest of its first rows in the parts (by
+    /// time, then part; rows without a time after every timed one, part by part), and only
+    /// those rows are merged in time order. `firsts[s]`: the groups of part s and their first
+    /// rows there, ascending by row. Returns each numbered group's place (-1: in no part).
+    private static func shared(_ firsts: [(groups: [Int32], rows: [UInt32])], count: Int, _ parts: [Relation],
+                               _ keys: [(name: String, expr: TypedExpr)], in table: SegmentedTable) -> ([Int32], Table, Grouping) {
+        var bestPart = [Int32](repeating: -1, count: count), bestTime = [Int64](repeating: 0, count: count)
+        var bestTimed = [Bool](repeating: false, count: count)
+        for s in parts.indices {
+            let table = parts[s].table
+            var times: ColumnBuffer<Int64>?
+            if let t = table.timeColumnIndex, case .int(let v) = table.columns[t].data { times = v }
+            let timedRows = table.nonNullTimeCount
+            for (g, row) in zip(firsts[s].groups, firsts[s].rows) {
+                let p = Int(g)
+                let timed = times != nil && Int(row) < timedRows
+                let t = timed ? times![Int(row)] : 0
+                // Parts come in merge order, so a tie keeps the earlier part.
+                if bestPart[p] < 0 || (timed && (!bestTimed[p] || t < bestTime[p])) {
+                    bestPart[p] = Int32(s)
+                    bestTime[p] = t
+                    bestTimed[p] = timed
+                }
+            }
+        }
+        // Each part's first rows that won, ascending, with their group; a part's groups are distinct.
+        var winners = parts.map { _ in [UInt32]() }, winnerGroups = parts.map { _ in [Int32]() }
+        for s in parts.indices {
+            for (g, row) in zip(firsts[s].groups, firsts[s].rows) where bestPart[Int(g)] == s {
+                winners[s].append(row)
+                winnerGroups[s].append(g)
+            }
+        }
+        let winnerParts = zip(parts, winners).map { MergePart($0.table, rows: $1) }
+        // The k-th row of part s in the merge is its k-th winner.
+        let (partOf, rowOf) = Table.timeOrder(of: winnerParts)
+        var final = [Int32](repeating: -1, count: count)
+        var taken = [Int](repeating: 0, count: parts.count)
+        for q in 0..<partOf.count {
+            let s = Int(partOf[q])
+            final[Int(winnerGroups[s][taken[s]])] = Int32(q)
+            taken[s] += 1
+        }
+        let columns = Executor.columns(read: keys.map(\.expr))
+        let merged = Table.merging(winnerParts, name: table.name, columns: columns, order: (partOf, rowOf),
+                                   sharedTexts: table.sharedTexts(columns, rows: partOf.count))
+        let global = Grouping(ids: ContiguousArray((0..<partOf.count).map(Int32.init)), firstPositions: Array(0..<partOf.count))
+        return (final, merged, global)
+    }
+
+    /// Every part's representatives merged in time order and grouped again: a key's first
+    /// appearance in the table is the earliest of its first appearances in the segments.
+    private static func regrouped(_ firstRows: [[UInt32]], _ parts: [Relation], _ local: [Grouping], _ keys: [(name: String, expr: TypedExpr)],
+                                  in table: SegmentedTable, _ aggregation: Aggregation) throws(EngineError) -> ([[Int32]], Table, Grouping) {
+        let representatives = zip(parts, firstRows).map { MergePart($0.table, rows: $1) }
         // The merge order once: it both builds the merged table and tells each representative
         // its place in it.
         let (partOf, rowOf) = Table.timeOrder(of: representatives)
-        let merged = Table.merging(representatives, name: name, columns: Executor.columns(read: keys.map(\.expr)), order: (partOf, rowOf))
+        let columns = Executor.columns(read: keys.map(\.expr))
+        let merged = Table.merging(representatives, name: table.name, columns: columns, order: (partOf, rowOf),
+                                   sharedTexts: table.sharedTexts(columns, rows: partOf.count))
         let mergedRelation = Relation(table: merged, rows: nil, inTimeOrder: true)
         let global = try aggregation.groups(mergedRelation, keys: keys, keys.map { ExpressionEvaluator.compile($0.expr, merged, nil) })
         // Each representative's group. A part's representatives are its local groups' first
@@ -86,11 +179,7 @@ struct SegmentGroups {
             globalOf[s][taken[s]] = global.ids[q]
             taken[s] += 1
         }
-        self.parts = relations
-        self.local = local
-        self.globalOf = globalOf
-        self.representatives = merged
-        self.global = global
+        return (globalOf, merged, global)
     }
 
     /// At most how many groups the segments can have, when every key says (a text or bool
@@ -120,7 +209,7 @@ struct SegmentGroups {
     /// Calls `body(local group, row of the part's table)` for every row of part `s`.
     @inline(__always)
     private func eachLocal(_ s: Int, _ context: ExecutionContext, _ body: (Int, Int) -> Void) throws(EngineError) {
-        let ids = local[s].ids, rows = parts[s].rows
+        let ids = localIDs[s], rows = parts[s].rows
         var start = 0
         while start < ids.count {
             if context.isCancelled() { throw .cancelled }
@@ -144,7 +233,7 @@ struct SegmentGroups {
         switch a.function {
         case .count, .countif:
             let locals = try ChunkedWork.each(parts.count) { (s: Int) throws(EngineError) -> GroupSlots<Int64> in
-                let counts = GroupSlots<Int64>(repeating: 0, count: local[s].count)
+                let counts = GroupSlots<Int64>(repeating: 0, count: localCounts[s])
                 let table = parts[s].table
                 if a.function == .countif {
                     let test = ExpressionEvaluator.predicate(a.arguments[0], table, nil, context.isCancelled)
@@ -156,20 +245,20 @@ struct SegmentGroups {
                     try eachLocal(s, context) { g, row in if !mask[row] { counts[g] += 1 } }
                 } else {
                     // Every row counts: the group sizes.
-                    local[s].ids.withUnsafeBufferPointer { ids in for id in ids { counts[Int(id)] += 1 } }
+                    localIDs[s].withUnsafeBufferPointer { ids in for id in ids { counts[Int(id)] += 1 } }
                 }
                 return counts
             }
             var counts = [Int64](repeating: 0, count: n)
             for s in parts.indices {
-                for g in 0..<locals[s].count { counts[Int(globalOf[s][g])] += locals[s][g] }
+                for g in 0..<locals[s].count where globalOf[s][g] >= 0 { counts[Int(globalOf[s][g])] += locals[s][g] }
             }
             return counts.map { Aggregation.result(.count($0), a) }
 
         case .sum:
             let c = a.arguments[0].columnIndex!
             let locals = try ChunkedWork.each(parts.count) { (s: Int) throws(EngineError) -> (sums: GroupSlots<Int128>, seen: GroupSlots<Bool>) in
-                let sums = GroupSlots<Int128>(repeating: 0, count: local[s].count), seen = GroupSlots<Bool>(repeating: false, count: local[s].count)
+                let sums = GroupSlots<Int128>(repeating: 0, count: localCounts[s]), seen = GroupSlots<Bool>(repeating: false, count: localCounts[s])
                 let column = parts[s].table.columns[c]
                 guard case .int(let v) = column.data else { return (sums, seen) }
                 if let mask = column.isNull {
@@ -188,7 +277,7 @@ struct SegmentGroups {
             }
             var sums = [Int128](repeating: 0, count: n), seen = [Bool](repeating: false, count: n)
             for s in parts.indices {
-                for g in 0..<locals[s].sums.count {
+                for g in 0..<locals[s].sums.count where globalOf[s][g] >= 0 {
                     let target = Int(globalOf[s][g])
                     sums[target] += locals[s].sums[g]
                     seen[target] = seen[target] || locals[s].seen[g]
@@ -222,8 +311,8 @@ struct SegmentGroups {
         }
         for s in parts.indices {
             let column = parts[s].table.columns[c]
-            var localBest = [Int](repeating: -1, count: local[s].count)
-            let ids = local[s].ids, rows = parts[s].rows
+            var localBest = [Int](repeating: -1, count: localCounts[s])
+            let ids = localIDs[s], rows = parts[s].rows
             switch column.data {
             case .int(let v):
                 let mask = column.isNull
@@ -274,7 +363,7 @@ extension Executor {
             if percentiles, parts.count > 1, let values = try percentilesOfAll(aggregates, parts) {
                 return aggregation.assemble(parts[0].table, firstRows: [], groupCount: 1, keys: [], keyEvals: [], aggregateValues: values, outputs: outputs)
             }
-            guard addUp, parts.count > 1, let groups = try SegmentGroups(parts, keys: keys, name: table.name, aggregation) else {
+            guard addUp, parts.count > 1, let groups = try SegmentGroups(parts, keys: keys, in: table, aggregation) else {
                 let read = keys.map(\.expr) + aggregates.flatMap(\.arguments) + outputs.map(\.expr)
                 return try aggregation.run(merge(table, parts, needs: Self.columns(read: read)), keys: keys, aggregates: aggregates, outputs: outputs, keep: keep)
             }
@@ -291,7 +380,7 @@ extension Executor {
         case .distinct(.scan(let ref, let access), let items):
             guard let table = catalog.segmentedTables[ref.name] else { return nil }
             let parts = try scanParts(table, access, depth, &stats)
-            guard parts.count > 1, let groups = try SegmentGroups(parts, keys: items, name: table.name, aggregation) else {
+            guard parts.count > 1, let groups = try SegmentGroups(parts, keys: items, in: table, aggregation) else {
                 return try distinct(merge(table, parts, needs: Self.columns(read: items.map(\.expr))), items)
             }
             return try distinctRelation(Relation(table: groups.representatives, rows: groups.firstRows, inTimeOrder: false), items)

@@ -10,6 +10,7 @@ public final class SegmentedTable: Sendable {
     /// In store order; each is time-sorted, and their time ranges may overlap (late data).
     public let segments: [Table]
     private let merged = Mutex<Table?>(nil)
+    private let sharedIDs = Mutex<[Int: SharedTextIDs]>([:])
 
     /// `segments` must share their columns and time column; there must be at least one.
     public init(name: String, segments: [Table]) {
@@ -31,6 +32,51 @@ public final class SegmentedTable: Sendable {
         }.max()
     }
 
+    /// One id space for the texts of column `c` in every segment (a text column), built on first
+    /// use and kept: grouping over segments then compares ids, not texts. Nil when the
+    /// segments' dictionaries together hold more than `limit` values (near-unique notes),
+    /// where the union would cost about what a query does.
+    public func sharedTextIDs(ofColumn c: Int, limit: Int) -> SharedTextIDs? {
+        let dictionaries = segments.map { segment -> StringDictionary? in
+            if case .string(let s) = segment.columns[c].data { s.dictionary } else { nil }
+        }
+        let total = dictionaries.reduce(0) { $0 + ($1?.count ?? 0) }
+        guard total <= limit, dictionaries.allSatisfy({ $0 != nil }) else { return nil }
+        return sharedIDs.withLock { cache in
+            if let known = cache[c] { return known }
+            let built = SharedTextIDs(dictionaries.map { $0! }, segments: segments)
+            cache[c] = built
+            return built
+        }
+    }
+
+    /// The shared ids (`sharedTextIDs`) of each of `columns` that is text and has them under
+    /// `sharedTextLimit`, for a merge of about `rows` rows: what `Table.merging` maps ids
+    /// through. A column's are built for a merge of many rows next to its texts (a merge of a
+    /// few rows looks at their values alone, faster than a union of whole dictionaries).
+    public func sharedTexts(_ columns: Set<Int>?, rows: Int) -> [Int: SharedTextIDs] {
+        var out: [Int: SharedTextIDs] = [:]
+        for c in columns ?? Set(schemaTable.columns.indices) {
+            guard case .string = schemaTable.columns[c].data else { continue }
+            if let known = sharedIDs.withLock({ $0[c] }) {
+                out[c] = known
+                continue
+            }
+            let texts = segments.reduce(0) { total, segment in
+                if case .string(let s) = segment.columns[c].data { total + s.dictionary.count } else { total }
+            }
+            guard rows.multipliedReportingOverflow(by: 16).partialValue >= texts,
+                  let ids = sharedTextIDs(ofColumn: c, limit: sharedTextLimit) else { continue }
+            out[c] = ids
+        }
+        return out
+    }
+
+    /// The most texts a shared id space is built for, over all segments: a union of a few
+    /// thousand values per segment costs a fraction of a millisecond once; a column with a text
+    /// per row (notes) would cost more than the merges it saves.
+    public var sharedTextLimit: Int { max(1 << 16, rowCount / 8) }
+
     /// Every segment's rows as one table, in time order; built on first use.
     public var whole: Table {
         merged.withLock { slot in
@@ -39,5 +85,29 @@ public final class SegmentedTable: Sendable {
             slot = table
             return table
         }
+    }
+}
+
+/// The union of the segments' dictionaries of one text column (Table.union: String order,
+/// canonically equivalent texts once), and each segment's ids mapped into it.
+public struct SharedTextIDs: Sendable {
+    /// Every text of the column in any segment.
+    public let dictionary: StringDictionary
+    /// Per segment, its id -> the shared id.
+    public let ofSegment: [[UInt32]]
+    /// Each segment's place in `ofSegment`, by identity.
+    private let segmentIndex: [ObjectIdentifier: Int]
+
+    /// How many distinct texts the segments hold together.
+    public var count: Int { dictionary.count }
+
+    init(_ dictionaries: [StringDictionary], segments: [Table]) {
+        (dictionary, ofSegment) = Table.union(dictionaries, dictionaries.map { d in (0..<UInt32(d.count)).map { $0 } })
+        segmentIndex = Dictionary(uniqueKeysWithValues: segments.enumerated().map { (ObjectIdentifier($1), $0) })
+    }
+
+    /// The shared id of each id of `segment`'s dictionary; nil for a table not among the segments.
+    public func ids(of segment: Table) -> [UInt32]? {
+        segmentIndex[ObjectIdentifier(segment)].map { ofSegment[$0] }
     }
 }

@@ -40,8 +40,10 @@ extension Table {
     /// Only the columns in `columns` (nil = all) and the time column are copied; the others are
     /// placeholders that must not be read (Column+Placeholder.swift).
     /// `order`: `timeOrder(of: parts)` when the caller has it already (then `limit` is unused).
+    /// `sharedTexts`: text columns whose parts' ids map into one dictionary already
+    /// (SegmentedTable.sharedTexts); their ids are mapped, not their dictionaries merged.
     public static func merging(_ parts: [MergePart], name: String, columns wanted: Set<Int>? = nil, limit: Int? = nil,
-                               order: (part: [UInt32], row: [UInt32])? = nil) -> Table {
+                               order: (part: [UInt32], row: [UInt32])? = nil, sharedTexts: [Int: SharedTextIDs] = [:]) -> Table {
         let template = parts[0].table
         let (segmentOf, rowOf) = order ?? mergeOrder(parts, limit: limit ?? Int.max)
         var columns: [Column] = []
@@ -59,7 +61,13 @@ extension Table {
             case .bool: data = .bool(gather(sources.map { if case .bool(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
             case .int: data = .int(gather(sources.map { if case .int(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
             case .float: data = .float(gather(sources.map { if case .float(let v) = $0.data { v } else { [] } }, segmentOf, rowOf))
-            case .string: data = .string(mergeStrings(sources.map { if case .string(let s) = $0.data { s } else { StringColumn([]) } }, segmentOf, rowOf))
+            case .string:
+                let texts = sources.map { if case .string(let s) = $0.data { s } else { StringColumn([]) } }
+                if let shared = sharedTexts[c], case let maps = parts.compactMap({ shared.ids(of: $0.table) }), maps.count == parts.count {
+                    data = .string(mapStrings(texts, maps, shared.dictionary, segmentOf, rowOf))
+                } else {
+                    data = .string(mergeStrings(texts, segmentOf, rowOf))
+                }
             case .boxed:
                 var out = ContiguousArray<Value>()
                 out.reserveCapacity(rowOf.count)
@@ -244,6 +252,28 @@ extension Table {
         var offsets = [0]
         for source in sources { offsets.append(offsets.last! + source.dictionary.count) }
         return offsets
+    }
+
+    /// The merged rows' ids through each source's map into `dictionary`, on all cores.
+    private static func mapStrings(_ sources: [StringColumn], _ maps: [[UInt32]], _ dictionary: StringDictionary,
+                                   _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> StringColumn {
+        let ids = withBases(sources.map(\.ids)) { bases in
+            withExtendedLifetime(maps) {
+                let mapBases = maps.map { UncheckedSendable($0.withUnsafeBufferPointer { $0.baseAddress }) }
+                return ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
+                    let shared = UncheckedSendable((out, bases.map { UncheckedSendable($0) }))
+                    eachRun(of: rowOf.count) { run in
+                        let (out, bases) = shared.value
+                        for k in run {
+                            let s = Int(segmentOf[k])
+                            let id = bases[s].value.unsafelyUnwrapped[Int(rowOf[k])]
+                            out[k] = id == StringColumn.nullID ? id : mapBases[s].value.unsafelyUnwrapped[Int(id)]
+                        }
+                    }
+                }
+            }
+        }
+        return StringColumn(ids: ids, dictionary: dictionary)
     }
 
     /// One sorted dictionary of the values the merged rows use, and the rows' ids in it. Only
