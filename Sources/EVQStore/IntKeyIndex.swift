@@ -111,6 +111,9 @@ public struct IntKeyIndex: Sendable {
 
     /// The rows holding `value`, ascending (a view, no copy).
     public func rows(of value: Int64) -> ColumnBuffer<UInt32> {
+        // Outside the keys' range (most segments of a table, for an id): two reads, not a
+        // binary search's cache misses.
+        guard let least = values.first, let greatest = values.last, value >= least, value <= greatest else { return rows.view(0..<0) }
         let lo = firstIndex(notBelow: value)
         var hi = lo
         while hi < values.count && values[hi] == value { hi += 1 }

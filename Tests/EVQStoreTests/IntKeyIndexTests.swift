@@ -48,6 +48,18 @@ import Testing
         }
     }
 
+    /// Lookups at the keys' least and greatest values find their rows; below and above them
+    /// (answered from the range alone) and on no keys at all, none.
+    @Test func lookupsAtAndBeyondTheEnds() {
+        let values: [Int64] = [7, -3, 12, 7, -3, 40, 12]
+        let index = IntKeyIndex(ColumnBuffer(values), nulls: ColumnBuffer([false, false, false, false, true, false, false]))
+        #expect(Array(index.rows(of: -3)) == [1])
+        #expect(Array(index.rows(of: 40)) == [5])
+        #expect(Array(index.rows(of: 7)) == [0, 3])
+        for absent: Int64 in [-4, 41, 8, .min, .max] { #expect(index.rows(of: absent).isEmpty, "\(absent)") }
+        #expect(IntKeyIndex(ColumnBuffer<Int64>(), nulls: nil).rows(of: 0).isEmpty)
+    }
+
     @Test func allNullAndEmptyColumnsHaveNoKeys() {
         let (all, _, _) = Self.index(100, nulls: false) { Int64($0) }
         #expect(all.rows.count == 100)
