@@ -1,12 +1,18 @@
 // `summarize` and `distinct` over a table stored in several segments, without merging its
-// rows. Each segment groups its own rows, with its own dictionaries; the first row of each of
-// its groups stands for that group. Only these representatives are merged in time order and
-// grouped again: a key's first appearance in the table is the earliest of its first
-// appearances in the segments, so the groups come out numbered as one merged table numbers
-// them, for any split into segments. Each aggregate's per-segment parts are then added into
-// those groups. Only aggregates whose parts add up exactly take this path (count, countif,
-// sum of integers and durations, min and max of integers, times, durations and text); with
-// any other, the rows are merged first, as before.
+// rows. A group's first appearance in the table is the earliest of its first appearances in
+// the segments, so groups come out numbered as one merged table numbers them, for any split
+// into segments. Three ways, fastest first:
+// - keys coded the same in every segment (SegmentKeyCodes: text by the table's shared ids,
+//   bool, integer and time buckets) and, for text and bool keys, few codes together: each
+//   row's code is its group, with no grouping per segment;
+// - coded keys with more codes: each segment groups its rows, and its groups are numbered by
+//   their codes, a lookup per group;
+// - other keys: each segment's groups' first rows are merged in time order and grouped again.
+// Only the first row of each group is merged (the key columns); each aggregate's per-segment
+// parts are then added into the groups. Only aggregates whose parts add up exactly take this
+// path (count, countif, sum of integers and durations, min and max of integers, times,
+// durations and text); with any other, or too many groups next to the rows (below), the rows
+// are merged first.
 
 import EVQStore
 import Foundation
@@ -46,19 +52,22 @@ struct SegmentGroups {
         }
     }
 
-    /// Keys that code the same in every segment (SegmentKeyCodes) number the parts' groups
-    /// directly, and only one row per group is merged. Other keys merge every part's
-    /// representatives and group them again; nil then when the segments' groups are many next
-    /// to their rows (more than one in four, over a few thousand rows): merging the
-    /// representatives would cost about what merging the rows does, on top of grouping each
-    /// segment, and the caller merges the rows instead. (Small inputs always take this path:
-    /// either costs nothing, and tests see this one.)
+    /// The groups of `parts` by `keys`, one of the three ways above. Nil, unless text and bool
+    /// keys have few codes, when the segments' groups are many next to their rows (more than
+    /// one in four, over a few thousand rows): grouping each segment and then its groups costs
+    /// more than merging the rows and grouping them once (Q8 at 10 M: 480 ms against 210 ms),
+    /// and the caller merges the rows instead. (Small inputs always take this path: either
+    /// costs nothing, and tests see this one.)
     init?(_ parts: [MergePart], keys: [(name: String, expr: TypedExpr)], in table: SegmentedTable, _ aggregation: Aggregation) throws(EngineError) {
         let coder = SegmentKeyCodes(keys, table, parts, aggregation)
         let relations = parts.map { Relation(table: $0.table, rows: $0.rows, inTimeOrder: true) }
         self.parts = relations
         if let coder, let slots = coder.denseSlots(limit: Self.denseSlotLimit) {
             // Few codes: every row's code is its group; the parts are coded on all cores.
+            let rows = parts.reduce(0) { $0 + $1.count }
+            aggregation.context.memory.charge(rows * 4 + parts.count * slots * 8, MemoryStage("summarize", anchor: keys[0].expr.span),
+                                              grew: "group codes of \(MemoryBudget.describe(count: rows)) rows")
+            if aggregation.context.isCancelled() { throw .cancelled }
             let coded = try ChunkedWork.each(relations.count) { (s: Int) throws(EngineError) in coder.rowCodes(relations[s], slots: slots) }
             let firsts = coded.map { (groups: $0.present, rows: $0.firstRows) }
             let final: [Int32]

@@ -1,8 +1,9 @@
 // The keys of a summarize or distinct over segments, coded the same in every segment: a text
 // column by its shared id (SegmentedTable.sharedTextIDs), a bool by 0/1/2, an integer or time
-// key (and day, week, month, bin of one) by its value. Each segment's local groups are then
-// numbered in one space by their codes, a lookup per local group, not per row, and with no
-// merge of their rows and dictionaries (SegmentGroups).
+// key (and day, week, month, bin of one) by its value. Text and bool keys with few codes
+// together give each row its group straight from its code; otherwise each segment's groups
+// are numbered in one space by their codes, a lookup per group, not per row. Either way no
+// rows or dictionaries are merged to find the groups (SegmentGroups).
 
 import EVQStore
 
@@ -16,9 +17,11 @@ struct SegmentKeyCodes {
     private let keys: [Key]
     private let aggregation: Aggregation
 
-    /// Nil when a key is none of those shapes, or a text column's dictionaries are too many
-    /// values together (then the caller merges representatives as before).
+    /// Nil without keys, when a key is none of those shapes, or when a text column's
+    /// dictionaries are too many values together (then the caller merges representatives).
     init?(_ keys: [(name: String, expr: TypedExpr)], _ table: SegmentedTable, _ parts: [MergePart], _ aggregation: Aggregation) {
+        // No keys: one group, which the general path gives even over no rows.
+        guard !keys.isEmpty else { return nil }
         let schema = table.schemaTable
         var coded: [Key] = []
         for key in keys {
@@ -47,8 +50,6 @@ struct SegmentKeyCodes {
         self.aggregation = aggregation
     }
 
-    /// Every local group's shared group, numbered in order of first sight (part by part, each
-    /// part's groups in order); and how many there are.
     /// How many codes the keys have together, when every key is a text or bool column and
     /// that is at most `limit`: then a row's code (mixed radix, the last key fastest) is its
     /// group in every segment, and rows need no grouping per segment first.
@@ -129,7 +130,9 @@ struct SegmentKeyCodes {
         return (codes, present, firstRows)
     }
 
-    /// `firstRows`: each part's local groups' first rows, in group order.
+    /// Every local group's shared group, numbered in order of first sight (part by part, each
+    /// part's groups in order); and how many there are. `firstRows`: each part's local groups'
+    /// first rows, in group order.
     func number(_ firstRows: [[UInt32]], _ parts: [Relation]) -> (ofLocal: [[Int32]], count: Int) {
         var combined: [Int64] = []
         var width: Int64 = 1
