@@ -34,23 +34,91 @@ extension Aggregation {
             guard let fold = slotFold(a, r.table) else { return nil }
             folds.append(fold)
         }
+        let source = FoldSource(parts: [.init(rows: r.rows, code: code, folds: folds, ranks: nil, start: 0, count: r.count)],
+                                slots: code.slots, byTime: false)
+        guard let (merged, _) = try fold(source, keys, aggregates, keep: keep) else { return nil }
+        let firstRows = merged.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
+        return assemble(r.table, firstRows: firstRows, groupCount: merged.groups, keys: keys,
+                        keyEvals: keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) },
+                        aggregateValues: Self.values(merged, folds, aggregates), outputs: outputs)
+    }
+
+    /// The same over the parts of a table stored in segments (each segment's rows that reach
+    /// the stage, in segment order), folded together with no merge of their rows: keys read
+    /// through the table's shared text ids, so a code means one text in every part; a group
+    /// first appears at its earliest row by time (then part, then row: the merged table's
+    /// order). Nil where the single-table path would be nil, when a key has no shared ids,
+    /// when the codes are many next to the rows (the hashed layout numbers groups in order of
+    /// sight, which across parts is not time order).
+    func byTextKey(overParts parts: [Relation], of table: SegmentedTable, keys: [(name: String, expr: TypedExpr)], aggregates: [AggregateCall],
+                   outputs: [(name: String, expr: TypedExpr)], keep: GroupLimit?) throws(EngineError) -> Relation? {
+        guard parts.count > 1, !keys.isEmpty, keys.count <= 4 else { return nil }
+        var shared: [SharedTextIDs] = []
+        for key in keys {
+            guard let c = key.expr.columnIndex, case .string = table.schemaTable.columns[c].data,
+                  let ids = table.sharedTextIDs(ofColumn: c, limit: table.sharedTextLimit) else { return nil }
+            shared.append(ids)
+        }
+        var sourceParts: [FoldSource<SharedSlotCode>.Part] = []
+        var start = 0
+        let timeRanks = table.timeRanks
+        if table.schemaTable.timeColumnIndex != nil, timeRanks == nil { return nil }
+        for r in parts {
+            guard let code = SharedSlotCode(keys, shared, r.table) else { return nil }
+            var folds: [SlotFold] = []
+            for a in aggregates {
+                guard let fold = slotFold(a, r.table) else { return nil }
+                folds.append(fold)
+            }
+            // Without a time column every row is untimed: positions (part, then row) decide.
+            let ranks = timeRanks.flatMap { ranks in
+                table.segments.firstIndex { $0 === r.table }.map { (ranks.runStarts[$0], ranks.runRanks[$0], ranks.timed[$0]) }
+            } ?? ([], [], 0)
+            sourceParts.append(.init(rows: r.rows, code: code, folds: folds, ranks: ranks, start: start, count: r.count))
+            start += r.count
+        }
+        let slots = sourceParts[0].code.slots
+        guard slots <= 8 * start, slots <= Int(UInt32.max) else { return nil }
+        let source = FoldSource(parts: sourceParts, slots: slots, byTime: true)
+        guard let (merged, folds) = try fold(source, keys, aggregates, keep: keep) else { return nil }
+        // One row per group, in group order (time order): the key columns only.
+        var partOf: [UInt32] = [], rowOf: [UInt32] = []
+        for p in merged.firstPositions {
+            let k = source.part(of: p)
+            partOf.append(UInt32(k))
+            rowOf.append(UInt32(source.parts[k].row(p)))
+        }
+        let columns = Executor.columns(read: keys.map(\.expr))
+        let representatives = Table.merging(parts.map { MergePart($0.table) }, name: table.name, columns: columns, order: (partOf, rowOf),
+                                            sharedTexts: table.sharedTexts(columns, rows: partOf.count))
+        return assemble(representatives, firstRows: (0..<merged.groups).map(UInt32.init), groupCount: merged.groups, keys: keys,
+                        keyEvals: keys.map { ExpressionEvaluator.compile($0.expr, representatives, nil) },
+                        aggregateValues: Self.values(merged, folds, aggregates), outputs: outputs)
+    }
+
+    /// The groups of `source` and their totals, in order of first appearance (only those a
+    /// `keep` keeps, then); and the first part's folds. Nil when the layout cannot order them.
+    private func fold<Code: SlotCoding>(_ source: FoldSource<Code>, _ keys: [(name: String, expr: TypedExpr)], _ aggregates: [AggregateCall],
+                                        keep: GroupLimit?) throws(EngineError) -> (GroupTotals, [SlotFold])? {
+        let folds = source.parts[0].folds
         let stage = MemoryStage("summarize", anchor: keys[0].expr.span)
-        let perSlot = 8 * (1 + 3 * folds.count)  // first position, count and Int128 sum
+        let perSlot = 8 * (1 + 3 * folds.count + (source.byTime ? 1 : 0))  // first position (and time), count and Int128 sum
         var merged: GroupTotals
         var inOrder = false
         var grew = "states"
         // Per group: the hashed layout's table entry (16 bytes, under half full), code and first
         // position besides its slots.
         var perGroup = perSlot
-        if code.slots <= Self.denseSlotLimit {
-            context.memory.charge(code.slots * perSlot * Parallel.threads, stage, grew: "slots of \(MemoryBudget.describe(count: code.slots)) key values")
-            merged = try dense(r, code, folds)
-        } else if code.slots <= 8 * r.count, code.slots <= Int(UInt32.max) {
-            context.memory.charge(r.count * 8 + (1 << Self.partitionSlotBits) * perSlot * Parallel.threads, stage,
-                                  grew: "partitions of \(MemoryBudget.describe(count: r.count)) rows")
-            merged = try partitioned(r, code, folds)
+        if source.slots <= Self.denseSlotLimit {
+            context.memory.charge(source.slots * perSlot * Parallel.threads, stage, grew: "slots of \(MemoryBudget.describe(count: source.slots)) key values")
+            merged = try dense(source)
+        } else if source.slots <= 8 * source.count, source.slots <= Int(UInt32.max) {
+            context.memory.charge(source.count * 8 + (1 << Self.partitionSlotBits) * perSlot * Parallel.threads, stage,
+                                  grew: "partitions of \(MemoryBudget.describe(count: source.count)) rows")
+            merged = try partitioned(source)
         } else {
-            merged = try hashed(r, code, folds)
+            guard !source.byTime else { return nil }
+            merged = try hashed(source)
             inOrder = true
             grew = "hash table"
             perGroup += 48
@@ -60,31 +128,35 @@ extension Aggregation {
         if let keep, keep.count < merged.groups {
             merged = merged.kept(by: keep, folds)
         } else if !inOrder {
-            merged = merged.inFirstAppearanceOrder(positions: r.count)
+            merged = merged.inFirstAppearanceOrder(positions: source.count)
         }
+        return (merged, folds)
+    }
+
+    /// Each aggregate's value per group, as the general path gives it (the same `State` results).
+    private static func values(_ merged: GroupTotals, _ folds: [SlotFold], _ aggregates: [AggregateCall]) -> [[Value]] {
         var aggregateValues: [[Value]] = []
         for (k, a) in aggregates.enumerated() {
             let counts = merged.counts[k], sums = merged.sums[k]
             if case .sum = folds[k] {
-                aggregateValues.append((0..<merged.groups).map { g in Self.result(.sumInt(sums[g], seen: counts[g] > 0), a) })
+                aggregateValues.append((0..<merged.groups).map { g in result(.sumInt(sums[g], seen: counts[g] > 0), a) })
             } else {
-                aggregateValues.append(counts.map { Self.result(.count($0), a) })
+                aggregateValues.append(counts.map { result(.count($0), a) })
             }
         }
-        let firstRows = merged.firstPositions.map { p in r.rows.map { $0[p] } ?? UInt32(p) }
-        let keyEvals = keys.map { ExpressionEvaluator.compile($0.expr, r.table, nil) }
-        return assemble(r.table, firstRows: firstRows, groupCount: merged.groups, keys: keys, keyEvals: keyEvals,
-                        aggregateValues: aggregateValues, outputs: outputs)
+        return aggregateValues
     }
 
     // MARK: dense
 
     /// Each core folds its chunk into a slot per code; the chunks' slots are added. The groups
     /// are in slot order.
-    private func dense(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
-        let rows = r.rows, cancelled = context.isCancelled
-        let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
-            let out = Slots(count: code.slots, folds: folds)
+    private func dense<Code: SlotCoding>(_ source: FoldSource<Code>) throws(EngineError) -> GroupTotals {
+        let cancelled = context.isCancelled, byTime = source.byTime
+        let chunks = try ChunkedWork.run(source.chunks()) { (range: Range<Int>) throws(EngineError) -> Slots in
+            let part = source.parts[source.part(of: range.lowerBound)]
+            let code = part.code
+            let out = Slots(count: source.slots, folds: part.folds, byTime: false)
             let batch = Batch()
             // Locals, not the classes' properties: the loop keeps them in registers.
             let rowOf = batch.row, slotOf = batch.slot, first = out.first
@@ -95,26 +167,34 @@ extension Aggregation {
                 batch.m = end - start
                 for i in 0..<(end - start) {
                     let p = start + i
-                    let row = rows.map { Int($0[p]) } ?? p
+                    let row = part.row(p)
                     let s = code.of(row)
                     rowOf[i] = row
                     slotOf[i] = s
+                    // A chunk's rows are in time order: its first row of a slot is its earliest.
                     if first[s] == Int.max { first[s] = p }
                 }
-                out.fold(folds, batch)
+                out.fold(part.folds, batch)
                 start = end
             }
             return out
         }
-        var totals = GroupTotals(folds: folds.count)
-        for s in 0..<code.slots {
-            var first = Int.max
-            for chunk in chunks where chunk.first[s] != Int.max {
-                first = chunk.first[s]
-                break
+        var totals = GroupTotals(folds: source.parts[0].folds.count)
+        for s in 0..<source.slots {
+            // The chunks in position order: the first that saw the slot, or by time the
+            // earliest of their first rows (ties to the earlier chunk).
+            var best = -1
+            var bestRank: Int64 = 0
+            for (c, chunk) in chunks.enumerated() where chunk.first[s] != Int.max {
+                if !byTime {
+                    best = c
+                    break
+                }
+                let rank = source.rank(of: chunk.first[s])
+                if best < 0 || rank < bestRank { (best, bestRank) = (c, rank) }
             }
-            guard first != Int.max else { continue }
-            totals.add(first, chunks, s)
+            guard best >= 0 else { continue }
+            totals.add(chunks[best].first[s], byTime ? bestRank : nil, chunks, s)
         }
         return totals
     }
@@ -134,27 +214,25 @@ extension Aggregation {
     /// the partitions: the partition's positions of every chunk in chunk order (so in position
     /// order), folded on dense slots of the code's low bits; then the slots seen are harvested.
     /// The groups are in code order.
-    private func partitioned(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
-        let rows = r.rows, cancelled = context.isCancelled
+    private func partitioned<Code: SlotCoding>(_ source: FoldSource<Code>) throws(EngineError) -> GroupTotals {
+        let cancelled = context.isCancelled, byTime = source.byTime
         let lowBits = Self.partitionSlotBits
-        let partitions = (code.slots + (1 << lowBits) - 1) >> lowBits
-        struct Cut: Sendable {
-            var start: Int
-            /// Per position of the chunk, by partition (stable): its offset in the chunk << 16 |
-            /// the low bits of its code, so that pass 2 reads one array in order.
-            /// Partition q's are at `bounds[q]..<bounds[q + 1]`.
-            var byPartition: [UInt64]
-            var bounds: [Int]
-        }
-        let cuts = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Cut in
+        let partitions = (source.slots + (1 << lowBits) - 1) >> lowBits
+        let cuts = try ChunkedWork.run(source.chunks()) { (range: Range<Int>) throws(EngineError) -> PartitionCut in
+            let k = source.part(of: range.lowerBound)
+            let part = source.parts[k]
             var codes = [UInt32](repeating: 0, count: range.count)
+            var rankOf = [UInt32](repeating: 0, count: byTime ? range.count : 0)
             var bounds = [Int](repeating: 0, count: partitions + 1)
+            var cursor = part.ranks.map(RankCursor.init)
             codes.withUnsafeMutableBufferPointer { codes in
                 bounds.withUnsafeMutableBufferPointer { bounds in
                     for (i, p) in range.enumerated() {
-                        let c = code.of(rows.map { Int($0[p]) } ?? p)
+                        let row = part.row(p)
+                        let c = part.code.of(row)
                         codes[i] = UInt32(truncatingIfNeeded: c)
                         bounds[(c >> lowBits) + 1] += 1
+                        if byTime { rankOf[i] = UInt32(truncatingIfNeeded: cursor!.rank(row)) }
                     }
                     for q in 0..<partitions { bounds[q + 1] += bounds[q] }
                 }
@@ -162,31 +240,34 @@ extension Aggregation {
             if cancelled() { throw .cancelled }
             var next = bounds
             let low = UInt32((1 << lowBits) - 1)
+            var ranks = [UInt32](repeating: 0, count: byTime ? range.count : 0)
             let byPartition = [UInt64](unsafeUninitializedCapacity: range.count) { out, initialized in
                 codes.withUnsafeBufferPointer { codes in
                     next.withUnsafeMutableBufferPointer { next in
                         for i in 0..<codes.count {
                             let q = Int(codes[i]) >> lowBits
                             out[next[q]] = UInt64(i) << 16 | UInt64(codes[i] & low)
+                            if byTime { ranks[next[q]] = rankOf[i] }
                             next[q] += 1
                         }
                     }
                 }
                 initialized = range.count
             }
-            return Cut(start: range.lowerBound, byPartition: byPartition, bounds: bounds)
+            return PartitionCut(start: range.lowerBound, part: k, byPartition: byPartition, ranks: ranks, bounds: bounds)
         }
         // Counts alone need no row: the position's slot is enough.
-        let needsRows = folds.contains { if case .count = $0 { false } else { true } }
+        let needsRows = source.parts[0].folds.contains { if case .count = $0 { false } else { true } }
         let shares = Parallel.chunks(partitions, minimum: 1)
         let parts = try ChunkedWork.run(shares) { (share: Range<Int>) throws(EngineError) -> GroupTotals in
-            let slots = Slots(count: 1 << lowBits, folds: folds)
+            let slots = Slots(count: 1 << lowBits, folds: source.parts[0].folds, byTime: byTime)
             var seen = [UInt64](repeating: 0, count: (1 << lowBits) / 64)
-            var totals = GroupTotals(folds: folds.count)
+            var totals = GroupTotals(folds: source.parts[0].folds.count)
             let batch = Batch()
             for q in share {
                 if cancelled() { throw .cancelled }
                 for cut in cuts {
+                    let part = source.parts[cut.part]
                     var k = cut.bounds[q]
                     let end = cut.bounds[q + 1]
                     while k < end {
@@ -196,15 +277,27 @@ extension Aggregation {
                                 let e = entries[k + i]
                                 let p = cut.start + Int(e >> 16)
                                 let s = Int(e & 0xFFFF)
-                                if needsRows { batch.row[i] = rows.map { Int($0[p]) } ?? p }
+                                let row = needsRows ? part.row(p) : 0
+                                batch.row[i] = row
                                 batch.slot[i] = s
-                                if slots.first[s] == Int.max {
+                                if byTime {
+                                    // Positions come in order: a later one wins only by an earlier time.
+                                    let t = Int64(cut.ranks[k + i])
+                                    if slots.first[s] == Int.max {
+                                        seen[s >> 6] |= 1 << UInt64(s & 63)
+                                        slots.first[s] = p
+                                        slots.firstTime[s] = t
+                                    } else if t < slots.firstTime[s] {
+                                        slots.first[s] = p
+                                        slots.firstTime[s] = t
+                                    }
+                                } else if slots.first[s] == Int.max {
                                     slots.first[s] = p
                                     seen[s >> 6] |= 1 << UInt64(s & 63)
                                 }
                             }
                         }
-                        slots.fold(folds, batch)
+                        slots.fold(part.folds, batch)
                         k += batch.m
                     }
                 }
@@ -213,7 +306,7 @@ extension Aggregation {
             }
             return totals
         }
-        var totals = GroupTotals(folds: folds.count)
+        var totals = GroupTotals(folds: source.parts[0].folds.count)
         for part in parts { totals.append(part) }
         return totals
     }
@@ -222,10 +315,12 @@ extension Aggregation {
 
     /// Each core numbers the codes of its chunk in order of first appearance through a hash
     /// table; the chunks are merged in order, so the groups are in order of first appearance.
-    private func hashed(_ r: Relation, _ code: SlotCode, _ folds: [SlotFold]) throws(EngineError) -> GroupTotals {
-        let rows = r.rows, cancelled = context.isCancelled
-        let chunks = try ChunkedWork.run(Parallel.chunks(r.count, minimum: 65_536)) { (range: Range<Int>) throws(EngineError) -> Slots in
-            let out = Slots(count: 0, folds: folds)
+    /// One relation only (its positions are in time order).
+    private func hashed<Code: SlotCoding>(_ source: FoldSource<Code>) throws(EngineError) -> GroupTotals {
+        let cancelled = context.isCancelled
+        let part = source.parts[0], code = part.code, folds = part.folds
+        let chunks = try ChunkedWork.run(source.chunks()) { (range: Range<Int>) throws(EngineError) -> Slots in
+            let out = Slots(count: 0, folds: folds, byTime: false)
             let table = CodeSlotTable(expected: 1024)
             let batch = Batch()
             var start = range.lowerBound
@@ -235,7 +330,7 @@ extension Aggregation {
                 batch.m = end - start
                 for i in 0..<batch.m {
                     let p = start + i
-                    let row = rows.map { Int($0[p]) } ?? p
+                    let row = part.row(p)
                     let c = code.of(row)
                     let s = table.slot(of: UInt64(c), new: out.codes.count)
                     if s == out.codes.count { out.open(code: c, at: p) }
@@ -294,9 +389,143 @@ extension Aggregation {
     }
 }
 
+/// A chunk of positions cut by partition, for pass 2 of the partitioned layout.
+private struct PartitionCut: Sendable {
+    var start: Int
+    /// The part the chunk lies in.
+    var part: Int
+    /// Per position of the chunk, by partition (stable): its offset in the chunk << 16 | the
+    /// low bits of its code, so that pass 2 reads one array in order. Partition q's are at
+    /// `bounds[q]..<bounds[q + 1]`.
+    var byPartition: [UInt64]
+    /// When groups are ordered by time: each entry's time rank, in the same order.
+    var ranks: [UInt32]
+    var bounds: [Int]
+}
+
+/// How a row of one table finds its slot: a code below `slots`.
+private protocol SlotCoding {
+    var slots: Int { get }
+    func of(_ row: Int) -> Int
+}
+
+/// What the layouts fold: one relation, or the parts of a table stored in segments, each with
+/// its own codes (into one space) and folds. Positions run part after part.
+private struct FoldSource<Code: SlotCoding> {
+    struct Part {
+        let rows: [UInt32]?
+        let code: Code
+        let folds: [Aggregation.SlotFold]
+        /// The ranks of the part's times among the table's (runs of rows with one time), when
+        /// groups are ordered by time across parts; nil for one relation, whose positions are
+        /// in time order.
+        let ranks: (starts: [Int], ranks: [UInt32], timed: Int)?
+        /// Its first position, and how many.
+        let start: Int
+        let count: Int
+
+        @inline(__always) func row(_ p: Int) -> Int { rows.map { Int($0[p - start]) } ?? (p - start) }
+    }
+
+    let parts: [Part]
+    let slots: Int
+    let byTime: Bool
+    var count: Int { parts.last.map { $0.start + $0.count } ?? 0 }
+
+    /// Chunks of positions for the cores, none across two parts.
+    func chunks() -> [Range<Int>] {
+        parts.flatMap { part in
+            part.count == 0 ? [] : Parallel.chunks(part.count, minimum: 65_536).map { $0.lowerBound + part.start ..< $0.upperBound + part.start }
+        }
+    }
+
+    /// The time rank of the row at position `p` (`byTime` only).
+    func rank(of p: Int) -> Int64 {
+        let part = parts[part(of: p)]
+        let row = part.row(p)
+        guard let (starts, ranks, timed) = part.ranks, row < timed else { return Int64(TimeRanks.untimed) }
+        var lo = 0, hi = starts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if starts[mid] <= row { lo = mid } else { hi = mid - 1 }
+        }
+        return Int64(ranks[lo])
+    }
+
+    /// The part position `p` lies in.
+    func part(of p: Int) -> Int {
+        var lo = 0, hi = parts.count - 1
+        while lo < hi {
+            let mid = (lo + hi + 1) / 2
+            if parts[mid].start <= p { lo = mid } else { hi = mid - 1 }
+        }
+        return lo
+    }
+}
+
+/// The time ranks of ascending rows of one part, run by run: rows of a segment are in time
+/// order, so each rank is found by walking its runs, with no random read of a time.
+private struct RankCursor {
+    private let starts: [Int], ranks: [UInt32], timed: Int
+    private var run = -1
+
+    init(_ source: (starts: [Int], ranks: [UInt32], timed: Int)) {
+        (starts, ranks, timed) = source
+    }
+
+    /// The rank of `row`'s time; each row at least the one before.
+    @inline(__always)
+    mutating func rank(_ row: Int) -> Int64 {
+        if row >= timed { return Int64(TimeRanks.untimed) }
+        while run + 1 < starts.count && starts[run + 1] <= row { run += 1 }
+        return Int64(ranks[run])
+    }
+}
+
+/// A code through the table's shared text ids (SegmentedTable.sharedTextIDs): each key's
+/// segment ids mapped to shared ids, in mixed radix (the last key fastest); null is the last.
+private struct SharedSlotCode: SlotCoding {
+    /// The first key's ids and their shared ids (null last), then the others': one or two
+    /// keys read straight from stored buffers, with no array of them copied per row.
+    private let first: ColumnBuffer<UInt32>, firstShared: ColumnBuffer<Int32>
+    private let second: ColumnBuffer<UInt32>?, secondShared: ColumnBuffer<Int32>, secondRadix: Int
+    private let rest: [(ids: ColumnBuffer<UInt32>, shared: ColumnBuffer<Int32>, radix: Int)]
+    let slots: Int
+
+    init?(_ keys: [(name: String, expr: TypedExpr)], _ shared: [SharedTextIDs], _ table: Table) {
+        var out: [(ids: ColumnBuffer<UInt32>, shared: ColumnBuffer<Int32>, radix: Int)] = []
+        var slots = 1
+        for (key, ids) in zip(keys, shared) {
+            guard let c = key.expr.columnIndex, case .string(let s) = table.columns[c].data, let map = ids.ids(of: table) else { return nil }
+            let (product, overflow) = slots.multipliedReportingOverflow(by: ids.count + 1)
+            guard !overflow, product < Int(Int32.max) * 1024 else { return nil }
+            slots = product
+            out.append((s.ids, ColumnBuffer(map.map { Int32($0) } + [Int32(ids.count)]), ids.count + 1))
+        }
+        (first, firstShared) = (out[0].ids, out[0].shared)
+        (second, secondShared, secondRadix) = out.count > 1 ? (out[1].ids, out[1].shared, out[1].radix) : (nil, ColumnBuffer(), 1)
+        rest = Array(out.dropFirst(2))
+        self.slots = slots
+    }
+
+    @inline(__always)
+    private static func slot(_ id: UInt32, _ shared: ColumnBuffer<Int32>) -> Int {
+        Int(shared[id == StringColumn.nullID ? shared.count - 1 : Int(id)])
+    }
+
+    @inline(__always)
+    func of(_ row: Int) -> Int {
+        var code = Self.slot(first[row], firstShared)
+        guard let second else { return code }
+        code = code * secondRadix + Self.slot(second[row], secondShared)
+        for (ids, shared, radix) in rest { code = code * radix + Self.slot(ids[row], shared) }
+        return code
+    }
+}
+
 /// A row's code: its key's dictionary id, or several keys' ids in mixed radix (the last key
 /// fastest); null is the last id of each key.
-private struct SlotCode {
+private struct SlotCode: SlotCoding {
     /// The first key's ids and dictionary size + 1 (its last slot is null), then the others':
     /// one or two keys read straight from stored buffers, with no array of them per row.
     private let first: ColumnBuffer<UInt32>, firstRadix: Int
@@ -353,6 +582,8 @@ private final class Batch {
 private final class Slots: @unchecked Sendable {
     /// `Int.max`: not seen. Empty for hashed slots (`firstPositions` instead).
     let first: GroupSlots<Int>
+    /// The time of each slot's first position, when groups are ordered by time (else empty).
+    let firstTime: GroupSlots<Int64>
     private(set) var codes: [Int] = []
     private(set) var firstPositions: [Int] = []
     var counts: [[Int64]]
@@ -361,8 +592,9 @@ private final class Slots: @unchecked Sendable {
     /// Sums only for the aggregates that are sums.
     private let summing: [Bool]
 
-    init(count: Int, folds: [Aggregation.SlotFold]) {
+    init(count: Int, folds: [Aggregation.SlotFold], byTime: Bool) {
         first = GroupSlots(repeating: .max, count: count)
+        firstTime = GroupSlots(repeating: .max, count: byTime ? count : 0)
         summing = folds.map { if case .sum = $0 { true } else { false } }
         counts = folds.map { _ in [Int64](repeating: 0, count: count) }
         sums = summing.map { [Int128](repeating: 0, count: $0 ? count : 0) }
@@ -394,6 +626,12 @@ private final class Slots: @unchecked Sendable {
         for s in marked {
             totals.firstPositions.append(first[s])
             first[s] = .max
+        }
+        if firstTime.count > 0 {
+            for s in marked {
+                totals.firstTimes.append(firstTime[s])
+                firstTime[s] = .max
+            }
         }
         for k in counts.indices {
             counts[k].withUnsafeMutableBufferPointer { c in
@@ -456,6 +694,9 @@ private final class Slots: @unchecked Sendable {
 /// Groups with their first position and, per aggregate, their count and sum.
 private struct GroupTotals {
     var firstPositions: [Int] = []
+    /// The time of each group's first position, when groups are ordered by time (then by
+    /// position) across parts; empty for one relation.
+    var firstTimes: [Int64] = []
     var counts: [[Int64]]
     var sums: [[Int128]]
     var groups: Int { firstPositions.count }
@@ -480,9 +721,10 @@ private struct GroupTotals {
         }
     }
 
-    /// A group first seen at `first`, in slot `s` of each of `chunks`.
-    mutating func add(_ first: Int, _ chunks: [Slots], _ s: Int) {
+    /// A group first seen at `first` (at `time`, when ordered by time), in slot `s` of each of `chunks`.
+    mutating func add(_ first: Int, _ time: Int64?, _ chunks: [Slots], _ s: Int) {
         firstPositions.append(first)
+        if let time { firstTimes.append(time) }
         for k in counts.indices {
             var n: Int64 = 0
             var total: Int128 = 0
@@ -506,6 +748,7 @@ private struct GroupTotals {
 
     mutating func append(_ other: GroupTotals) {
         firstPositions += other.firstPositions
+        firstTimes += other.firstTimes
         for k in counts.indices {
             counts[k] += other.counts[k]
             sums[k] += other.sums[k]
@@ -523,15 +766,23 @@ private struct GroupTotals {
             let sums = sums[key.aggregate]
             return (sums, sums.indices.map { counts[$0] == 0 || Int64(exactly: sums[$0]) == nil }, key.descending)
         }
-        var heap = BoundedHeap(order: GroupOrder(keys: keys, firstPositions: firstPositions), capacity: keep.count)
+        var heap = BoundedHeap(order: GroupOrder(keys: keys, firstPositions: firstPositions, firstTimes: firstTimes), capacity: keep.count)
         for g in 0..<groups { heap.offer(g) }
-        return picking(heap.sorted().sorted { firstPositions[$0] < firstPositions[$1] })
+        return picking(heap.sorted().sorted(by: firstBefore))
+    }
+
+    /// Whether group a first appears before group b: by position, or by time and then position.
+    func firstBefore(_ a: Int, _ b: Int) -> Bool {
+        if !firstTimes.isEmpty, firstTimes[a] != firstTimes[b] { return firstTimes[a] < firstTimes[b] }
+        return firstPositions[a] < firstPositions[b]
     }
 
     /// The groups ordered by first position (each group's is distinct, below `positions`): a
     /// bitmap of the first positions and a count of the set bits before each word give each
     /// group its rank, in time linear in the groups plus positions / 64.
     func inFirstAppearanceOrder(positions: Int) -> GroupTotals {
+        // Across parts positions are not in time order: sorted by time, then position.
+        if !firstTimes.isEmpty { return picking(Array(0..<groups).sorted(by: firstBefore)) }
         let words = (positions + 63) / 64
         var bits = [UInt64](repeating: 0, count: words)
         for p in firstPositions { bits[p >> 6] |= 1 << UInt64(p & 63) }
@@ -553,6 +804,7 @@ private struct GroupTotals {
     private func picking(_ order: [Int]) -> GroupTotals {
         var out = GroupTotals(folds: counts.count)
         out.firstPositions = order.map { firstPositions[$0] }
+        if !firstTimes.isEmpty { out.firstTimes = order.map { firstTimes[$0] } }
         for k in counts.indices {
             out.counts[k] = order.map { counts[k][$0] }
             out.sums[k] = order.map { sums[k][$0] }
@@ -566,6 +818,8 @@ private struct GroupTotals {
 private struct GroupOrder: PositionOrder {
     let keys: [(values: [Int128], isNull: [Bool]?, descending: Bool)]
     let firstPositions: [Int]
+    /// Empty, or the first positions' times, which order before the positions.
+    let firstTimes: [Int64]
 
     func before(_ a: Int, _ b: Int) -> Bool {
         for key in keys {
@@ -576,6 +830,7 @@ private struct GroupOrder: PositionOrder {
             let x = key.values[a], y = key.values[b]
             if x != y { return key.descending ? x > y : x < y }
         }
+        if !firstTimes.isEmpty, firstTimes[a] != firstTimes[b] { return firstTimes[a] < firstTimes[b] }
         return firstPositions[a] < firstPositions[b]
     }
 }

@@ -372,6 +372,11 @@ extension Executor {
             if percentiles, parts.count > 1, let values = try percentilesOfAll(aggregates, parts) {
                 return aggregation.assemble(parts[0].table, firstRows: [], groupCount: 1, keys: [], keyEvals: [], aggregateValues: values, outputs: outputs)
             }
+            // Text keys and folds that add up: every part folded into one set of slots.
+            let relations = parts.map { Relation(table: $0.table, rows: $0.rows, inTimeOrder: true) }
+            if let folded = try aggregation.byTextKey(overParts: relations, of: table, keys: keys, aggregates: aggregates, outputs: outputs, keep: keep) {
+                return folded
+            }
             guard addUp, parts.count > 1, let groups = try SegmentGroups(parts, keys: keys, in: table, aggregation) else {
                 let read = keys.map(\.expr) + aggregates.flatMap(\.arguments) + outputs.map(\.expr)
                 return try aggregation.run(merge(table, parts, needs: Self.columns(read: read)), keys: keys, aggregates: aggregates, outputs: outputs, keep: keep)

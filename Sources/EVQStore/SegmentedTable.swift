@@ -11,6 +11,7 @@ public final class SegmentedTable: Sendable {
     public let segments: [Table]
     private let merged = Mutex<Table?>(nil)
     private let sharedIDs = Mutex<[Int: SharedTextIDs]>([:])
+    private let ranks = Mutex<TimeRanks??>(nil)
 
     /// `segments` must share their columns and time column; there must be at least one.
     public init(name: String, segments: [Table]) {
@@ -77,6 +78,17 @@ public final class SegmentedTable: Sendable {
     /// per row (notes) would cost more than the merges it saves.
     public var sharedTextLimit: Int { max(1 << 16, rowCount / 8) }
 
+    /// Each segment's runs of rows with one time, ranked among every time of the table; built
+    /// on first use and kept. Nil without a time column.
+    public var timeRanks: TimeRanks? {
+        ranks.withLock { slot in
+            if let slot { return slot }
+            let built = TimeRanks(segments)
+            slot = .some(built)
+            return built
+        }
+    }
+
     /// Every segment's rows as one table, in time order; built on first use.
     public var whole: Table {
         merged.withLock { slot in
@@ -109,5 +121,49 @@ public struct SharedTextIDs: Sendable {
     /// The shared id of each id of `segment`'s dictionary; nil for a table not among the segments.
     public func ids(of segment: Table) -> [UInt32]? {
         segmentIndex[ObjectIdentifier(segment)].map { ofSegment[$0] }
+    }
+}
+
+/// The order of rows by time across segments, as small numbers: a segment's rows are in time
+/// order, so each segment is runs of rows with one time, and each run has the rank of its time
+/// among all the distinct times of every segment. Rows of different segments compare by time
+/// through their ranks; rows without a time rank after every time (`untimed`).
+public struct TimeRanks: Sendable {
+    /// Per segment, the first row of each run, ascending (its timed rows only).
+    public let runStarts: [[Int]]
+    /// Per segment, each run's rank.
+    public let runRanks: [[UInt32]]
+    /// Per segment, how many of its rows have a time (its first ones).
+    public let timed: [Int]
+    public static let untimed = UInt32.max
+
+    init?(_ segments: [Table]) {
+        guard let t = segments.first?.timeColumnIndex else { return nil }
+        var starts: [[Int]] = [], times: [[Int64]] = [], timed: [Int] = []
+        for segment in segments {
+            guard case .int(let v) = segment.columns[t].data else { return nil }
+            let n = segment.nonNullTimeCount
+            var s: [Int] = [], runTimes: [Int64] = []
+            for r in 0..<n where r == 0 || v[r] != v[r - 1] {
+                s.append(r)
+                runTimes.append(v[r])
+            }
+            starts.append(s)
+            times.append(runTimes)
+            timed.append(n)
+        }
+        let all = Array(Set(times.joined())).sorted()
+        guard all.count < Int(Self.untimed) else { return nil }
+        func rank(_ time: Int64) -> UInt32 {
+            var lo = 0, hi = all.count
+            while lo < hi {
+                let mid = (lo + hi) / 2
+                if all[mid] < time { lo = mid + 1 } else { hi = mid }
+            }
+            return UInt32(lo)
+        }
+        runStarts = starts
+        runRanks = times.map { $0.map(rank) }
+        self.timed = timed
     }
 }

@@ -176,28 +176,8 @@ private func output(_ text: String, _ session: Session, disabled: Set<OptimizerP
     /// only some segments hold, and one text spelled two canonically equivalent ways.
     @Test func groupsByCodesSharedAcrossSegments() throws {
         var g = SplitMix(state: 2_026_12_06)
-        let words = ["kilo", "Alpha", "zulu", "e\u{301}cole", "\u{E9}cole", "mike", "Ωmega"]
-        func segment(_ rows: Int, only: String? = nil) -> Table {
-            var days: [Value] = [], a: [Value] = [], b: [Value] = [], c: [Value] = [], flag: [Value] = [], k: [Value] = []
-            for _ in 0..<rows {
-                days.append(g.below(10) == 0 ? .null : .time(Int64(g.below(12)) * 86_400 + Int64(g.below(2)) * 3_600))
-                a.append(g.below(12) == 0 ? .null : .string(only ?? words[g.below(words.count)]))
-                // Hundreds of values each: a × b × c has more codes than are numbered by code alone.
-                b.append(g.below(15) == 0 ? .null : .string("b\(g.below(300))"))
-                c.append(.string("c\(g.below(300))"))
-                flag.append(g.below(7) == 0 ? .null : .bool(g.below(2) == 0))
-                k.append(g.below(9) == 0 ? .null : .int(Int64(g.below(40)) - 20))
-            }
-            var t = TableBuilder(name: "events")
-            t.addColumn("date", days, type: .time)
-            t.addColumn("a", a, type: .string)
-            t.addColumn("b", b, type: .string)
-            t.addColumn("c", c, type: .string)
-            t.addColumn("flag", flag, type: .bool)
-            t.addColumn("k", k, type: .int)
-            return t.build(timeColumn: "date")
-        }
-        let segments = [segment(700), segment(20, only: "solo"), segment(900), segment(0), segment(650)]
+        let segments = [randomSegment(700, &g), randomSegment(20, only: "solo", &g), randomSegment(900, &g), randomSegment(0, &g),
+                        randomSegment(650, &g)]
         let segmented = Session(), merged = Session()
         segmented.addTable(SegmentedTable(name: "events", segments: segments))
         merged.addTable(Table.merging(segments, name: "events"))
@@ -220,10 +200,59 @@ private func output(_ text: String, _ session: Session, disabled: Set<OptimizerP
         #expect(output("events | where isnotnull(a) | distinct a | count", segmented) == "count\n7\n")
     }
 
+    /// `summarize` by text columns whose aggregates fold on slots (count, countif, integer
+    /// sum) runs over every segment at once, codes through the shared ids: on dense slots
+    /// (few codes) and on partitions (b × c: 90 K codes over 30 K rows), with and without a
+    /// `top`, its groups and their order are those of the merged table.
+    @Test func foldsTextKeysOverSegmentsAtOnce() throws {
+        var g = SplitMix(state: 2_026_12_07)
+        let segments = [randomSegment(12_000, &g), randomSegment(300, only: "solo", &g), randomSegment(11_000, &g), randomSegment(9_000, &g)]
+        let segmented = Session(), merged = Session()
+        segmented.addTable(SegmentedTable(name: "events", segments: segments))
+        merged.addTable(Table.merging(segments, name: "events"))
+        let queries = [
+            "events | summarize n = count(), s = sum(k), f = countif(flag), ks = count(k) by a",
+            "events | summarize n = count(), s = sum(k) by b, c", "events | summarize n = count() by b, c | top 9 by n",
+            "events | where isnotnull(b) | summarize n = count(), f = countif(flag) by c, b | top 12 by f desc, n",
+            "events | where k > 0 | summarize s = sum(k) by a, b", "events | where flag == true | summarize n = count() by a, c | top 5 by n",
+            "events | where date in 1970-01-03 .. 1970-01-06 | summarize n = count() by c, b",
+        ]
+        for q in queries {
+            let expected = output(q, merged)
+            #expect(expected.split(separator: "\n").count > 4 && !expected.contains("error"), "\(q)\n\(expected)")
+            #expect(output(q, segmented) == expected, "\(q)")
+        }
+    }
+
     @Test func latestUsesTheNewestSegment() throws {
         let (segmented, merged) = sessions(.interleaved)
         let q = "events | where date in latest() - 30d .. latest() | summarize n = count() by country"
         #expect(output(q, segmented) == output(q, merged))
         #expect(!output(q, segmented).contains("error"))
     }
+}
+
+/// A segment of `rows` random events (or rows at all times of a few days, many tied, a tenth
+/// without a time): a text `a` from a few words (nulls; one text spelled two canonically
+/// equivalent ways; `only` instead, for a text no other segment holds), texts `b` and `c` of
+/// hundreds of values each, a bool `flag` and an integer `k`, each with nulls.
+private func randomSegment(_ rows: Int, only: String? = nil, _ g: inout SplitMix) -> Table {
+    let words = ["kilo", "Alpha", "zulu", "e\u{301}cole", "\u{E9}cole", "mike", "Ωmega"]
+    var days: [Value] = [], a: [Value] = [], b: [Value] = [], c: [Value] = [], flag: [Value] = [], k: [Value] = []
+    for _ in 0..<rows {
+        days.append(g.below(10) == 0 ? .null : .time(Int64(g.below(12)) * 86_400 + Int64(g.below(2)) * 3_600))
+        a.append(g.below(12) == 0 ? .null : .string(only ?? words[g.below(words.count)]))
+        b.append(g.below(15) == 0 ? .null : .string("b\(g.below(300))"))
+        c.append(.string("c\(g.below(300))"))
+        flag.append(g.below(7) == 0 ? .null : .bool(g.below(2) == 0))
+        k.append(g.below(9) == 0 ? .null : .int(Int64(g.below(40)) - 20))
+    }
+    var t = TableBuilder(name: "events")
+    t.addColumn("date", days, type: .time)
+    t.addColumn("a", a, type: .string)
+    t.addColumn("b", b, type: .string)
+    t.addColumn("c", c, type: .string)
+    t.addColumn("flag", flag, type: .bool)
+    t.addColumn("k", k, type: .int)
+    return t.build(timeColumn: "date")
 }
