@@ -394,6 +394,10 @@ extension Executor {
         case .distinct(.scan(let ref, let access), let items):
             guard let table = catalog.segmentedTables[ref.name] else { return nil }
             let parts = try scanParts(table, access, depth, &stats)
+            let relations = parts.map { Relation(table: $0.table, rows: $0.rows, inTimeOrder: true) }
+            if let firstRows = try aggregation.distinctByTextKey(overParts: relations, of: table, items: items) {
+                return try distinctRelation(firstRows, items)
+            }
             guard parts.count > 1, let groups = try SegmentGroups(parts, keys: items, in: table, aggregation) else {
                 return try distinct(merge(table, parts, needs: Self.columns(read: items.map(\.expr))), items)
             }

@@ -201,9 +201,10 @@ private func output(_ text: String, _ session: Session, disabled: Set<OptimizerP
     }
 
     /// `summarize` by text columns whose aggregates fold on slots (count, countif, integer
-    /// sum) runs over every segment at once, codes through the shared ids: on dense slots
-    /// (few codes) and on partitions (b × c: 90 K codes over 30 K rows), with and without a
-    /// `top`, its groups and their order are those of the merged table.
+    /// sum), and `distinct` of text columns, run over every segment at once on partitions
+    /// (b × c: 90 K codes over 30 K rows), codes through the shared ids; with few codes
+    /// (by a) they number rows by code. With and without a `top`, the groups and their order
+    /// are those of the merged table.
     @Test func foldsTextKeysOverSegmentsAtOnce() throws {
         var g = SplitMix(state: 2_026_12_07)
         let segments = [randomSegment(12_000, &g), randomSegment(300, only: "solo", &g), randomSegment(11_000, &g), randomSegment(9_000, &g)]
@@ -216,6 +217,7 @@ private func output(_ text: String, _ session: Session, disabled: Set<OptimizerP
             "events | where isnotnull(b) | summarize n = count(), f = countif(flag) by c, b | top 12 by f desc, n",
             "events | where k > 0 | summarize s = sum(k) by a, b", "events | where flag == true | summarize n = count() by a, c | top 5 by n",
             "events | where date in 1970-01-03 .. 1970-01-06 | summarize n = count() by c, b",
+            "events | distinct b, c", "events | where flag == false | distinct c, b", "events | where k < 5 | distinct b, a, c",
         ]
         for q in queries {
             let expected = output(q, merged)
