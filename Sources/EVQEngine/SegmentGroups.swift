@@ -12,7 +12,8 @@
 // parts are then added into the groups. Only aggregates whose parts add up exactly take this
 // path (count, countif, sum of integers and durations, min and max of integers, times,
 // durations and text); with any other, or too many groups next to the rows (below), the rows
-// are merged first.
+// are merged first. Before all this, text keys with many codes and slot folds (counts, integer
+// sums, or none: a distinct) fold every segment at once (Aggregation.byTextKey(overParts:)).
 
 import EVQStore
 import Foundation

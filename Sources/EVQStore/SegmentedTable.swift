@@ -79,11 +79,12 @@ public final class SegmentedTable: Sendable {
     public var sharedTextLimit: Int { max(1 << 16, rowCount / 8) }
 
     /// Each segment's runs of rows with one time, ranked among every time of the table; built
-    /// on first use and kept. Nil without a time column.
+    /// on first use and kept. Nil without a time column, or when times are nearly as many as
+    /// rows (seconds rather than days: the runs would cost about a word per row).
     public var timeRanks: TimeRanks? {
         ranks.withLock { slot in
             if let slot { return slot }
-            let built = TimeRanks(segments)
+            let built = TimeRanks(segments, maxRuns: max(1 << 16, rowCount / 8))
             slot = .some(built)
             return built
         }
@@ -137,9 +138,10 @@ public struct TimeRanks: Sendable {
     public let timed: [Int]
     public static let untimed = UInt32.max
 
-    init?(_ segments: [Table]) {
+    init?(_ segments: [Table], maxRuns: Int) {
         guard let t = segments.first?.timeColumnIndex else { return nil }
         var starts: [[Int]] = [], times: [[Int64]] = [], timed: [Int] = []
+        var runs = 0
         for segment in segments {
             guard case .int(let v) = segment.columns[t].data else { return nil }
             let n = segment.nonNullTimeCount
@@ -147,6 +149,8 @@ public struct TimeRanks: Sendable {
             for r in 0..<n where r == 0 || v[r] != v[r - 1] {
                 s.append(r)
                 runTimes.append(v[r])
+                runs += 1
+                if runs > maxRuns { return nil }
             }
             starts.append(s)
             times.append(runTimes)
