@@ -3,10 +3,10 @@
 // the segments, so groups come out numbered as one merged table numbers them, for any split
 // into segments. Three ways, fastest first:
 // - keys coded the same in every segment (SegmentKeyCodes: text by the table's shared ids,
-//   bool, integer and time buckets) and, for text and bool keys, few codes together: each
-//   row's code is its group, with no grouping per segment;
-// - coded keys with more codes: each segment groups its rows, and its groups are numbered by
-//   their codes, a lookup per group;
+//   bool, integer and time buckets) and, for text and bool keys, few codes together over a
+//   selection of rows: each row's code is its group, with no grouping per segment;
+// - other coded keys: each segment groups its rows, and its groups are numbered by their
+//   codes, a lookup per group;
 // - other keys: each segment's groups' first rows are merged in time order and grouped again.
 // Only the first row of each group is merged (the key columns); each aggregate's per-segment
 // parts are then added into the groups. Only aggregates whose parts add up exactly take this
@@ -53,8 +53,8 @@ struct SegmentGroups {
         }
     }
 
-    /// The groups of `parts` by `keys`, one of the three ways above. Nil, unless text and bool
-    /// keys have few codes, when the segments' groups are many next to their rows (more than
+    /// The groups of `parts` by `keys`, one of the three ways above. Nil, outside the first
+    /// way, when the segments' groups are many next to their rows (more than
     /// one in four, over a few thousand rows): grouping each segment and then its groups costs
     /// more than merging the rows and grouping them once (Q8 at 10 M: 480 ms against 210 ms),
     /// and the caller merges the rows instead. (Small inputs always take this path: either
@@ -63,9 +63,11 @@ struct SegmentGroups {
         let coder = SegmentKeyCodes(keys, table, parts, aggregation)
         let relations = parts.map { Relation(table: $0.table, rows: $0.rows, inTimeOrder: true) }
         self.parts = relations
-        if let coder, let slots = coder.denseSlots(limit: Self.denseSlotLimit) {
-            // Few codes: every row's code is its group; the parts are coded on all cores.
-            let rows = parts.reduce(0) { $0 + $1.count }
+        let rows = parts.reduce(0) { $0 + $1.count }
+        // Few codes over a selection of rows: every row's code is its group; the parts are
+        // coded on all cores. Over many rows a code per row costs more than grouping each part
+        // by its own ids (one pass, no map) and numbering its few groups (Q2 at 10 M: 40% more).
+        if let coder, let slots = coder.denseSlots(limit: Self.denseSlotLimit), rows < 16 * slots * parts.count {
             aggregation.context.memory.charge(rows * 4 + parts.count * slots * 8, MemoryStage("summarize", anchor: keys[0].expr.span),
                                               grew: "group codes of \(MemoryBudget.describe(count: rows)) rows")
             if aggregation.context.isCancelled() { throw .cancelled }
@@ -79,7 +81,6 @@ struct SegmentGroups {
             return
         }
         var local: [Grouping] = []
-        let rows = parts.reduce(0) { $0 + $1.count }
         let limit = rows < 4096 ? Int.max : rows / 4
         if let bound = Self.groupBound(parts, keys), bound > limit { return nil }
         var groupCount = 0
