@@ -486,22 +486,22 @@ private struct RankCursor {
 /// A code through the table's shared text ids (SegmentedTable.sharedTextIDs): each key's
 /// segment ids mapped to shared ids, in mixed radix (the last key fastest); null is the last.
 private struct SharedSlotCode: SlotCoding {
-    /// The first key's ids and their shared ids (null last), then the others': one or two
-    /// keys read straight from stored buffers, with no array of them copied per row.
-    private let first: ColumnBuffer<UInt32>, firstShared: ColumnBuffer<Int32>
-    private let second: ColumnBuffer<UInt32>?, secondShared: ColumnBuffer<Int32>, secondRadix: Int
-    private let rest: [(ids: ColumnBuffer<UInt32>, shared: ColumnBuffer<Int32>, radix: Int)]
+    /// The first key's ids and their codes (SharedTextIDs.ids(of:)), then the others': one or
+    /// two keys read straight from stored buffers, with no array of them copied per row.
+    private let first: ColumnBuffer<UInt32>, firstShared: ColumnBuffer<UInt32>
+    private let second: ColumnBuffer<UInt32>?, secondShared: ColumnBuffer<UInt32>, secondRadix: Int
+    private let rest: [(ids: ColumnBuffer<UInt32>, shared: ColumnBuffer<UInt32>, radix: Int)]
     let slots: Int
 
     init?(_ keys: [(name: String, expr: TypedExpr)], _ shared: [SharedTextIDs], _ table: Table) {
-        var out: [(ids: ColumnBuffer<UInt32>, shared: ColumnBuffer<Int32>, radix: Int)] = []
+        var out: [(ids: ColumnBuffer<UInt32>, shared: ColumnBuffer<UInt32>, radix: Int)] = []
         var slots = 1
         for (key, ids) in zip(keys, shared) {
             guard let c = key.expr.columnIndex, case .string(let s) = table.columns[c].data, let map = ids.ids(of: table) else { return nil }
             let (product, overflow) = slots.multipliedReportingOverflow(by: ids.count + 1)
             guard !overflow, product < Int(Int32.max) * 1024 else { return nil }
             slots = product
-            out.append((s.ids, ColumnBuffer(map.map { Int32($0) } + [Int32(ids.count)]), ids.count + 1))
+            out.append((s.ids, map, ids.count + 1))
         }
         (first, firstShared) = (out[0].ids, out[0].shared)
         (second, secondShared, secondRadix) = out.count > 1 ? (out[1].ids, out[1].shared, out[1].radix) : (nil, ColumnBuffer(), 1)
@@ -510,16 +510,11 @@ private struct SharedSlotCode: SlotCoding {
     }
 
     @inline(__always)
-    private static func slot(_ id: UInt32, _ shared: ColumnBuffer<Int32>) -> Int {
-        Int(shared[id == StringColumn.nullID ? shared.count - 1 : Int(id)])
-    }
-
-    @inline(__always)
     func of(_ row: Int) -> Int {
-        var code = Self.slot(first[row], firstShared)
+        var code = Int(SharedTextIDs.code(of: first[row], in: firstShared))
         guard let second else { return code }
-        code = code * secondRadix + Self.slot(second[row], secondShared)
-        for (ids, shared, radix) in rest { code = code * radix + Self.slot(ids[row], shared) }
+        code = code * secondRadix + Int(SharedTextIDs.code(of: second[row], in: secondShared))
+        for (ids, shared, radix) in rest { code = code * radix + Int(SharedTextIDs.code(of: ids[row], in: shared)) }
         return code
     }
 }

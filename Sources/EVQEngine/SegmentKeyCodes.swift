@@ -85,7 +85,7 @@ struct SegmentKeyCodes {
                         guard case .string(let text) = part.table.columns[c].data else { preconditionFailure("checked in init") }
                         // This segment's dictionary ids, then null, to codes.
                         let width = Int32(shared.count + 1)
-                        let lut = shared.ids(of: part.table)!.map { Int32($0) } + [Int32(shared.count)]
+                        let lut = shared.ids(of: part.table)!
                         let nullCode = lut.count - 1
                         text.ids.withUnsafeBufferPointer { ids in
                             lut.withUnsafeBufferPointer { lut in
@@ -99,7 +99,7 @@ struct SegmentKeyCodes {
                                     }
                                     for i in 0..<m {
                                         let id = gathered[i]
-                                        codes[start + i] = codes[start + i] &* width &+ lut[id == StringColumn.nullID ? nullCode : Int(id)]
+                                        codes[start + i] = codes[start + i] &* width &+ Int32(lut[id == StringColumn.nullID ? nullCode : Int(id)])
                                     }
                                     start += m
                                 }
@@ -167,16 +167,12 @@ struct SegmentKeyCodes {
         out.reserveCapacity(firstRows.reduce(0) { $0 + $1.count })
         switch key {
         case .text(let c, let shared):
-            let null = Int64(shared.count)
             for (s, rows) in firstRows.enumerated() {
                 guard case .string(let text) = parts[s].table.columns[c].data else { preconditionFailure("a text key's column is text in every segment") }
                 let map = shared.ids(of: parts[s].table)!, ids = text.ids
-                for row in rows {
-                    let id = ids[Int(row)]
-                    out.append(id == StringColumn.nullID ? null : Int64(map[Int(id)]))
-                }
+                for row in rows { out.append(Int64(SharedTextIDs.code(of: ids[Int(row)], in: map))) }
             }
-            return (out, null + 1)
+            return (out, Int64(shared.count + 1))
         case .bool(let c):
             for (s, rows) in firstRows.enumerated() {
                 let column = parts[s].table.columns[c]

@@ -38,17 +38,23 @@ public final class SegmentedTable: Sendable {
     /// segments' dictionaries together hold more than `limit` values (near-unique notes),
     /// where the union would cost about what a query does.
     public func sharedTextIDs(ofColumn c: Int, limit: Int) -> SharedTextIDs? {
-        let dictionaries = segments.map { segment -> StringDictionary? in
-            if case .string(let s) = segment.columns[c].data { s.dictionary } else { nil }
-        }
-        let total = dictionaries.reduce(0) { $0 + ($1?.count ?? 0) }
-        guard total <= limit, dictionaries.allSatisfy({ $0 != nil }) else { return nil }
+        guard let dictionaries = dictionaries(ofColumn: c), dictionaries.reduce(0, { $0 + $1.count }) <= limit else { return nil }
         return sharedIDs.withLock { cache in
             if let known = cache[c] { return known }
-            let built = SharedTextIDs(dictionaries.map { $0! }, segments: segments)
+            let built = SharedTextIDs(dictionaries, segments: segments)
             cache[c] = built
             return built
         }
+    }
+
+    /// Each segment's dictionary of column `c`; nil unless it is text in every segment.
+    private func dictionaries(ofColumn c: Int) -> [StringDictionary]? {
+        var out: [StringDictionary] = []
+        for segment in segments {
+            guard case .string(let s) = segment.columns[c].data else { return nil }
+            out.append(s.dictionary)
+        }
+        return out
     }
 
     /// The shared ids (`sharedTextIDs`) of each of `columns` that is text and has them under
@@ -63,9 +69,7 @@ public final class SegmentedTable: Sendable {
                 out[c] = known
                 continue
             }
-            let texts = segments.reduce(0) { total, segment in
-                if case .string(let s) = segment.columns[c].data { total + s.dictionary.count } else { total }
-            }
+            let texts = dictionaries(ofColumn: c)?.reduce(0) { $0 + $1.count } ?? 0
             guard rows.multipliedReportingOverflow(by: 16).partialValue >= texts,
                   let ids = sharedTextIDs(ofColumn: c, limit: sharedTextLimit) else { continue }
             out[c] = ids
@@ -106,8 +110,8 @@ public final class SegmentedTable: Sendable {
 public struct SharedTextIDs: Sendable {
     /// Every text of the column in any segment.
     public let dictionary: StringDictionary
-    /// Per segment, its id -> the shared id.
-    public let ofSegment: [[UInt32]]
+    /// Per segment, its id -> the shared id, and one entry more: `count`, the code of null.
+    private let ofSegment: [ColumnBuffer<UInt32>]
     /// Each segment's place in `ofSegment`, by identity.
     private let segmentIndex: [ObjectIdentifier: Int]
 
@@ -115,13 +119,22 @@ public struct SharedTextIDs: Sendable {
     public var count: Int { dictionary.count }
 
     init(_ dictionaries: [StringDictionary], segments: [Table]) {
-        (dictionary, ofSegment) = Table.union(dictionaries, dictionaries.map { d in (0..<UInt32(d.count)).map { $0 } })
+        let (union, ids) = Table.union(dictionaries, dictionaries.map { d in (0..<UInt32(d.count)).map { $0 } })
+        dictionary = union
+        ofSegment = ids.map { ColumnBuffer($0 + [UInt32(union.count)]) }
         segmentIndex = Dictionary(uniqueKeysWithValues: segments.enumerated().map { (ObjectIdentifier($1), $0) })
     }
 
-    /// The shared id of each id of `segment`'s dictionary; nil for a table not among the segments.
-    public func ids(of segment: Table) -> [UInt32]? {
+    /// The shared id of each id of `segment`'s dictionary, then `count` (null's code, read
+    /// by `code(of:)`); nil for a table not among the segments.
+    public func ids(of segment: Table) -> ColumnBuffer<UInt32>? {
         segmentIndex[ObjectIdentifier(segment)].map { ofSegment[$0] }
+    }
+
+    /// A segment id's code in `ids(of:)`: its shared id, or `count` for null.
+    @inline(__always)
+    public static func code(of id: UInt32, in ids: ColumnBuffer<UInt32>) -> UInt32 {
+        ids[id == StringColumn.nullID ? ids.count - 1 : Int(id)]
     }
 }
 

@@ -255,15 +255,14 @@ extension Table {
     }
 
     /// The merged rows' ids through each source's map into `dictionary`, on all cores.
-    private static func mapStrings(_ sources: [StringColumn], _ maps: [[UInt32]], _ dictionary: StringDictionary,
+    private static func mapStrings(_ sources: [StringColumn], _ maps: [ColumnBuffer<UInt32>], _ dictionary: StringDictionary,
                                    _ segmentOf: [UInt32], _ rowOf: [UInt32]) -> StringColumn {
         let ids = withBases(sources.map(\.ids)) { bases in
-            withExtendedLifetime(maps) {
-                let mapBases = maps.map { UncheckedSendable($0.withUnsafeBufferPointer { $0.baseAddress }) }
-                return ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
-                    let shared = UncheckedSendable((out, bases.map { UncheckedSendable($0) }))
+            withBases(maps) { mapBases in
+                ColumnBuffer<UInt32>(unsafeUninitializedCount: rowOf.count) { out in
+                    let shared = UncheckedSendable((out, bases.map { UncheckedSendable($0) }, mapBases.map { UncheckedSendable($0) }))
                     eachRun(of: rowOf.count) { run in
-                        let (out, bases) = shared.value
+                        let (out, bases, mapBases) = shared.value
                         for k in run {
                             let s = Int(segmentOf[k])
                             let id = bases[s].value.unsafelyUnwrapped[Int(rowOf[k])]
