@@ -125,7 +125,7 @@ extension Aggregation {
                                         keep: GroupLimit?) throws(EngineError) -> (GroupTotals, [SlotFold])? {
         let folds = source.parts[0].folds
         let stage = MemoryStage("summarize", anchor: keys[0].expr.span)
-        let perSlot = 8 * (1 + 3 * folds.count + (source.byTime ? 1 : 0))  // first position (and time), count and Int128 sum
+        let perSlot = 8 * (1 + 3 * folds.count + (source.byTime ? 1 : 0))  // first position (and its time rank), count and Int128 sum
         var merged: GroupTotals
         var inOrder = false
         var grew = "states"
@@ -208,7 +208,7 @@ extension Aggregation {
                 break
             }
             guard first != Int.max else { continue }
-            totals.add(first, nil, chunks, s)
+            totals.add(first, chunks, s)
         }
         return totals
     }
@@ -300,10 +300,10 @@ extension Aggregation {
                                     if slots.first[s] == Int.max {
                                         seen[s >> 6] |= 1 << UInt64(s & 63)
                                         slots.first[s] = p
-                                        slots.firstTime[s] = t
-                                    } else if t < slots.firstTime[s] {
+                                        slots.firstRank[s] = t
+                                    } else if t < slots.firstRank[s] {
                                         slots.first[s] = p
-                                        slots.firstTime[s] = t
+                                        slots.firstRank[s] = t
                                     }
                                 } else if slots.first[s] == Int.max {
                                     slots.first[s] = p
@@ -578,8 +578,8 @@ private final class Batch {
 private final class Slots: @unchecked Sendable {
     /// `Int.max`: not seen. Empty for hashed slots (`firstPositions` instead).
     let first: GroupSlots<Int>
-    /// The time of each slot's first position, when groups are ordered by time (else empty).
-    let firstTime: GroupSlots<Int64>
+    /// The time rank of each slot's first position, when groups are ordered by time (else empty).
+    let firstRank: GroupSlots<Int64>
     private(set) var codes: [Int] = []
     private(set) var firstPositions: [Int] = []
     var counts: [[Int64]]
@@ -590,7 +590,7 @@ private final class Slots: @unchecked Sendable {
 
     init(count: Int, folds: [Aggregation.SlotFold], byTime: Bool) {
         first = GroupSlots(repeating: .max, count: count)
-        firstTime = GroupSlots(repeating: .max, count: byTime ? count : 0)
+        firstRank = GroupSlots(repeating: .max, count: byTime ? count : 0)
         summing = folds.map { if case .sum = $0 { true } else { false } }
         counts = folds.map { _ in [Int64](repeating: 0, count: count) }
         sums = summing.map { [Int128](repeating: 0, count: $0 ? count : 0) }
@@ -623,10 +623,10 @@ private final class Slots: @unchecked Sendable {
             totals.firstPositions.append(first[s])
             first[s] = .max
         }
-        if firstTime.count > 0 {
+        if firstRank.count > 0 {
             for s in marked {
-                totals.firstTimes.append(firstTime[s])
-                firstTime[s] = .max
+                totals.firstRanks.append(firstRank[s])
+                firstRank[s] = .max
             }
         }
         for k in counts.indices {
@@ -690,9 +690,9 @@ private final class Slots: @unchecked Sendable {
 /// Groups with their first position and, per aggregate, their count and sum.
 private struct GroupTotals {
     var firstPositions: [Int] = []
-    /// The time of each group's first position, when groups are ordered by time (then by
-    /// position) across parts; empty for one relation.
-    var firstTimes: [Int64] = []
+    /// The time rank of each group's first position, when groups are ordered by time (then
+    /// by position) across parts; empty for one relation.
+    var firstRanks: [Int64] = []
     var counts: [[Int64]]
     var sums: [[Int128]]
     var groups: Int { firstPositions.count }
@@ -717,10 +717,9 @@ private struct GroupTotals {
         }
     }
 
-    /// A group first seen at `first` (at `time`, when ordered by time), in slot `s` of each of `chunks`.
-    mutating func add(_ first: Int, _ time: Int64?, _ chunks: [Slots], _ s: Int) {
+    /// A group first seen at `first`, in slot `s` of each of `chunks`.
+    mutating func add(_ first: Int, _ chunks: [Slots], _ s: Int) {
         firstPositions.append(first)
-        if let time { firstTimes.append(time) }
         for k in counts.indices {
             var n: Int64 = 0
             var total: Int128 = 0
@@ -744,7 +743,7 @@ private struct GroupTotals {
 
     mutating func append(_ other: GroupTotals) {
         firstPositions += other.firstPositions
-        firstTimes += other.firstTimes
+        firstRanks += other.firstRanks
         for k in counts.indices {
             counts[k] += other.counts[k]
             sums[k] += other.sums[k]
@@ -762,15 +761,19 @@ private struct GroupTotals {
             let sums = sums[key.aggregate]
             return (sums, sums.indices.map { counts[$0] == 0 || Int64(exactly: sums[$0]) == nil }, key.descending)
         }
-        var heap = BoundedHeap(order: GroupOrder(keys: keys, firstPositions: firstPositions, firstTimes: firstTimes), capacity: keep.count)
+        var heap = BoundedHeap(order: GroupOrder(keys: keys, firstPositions: firstPositions, firstRanks: firstRanks), capacity: keep.count)
         for g in 0..<groups { heap.offer(g) }
         return picking(heap.sorted().sorted(by: firstBefore))
     }
 
-    /// Whether group a first appears before group b: by position, or by time and then position.
-    func firstBefore(_ a: Int, _ b: Int) -> Bool {
-        if !firstTimes.isEmpty, firstTimes[a] != firstTimes[b] { return firstTimes[a] < firstTimes[b] }
-        return firstPositions[a] < firstPositions[b]
+    /// Whether group a first appears before group b.
+    func firstBefore(_ a: Int, _ b: Int) -> Bool { Self.appearsBefore(a, b, firstRanks, firstPositions) }
+
+    /// By first position, or by the time rank of the first position (`ranks` not empty) and
+    /// then position.
+    static func appearsBefore(_ a: Int, _ b: Int, _ ranks: [Int64], _ positions: [Int]) -> Bool {
+        if !ranks.isEmpty, ranks[a] != ranks[b] { return ranks[a] < ranks[b] }
+        return positions[a] < positions[b]
     }
 
     /// The groups ordered by first position (each group's is distinct, below `positions`): a
@@ -779,8 +782,8 @@ private struct GroupTotals {
     func inFirstAppearanceOrder(positions: Int) -> GroupTotals {
         // Across parts positions are not in time order: sorted by time rank, then position,
         // as one word each (ranks and positions are below 2^32).
-        if !firstTimes.isEmpty {
-            var keyed = (0..<groups).map { g in (UInt64(firstTimes[g]) << 32 | UInt64(firstPositions[g]), Int32(g)) }
+        if !firstRanks.isEmpty {
+            var keyed = (0..<groups).map { g in (UInt64(firstRanks[g]) << 32 | UInt64(firstPositions[g]), Int32(g)) }
             keyed.sort { $0.0 < $1.0 }
             return picking(keyed.map { Int($0.1) })
         }
@@ -805,7 +808,7 @@ private struct GroupTotals {
     private func picking(_ order: [Int]) -> GroupTotals {
         var out = GroupTotals(folds: counts.count)
         out.firstPositions = order.map { firstPositions[$0] }
-        if !firstTimes.isEmpty { out.firstTimes = order.map { firstTimes[$0] } }
+        if !firstRanks.isEmpty { out.firstRanks = order.map { firstRanks[$0] } }
         for k in counts.indices {
             out.counts[k] = order.map { counts[k][$0] }
             out.sums[k] = order.map { sums[k][$0] }
@@ -819,8 +822,8 @@ private struct GroupTotals {
 private struct GroupOrder: PositionOrder {
     let keys: [(values: [Int128], isNull: [Bool]?, descending: Bool)]
     let firstPositions: [Int]
-    /// Empty, or the first positions' times, which order before the positions.
-    let firstTimes: [Int64]
+    /// Empty, or the first positions' time ranks, which order before the positions.
+    let firstRanks: [Int64]
 
     func before(_ a: Int, _ b: Int) -> Bool {
         for key in keys {
@@ -831,7 +834,6 @@ private struct GroupOrder: PositionOrder {
             let x = key.values[a], y = key.values[b]
             if x != y { return key.descending ? x > y : x < y }
         }
-        if !firstTimes.isEmpty, firstTimes[a] != firstTimes[b] { return firstTimes[a] < firstTimes[b] }
-        return firstPositions[a] < firstPositions[b]
+        return GroupTotals.appearsBefore(a, b, firstRanks, firstPositions)
     }
 }
